@@ -1,0 +1,41 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make              build mempool.ko against KDIR and tools/mempoolctl
+# make check        install what is missing, run every suite in QEMU
+# make demo         boot a stock kernel, load the module, show it working
+# make vm           boot a stock kernel with the module, leave a shell
+# make style        checkpatch --strict; make sparse: sparse (C=2)
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+PWD := $(shell pwd)
+
+all: module tools
+
+module:
+	$(MAKE) -C $(KDIR) M=$(PWD) modules
+
+tools:
+	$(MAKE) -C tools
+
+install: module
+	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
+	depmod -a
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || \
+		rm -f *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers kunit/*.o kunit/*.ko
+	$(MAKE) -C tools clean
+
+check:
+	tools/vm/check.sh
+
+demo:
+	tools/vm/demo.sh
+
+vm:
+	tools/vm/shell.sh
+
+style:
+	tools/vm/style.sh
+
+.PHONY: all module tools install clean check demo vm style

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mpool - named pools of fixed-size blocks over one vmalloc'd region.
+ *
+ * A pool reserves all of its memory when it is created and never touches
+ * the page allocator again: allocation and free pop and push a block index
+ * on a free stack, in O(1), under a spinlock that disables interrupts.
+ *
+ * Best suited for:
+ *   - many allocations of one size whose worst-case count is known;
+ *   - callers that must not fail or sleep in the page allocator at run time
+ *     (interrupt handlers, the I/O path);
+ *   - code that wants misuse caught: frees of foreign pointers, of pointers
+ *     inside a block, and double frees are refused and counted, and the pool
+ *     stays intact.
+ *
+ * Limitations:
+ *   - the block count is fixed at creation;
+ *   - blocks are aligned to at most PAGE_SIZE;
+ *   - all pools together may reserve at most the module parameter
+ *     max_bytes;
+ *   - pool metadata lives outside the blocks, so a stray write into a freed
+ *     block cannot corrupt the pool, but it is only detected (on the next
+ *     allocation of that block) when the pool poisons freed blocks.
+ *
+ * Context: mpool_alloc(), mpool_free(), mpool_free_checked(),
+ * mpool_block_offset(), mpool_block_at(), mpool_copy_to_block(),
+ * mpool_copy_from_block(), mpool_get_stats() and mpool_reset_stats() may be
+ * called from any context, hardirq included.  mpool_create(),
+ * mpool_destroy() and mpool_alloc_timeout() sleep: process context only.
+ */
+#ifndef _MPOOL_H
+#define _MPOOL_H
+
+#include <linux/list.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+/* Longest pool name, terminating NUL included. */
+#define MPOOL_NAME_MAX		32
+/* Alignment used when the caller passes 0. */
+#define MPOOL_DEFAULT_ALIGN	8
+
+/* Zero each block on allocation. */
+#define MPOOL_F_ZERO		(1U << 0)
+/* Fill freed blocks with MPOOL_POISON_BYTE and check it on allocation. */
+#define MPOOL_F_POISON		(1U << 1)
+/* Record the caller that allocated each live block. */
+#define MPOOL_F_TRACK		(1U << 2)
+/*
+ * Count misuse but log nothing: for pools driven from userspace, where a
+ * bad request is the user's error, not a kernel bug.
+ */
+#define MPOOL_F_QUIET		(1U << 3)
+#define MPOOL_F_ALL		(MPOOL_F_ZERO | MPOOL_F_POISON | \
+				 MPOOL_F_TRACK | MPOOL_F_QUIET)
+
+#define MPOOL_POISON_BYTE	0x6b
+
+/**
+ * struct mpool_stats - a snapshot of a pool's state and counters
+ * @block_size: usable bytes per block, as requested
+ * @stride: distance between two blocks (block_size rounded up to @align)
+ * @align: alignment of every block
+ * @flags: MPOOL_F_* flags the pool was created with
+ * @blocks_total: number of blocks in the pool
+ * @blocks_free: blocks that can be allocated now
+ * @blocks_in_use: blocks allocated and not yet freed
+ * @high_watermark: largest @blocks_in_use since creation or the last reset
+ * @allocs: successful allocations
+ * @alloc_failures: allocations refused because the pool was empty
+ * @frees: successful frees
+ * @invalid_frees: frees refused (outside the region, not on a block
+ *	boundary, or of a block that was not allocated)
+ * @waits: blocking allocations that had to sleep
+ * @timeouts: blocking allocations that gave up (timeout or signal)
+ * @poison_errors: allocations that found a freed block written to
+ * @bytes_reserved: memory the pool holds: region plus metadata
+ */
+struct mpool_stats {
+	u64 block_size;
+	u64 stride;
+	u64 align;
+	u64 flags;
+	u64 blocks_total;
+	u64 blocks_free;
+	u64 blocks_in_use;
+	u64 high_watermark;
+	u64 allocs;
+	u64 alloc_failures;
+	u64 frees;
+	u64 invalid_frees;
+	u64 waits;
+	u64 timeouts;
+	u64 poison_errors;
+	u64 bytes_reserved;
+};
+
+/**
+ * struct mpool - a pool of fixed-size blocks
+ * @lock: protects @free_stack, @nr_free, @live, @callers and @stats
+ * @base: the region: @nr_blocks blocks, @stride bytes apart
+ * @stride: distance between blocks; a multiple of @align
+ * @block_size: usable bytes of a block
+ * @align: alignment of every block (power of two, at most PAGE_SIZE)
+ * @nr_blocks: number of blocks
+ * @nr_free: number of indices on @free_stack
+ * @free_stack: indices of the free blocks; the top is @free_stack[@nr_free - 1]
+ * @live: one byte per block, non-zero while the block is allocated
+ * @callers: with MPOOL_F_TRACK, the allocating caller of each live block
+ * @flags: MPOOL_F_* flags
+ * @reported: set once the first misuse of this pool has been logged
+ * @wait: blocking allocations sleep here until a block is freed
+ * @stats: counters; the state fields are filled in by mpool_get_stats()
+ * @node: entry in the list of all pools
+ * @debugfs: this pool's debugfs directory
+ * @name: the pool's unique name
+ *
+ * Memory layout: the blocks live in one vmalloc'd region at @base; all
+ * metadata (@free_stack, @live, @callers) is allocated separately, so that
+ * writes into a free block, even a stray one, cannot corrupt the pool.
+ */
+struct mpool {
+	spinlock_t lock;
+	void *base;
+	size_t stride;
+	size_t block_size;
+	size_t align;
+	unsigned int nr_blocks;
+	unsigned int nr_free;
+	u32 *free_stack;
+	u8 *live;
+	unsigned long *callers;
+	unsigned int flags;
+	unsigned long reported;
+	wait_queue_head_t wait;
+	struct mpool_stats stats;
+	struct list_head node;
+	struct dentry *debugfs;
+	char name[MPOOL_NAME_MAX];
+};
+
+struct mpool *mpool_create(const char *name, size_t block_size,
+			   unsigned int nr_blocks, size_t align,
+			   unsigned int flags);
+void mpool_destroy(struct mpool *pool);
+void *mpool_alloc(struct mpool *pool);
+void *mpool_alloc_timeout(struct mpool *pool, long timeout);
+void mpool_free(struct mpool *pool, void *block);
+int mpool_free_checked(struct mpool *pool, void *block);
+void *mpool_block_at(struct mpool *pool, u64 offset);
+u64 mpool_block_offset(struct mpool *pool, const void *block);
+int mpool_copy_to_block(struct mpool *pool, void *block, size_t pos,
+			const void *src, size_t len);
+int mpool_copy_from_block(struct mpool *pool, const void *block, size_t pos,
+			  void *dst, size_t len);
+void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats);
+void mpool_reset_stats(struct mpool *pool);
+int mpool_next_live(struct mpool *pool, unsigned int *index,
+		    unsigned long *caller);
+
+#endif /* _MPOOL_H */
