@@ -32,6 +32,7 @@
 #ifndef _MPOOL_H
 #define _MPOOL_H
 
+#include <linux/bits.h>
 #include <linux/list.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -43,16 +44,16 @@
 #define MPOOL_DEFAULT_ALIGN	8
 
 /* Zero each block on allocation. */
-#define MPOOL_F_ZERO		(1U << 0)
+#define MPOOL_F_ZERO		BIT(0)
 /* Fill freed blocks with MPOOL_POISON_BYTE and check it on allocation. */
-#define MPOOL_F_POISON		(1U << 1)
+#define MPOOL_F_POISON		BIT(1)
 /* Record the caller that allocated each live block. */
-#define MPOOL_F_TRACK		(1U << 2)
+#define MPOOL_F_TRACK		BIT(2)
 /*
  * Count misuse but log nothing: for pools driven from userspace, where a
  * bad request is the user's error, not a kernel bug.
  */
-#define MPOOL_F_QUIET		(1U << 3)
+#define MPOOL_F_QUIET		BIT(3)
 #define MPOOL_F_ALL		(MPOOL_F_ZERO | MPOOL_F_POISON | \
 				 MPOOL_F_TRACK | MPOOL_F_QUIET)
 
@@ -122,7 +123,7 @@ struct mpool_stats {
  * writes into a free block, even a stray one, cannot corrupt the pool.
  */
 struct mpool {
-	spinlock_t lock;
+	spinlock_t lock;	/* see the kernel-doc above */
 	void *base;
 	size_t stride;
 	size_t block_size;

@@ -1,0 +1,693 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mpool engine: named pools of fixed-size blocks.
+ *
+ * A pool is one vmalloc'd region cut into nr_blocks blocks, stride bytes
+ * apart, and a stack of the indices of the free blocks.  Allocation pops an
+ * index, free pushes one: O(1) either way, under pool->lock, which disables
+ * interrupts so that the pool can be used from hardirq context.
+ *
+ * Nothing about a block is stored inside it.  The free stack, a byte per
+ * block saying whether it is live, and (with MPOOL_F_TRACK) the allocating
+ * caller of each block live in separate arrays, so a write into a free
+ * block cannot corrupt the pool, and every free is checked against the live
+ * bytes: a pointer outside the region, inside a block, or to a block that
+ * is not allocated is refused and counted, and the pool is left as it was.
+ *
+ * Pools are kept on mpool_list, under mpool_list_lock, so that names are
+ * unique, the total reserved memory is capped by max_bytes, and debugfs
+ * can list them.
+ */
+#include <linux/align.h>
+#include <linux/bitops.h>
+#include <linux/ctype.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+
+#include "mpool.h"
+#include "mempool_internal.h"
+
+static unsigned long max_bytes = 256UL << 20;
+module_param(max_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_bytes, "Most bytes all pools together may reserve (default 256 MiB)");
+
+/* Protects mpool_list and mpool_reserved. */
+DEFINE_MUTEX(mpool_list_lock);
+LIST_HEAD(mpool_list);
+static size_t mpool_reserved;
+
+bool mpool_name_valid(const char *name)
+{
+	const char *p;
+
+	for (p = name; *p; p++)
+		if (!isalnum(*p) && *p != '_' && *p != '.' && *p != '-')
+			return false;
+	return p != name;
+}
+
+static struct mpool *mpool_find_locked(const char *name)
+{
+	struct mpool *pool;
+
+	lockdep_assert_held(&mpool_list_lock);
+	list_for_each_entry(pool, &mpool_list, node)
+		if (!strcmp(pool->name, name))
+			return pool;
+	return NULL;
+}
+
+static size_t mpool_metadata_bytes(unsigned int nr_blocks, unsigned int flags)
+{
+	size_t per_block = sizeof(u32) + sizeof(u8);
+
+	if (flags & MPOOL_F_TRACK)
+		per_block += sizeof(unsigned long);
+	return sizeof(struct mpool) + per_block * nr_blocks;
+}
+
+/* Frees whatever a pool has; copes with a half-built one. */
+static void mpool_free_memory(struct mpool *pool)
+{
+	kvfree(pool->callers);
+	kvfree(pool->live);
+	kvfree(pool->free_stack);
+	vfree(pool->base);
+	kfree(pool);
+}
+
+/*
+ * User-sized allocations must not warn when they fail: an unprivileged
+ * request is not a kernel bug.
+ */
+#define MPOOL_GFP (GFP_KERNEL | __GFP_NOWARN)
+
+static int mpool_alloc_memory(struct mpool *pool, size_t region)
+{
+	unsigned int i, n = pool->nr_blocks;
+
+	pool->base = __vmalloc(region, MPOOL_GFP);
+	pool->free_stack = kvmalloc_array(n, sizeof(u32), MPOOL_GFP);
+	pool->live = kvcalloc(n, sizeof(u8), MPOOL_GFP);
+	if (pool->flags & MPOOL_F_TRACK)
+		pool->callers = kvcalloc(n, sizeof(unsigned long), MPOOL_GFP);
+	if (!pool->base || !pool->free_stack || !pool->live ||
+	    ((pool->flags & MPOOL_F_TRACK) && !pool->callers))
+		return -ENOMEM;
+
+	/* Hand out block 0 first: the stack's top is its last entry. */
+	for (i = 0; i < n; i++)
+		pool->free_stack[i] = n - 1 - i;
+	pool->nr_free = n;
+	if (pool->flags & MPOOL_F_POISON)
+		memset(pool->base, MPOOL_POISON_BYTE, region);
+	return 0;
+}
+
+/**
+ * mpool_create - create a named pool of fixed-size blocks
+ * @name: unique name of 1 to MPOOL_NAME_MAX - 1 characters [A-Za-z0-9_.-]
+ * @block_size: bytes per block, at least 1
+ * @nr_blocks: number of blocks, at least 1
+ * @align: alignment of each block: 0 for MPOOL_DEFAULT_ALIGN, else a power
+ *	of two no larger than PAGE_SIZE
+ * @flags: MPOOL_F_* flags
+ *
+ * Reserves the whole region and all metadata now; the pool never allocates
+ * memory again.  The pool appears under /sys/kernel/debug/mempool/@name.
+ *
+ * Context: process context; sleeps.
+ * Return: the pool, or an ERR_PTR(): -EINVAL for a zero size or count, a
+ * bad alignment, unknown flags or a bad name; -ENAMETOOLONG for a name
+ * too long; -EOVERFLOW when the region's size overflows; -EEXIST when a
+ * pool of that name exists; -EDQUOT when all pools would reserve more than
+ * the max_bytes module parameter; -ENOMEM.
+ */
+struct mpool *mpool_create(const char *name, size_t block_size,
+			   unsigned int nr_blocks, size_t align,
+			   unsigned int flags)
+{
+	struct mpool *pool;
+	size_t stride, region, total;
+	int ret;
+
+	if (!align)
+		align = MPOOL_DEFAULT_ALIGN;
+	if (!block_size || !nr_blocks || !is_power_of_2(align) ||
+	    align > PAGE_SIZE || (flags & ~MPOOL_F_ALL))
+		return ERR_PTR(-EINVAL);
+	if (strnlen(name, MPOOL_NAME_MAX) >= MPOOL_NAME_MAX)
+		return ERR_PTR(-ENAMETOOLONG);
+	if (!mpool_name_valid(name))
+		return ERR_PTR(-EINVAL);
+	if (check_add_overflow(block_size, align - 1, &stride))
+		return ERR_PTR(-EOVERFLOW);
+	stride = ALIGN_DOWN(stride, align);
+	if (check_mul_overflow(stride, (size_t)nr_blocks, &region) ||
+	    check_add_overflow(region, mpool_metadata_bytes(nr_blocks, flags),
+			       &total))
+		return ERR_PTR(-EOVERFLOW);
+
+	pool = kzalloc(sizeof(*pool), MPOOL_GFP);
+	if (!pool)
+		return ERR_PTR(-ENOMEM);
+	spin_lock_init(&pool->lock);
+	init_waitqueue_head(&pool->wait);
+	INIT_LIST_HEAD(&pool->node);
+	strscpy(pool->name, name, sizeof(pool->name));
+	pool->block_size = block_size;
+	pool->stride = stride;
+	pool->align = align;
+	pool->nr_blocks = nr_blocks;
+	pool->flags = flags;
+	pool->stats.bytes_reserved = total;
+
+	/* Claim the name and the budget first, so no memory is spent on a
+	 * pool that cannot exist.
+	 */
+	mutex_lock(&mpool_list_lock);
+	if (mpool_find_locked(name)) {
+		ret = -EEXIST;
+		goto err_unlock;
+	}
+	if (total > max_bytes || mpool_reserved > max_bytes - total) {
+		ret = -EDQUOT;
+		goto err_unlock;
+	}
+	mpool_reserved += total;
+	list_add_tail(&pool->node, &mpool_list);
+	mutex_unlock(&mpool_list_lock);
+
+	ret = mpool_alloc_memory(pool, region);
+	if (ret)
+		goto err_unlist;
+	mpool_debugfs_add(pool);
+	return pool;
+
+err_unlist:
+	mutex_lock(&mpool_list_lock);
+	list_del(&pool->node);
+	mpool_reserved -= total;
+err_unlock:
+	mutex_unlock(&mpool_list_lock);
+	mpool_free_memory(pool);
+	return ERR_PTR(ret);
+}
+EXPORT_SYMBOL_GPL(mpool_create);
+
+/* How many live blocks destroy names before it summarises. */
+#define MPOOL_REPORT_MAX 16
+
+static void mpool_report_leaks(struct mpool *pool, unsigned int in_use)
+{
+	unsigned int i, shown = 0;
+
+	pr_warn("pool %s destroyed with %u of %u blocks still allocated\n",
+		pool->name, in_use, pool->nr_blocks);
+	for (i = 0; i < pool->nr_blocks && shown < MPOOL_REPORT_MAX; i++) {
+		if (!pool->live[i])
+			continue;
+		shown++;
+		if (pool->callers)
+			pr_warn("pool %s: block at offset %zu allocated by %pS\n",
+				pool->name, (size_t)i * pool->stride,
+				(void *)pool->callers[i]);
+		else
+			pr_warn("pool %s: block at offset %zu still allocated\n",
+				pool->name, (size_t)i * pool->stride);
+	}
+	if (in_use > shown)
+		pr_warn("pool %s: %u more blocks not shown\n", pool->name,
+			in_use - shown);
+}
+
+/**
+ * mpool_destroy - free a pool and all of its memory
+ * @pool: the pool, or NULL
+ *
+ * Blocks still allocated are freed with the region and reported in the
+ * kernel log (with their callers under MPOOL_F_TRACK), unless the pool is
+ * MPOOL_F_QUIET.  The caller guarantees that nobody uses the pool any more,
+ * that nobody sleeps in mpool_alloc_timeout() on it, and that no pointer
+ * into it is dereferenced afterwards.
+ *
+ * Context: process context; sleeps.
+ */
+void mpool_destroy(struct mpool *pool)
+{
+	unsigned int in_use;
+
+	if (!pool)
+		return;
+	mpool_debugfs_remove(pool);
+	mutex_lock(&mpool_list_lock);
+	list_del(&pool->node);
+	mpool_reserved -= pool->stats.bytes_reserved;
+	mutex_unlock(&mpool_list_lock);
+
+	in_use = pool->nr_blocks - pool->nr_free;
+	if (in_use && !(pool->flags & MPOOL_F_QUIET))
+		mpool_report_leaks(pool, in_use);
+	mpool_free_memory(pool);
+}
+EXPORT_SYMBOL_GPL(mpool_destroy);
+
+/* Reports the first misuse of a pool, with a stack trace, and no other. */
+static void mpool_report_once(struct mpool *pool, const char *what,
+			      const void *addr)
+{
+	if (pool->flags & MPOOL_F_QUIET)
+		return;
+	if (test_and_set_bit(0, &pool->reported))
+		return;
+	pr_err("pool %s: %s: offset %ld from the region's start (%u blocks, %zu bytes apart); further errors are only counted\n",
+	       pool->name, what, (long)(addr - pool->base), pool->nr_blocks,
+	       pool->stride);
+	dump_stack();
+}
+
+/* Pops a free block, or returns NULL; counts nothing. */
+static void *mpool_take(struct mpool *pool, unsigned long caller)
+{
+	unsigned long irqflags;
+	unsigned int in_use;
+	u32 idx;
+
+	spin_lock_irqsave(&pool->lock, irqflags);
+	if (!pool->nr_free) {
+		spin_unlock_irqrestore(&pool->lock, irqflags);
+		return NULL;
+	}
+	idx = pool->free_stack[--pool->nr_free];
+	WRITE_ONCE(pool->live[idx], 1);
+	if (pool->callers)
+		pool->callers[idx] = caller;
+	pool->stats.allocs++;
+	in_use = pool->nr_blocks - pool->nr_free;
+	if (in_use > pool->stats.high_watermark)
+		pool->stats.high_watermark = in_use;
+	spin_unlock_irqrestore(&pool->lock, irqflags);
+
+	return pool->base + (size_t)idx * pool->stride;
+}
+
+/* The block is ours now: no lock needed to check or clear it. */
+static void mpool_prepare(struct mpool *pool, void *block)
+{
+	unsigned long irqflags;
+
+	if ((pool->flags & MPOOL_F_POISON) &&
+	    memchr_inv(block, MPOOL_POISON_BYTE, pool->block_size)) {
+		spin_lock_irqsave(&pool->lock, irqflags);
+		pool->stats.poison_errors++;
+		spin_unlock_irqrestore(&pool->lock, irqflags);
+		mpool_report_once(pool, "freed block was written to (use after free)",
+				  block);
+	}
+	if (pool->flags & MPOOL_F_ZERO)
+		memset(block, 0, pool->block_size);
+}
+
+static void *mpool_alloc_caller(struct mpool *pool, unsigned long caller)
+{
+	unsigned long irqflags;
+	void *block;
+
+	block = mpool_take(pool, caller);
+	if (!block) {
+		spin_lock_irqsave(&pool->lock, irqflags);
+		pool->stats.alloc_failures++;
+		spin_unlock_irqrestore(&pool->lock, irqflags);
+		return NULL;
+	}
+	mpool_prepare(pool, block);
+	return block;
+}
+
+/**
+ * mpool_alloc - allocate a block without sleeping
+ * @pool: the pool
+ *
+ * Context: any context, hardirq included.
+ * Return: a block of at least block_size bytes, aligned as the pool was
+ * created, zeroed under MPOOL_F_ZERO; NULL when no block is free.
+ */
+void *mpool_alloc(struct mpool *pool)
+{
+	return mpool_alloc_caller(pool, _RET_IP_);
+}
+EXPORT_SYMBOL_GPL(mpool_alloc);
+
+/**
+ * mpool_alloc_timeout - allocate a block, sleeping until one is freed
+ * @pool: the pool
+ * @timeout: most jiffies to sleep; MAX_SCHEDULE_TIMEOUT for no limit
+ *
+ * Context: process context; sleeps, interruptibly.
+ * Return: a block, or ERR_PTR(-ETIMEDOUT) when none was freed in time, or
+ * ERR_PTR(-EINTR) when a signal came first.  Never NULL.
+ */
+void *mpool_alloc_timeout(struct mpool *pool, long timeout)
+{
+	unsigned long caller = _RET_IP_;
+	unsigned long irqflags;
+	void *block;
+	long left;
+
+	might_sleep();
+	block = mpool_take(pool, caller);
+	if (block)
+		goto out;
+
+	spin_lock_irqsave(&pool->lock, irqflags);
+	pool->stats.waits++;
+	spin_unlock_irqrestore(&pool->lock, irqflags);
+	/*
+	 * The condition runs after prepare_to_wait() has queued us, and a
+	 * free pushes the block before it looks for sleepers, so a block
+	 * freed between a failed attempt and the sleep still wakes us.
+	 */
+	left = wait_event_interruptible_timeout(pool->wait,
+						(block = mpool_take(pool, caller)),
+						timeout);
+	if (!block) {
+		spin_lock_irqsave(&pool->lock, irqflags);
+		pool->stats.timeouts++;
+		spin_unlock_irqrestore(&pool->lock, irqflags);
+		return ERR_PTR(left < 0 ? -EINTR : -ETIMEDOUT);
+	}
+out:
+	mpool_prepare(pool, block);
+	return block;
+}
+EXPORT_SYMBOL_GPL(mpool_alloc_timeout);
+
+/* Index of @block, or a negative errno saying why it is not a block. */
+static long mpool_index(struct mpool *pool, const void *block)
+{
+	unsigned long off = (unsigned long)block - (unsigned long)pool->base;
+
+	/* Below base, off wraps to a huge value: one test covers both ends. */
+	if (off >= (unsigned long)pool->stride * pool->nr_blocks)
+		return -ERANGE;
+	if (off % pool->stride)
+		return -EINVAL;
+	return off / pool->stride;
+}
+
+/**
+ * mpool_free_checked - return a block to its pool, or say why not
+ * @pool: the pool
+ * @block: the block
+ *
+ * Like mpool_free(), but logs nothing: for callers that pass the error on,
+ * such as the ioctl path.  A refused free is counted in invalid_frees and
+ * changes nothing else.
+ *
+ * Context: any context, hardirq included.
+ * Return: 0; -ERANGE when @block is outside the region; -EINVAL when it is
+ * not the start of a block; -ENXIO when the block is not allocated.
+ */
+int mpool_free_checked(struct mpool *pool, void *block)
+{
+	unsigned long irqflags;
+	long idx = mpool_index(pool, block);
+
+	spin_lock_irqsave(&pool->lock, irqflags);
+	if (idx >= 0 && !pool->live[idx])
+		idx = -ENXIO;
+	if (idx < 0) {
+		pool->stats.invalid_frees++;
+		spin_unlock_irqrestore(&pool->lock, irqflags);
+		return idx;
+	}
+	/* Poison before the block is on the stack: then it is no longer ours. */
+	if (pool->flags & MPOOL_F_POISON)
+		memset(block, MPOOL_POISON_BYTE, pool->block_size);
+	WRITE_ONCE(pool->live[idx], 0);
+	pool->free_stack[pool->nr_free++] = idx;
+	pool->stats.frees++;
+	spin_unlock_irqrestore(&pool->lock, irqflags);
+
+	/* Pairs with the barrier in prepare_to_wait(). */
+	if (wq_has_sleeper(&pool->wait))
+		wake_up(&pool->wait);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(mpool_free_checked);
+
+/**
+ * mpool_free - return a block to its pool
+ * @pool: the pool
+ * @block: a block from mpool_alloc() or mpool_alloc_timeout(), or NULL
+ *
+ * A pointer outside the pool's region, not at the start of a block, or to a
+ * block that is not allocated is refused: counted in invalid_frees, and
+ * the pool is unchanged.  The first such misuse of each pool is logged with
+ * a stack trace.
+ *
+ * Context: any context, hardirq included.
+ */
+void mpool_free(struct mpool *pool, void *block)
+{
+	static const char * const why[] = {
+		[ERANGE] = "free of a pointer outside the pool",
+		[EINVAL] = "free of a pointer inside a block",
+		[ENXIO] = "invalid free of a block that is not allocated (double free?)",
+	};
+	int ret;
+
+	if (!block)
+		return;
+	ret = mpool_free_checked(pool, block);
+	if (ret)
+		mpool_report_once(pool, why[-ret], block);
+}
+EXPORT_SYMBOL_GPL(mpool_free);
+
+/**
+ * mpool_block_at - the block at an offset into the pool's region
+ * @pool: the pool
+ * @offset: bytes from the start of the region
+ *
+ * Context: any context.
+ * Return: the address at @offset, or NULL when @offset is outside the
+ * region.  It is not checked to be a block or to be allocated.
+ */
+void *mpool_block_at(struct mpool *pool, u64 offset)
+{
+	if (offset >= (u64)pool->stride * pool->nr_blocks)
+		return NULL;
+	return pool->base + offset;
+}
+EXPORT_SYMBOL_GPL(mpool_block_at);
+
+/**
+ * mpool_block_offset - a block's offset into the pool's region
+ * @pool: the pool
+ * @block: a block of @pool
+ *
+ * Context: any context.
+ * Return: bytes from the start of the region to @block.
+ */
+u64 mpool_block_offset(struct mpool *pool, const void *block)
+{
+	return (unsigned long)block - (unsigned long)pool->base;
+}
+EXPORT_SYMBOL_GPL(mpool_block_offset);
+
+/*
+ * Copies between @buf and [pos, pos + len) of an allocated block, under the
+ * pool lock, so that the block cannot be freed and reused meanwhile.
+ */
+static int mpool_copy_block(struct mpool *pool, void *block, size_t pos,
+			    void *buf, size_t len, bool to_block)
+{
+	unsigned long irqflags;
+	long idx = mpool_index(pool, block);
+
+	if (idx < 0)
+		return idx;
+	if (!len || pos > pool->block_size || len > pool->block_size - pos)
+		return -EINVAL;
+	spin_lock_irqsave(&pool->lock, irqflags);
+	if (pool->live[idx]) {
+		if (to_block)
+			memcpy(block + pos, buf, len);
+		else
+			memcpy(buf, block + pos, len);
+	} else {
+		idx = -ENXIO;
+	}
+	spin_unlock_irqrestore(&pool->lock, irqflags);
+	return idx < 0 ? idx : 0;
+}
+
+/**
+ * mpool_copy_to_block - copy bytes into an allocated block
+ * @pool: the pool
+ * @block: the block
+ * @pos: first byte of the block to write
+ * @src: the bytes
+ * @len: how many, at least 1
+ *
+ * Context: any context.  Copies with interrupts off: keep @len small.
+ * Return: 0, or -ERANGE, -EINVAL or -ENXIO as mpool_free_checked(); also
+ * -EINVAL when [@pos, @pos + @len) passes the end of the block.
+ */
+int mpool_copy_to_block(struct mpool *pool, void *block, size_t pos,
+			const void *src, size_t len)
+{
+	return mpool_copy_block(pool, block, pos, (void *)src, len, true);
+}
+EXPORT_SYMBOL_GPL(mpool_copy_to_block);
+
+/**
+ * mpool_copy_from_block - copy bytes out of an allocated block
+ * @pool: the pool
+ * @block: the block
+ * @pos: first byte of the block to read
+ * @dst: where to
+ * @len: how many, at least 1
+ *
+ * Context: any context.  Copies with interrupts off: keep @len small.
+ * Return: as mpool_copy_to_block().
+ */
+int mpool_copy_from_block(struct mpool *pool, const void *block, size_t pos,
+			  void *dst, size_t len)
+{
+	return mpool_copy_block(pool, (void *)block, pos, dst, len, false);
+}
+EXPORT_SYMBOL_GPL(mpool_copy_from_block);
+
+/**
+ * mpool_get_stats - take a consistent snapshot of a pool's statistics
+ * @pool: the pool
+ * @stats: filled in
+ *
+ * Context: any context.
+ */
+void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats)
+{
+	unsigned long irqflags;
+
+	spin_lock_irqsave(&pool->lock, irqflags);
+	*stats = pool->stats;
+	stats->blocks_free = pool->nr_free;
+	spin_unlock_irqrestore(&pool->lock, irqflags);
+
+	stats->block_size = pool->block_size;
+	stats->stride = pool->stride;
+	stats->align = pool->align;
+	stats->flags = pool->flags;
+	stats->blocks_total = pool->nr_blocks;
+	stats->blocks_in_use = stats->blocks_total - stats->blocks_free;
+}
+EXPORT_SYMBOL_GPL(mpool_get_stats);
+
+/**
+ * mpool_reset_stats - zero a pool's counters
+ * @pool: the pool
+ *
+ * The high watermark restarts at the blocks in use now.
+ *
+ * Context: any context.
+ */
+void mpool_reset_stats(struct mpool *pool)
+{
+	unsigned long irqflags;
+	u64 reserved = pool->stats.bytes_reserved;
+
+	spin_lock_irqsave(&pool->lock, irqflags);
+	memset(&pool->stats, 0, sizeof(pool->stats));
+	pool->stats.bytes_reserved = reserved;
+	pool->stats.high_watermark = pool->nr_blocks - pool->nr_free;
+	spin_unlock_irqrestore(&pool->lock, irqflags);
+}
+EXPORT_SYMBOL_GPL(mpool_reset_stats);
+
+/**
+ * mpool_next_live - find the next allocated block
+ * @pool: the pool
+ * @index: in: the first block index to look at; out: the index found
+ * @caller: set to the allocating caller under MPOOL_F_TRACK, else to 0
+ *
+ * For walking the live blocks a little at a time (debugfs); the result is
+ * already stale when it returns.
+ *
+ * Context: any context.
+ * Return: 0 when a live block was found, -ENOENT when none is left.
+ */
+int mpool_next_live(struct mpool *pool, unsigned int *index,
+		    unsigned long *caller)
+{
+	unsigned long irqflags;
+	unsigned int i;
+
+	/* Scan without the lock: a long walk must not keep interrupts off. */
+	for (i = *index; i < pool->nr_blocks; i++)
+		if (READ_ONCE(pool->live[i]))
+			break;
+	if (i == pool->nr_blocks)
+		return -ENOENT;
+
+	spin_lock_irqsave(&pool->lock, irqflags);
+	*index = i;
+	*caller = pool->callers ? pool->callers[i] : 0;
+	spin_unlock_irqrestore(&pool->lock, irqflags);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(mpool_next_live);
+
+/**
+ * mpool_stats_by_name - statistics of the pool called @name
+ * @name: the pool's name
+ * @stats: filled in
+ *
+ * Context: process context; sleeps.
+ * Return: 0, or -ENOENT when no pool has that name.
+ */
+int mpool_stats_by_name(const char *name, struct mpool_stats *stats)
+{
+	struct mpool *pool;
+	int ret = -ENOENT;
+
+	mutex_lock(&mpool_list_lock);
+	pool = mpool_find_locked(name);
+	if (pool) {
+		mpool_get_stats(pool, stats);
+		ret = 0;
+	}
+	mutex_unlock(&mpool_list_lock);
+	return ret;
+}
+
+/**
+ * mpool_list_names - names of all pools, in creation order
+ * @names: room for @max names, MPOOL_NAME_MAX bytes each
+ * @max: how many names to copy at most
+ *
+ * Context: process context; sleeps.
+ * Return: how many pools exist.
+ */
+unsigned int mpool_list_names(char *names, unsigned int max)
+{
+	struct mpool *pool;
+	unsigned int n = 0;
+
+	mutex_lock(&mpool_list_lock);
+	list_for_each_entry(pool, &mpool_list, node) {
+		if (n < max)
+			strscpy(names + n * MPOOL_NAME_MAX, pool->name,
+				MPOOL_NAME_MAX);
+		n++;
+	}
+	mutex_unlock(&mpool_list_lock);
+	return n;
+}

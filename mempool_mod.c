@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mempool.ko: fixed-size block pools for the kernel (the mpool_* API) and
+ * for userspace (/dev/mempool), observable under /sys/kernel/debug/mempool.
+ */
+#include <linux/module.h>
+
+#include "mempool_internal.h"
+
+static int __init mempool_init(void)
+{
+	int ret;
+
+	mpool_debugfs_init();
+	ret = mpool_dev_init();
+	if (ret)
+		goto err_debugfs;
+	return 0;
+
+err_debugfs:
+	mpool_debugfs_exit();
+	return ret;
+}
+
+static void __exit mempool_exit(void)
+{
+	mpool_dev_exit();
+	mpool_debugfs_exit();
+}
+
+module_init(mempool_init);
+module_exit(mempool_exit);
+
+MODULE_DESCRIPTION("Named fixed-size block pools with O(1) alloc and free");
+MODULE_LICENSE("GPL");
