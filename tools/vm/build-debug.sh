@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build (or reuse) the debug kernel: Debian's linux-source-6.12, tinyconfig
+# plus tools/vm/debug.config, in $CACHE/debug-<key>.  Prints the build dir.
+set -eu
+. "$(dirname "$0")/common.sh"
+
+out=$(debug_dir)
+src=$(src_dir)
+[ -f "$out/.mempool-built" ] && { echo "$out"; exit 0; }
+
+# Two harness runs must not build the same tree at once.
+exec 9>"$CACHE/debug.lock"
+flock 9
+[ -f "$out/.mempool-built" ] && { echo "$out"; exit 0; }
+
+if [ ! -f "$src/.extracted" ]; then
+	say "extracting $SRC_PKG $(src_version)"
+	rm -rf "$src" "$src.tmp"
+	mkdir -p "$src.tmp"
+	tar -xJf "/usr/src/$SRC_PKG.tar.xz" -C "$src.tmp" --strip-components=1
+	touch "$src.tmp/.extracted"
+	mv "$src.tmp" "$src"
+fi
+
+t0=$(date +%s)
+say "configuring debug kernel in $out"
+mkdir -p "$out"
+make -s -C "$src" O="$out" ARCH=x86_64 tinyconfig >/dev/null
+"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
+	"$VM_DIR/debug.config" >/dev/null
+make -s -C "$src" O="$out" ARCH=x86_64 olddefconfig >/dev/null
+
+# Kconfig silently drops options whose dependencies are unmet; a debug
+# kernel quietly missing KASAN would make every later check meaningless.
+missing=
+while IFS= read -r l; do
+	case $l in
+	CONFIG_*=*) grep -qxF "$l" "$out/.config" || missing="$missing ${l}" ;;
+	"# CONFIG_"*" is not set")
+		o=${l#\# }; o=${o%% *}
+		! grep -q "^$o=" "$out/.config" || missing="$missing !$o" ;;
+	esac
+done <"$VM_DIR/debug.config"
+if [ -n "$missing" ]; then
+	echo "error: debug.config options lost in .config:$missing" >&2
+	exit 1
+fi
+
+say "building debug kernel (several minutes)"
+# modules also writes Module.symvers, which M= builds need.
+make -s -C "$src" O="$out" ARCH=x86_64 -j"$(nproc)" bzImage modules >&2
+make -s -C "$src" O="$out" ARCH=x86_64 modules_prepare >&2
+touch "$out/.mempool-built"
+say "debug kernel built in $(($(date +%s) - t0))s"
+echo "$out"

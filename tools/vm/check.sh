@@ -1,0 +1,78 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make check: every suite.  Host CLI tests, module builds, style checks,
+# then the guest suite on each kernel in QEMU.  Prints one line per check and
+# "N passed, N failed" last; exits 1 if anything failed.
+#   KERNELS="debug" tools/vm/check.sh     only some kernels
+#   SKIP_STYLE=1 tools/vm/check.sh        no W=1/sparse/checkpatch
+set -eu
+T0=$(date +%s)
+# First, so that common.sh resolves the ABIs against fresh package lists.
+"$(dirname "$0")/deps.sh" >&2
+. "$(dirname "$0")/common.sh"
+
+# --- userspace tool and its host tests -----------------------------------------
+if [ -f "$REPO/tools/Makefile" ]; then
+	if make -C "$REPO/tools" >"$LOGS/tools-build.log" 2>&1; then
+		record_ok host/tools-build
+		if [ -x "$REPO/tools/test_cli" ]; then
+			# TAP lines are the checks; the exit code adds nothing.
+			(cd "$REPO/tools" && ./test_cli) >"$LOGS/test_cli.log" 2>&1 || true
+			absorb host/ <"$LOGS/test_cli.log"
+		fi
+	else
+		record_fail host/tools-build "see $LOGS/tools-build.log"
+	fi
+fi
+
+# --- the debug kernel (cached) ----------------------------------------------------
+case " $KERNELS " in *" debug "*)
+	if ! "$VM_DIR/build-debug.sh" >/dev/null 2>"$LOGS/debug-kernel.log"; then
+		tail -n 30 "$LOGS/debug-kernel.log" >&2
+		record_fail debug/kernel-build "see $LOGS/debug-kernel.log"
+	fi ;;
+esac
+
+# --- style --------------------------------------------------------------------------
+if [ -z "${SKIP_STYLE:-}" ]; then
+	"$VM_DIR/style.sh" | grep -E '^(not )?ok ' >"$LOGS/style.checks" || true
+	absorb "" <"$LOGS/style.checks"
+fi
+
+# --- per kernel: build, boot, collect ---------------------------------------------
+for k in $KERNELS; do
+	if [ "$k" = debug ] && [ ! -f "$(debug_dir)/.mempool-built" ]; then
+		record_fail debug/completed "no debug kernel"
+		continue
+	fi
+	if ! build_module "$k" "$LOGS/build-$k.log" W=1; then
+		tail -n 20 "$LOGS/build-$k.log" >&2
+		record_fail "$k/build" "see $LOGS/build-$k.log"
+		continue
+	fi
+	record_ok "$k/build"
+	initrd=$BUILD/initrd-$k.cpio.gz
+	log=$LOGS/console-$k.log
+	make_initramfs "$k" tests "$initrd"
+	t=$(date +%s)
+	say "booting $k (log: $log)"
+	run_qemu "$k" "$initrd" "$log"
+	say "$k: boot + suite took $(($(date +%s) - t))s"
+	tr -d '\r' <"$log" | grep -ao 'MPTEST \(not \)\?ok .*' >"$LOGS/guest-$k.checks" || true
+	absorb "$k/" <"$LOGS/guest-$k.checks"
+	if [ "$k" = debug ]; then
+		kunit_cases "$log" >"$LOGS/kunit-$k.checks"
+		absorb "$k/kunit/" <"$LOGS/kunit-$k.checks"
+	fi
+	if grep -aq "MPTEST-DONE $k" "$log"; then record_ok "$k/completed"
+	else record_fail "$k/completed" "no final marker, see $log"; fi
+	bad=$(scan_log "$k" "$log")
+	if [ -z "$bad" ]; then record_ok "$k/clean-log"
+	else
+		printf '%s\n' "$bad" | head -n 20 >&2
+		record_fail "$k/clean-log" "$(printf '%s\n' "$bad" | wc -l) bad lines in $log"
+	fi
+done
+
+say "make check took $(($(date +%s) - T0))s"
+summary

@@ -1,0 +1,255 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared pieces of the VM harness; sourced, never run.  Holds the paths,
+# the kernel resolution, module builds, initramfs packing, the QEMU run,
+# the console-log scan and the check accounting.
+
+VM_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$VM_DIR/../.." && pwd)
+# The debug kernel and downloaded images live outside the repo so a clean
+# clone or `git clean` does not throw away a 5-minute kernel build.
+CACHE=${MEMPOOL_CACHE:-$HOME/.cache/mempool}
+BUILD=$REPO/build		# gitignored (/build/)
+# Module sources; overridable to try the harness on another module.
+MODULE_SRC=${MODULE_SRC:-$REPO}
+LOGS=$BUILD/logs
+KERNELS=${KERNELS:-stock-6.1 stock-6.12 debug}
+SRC_PKG=linux-source-6.12
+
+mkdir -p "$CACHE" "$LOGS"
+
+say() { echo "==> $*" >&2; }
+die() { echo "error: $*" >&2; exit 1; }
+
+# ---- check accounting -----------------------------------------------------
+# Every check prints one line; the caller prints the summary last.
+NPASS=0
+NFAIL=0
+FAILED=()
+record_ok() { NPASS=$((NPASS + 1)); echo "ok $1"; }
+record_fail() {
+	NFAIL=$((NFAIL + 1)); FAILED+=("$1")
+	echo "not ok $1${2:+: $2}"
+}
+summary() {
+	local f
+	if [ "$NFAIL" -gt 0 ]; then
+		echo "failed checks:"
+		for f in "${FAILED[@]}"; do echo "  $f"; done
+	fi
+	echo "$NPASS passed, $NFAIL failed"
+	[ "$NFAIL" -eq 0 ]
+}
+
+# ---- kernels ----------------------------------------------------------------
+# Stock ABIs come from Debian's metapackages so a point release never needs
+# an edit here.
+meta_abi() {
+	apt-cache depends "$1" 2>/dev/null |
+		sed -n 's/.*Depends: linux-headers-\(.*-amd64\)$/\1/p' | head -n1
+}
+# apt-cache is slow (~1s): resolve once, export to the scripts we run.
+: "${MP_ABI_61:=$(meta_abi linux-headers-amd64)}"
+: "${MP_ABI_612:=$(meta_abi linux-headers-6.12-amd64)}"
+export MP_ABI_61 MP_ABI_612
+kernel_abi() {
+	case $1 in
+	stock-6.1) echo "$MP_ABI_61" ;;
+	stock-6.12) echo "$MP_ABI_612" ;;
+	*) die "no ABI for kernel $1" ;;
+	esac
+}
+
+src_version() { dpkg-query -W -f='${Version}' "$SRC_PKG"; }
+# Extracted once per source package version; shared by every debug config.
+src_dir() { echo "$CACHE/src/$SRC_PKG-$(src_version)"; }
+# Key = fragment + source version: editing the fragment or an apt upgrade of
+# linux-source rebuilds, nothing else does.
+debug_key() {
+	{ cat "$VM_DIR/debug.config"; src_version; } | sha256sum | cut -c1-16
+}
+debug_dir() { echo "$CACHE/debug-$(debug_key)"; }
+
+kernel_kdir() {
+	case $1 in
+	debug) debug_dir ;;
+	*) echo "/usr/src/linux-headers-$(kernel_abi "$1")" ;;
+	esac
+}
+
+# Boot image: the stock ones are unpacked from the -unsigned image package
+# (never installed), the debug one comes from build-debug.sh.
+kernel_image() {
+	local abi dir
+	case $1 in
+	debug)
+		echo "$(debug_dir)/arch/x86/boot/bzImage"
+		return
+		;;
+	esac
+	abi=$(kernel_abi "$1")
+	dir=$CACHE/stock/$abi
+	if [ ! -f "$dir/boot/vmlinuz-$abi" ]; then
+		mkdir -p "$dir/deb"
+		(cd "$dir/deb" && apt-get download -q "linux-image-$abi-unsigned") >&2
+		dpkg-deb -x "$dir"/deb/linux-image-"$abi"-unsigned_*.deb "$dir/x"
+		mv "$dir/x/boot" "$dir/boot" && rm -rf "$dir/x"
+	fi
+	echo "$dir/boot/vmlinuz-$abi"
+}
+
+# ---- module build -----------------------------------------------------------
+# One copy of the sources per kernel so builds for different kernels never
+# share objects.  Usage: build_module KERNEL LOGFILE [make args...]
+mod_dir() { echo "$BUILD/mod-$1"; }
+build_module() {
+	local k=$1 log=$2 d kdir
+	shift 2
+	d=$(mod_dir "$k")
+	kdir=$(kernel_kdir "$k")
+	[ -f "$kdir/Makefile" ] || { echo "no kernel tree at $kdir" >"$log"; return 1; }
+	mkdir -p "$d"
+	# Build products are excluded, so --delete neither copies stray objects
+	# from an in-repo `make` nor deletes the ones built here.
+	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+		--exclude='*.mod' --exclude='*.mod.c' --exclude='*.order' \
+		--exclude='Module.symvers' --exclude='*.o.d' \
+		--include='/Kbuild' --include='/*.c' \
+		--include='/include/***' --include='/kunit/***' \
+		--exclude='*' "$MODULE_SRC/" "$d/"
+	make -C "$kdir" M="$d" "$@" modules >"$log" 2>&1
+}
+
+# ---- initramfs ----------------------------------------------------------------
+# Usage: make_initramfs KERNEL MODE OUT   (MODE: tests | demo | shell)
+make_initramfs() {
+	local k=$1 mode=$2 out=$3 root a d ctl
+	d=$(mod_dir "$k")
+	root=$(mktemp -d)
+	# mktemp -d is 0700; uid 1000 in the guest must be able to reach /bin/sh.
+	chmod 0755 "$root"
+	mkdir -p "$root"/{bin,sbin,etc,proc,sys,dev,tmp,root,home/user,lib/mempool,mptest}
+	chmod 1777 "$root/tmp"
+	chown 1000:1000 "$root/home/user"
+	cp /bin/busybox "$root/bin/busybox"
+	for a in $(/bin/busybox --list); do
+		[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
+	done
+	cat >"$root/etc/passwd" <<-'EOF'
+		root:x:0:0:root:/root:/bin/sh
+		user:x:1000:1000:user:/home/user:/bin/sh
+	EOF
+	cat >"$root/etc/group" <<-'EOF'
+		root:x:0:
+		user:x:1000:
+	EOF
+	echo /bin/sh >"$root/etc/shells"
+	cp "$d/mempool.ko" "$root/lib/mempool/"
+	[ ! -f "$d/kunit/mempool_kunit.ko" ] || cp "$d/kunit/mempool_kunit.ko" "$root/lib/mempool/"
+	ctl=$REPO/tools/mempoolctl.static
+	[ ! -x "$ctl" ] || cp "$ctl" "$root/bin/mempoolctl"
+	cp "$VM_DIR"/guest/* "$root/mptest/"
+	mv "$root/mptest/init" "$root/init"
+	chmod 0755 "$root/init" "$root"/mptest/*
+	printf 'MPTEST_KERNEL=%s\nMPTEST_MODE=%s\n' "$k" "$mode" >"$root/etc/mptest.env"
+	(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$out"
+	rm -rf "$root"
+}
+
+# ---- QEMU -------------------------------------------------------------------
+kernel_mem() { [ "$1" = debug ] && echo 2G || echo 1G; }
+kernel_append() {
+	local a="console=ttyS0 panic=-1"
+	[ "$1" = debug ] && a="$a kmemleak=on"
+	echo "$a"
+}
+# Usage: run_qemu KERNEL INITRD LOG [interactive]
+run_qemu() {
+	local k=$1 initrd=$2 log=$3 tmo
+	local cmd=(qemu-system-x86_64 -accel tcg,thread=multi -smp 2
+		-m "$(kernel_mem "$k")" -nographic -no-reboot
+		-kernel "$(kernel_image "$k")" -initrd "$initrd"
+		-append "$(kernel_append "$k")")
+	if [ "${4:-}" = interactive ]; then
+		"${cmd[@]}" 2>&1 | tee "$log"
+		return
+	fi
+	# Hard bound: a hung guest must not hang CI.
+	tmo=${VM_TIMEOUT:-$([ "$k" = debug ] && echo 1500 || echo 600)}
+	timeout -k 10 "$tmo" "${cmd[@]}" </dev/null >"$log" 2>&1 || true
+}
+
+# ---- console log scan ---------------------------------------------------------
+# Prints the offending lines of LOG, if any.  Call Trace is always bad
+# except in one narrow case: the KUnit suite provokes misuse reports
+# on purpose and the module logs those as "mempool: ... invalid free" (or
+# "... poison") followed by dump_stack().  On the debug kernel a Call Trace
+# block that directly follows such a line (only timestamps/"CPU:"/"Hardware
+# name:" header lines in between) is allowed; everything else is reported.
+scan_log() {
+	local k=$1 log=$2
+	tr -d '\r' <"$log" | awk -v k="$k" '
+	function bad(l) { print l; nbad++ }
+	{
+		line = $0
+		sub(/^\[ *[0-9.]+\] /, "", line)
+		if (line ~ /mempool/ && line ~ /(invalid free|poison)/) { misuse = 1; next }
+		if (misuse && line ~ /^(CPU: |Hardware name: |Tainted: )/) next
+		if (line ~ /Call Trace/) {
+			if (k == "debug" && misuse) { intrace = 1; misuse = 0; next }
+			bad($0); misuse = 0; next
+		}
+		misuse = 0
+		if (intrace) {
+			# a stack frame or the trace terminator
+			if (line ~ /^ *(<\/?TASK>|<\/?IRQ>|\? |[A-Za-z_.0-9]+\+0x)/) next
+			intrace = 0
+		}
+		if (line ~ /BUG:|WARNING:|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|INFO: lockdep|lockdep|unreferenced object|Kernel panic|Oops|Call Trace/)
+			bad($0)
+	}'
+}
+
+# ---- result collection -----------------------------------------------------------
+# absorb PREFIX: fold "ok X" / "not ok X" lines (our own, TAP "ok N - x",
+# or guest "MPTEST ok X") from stdin into the counters as PREFIX/X.
+absorb() {
+	local p=$1 l
+	while IFS= read -r l; do
+		l=${l%$'\r'}
+		l=${l#MPTEST }
+		case $l in
+		"ok "*) record_ok "$p${l#ok }" ;;
+		"not ok "*) l=${l#not ok }; record_fail "$p${l%%: *}" "${l#*: }" ;;
+		esac
+	done
+}
+
+# kunit_cases LOG: one "ok suite/case" / "not ok suite/case" line per KUnit
+# test case found between the guest's MPTEST-KUNIT markers.  In each
+# suite's debugfs results the least-indented result line is the suite's
+# own; the next indentation level holds the cases; deeper lines are the
+# parameters of a parameterised case, which counts once, as its case line.
+kunit_cases() {
+	tr -d '\r' <"$1" | awk '
+	function flush(   i, c) {
+		c = -1
+		for (i = 1; i <= n; i++)
+			if (ind[i] > smin && (c < 0 || ind[i] < c)) c = ind[i]
+		for (i = 1; i <= n; i++)
+			if (ind[i] == c) print res[i] " " suite "/" name[i]
+		n = 0; smin = -1
+	}
+	/^MPTEST-KUNIT-BEGIN/ { on = 1; n = 0; smin = -1; next }
+	/^MPTEST-KUNIT-END/ { if (suite != "") flush(); on = 0; suite = ""; next }
+	!on { next }
+	/^MPTEST-KUNIT-SUITE / { if (suite != "") flush(); suite = $2; next }
+	/^ *(not )?ok [0-9]+ / {
+		match($0, /^ */); i = RLENGTH
+		l = substr($0, i + 1)
+		r = "ok"; if (l ~ /^not /) { r = "not ok"; l = substr(l, 5) }
+		sub(/^ok [0-9]+ /, "", l)
+		if (r == "not ok") l = l ": failed"
+		n++; ind[n] = i; res[n] = r; name[n] = l
+		if (smin < 0 || i < smin) smin = i
+	}'
+}
