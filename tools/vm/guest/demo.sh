@@ -1,10 +1,37 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Placeholder demo (the real exercise is written separately): show what
-# the loaded module exposes.
-echo "# ls -l /sys/kernel/debug/mempool"
-ls -l /sys/kernel/debug/mempool
-if [ -f /sys/kernel/debug/mempool/pools ]; then
-	echo "# cat /sys/kernel/debug/mempool/pools"
-	cat /sys/kernel/debug/mempool/pools
+# make demo: the seed demonstration through mempoolctl.  A pool of ten
+# 32-byte blocks, three allocations, a free of the second, and a fourth
+# allocation that gets the freed block back (the free list is LIFO).
+D=/sys/kernel/debug/mempool
+
+# show CMD...: echo the command, then run it
+show() {
+	echo "# $*"
+	"$@"
+}
+
+show mempoolctl version
+show mempoolctl create demo --block-size 32 --blocks 10
+echo "# mempoolctl alloc demo      (three times)"
+a=$(mempoolctl alloc demo); echo "$a"
+b=$(mempoolctl alloc demo); echo "$b"
+c=$(mempoolctl alloc demo); echo "$c"
+show cat $D/pools
+show cat $D/demo/stats
+show mempoolctl list
+show mempoolctl write demo "$a" "hello, pool"
+echo "# mempoolctl read demo $a --length 11"
+mempoolctl read demo "$a" --length 11; echo
+show mempoolctl free demo "$b"
+echo "# mempoolctl alloc demo      (the freed block comes back first)"
+d=$(mempoolctl alloc demo); echo "$d"
+if [ "$d" = "$b" ]; then
+	echo "reallocated offset $d == freed offset $b"
+else
+	echo "reallocated offset $d != freed offset $b"
 fi
+show mempoolctl stats demo
+show mempoolctl destroy demo
+show mempoolctl destroy demo --force
+show mempoolctl list
