@@ -113,7 +113,7 @@ build_module() {
 	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		--exclude='*.mod' --exclude='*.mod.c' --exclude='*.order' \
 		--exclude='Module.symvers' --exclude='*.o.d' \
-		--include='/Kbuild' --include='/*.c' \
+		--include='/Kbuild' --include='/*.[ch]' \
 		--include='/include/***' --include='/kunit/***' \
 		--exclude='*' "$MODULE_SRC/" "$d/"
 	make -C "$kdir" M="$d" "$@" modules >"$log" 2>&1
@@ -170,8 +170,8 @@ run_qemu() {
 		-kernel "$(kernel_image "$k")" -initrd "$initrd"
 		-append "$(kernel_append "$k")")
 	if [ "${4:-}" = interactive ]; then
-		"${cmd[@]}" 2>&1 | tee "$log"
-		return
+		# The serial console is the terminal; ctrl-a x quits.
+		exec "${cmd[@]}"
 	fi
 	# Hard bound: a hung guest must not hang CI.
 	tmo=${VM_TIMEOUT:-$([ "$k" = debug ] && echo 1500 || echo 600)}
