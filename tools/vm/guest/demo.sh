@@ -20,7 +20,8 @@ c=$(mempoolctl alloc demo); echo "$c"
 show cat $D/pools
 show cat $D/demo/stats
 show mempoolctl list
-show mempoolctl write demo "$a" "hello, pool"
+echo "# mempoolctl write demo $a 'hello, pool'"
+mempoolctl write demo "$a" "hello, pool"
 echo "# mempoolctl read demo $a --length 11"
 mempoolctl read demo "$a" --length 11; echo
 show mempoolctl free demo "$b"
@@ -32,6 +33,7 @@ else
 	echo "reallocated offset $d != freed offset $b"
 fi
 show mempoolctl stats demo
-show mempoolctl destroy demo
+echo "# mempoolctl destroy demo      (refused: blocks are still allocated)"
+mempoolctl destroy demo
 show mempoolctl destroy demo --force
 show mempoolctl list
