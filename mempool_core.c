@@ -20,6 +20,7 @@
  */
 #include <linux/align.h>
 #include <linux/bitops.h>
+#include <linux/cpuhotplug.h>
 #include <linux/ctype.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -41,6 +42,7 @@ MODULE_PARM_DESC(max_bytes, "Most bytes all pools together may reserve (default 
 DEFINE_MUTEX(mpool_list_lock);
 LIST_HEAD(mpool_list);
 static size_t mpool_reserved;
+static enum cpuhp_state mpool_cpuhp_state;
 
 bool mpool_name_valid(const char *name)
 {
@@ -66,15 +68,19 @@ static struct mpool *mpool_find_locked(const char *name)
 static size_t mpool_metadata_bytes(unsigned int nr_blocks, unsigned int flags)
 {
 	size_t per_block = sizeof(u32) + sizeof(u8);
+	size_t fixed = sizeof(struct mpool);
 
 	if (flags & MPOOL_F_TRACK)
 		per_block += sizeof(unsigned long);
-	return sizeof(struct mpool) + per_block * nr_blocks;
+	if (flags & MPOOL_F_PERCPU)
+		fixed += num_possible_cpus() * sizeof(struct mpool_pcp);
+	return fixed + per_block * nr_blocks;
 }
 
 /* Frees whatever a pool has; copes with a half-built one. */
 static void mpool_free_memory(struct mpool *pool)
 {
+	free_percpu(pool->pcp);
 	kvfree(pool->callers);
 	kvfree(pool->live);
 	kvfree(pool->free_stack);
@@ -97,8 +103,11 @@ static int mpool_alloc_memory(struct mpool *pool, size_t region)
 	pool->live = kvcalloc(n, sizeof(u8), MPOOL_GFP);
 	if (pool->flags & MPOOL_F_TRACK)
 		pool->callers = kvcalloc(n, sizeof(unsigned long), MPOOL_GFP);
+	if (pool->flags & MPOOL_F_PERCPU)
+		pool->pcp = alloc_percpu_gfp(struct mpool_pcp, MPOOL_GFP);
 	if (!pool->base || !pool->free_stack || !pool->live ||
-	    ((pool->flags & MPOOL_F_TRACK) && !pool->callers))
+	    ((pool->flags & MPOOL_F_TRACK) && !pool->callers) ||
+	    ((pool->flags & MPOOL_F_PERCPU) && !pool->pcp))
 		return -ENOMEM;
 
 	/* Hand out block 0 first: the stack's top is its last entry. */
@@ -187,6 +196,12 @@ struct mpool *mpool_create(const char *name, size_t block_size,
 	ret = mpool_alloc_memory(pool, region);
 	if (ret)
 		goto err_unlist;
+	if (pool->pcp) {
+		ret = cpuhp_state_add_instance_nocalls(mpool_cpuhp_state,
+						       &pool->cpuhp);
+		if (ret)
+			goto err_unlist;
+	}
 	mpool_debugfs_add(pool);
 	return pool;
 
@@ -200,6 +215,93 @@ err_unlock:
 	return ERR_PTR(ret);
 }
 EXPORT_SYMBOL_GPL(mpool_create);
+
+/*
+ * Per-CPU caches (MPOOL_F_PERCPU).  A cache is only touched by its own CPU
+ * with interrupts off, so its fast path needs neither lock nor atomic; the
+ * pool lock is taken to move MPOOL_PCP_BATCH blocks between a cache and
+ * the shared stack.  Blocks keep LIFO order both ways.
+ */
+
+/* Moves up to @n blocks from the shared stack into @pcp.  Irqs are off. */
+static unsigned int mpool_refill(struct mpool *pool, struct mpool_pcp *pcp,
+				 unsigned int n)
+{
+	unsigned int taken;
+
+	spin_lock(&pool->lock);
+	n = min(n, pool->nr_free);
+	pool->nr_free -= n;
+	memcpy(&pcp->idx[pcp->count], &pool->free_stack[pool->nr_free],
+	       n * sizeof(u32));
+	pcp->count += n;
+	taken = pool->nr_blocks - pool->nr_free;
+	if (taken > pool->stats.high_watermark)
+		pool->stats.high_watermark = taken;
+	spin_unlock(&pool->lock);
+	return n;
+}
+
+/* Moves the @n blocks at the bottom of @pcp to the shared stack. */
+static void mpool_drain(struct mpool *pool, struct mpool_pcp *pcp,
+			unsigned int n)
+{
+	unsigned long irqflags;
+
+	spin_lock_irqsave(&pool->lock, irqflags);
+	memcpy(&pool->free_stack[pool->nr_free], pcp->idx, n * sizeof(u32));
+	pool->nr_free += n;
+	pcp->count -= n;
+	memmove(pcp->idx, &pcp->idx[n], pcp->count * sizeof(u32));
+	spin_unlock_irqrestore(&pool->lock, irqflags);
+}
+
+/* IPI handler: empties this CPU's cache, for a sleeping allocation. */
+static void mpool_drain_local(void *arg)
+{
+	struct mpool *pool = arg;
+	struct mpool_pcp *pcp = this_cpu_ptr(pool->pcp);
+
+	mpool_drain(pool, pcp, pcp->count);
+}
+
+/* The CPU is dead: nobody else can touch its cache. */
+static int mpool_cpu_dead(unsigned int cpu, struct hlist_node *node)
+{
+	struct mpool *pool = hlist_entry_safe(node, struct mpool, cpuhp);
+	struct mpool_pcp *pcp = per_cpu_ptr(pool->pcp, cpu);
+
+	mpool_drain(pool, pcp, pcp->count);
+	return 0;
+}
+
+/* Blocks sitting in per-CPU caches; a snapshot while the pool is busy. */
+static unsigned int mpool_cached(struct mpool *pool)
+{
+	unsigned int cpu, n = 0;
+
+	if (!pool->pcp)
+		return 0;
+	for_each_possible_cpu(cpu)
+		n += READ_ONCE(per_cpu_ptr(pool->pcp, cpu)->count);
+	return n;
+}
+
+int mpool_cpuhp_init(void)
+{
+	int ret = cpuhp_setup_state_multi(CPUHP_BP_PREPARE_DYN, "mempool:dead",
+					  NULL, mpool_cpu_dead);
+
+	if (ret < 0)
+		return ret;
+	mpool_cpuhp_state = ret;
+	return 0;
+}
+
+void mpool_cpuhp_exit(void)
+{
+	cpuhp_remove_multi_state(mpool_cpuhp_state);
+}
 
 /* How many live blocks destroy names before it summarises. */
 #define MPOOL_REPORT_MAX 16
@@ -246,12 +348,15 @@ void mpool_destroy(struct mpool *pool)
 	if (!pool)
 		return;
 	mpool_debugfs_remove(pool);
+	if (pool->pcp)
+		cpuhp_state_remove_instance_nocalls(mpool_cpuhp_state,
+						    &pool->cpuhp);
 	mutex_lock(&mpool_list_lock);
 	list_del(&pool->node);
 	mpool_reserved -= pool->stats.bytes_reserved;
 	mutex_unlock(&mpool_list_lock);
 
-	in_use = pool->nr_blocks - pool->nr_free;
+	in_use = pool->nr_blocks - pool->nr_free - mpool_cached(pool);
 	if (in_use && !(pool->flags & MPOOL_F_QUIET))
 		mpool_report_leaks(pool, in_use);
 	mpool_free_memory(pool);
@@ -272,29 +377,52 @@ static void mpool_report_once(struct mpool *pool, const char *what,
 	dump_stack();
 }
 
-/* Pops a free block, or returns NULL; counts nothing. */
+/* Marks a block just taken off a free list as allocated. */
+static void *mpool_mark_live(struct mpool *pool, u32 idx, unsigned long caller)
+{
+	WRITE_ONCE(pool->live[idx], 1);
+	if (pool->callers)
+		pool->callers[idx] = caller;
+	return pool->base + (size_t)idx * pool->stride;
+}
+
+static void *mpool_take_cached(struct mpool *pool, unsigned long caller)
+{
+	struct mpool_pcp *pcp;
+	unsigned long irqflags;
+	void *block = NULL;
+
+	local_irq_save(irqflags);
+	pcp = this_cpu_ptr(pool->pcp);
+	if (pcp->count || mpool_refill(pool, pcp, MPOOL_PCP_BATCH)) {
+		pcp->allocs++;
+		block = mpool_mark_live(pool, pcp->idx[--pcp->count], caller);
+	}
+	local_irq_restore(irqflags);
+	return block;
+}
+
+/* Pops a free block, or returns NULL; counts no failure. */
 static void *mpool_take(struct mpool *pool, unsigned long caller)
 {
 	unsigned long irqflags;
 	unsigned int in_use;
-	u32 idx;
+	void *block;
 
+	if (pool->pcp)
+		return mpool_take_cached(pool, caller);
 	spin_lock_irqsave(&pool->lock, irqflags);
 	if (!pool->nr_free) {
 		spin_unlock_irqrestore(&pool->lock, irqflags);
 		return NULL;
 	}
-	idx = pool->free_stack[--pool->nr_free];
-	WRITE_ONCE(pool->live[idx], 1);
-	if (pool->callers)
-		pool->callers[idx] = caller;
+	block = mpool_mark_live(pool, pool->free_stack[--pool->nr_free], caller);
 	pool->stats.allocs++;
 	in_use = pool->nr_blocks - pool->nr_free;
 	if (in_use > pool->stats.high_watermark)
 		pool->stats.high_watermark = in_use;
 	spin_unlock_irqrestore(&pool->lock, irqflags);
-
-	return pool->base + (size_t)idx * pool->stride;
+	return block;
 }
 
 /* The block is ours now: no lock needed to check or clear it. */
@@ -369,13 +497,24 @@ void *mpool_alloc_timeout(struct mpool *pool, long timeout)
 	pool->stats.waits++;
 	spin_unlock_irqrestore(&pool->lock, irqflags);
 	/*
-	 * The condition runs after prepare_to_wait() has queued us, and a
-	 * free pushes the block before it looks for sleepers, so a block
-	 * freed between a failed attempt and the sleep still wakes us.
+	 * From here on, every free wakes us.  The pool lock orders a free's
+	 * push before its look at nr_waiters, and our count before our next
+	 * attempt: either that attempt finds the block or the free wakes us.
 	 */
+	atomic_inc(&pool->nr_waiters);
+	/* Orders the count before the attempts in wait_event below. */
+	smp_mb__after_atomic();
+	/*
+	 * Free blocks may sit in other CPUs' caches.  Once a CPU has run the
+	 * drain it also sees nr_waiters, and its frees go to the shared
+	 * stack until we are done.
+	 */
+	if (pool->pcp)
+		on_each_cpu(mpool_drain_local, pool, 1);
 	left = wait_event_interruptible_timeout(pool->wait,
 						(block = mpool_take(pool, caller)),
 						timeout);
+	atomic_dec(&pool->nr_waiters);
 	if (!block) {
 		spin_lock_irqsave(&pool->lock, irqflags);
 		pool->stats.timeouts++;
@@ -401,6 +540,52 @@ static long mpool_index(struct mpool *pool, const void *block)
 	return off / pool->stride;
 }
 
+/* Pushes block @idx on the shared stack, if it is live. */
+static long mpool_put(struct mpool *pool, void *block, long idx)
+{
+	unsigned long irqflags;
+
+	spin_lock_irqsave(&pool->lock, irqflags);
+	if (!pool->live[idx]) {
+		idx = -ENXIO;
+		goto out_unlock;
+	}
+	/* Poison before the block is on the stack: then it is no longer ours. */
+	if (pool->flags & MPOOL_F_POISON)
+		memset(block, MPOOL_POISON_BYTE, pool->block_size);
+	WRITE_ONCE(pool->live[idx], 0);
+	pool->free_stack[pool->nr_free++] = idx;
+	pool->stats.frees++;
+out_unlock:
+	spin_unlock_irqrestore(&pool->lock, irqflags);
+	return idx;
+}
+
+/* Pushes block @idx on this CPU's cache, if it is live. */
+static long mpool_put_cached(struct mpool *pool, void *block, long idx)
+{
+	struct mpool_pcp *pcp;
+	unsigned long irqflags;
+
+	/* Of two CPUs freeing one block at once, exactly one sees it live. */
+	if (xchg(&pool->live[idx], 0) != 1)
+		return -ENXIO;
+	if (pool->flags & MPOOL_F_POISON)
+		memset(block, MPOOL_POISON_BYTE, pool->block_size);
+
+	local_irq_save(irqflags);
+	pcp = this_cpu_ptr(pool->pcp);
+	if (pcp->count == MPOOL_PCP_SIZE)
+		mpool_drain(pool, pcp, MPOOL_PCP_BATCH);
+	pcp->idx[pcp->count++] = idx;
+	pcp->frees++;
+	/* A sleeper cannot see this cache: hand it everything. */
+	if (unlikely(atomic_read(&pool->nr_waiters)))
+		mpool_drain(pool, pcp, pcp->count);
+	local_irq_restore(irqflags);
+	return idx;
+}
+
 /**
  * mpool_free_checked - return a block to its pool, or say why not
  * @pool: the pool
@@ -419,24 +604,17 @@ int mpool_free_checked(struct mpool *pool, void *block)
 	unsigned long irqflags;
 	long idx = mpool_index(pool, block);
 
-	spin_lock_irqsave(&pool->lock, irqflags);
-	if (idx >= 0 && !pool->live[idx])
-		idx = -ENXIO;
+	if (idx >= 0 && pool->pcp)
+		idx = mpool_put_cached(pool, block, idx);
+	else if (idx >= 0)
+		idx = mpool_put(pool, block, idx);
 	if (idx < 0) {
+		spin_lock_irqsave(&pool->lock, irqflags);
 		pool->stats.invalid_frees++;
 		spin_unlock_irqrestore(&pool->lock, irqflags);
 		return idx;
 	}
-	/* Poison before the block is on the stack: then it is no longer ours. */
-	if (pool->flags & MPOOL_F_POISON)
-		memset(block, MPOOL_POISON_BYTE, pool->block_size);
-	WRITE_ONCE(pool->live[idx], 0);
-	pool->free_stack[pool->nr_free++] = idx;
-	pool->stats.frees++;
-	spin_unlock_irqrestore(&pool->lock, irqflags);
-
-	/* Pairs with the barrier in prepare_to_wait(). */
-	if (wq_has_sleeper(&pool->wait))
+	if (unlikely(atomic_read(&pool->nr_waiters)))
 		wake_up(&pool->wait);
 	return 0;
 }
@@ -576,11 +754,23 @@ EXPORT_SYMBOL_GPL(mpool_copy_from_block);
 void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats)
 {
 	unsigned long irqflags;
+	unsigned int cpu;
 
 	spin_lock_irqsave(&pool->lock, irqflags);
 	*stats = pool->stats;
 	stats->blocks_free = pool->nr_free;
 	spin_unlock_irqrestore(&pool->lock, irqflags);
+
+	for_each_possible_cpu(cpu) {
+		struct mpool_pcp *pcp;
+
+		if (!pool->pcp)
+			break;
+		pcp = per_cpu_ptr(pool->pcp, cpu);
+		stats->blocks_free += READ_ONCE(pcp->count);
+		stats->allocs += READ_ONCE(pcp->allocs);
+		stats->frees += READ_ONCE(pcp->frees);
+	}
 
 	stats->block_size = pool->block_size;
 	stats->stride = pool->stride;
@@ -595,7 +785,9 @@ EXPORT_SYMBOL_GPL(mpool_get_stats);
  * mpool_reset_stats - zero a pool's counters
  * @pool: the pool
  *
- * The high watermark restarts at the blocks in use now.
+ * The high watermark restarts at the blocks in use now.  Under
+ * MPOOL_F_PERCPU, allocations and frees on other CPUs while it runs may
+ * be counted or not.
  *
  * Context: any context.
  */
@@ -604,11 +796,20 @@ void mpool_reset_stats(struct mpool *pool)
 	unsigned long irqflags;
 	u64 reserved = pool->stats.bytes_reserved;
 
+	unsigned int cpu;
+
 	spin_lock_irqsave(&pool->lock, irqflags);
 	memset(&pool->stats, 0, sizeof(pool->stats));
 	pool->stats.bytes_reserved = reserved;
 	pool->stats.high_watermark = pool->nr_blocks - pool->nr_free;
 	spin_unlock_irqrestore(&pool->lock, irqflags);
+	/* Other CPUs may be counting meanwhile: exact only when idle. */
+	for_each_possible_cpu(cpu) {
+		if (!pool->pcp)
+			break;
+		WRITE_ONCE(per_cpu_ptr(pool->pcp, cpu)->allocs, 0);
+		WRITE_ONCE(per_cpu_ptr(pool->pcp, cpu)->frees, 0);
+	}
 }
 EXPORT_SYMBOL_GPL(mpool_reset_stats);
 

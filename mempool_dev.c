@@ -33,7 +33,7 @@ static DEFINE_MUTEX(dev_lock);
 static LIST_HEAD(dev_pools);
 
 #define MPOOL_CREATE_ALL (MPOOL_CREATE_ZERO | MPOOL_CREATE_POISON | \
-			  MPOOL_CREATE_TRACK)
+			  MPOOL_CREATE_TRACK | MPOOL_CREATE_PERCPU)
 
 static void dev_pool_release(struct kref *ref)
 {
@@ -148,6 +148,8 @@ static long dev_create(void __user *uarg)
 		flags |= MPOOL_F_POISON;
 	if (c.flags & MPOOL_CREATE_TRACK)
 		flags |= MPOOL_F_TRACK;
+	if (c.flags & MPOOL_CREATE_PERCPU)
+		flags |= MPOOL_F_PERCPU;
 
 	dp = kzalloc(sizeof(*dp), GFP_KERNEL);
 	if (!dp)
@@ -272,6 +274,8 @@ static long dev_stats(void __user *uarg)
 		s.out_flags |= MPOOL_CREATE_POISON;
 	if (st.flags & MPOOL_F_TRACK)
 		s.out_flags |= MPOOL_CREATE_TRACK;
+	if (st.flags & MPOOL_F_PERCPU)
+		s.out_flags |= MPOOL_CREATE_PERCPU;
 	s.out_blocks_total = st.blocks_total;
 	s.out_blocks_free = st.blocks_free;
 	s.out_blocks_in_use = st.blocks_in_use;
@@ -453,6 +457,25 @@ out_put:
 	return ret;
 }
 
+static long dev_bench(void __user *uarg)
+{
+	struct mpool_ioc_bench b;
+	u32 usize;
+	int ret = COPY_IN(b, uarg, &usize);
+
+	if (ret)
+		return ret;
+	/* It keeps every CPU busy for seconds. */
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	ret = mpool_bench_check(&b);
+	if (!ret)
+		ret = mpool_bench(&b);
+	if (ret)
+		return ret;
+	return dev_copy_out(uarg, &b, sizeof(b), usize);
+}
+
 static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -471,6 +494,7 @@ static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case MPOOL_IOC_WRITE:
 	case MPOOL_IOC_READ:
 	case MPOOL_IOC_RESET:
+	case MPOOL_IOC_BENCH:
 		break;
 	default:
 		return -ENOTTY;
@@ -492,6 +516,8 @@ static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return dev_rw(uarg, true);
 	case MPOOL_IOC_READ:
 		return dev_rw(uarg, false);
+	case MPOOL_IOC_BENCH:
+		return dev_bench(uarg);
 	default:
 		return dev_reset(uarg);
 	}

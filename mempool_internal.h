@@ -12,12 +12,19 @@ extern struct list_head mpool_list;
 bool mpool_name_valid(const char *name);
 int mpool_stats_by_name(const char *name, struct mpool_stats *stats);
 unsigned int mpool_list_names(char *names, unsigned int max);
+int mpool_cpuhp_init(void);
+void mpool_cpuhp_exit(void);
 
 /* mempool_debugfs.c: /sys/kernel/debug/mempool/ */
 void mpool_debugfs_init(void);
 void mpool_debugfs_exit(void);
 void mpool_debugfs_add(struct mpool *pool);
 void mpool_debugfs_remove(struct mpool *pool);
+
+/* mempool_bench.c: MPOOL_IOC_BENCH */
+struct mpool_ioc_bench;
+int mpool_bench_check(struct mpool_ioc_bench *b);
+int mpool_bench(struct mpool_ioc_bench *b);
 
 /* mempool_dev.c: /dev/mempool */
 int mpool_dev_init(void);

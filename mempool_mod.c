@@ -11,6 +11,9 @@ static int __init mempool_init(void)
 {
 	int ret;
 
+	ret = mpool_cpuhp_init();
+	if (ret)
+		return ret;
 	mpool_debugfs_init();
 	ret = mpool_dev_init();
 	if (ret)
@@ -19,6 +22,7 @@ static int __init mempool_init(void)
 
 err_debugfs:
 	mpool_debugfs_exit();
+	mpool_cpuhp_exit();
 	return ret;
 }
 
@@ -26,6 +30,7 @@ static void __exit mempool_exit(void)
 {
 	mpool_dev_exit();
 	mpool_debugfs_exit();
+	mpool_cpuhp_exit();
 }
 
 module_init(mempool_init);

@@ -33,7 +33,9 @@
 #define _MPOOL_H
 
 #include <linux/bits.h>
+#include <linux/atomic.h>
 #include <linux/list.h>
+#include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -54,8 +56,22 @@
  * bad request is the user's error, not a kernel bug.
  */
 #define MPOOL_F_QUIET		BIT(3)
+/*
+ * Keep up to MPOOL_PCP_SIZE free blocks per CPU in front of the shared free
+ * stack, so that most allocations and frees take no lock: for pools used
+ * on many CPUs at once.  The price: a non-sleeping allocation may fail
+ * while other CPUs' caches still hold free blocks (mpool_alloc_timeout()
+ * drains them before it sleeps), and the high watermark counts cached
+ * blocks as taken.
+ */
+#define MPOOL_F_PERCPU		BIT(4)
 #define MPOOL_F_ALL		(MPOOL_F_ZERO | MPOOL_F_POISON | \
-				 MPOOL_F_TRACK | MPOOL_F_QUIET)
+				 MPOOL_F_TRACK | MPOOL_F_QUIET | \
+				 MPOOL_F_PERCPU)
+
+/* Most free blocks a CPU's cache holds, and how many move at once. */
+#define MPOOL_PCP_SIZE		32
+#define MPOOL_PCP_BATCH		16
 
 #define MPOOL_POISON_BYTE	0x6b
 
@@ -69,6 +85,7 @@
  * @blocks_free: blocks that can be allocated now
  * @blocks_in_use: blocks allocated and not yet freed
  * @high_watermark: largest @blocks_in_use since creation or the last reset
+ *	(under MPOOL_F_PERCPU: blocks in use or in per-CPU caches)
  * @allocs: successful allocations
  * @alloc_failures: allocations refused because the pool was empty
  * @frees: successful frees
@@ -99,6 +116,23 @@ struct mpool_stats {
 };
 
 /**
+ * struct mpool_pcp - one CPU's cache of free blocks (MPOOL_F_PERCPU)
+ * @count: blocks in @idx
+ * @idx: indices of the cached free blocks; the top is @idx[@count - 1]
+ * @allocs: allocations served on this CPU, summed by mpool_get_stats()
+ * @frees: frees done on this CPU, summed likewise
+ *
+ * Touched only by its own CPU with interrupts off, except when the CPU is
+ * dead, or from an IPI (mpool_alloc_timeout()), with the pool lock held.
+ */
+struct mpool_pcp {
+	unsigned int count;
+	u32 idx[MPOOL_PCP_SIZE];
+	u64 allocs;
+	u64 frees;
+};
+
+/**
  * struct mpool - a pool of fixed-size blocks
  * @lock: protects @free_stack, @nr_free, @live, @callers and @stats
  * @base: the region: @nr_blocks blocks, @stride bytes apart
@@ -114,6 +148,9 @@ struct mpool_stats {
  * @reported: set once the first misuse of this pool has been logged
  * @wait: blocking allocations sleep here until a block is freed
  * @stats: counters; the state fields are filled in by mpool_get_stats()
+ * @pcp: the per-CPU caches under MPOOL_F_PERCPU, else NULL
+ * @nr_waiters: sleepers in mpool_alloc_timeout(): frees then skip the cache
+ * @cpuhp: entry in the CPU hotplug state that drains a dead CPU's cache
  * @node: entry in the list of all pools
  * @debugfs: this pool's debugfs directory
  * @name: the pool's unique name
@@ -137,6 +174,9 @@ struct mpool {
 	unsigned long reported;
 	wait_queue_head_t wait;
 	struct mpool_stats stats;
+	struct mpool_pcp __percpu *pcp;
+	atomic_t nr_waiters;
+	struct hlist_node cpuhp;
 	struct list_head node;
 	struct dentry *debugfs;
 	char name[MPOOL_NAME_MAX];

@@ -73,6 +73,12 @@ struct mpool_ioc_version {
 #define MPOOL_CREATE_POISON	(1U << 1)
 /* Record the allocating caller of each block (shown in debugfs). */
 #define MPOOL_CREATE_TRACK	(1U << 2)
+/*
+ * Per-CPU caches of free blocks: scales across CPUs, but an allocation
+ * may fail while other CPUs' caches hold free blocks (MPOOL_ALLOC_WAIT
+ * drains them).
+ */
+#define MPOOL_CREATE_PERCPU	(1U << 3)
 
 /**
  * struct mpool_ioc_create - ioctl(MPOOL_IOC_CREATE)
@@ -270,6 +276,95 @@ struct mpool_ioc_rw {
 	__aligned_u64 buf;
 };
 
+/* Allocators MPOOL_IOC_BENCH compares: bit numbers of @allocators. */
+enum mpool_bench_allocator {
+	MPOOL_BENCH_MEMPOOL = 0,	/* this module's pool */
+	MPOOL_BENCH_MEMPOOL_NOCACHE = 1, /* the same without per-CPU caches */
+	MPOOL_BENCH_NAIVE = 2,		/* spinlock around a pointer stack */
+	MPOOL_BENCH_KMEM_CACHE = 3,	/* kmem_cache_alloc() */
+	MPOOL_BENCH_KMALLOC = 4,	/* kmalloc() */
+	MPOOL_BENCH_MEMPOOL_T = 5,	/* mempool_t over a kmem_cache */
+	MPOOL_BENCH_GEN_POOL = 6,	/* gen_pool over a vmalloc'd region */
+	MPOOL_BENCH_OBJPOOL = 7,	/* lib/objpool (Linux 6.7 and later) */
+	MPOOL_BENCH_NR_ALLOCATORS
+};
+
+/* Workloads: bit numbers of @workloads. */
+enum mpool_bench_workload {
+	MPOOL_BENCH_PAIR = 0,	/* alloc, free, repeat */
+	MPOOL_BENCH_BURST = 1,	/* alloc 64, free those 64, repeat */
+	MPOOL_BENCH_CROSS = 2,	/* alloc on one CPU, free on the next */
+	MPOOL_BENCH_NR_WORKLOADS
+};
+
+/**
+ * struct mpool_ioc_bench_result - one (allocator, workload, cpus) run
+ * @allocator: enum mpool_bench_allocator
+ * @workload: enum mpool_bench_workload
+ * @cpus: kthreads that ran at once, one pinned to each CPU
+ * @__reserved: 0
+ * @ops: alloc+free pairs done, all threads together
+ * @elapsed_ns: wall time from the common start to the last thread's end
+ * @ps_per_op: picoseconds per alloc+free pair, per thread (its elapsed
+ *	time over its pairs, averaged over the threads)
+ * @kops_per_sec: thousands of pairs per second, all threads together
+ * @p50_ns: median latency of one sampled alloc or free call
+ * @p99_ns: 99th percentile of the same samples
+ * @max_ns: longest sampled call
+ */
+struct mpool_ioc_bench_result {
+	__u32 allocator;
+	__u32 workload;
+	__u32 cpus;
+	__u32 __reserved;
+	__u64 ops;
+	__u64 elapsed_ns;
+	__u64 ps_per_op;
+	__u64 kops_per_sec;
+	__u64 p50_ns;
+	__u64 p99_ns;
+	__u64 max_ns;
+};
+
+/**
+ * struct mpool_ioc_bench - ioctl(MPOOL_IOC_BENCH)
+ * @size: sizeof(struct mpool_ioc_bench)
+ * @flags: 0
+ * @allocators: bit mask of enum mpool_bench_allocator; 0 for every one
+ *	the kernel has
+ * @workloads: bit mask of enum mpool_bench_workload; 0 for all
+ * @cpus: 0 to run each case on 1 CPU and on all online CPUs; else the
+ *	number of CPUs, 1 to the number online
+ * @block_size: bytes per block: 0 for 64, else 8 to 4096
+ * @ops: alloc+free pairs per thread per run: 0 for 100000, else 1000 to
+ *	10000000
+ * @max_results: room in @results
+ * @results: address of @max_results struct mpool_ioc_bench_result
+ * @out_count: results written
+ * @__reserved: must be 0
+ *
+ * Runs each chosen allocator on each chosen workload, in kthreads pinned
+ * one per CPU; the cross workload needs 2 CPUs or more and is skipped on
+ * one.  Needs CAP_SYS_ADMIN, as it keeps CPUs busy.  Takes seconds.
+ *
+ * Errors: EOPNOTSUPP, an allocator asked for by bit is not in this
+ * kernel (objpool before 6.7); ENOSPC, @max_results is too small for the
+ * runs asked for; EPERM, no CAP_SYS_ADMIN; EINTR, a signal stopped it.
+ */
+struct mpool_ioc_bench {
+	__u32 size;
+	__u32 flags;
+	__u32 allocators;
+	__u32 workloads;
+	__u32 cpus;
+	__u32 block_size;
+	__u32 ops;
+	__u32 max_results;
+	__aligned_u64 results;
+	__u32 out_count;
+	__u32 __reserved;
+};
+
 #define MPOOL_IOC_VERSION	_IO(MPOOL_IOC_MAGIC, 0x00)
 #define MPOOL_IOC_CREATE	_IO(MPOOL_IOC_MAGIC, 0x01)
 #define MPOOL_IOC_DESTROY	_IO(MPOOL_IOC_MAGIC, 0x02)
@@ -280,5 +375,6 @@ struct mpool_ioc_rw {
 #define MPOOL_IOC_WRITE		_IO(MPOOL_IOC_MAGIC, 0x07)
 #define MPOOL_IOC_READ		_IO(MPOOL_IOC_MAGIC, 0x08)
 #define MPOOL_IOC_RESET		_IO(MPOOL_IOC_MAGIC, 0x09)
+#define MPOOL_IOC_BENCH		_IO(MPOOL_IOC_MAGIC, 0x0a)
 
 #endif /* _UAPI_MPOOL_IOCTL_H */

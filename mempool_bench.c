@@ -1,0 +1,793 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * MPOOL_IOC_BENCH: this pool against the kernel's own allocators, in one
+ * run, on the same block size and the same workloads.
+ *
+ * Each run starts one kthread pinned to each of the first @cpus online
+ * CPUs; they wait on one completion so that they start together, do @ops
+ * alloc+free pairs each, and time every 16th call for the latency
+ * percentiles (as lib/test_objpool.c does, with a fixed count rather than
+ * a fixed duration, so every allocator does the same work).
+ *
+ * Workloads:
+ *   pair   alloc one block, free it, repeat;
+ *   burst  alloc 64 blocks, free the 64, repeat;
+ *   cross  alloc and pass the block to the next CPU's thread through a
+ *          ring; free what the previous CPU's thread passed on.
+ */
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/genalloc.h>
+#include <linux/kthread.h>
+#include <linux/mempool.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#ifdef MPOOL_HAVE_OBJPOOL
+#include <linux/objpool.h>
+#endif
+
+#include <uapi/mpool_ioctl.h>
+#include "mempool_internal.h"
+
+#define BENCH_BURST		64
+#define BENCH_RING		256	/* power of two */
+#define BENCH_SAMPLE_MASK	15	/* time one call in 16 */
+#define BENCH_DEFAULT_OPS	100000
+#define BENCH_DEFAULT_SIZE	64
+
+/* A single-producer single-consumer ring from one thread to the next. */
+struct bench_ring {
+	void *slot[BENCH_RING];
+	unsigned int head;	/* written by the producer */
+	unsigned int tail;	/* written by the consumer */
+};
+
+struct bench_run;
+
+struct bench_thread {
+	struct bench_run *run;
+	struct bench_ring ring;	/* blocks for the next thread */
+	struct bench_ring *in;	/* blocks from the previous thread */
+	u64 start_ns;
+	u64 end_ns;
+	u32 *samples;
+	unsigned int nr_samples;
+	unsigned int max_samples;
+	int err;
+};
+
+/* The naive design: one spinlock around a stack of free pointers. */
+struct bench_naive {
+	spinlock_t lock;	/* protects top and stack */
+	unsigned int top;
+	void **stack;
+	void *region;
+};
+
+struct bench_run {
+	const struct bench_allocator *allocator;
+	unsigned int workload;
+	unsigned int cpus;
+	unsigned int block_size;
+	unsigned int nr_blocks;
+	u64 ops;
+	union {
+		struct mpool *mpool;
+		struct kmem_cache *cache;
+		struct gen_pool *gen_pool;
+		struct bench_naive naive;
+#ifdef MPOOL_HAVE_OBJPOOL
+		struct objpool_head objpool;
+#endif
+	};
+	mempool_t *mempool;
+	bool abort;		/* set before start: threads do nothing */
+	struct completion start;
+	struct completion done;
+	atomic_t running;
+	struct bench_thread *threads;
+};
+
+struct bench_allocator {
+	const char *name;
+	int (*init)(struct bench_run *run);
+	void *(*alloc)(struct bench_run *run);
+	void (*free)(struct bench_run *run, void *block);
+	void (*exit)(struct bench_run *run);
+};
+
+/* this pool, with and without per-CPU caches */
+
+static int bench_mpool_create(struct bench_run *run, unsigned int flags)
+{
+	run->mpool = mpool_create("mempool-bench", run->block_size,
+				  run->nr_blocks, 0, MPOOL_F_QUIET | flags);
+	return PTR_ERR_OR_ZERO(run->mpool);
+}
+
+static int bench_mpool_init(struct bench_run *run)
+{
+	return bench_mpool_create(run, MPOOL_F_PERCPU);
+}
+
+static int bench_mpool_nocache_init(struct bench_run *run)
+{
+	return bench_mpool_create(run, 0);
+}
+
+static void *bench_mpool_alloc(struct bench_run *run)
+{
+	return mpool_alloc(run->mpool);
+}
+
+static void bench_mpool_free(struct bench_run *run, void *block)
+{
+	mpool_free(run->mpool, block);
+}
+
+static void bench_mpool_exit(struct bench_run *run)
+{
+	mpool_destroy(run->mpool);
+}
+
+/* naive */
+
+static int bench_naive_init(struct bench_run *run)
+{
+	struct bench_naive *n = &run->naive;
+	unsigned int i;
+
+	spin_lock_init(&n->lock);
+	n->region = vmalloc(array_size(run->nr_blocks, run->block_size));
+	n->stack = kvmalloc_array(run->nr_blocks, sizeof(void *), GFP_KERNEL);
+	if (!n->region || !n->stack) {
+		vfree(n->region);
+		kvfree(n->stack);
+		return -ENOMEM;
+	}
+	for (i = 0; i < run->nr_blocks; i++)
+		n->stack[i] = n->region + (size_t)i * run->block_size;
+	n->top = run->nr_blocks;
+	return 0;
+}
+
+static void *bench_naive_alloc(struct bench_run *run)
+{
+	struct bench_naive *n = &run->naive;
+	unsigned long flags;
+	void *block = NULL;
+
+	spin_lock_irqsave(&n->lock, flags);
+	if (n->top)
+		block = n->stack[--n->top];
+	spin_unlock_irqrestore(&n->lock, flags);
+	return block;
+}
+
+static void bench_naive_free(struct bench_run *run, void *block)
+{
+	struct bench_naive *n = &run->naive;
+	unsigned long flags;
+
+	spin_lock_irqsave(&n->lock, flags);
+	n->stack[n->top++] = block;
+	spin_unlock_irqrestore(&n->lock, flags);
+}
+
+static void bench_naive_exit(struct bench_run *run)
+{
+	kvfree(run->naive.stack);
+	vfree(run->naive.region);
+}
+
+/* kmem_cache, and mempool_t over one */
+
+static int bench_cache_init(struct bench_run *run)
+{
+	run->cache = kmem_cache_create("mempool_bench", run->block_size, 0, 0,
+				       NULL);
+	return run->cache ? 0 : -ENOMEM;
+}
+
+static void *bench_cache_alloc(struct bench_run *run)
+{
+	return kmem_cache_alloc(run->cache, GFP_KERNEL);
+}
+
+static void bench_cache_free(struct bench_run *run, void *block)
+{
+	kmem_cache_free(run->cache, block);
+}
+
+static void bench_cache_exit(struct bench_run *run)
+{
+	kmem_cache_destroy(run->cache);
+}
+
+static int bench_mempool_t_init(struct bench_run *run)
+{
+	int ret = bench_cache_init(run);
+
+	if (ret)
+		return ret;
+	run->mempool = mempool_create_slab_pool(BENCH_BURST, run->cache);
+	if (!run->mempool) {
+		kmem_cache_destroy(run->cache);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void *bench_mempool_t_alloc(struct bench_run *run)
+{
+	return mempool_alloc(run->mempool, GFP_KERNEL);
+}
+
+static void bench_mempool_t_free(struct bench_run *run, void *block)
+{
+	mempool_free(block, run->mempool);
+}
+
+static void bench_mempool_t_exit(struct bench_run *run)
+{
+	mempool_destroy(run->mempool);
+	kmem_cache_destroy(run->cache);
+}
+
+/* kmalloc */
+
+static int bench_kmalloc_init(struct bench_run *run)
+{
+	return 0;
+}
+
+static void *bench_kmalloc_alloc(struct bench_run *run)
+{
+	return kmalloc(run->block_size, GFP_KERNEL);
+}
+
+static void bench_kmalloc_free(struct bench_run *run, void *block)
+{
+	kfree(block);
+}
+
+static void bench_kmalloc_exit(struct bench_run *run)
+{
+}
+
+/* gen_pool over a vmalloc'd region */
+
+static int bench_gen_pool_init(struct bench_run *run)
+{
+	void *region;
+	size_t len;
+
+	/* gen_pool hands out whole granules: make one granule one block. */
+	len = (size_t)run->nr_blocks << order_base_2(run->block_size);
+	run->gen_pool = gen_pool_create(order_base_2(run->block_size),
+					NUMA_NO_NODE);
+	if (!run->gen_pool)
+		return -ENOMEM;
+	region = vmalloc(len);
+	if (!region || gen_pool_add(run->gen_pool, (unsigned long)region, len,
+				    NUMA_NO_NODE)) {
+		vfree(region);
+		gen_pool_destroy(run->gen_pool);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void *bench_gen_pool_alloc(struct bench_run *run)
+{
+	return (void *)gen_pool_alloc(run->gen_pool, run->block_size);
+}
+
+static void bench_gen_pool_free(struct bench_run *run, void *block)
+{
+	gen_pool_free(run->gen_pool, (unsigned long)block, run->block_size);
+}
+
+static void bench_gen_pool_free_chunk(struct gen_pool *pool,
+				      struct gen_pool_chunk *chunk, void *data)
+{
+	vfree((void *)chunk->start_addr);
+}
+
+static void bench_gen_pool_exit(struct bench_run *run)
+{
+	gen_pool_for_each_chunk(run->gen_pool, bench_gen_pool_free_chunk,
+				NULL);
+	gen_pool_destroy(run->gen_pool);
+}
+
+#ifdef MPOOL_HAVE_OBJPOOL
+static int bench_objpool_init(struct bench_run *run)
+{
+	return objpool_init(&run->objpool, run->nr_blocks, run->block_size,
+			    GFP_KERNEL, NULL, NULL, NULL);
+}
+
+static void *bench_objpool_alloc(struct bench_run *run)
+{
+	return objpool_pop(&run->objpool);
+}
+
+static void bench_objpool_free(struct bench_run *run, void *block)
+{
+	objpool_push(block, &run->objpool);
+}
+
+static void bench_objpool_exit(struct bench_run *run)
+{
+	objpool_fini(&run->objpool);
+}
+#endif
+
+#define BENCH_ALLOCATOR(id, str, prefix) \
+	[id] = { \
+		.name = str, \
+		.init = prefix##_init, \
+		.alloc = prefix##_alloc, \
+		.free = prefix##_free, \
+		.exit = prefix##_exit, \
+	}
+
+static const struct bench_allocator bench_allocators[] = {
+	BENCH_ALLOCATOR(MPOOL_BENCH_MEMPOOL, "mempool", bench_mpool),
+	[MPOOL_BENCH_MEMPOOL_NOCACHE] = {
+		.name = "mempool-nocache",
+		.init = bench_mpool_nocache_init,
+		.alloc = bench_mpool_alloc,
+		.free = bench_mpool_free,
+		.exit = bench_mpool_exit,
+	},
+	BENCH_ALLOCATOR(MPOOL_BENCH_NAIVE, "naive", bench_naive),
+	BENCH_ALLOCATOR(MPOOL_BENCH_KMEM_CACHE, "kmem_cache", bench_cache),
+	BENCH_ALLOCATOR(MPOOL_BENCH_KMALLOC, "kmalloc", bench_kmalloc),
+	BENCH_ALLOCATOR(MPOOL_BENCH_MEMPOOL_T, "mempool_t", bench_mempool_t),
+	BENCH_ALLOCATOR(MPOOL_BENCH_GEN_POOL, "gen_pool", bench_gen_pool),
+#ifdef MPOOL_HAVE_OBJPOOL
+	BENCH_ALLOCATOR(MPOOL_BENCH_OBJPOOL, "objpool", bench_objpool),
+#endif
+};
+
+#define BENCH_ALL_WORKLOADS (BIT(MPOOL_BENCH_NR_WORKLOADS) - 1)
+
+static u32 bench_available(void)
+{
+	u32 mask = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bench_allocators); i++)
+		if (bench_allocators[i].name)
+			mask |= BIT(i);
+	return mask;
+}
+
+/* Whether call @n of a thread is one of the timed samples. */
+static bool bench_sampled(struct bench_thread *t, u64 n)
+{
+	return !(n & BENCH_SAMPLE_MASK) && t->nr_samples < t->max_samples;
+}
+
+static void *bench_alloc(struct bench_thread *t, u64 n)
+{
+	struct bench_run *run = t->run;
+	void *block;
+	u64 t0;
+
+	if (!bench_sampled(t, n))
+		return run->allocator->alloc(run);
+	t0 = ktime_get_ns();
+	block = run->allocator->alloc(run);
+	t->samples[t->nr_samples++] = ktime_get_ns() - t0;
+	return block;
+}
+
+static void bench_free(struct bench_thread *t, u64 n, void *block)
+{
+	struct bench_run *run = t->run;
+	u64 t0;
+
+	if (!bench_sampled(t, n)) {
+		run->allocator->free(run, block);
+		return;
+	}
+	t0 = ktime_get_ns();
+	run->allocator->free(run, block);
+	t->samples[t->nr_samples++] = ktime_get_ns() - t0;
+}
+
+static int bench_pair(struct bench_thread *t)
+{
+	struct bench_run *run = t->run;
+	void *block;
+	u64 i;
+
+	for (i = 0; i < run->ops; i++) {
+		block = bench_alloc(t, 2 * i);
+		if (!block)
+			return -ENOMEM;
+		bench_free(t, 2 * i + 1, block);
+		if (!(i & 255)) {
+			cond_resched();
+			if (kthread_should_stop())
+				return -EINTR;
+		}
+	}
+	return 0;
+}
+
+static int bench_burst(struct bench_thread *t)
+{
+	struct bench_run *run = t->run;
+	void *blocks[BENCH_BURST];
+	unsigned int j, n = 0;
+	int ret = 0;
+	u64 i;
+
+	for (i = 0; i < run->ops && !ret; i += BENCH_BURST) {
+		for (n = 0; n < BENCH_BURST; n++) {
+			blocks[n] = bench_alloc(t, i + n);
+			if (!blocks[n]) {
+				ret = -ENOMEM;
+				break;
+			}
+		}
+		for (j = 0; j < n; j++)
+			bench_free(t, i + j + 1, blocks[j]);
+		cond_resched();
+		if (kthread_should_stop())
+			ret = -EINTR;
+	}
+	return ret;
+}
+
+static bool bench_ring_push(struct bench_ring *r, void *block)
+{
+	unsigned int head = r->head;
+
+	/* Pairs with the release in bench_ring_pop(): the slot is free. */
+	if (head - smp_load_acquire(&r->tail) == BENCH_RING)
+		return false;
+	r->slot[head % BENCH_RING] = block;
+	/* Pairs with the acquire in bench_ring_pop(): the slot is written. */
+	smp_store_release(&r->head, head + 1);
+	return true;
+}
+
+static void *bench_ring_pop(struct bench_ring *r)
+{
+	unsigned int tail = r->tail;
+	void *block;
+
+	/* Pairs with the release in bench_ring_push(): the slot is written. */
+	if (smp_load_acquire(&r->head) == tail)
+		return NULL;
+	block = r->slot[tail % BENCH_RING];
+	/* Pairs with the acquire in bench_ring_push(): the slot is free. */
+	smp_store_release(&r->tail, tail + 1);
+	return block;
+}
+
+static int bench_cross(struct bench_thread *t)
+{
+	struct bench_run *run = t->run;
+	u64 made = 0, freed = 0;
+	void *block;
+
+	while (made < run->ops || freed < run->ops) {
+		bool idle = true;
+
+		if (made < run->ops &&
+		    t->ring.head - READ_ONCE(t->ring.tail) < BENCH_RING) {
+			block = bench_alloc(t, made);
+			if (block) {
+				bench_ring_push(&t->ring, block);
+				made++;
+				idle = false;
+			}
+		}
+		if (freed < run->ops) {
+			block = bench_ring_pop(t->in);
+			if (block) {
+				bench_free(t, freed + 1, block);
+				freed++;
+				idle = false;
+			}
+		}
+		if (idle || !(made & 255)) {
+			cond_resched();
+			if (kthread_should_stop())
+				return -EINTR;
+		}
+	}
+	return 0;
+}
+
+static int bench_thread_fn(void *arg)
+{
+	struct bench_thread *t = arg;
+	struct bench_run *run = t->run;
+
+	wait_for_completion(&run->start);
+	t->start_ns = ktime_get_ns();
+	switch (READ_ONCE(run->abort) ? -1 : (int)run->workload) {
+	case -1:
+		t->err = -EINTR;
+		break;
+	case MPOOL_BENCH_PAIR:
+		t->err = bench_pair(t);
+		break;
+	case MPOOL_BENCH_BURST:
+		t->err = bench_burst(t);
+		break;
+	default:
+		t->err = bench_cross(t);
+		break;
+	}
+	t->end_ns = ktime_get_ns();
+	if (atomic_dec_and_test(&run->running))
+		complete(&run->done);
+	/* Wait to be stopped, so that the caller may read t safely. */
+	while (!kthread_should_stop()) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!kthread_should_stop())
+			schedule();
+		__set_current_state(TASK_RUNNING);
+	}
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	u32 x = *(const u32 *)a, y = *(const u32 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sums up the threads' numbers into one result. */
+static void bench_summarise(struct bench_run *run,
+			    struct mpool_ioc_bench_result *res)
+{
+	u64 first = U64_MAX, last = 0, ps = 0;
+	unsigned int i, n = 0;
+	u32 *all;
+
+	for (i = 0; i < run->cpus; i++) {
+		struct bench_thread *t = &run->threads[i];
+
+		first = min(first, t->start_ns);
+		last = max(last, t->end_ns);
+		ps += div64_u64((t->end_ns - t->start_ns) * 1000, run->ops);
+		/* Gather the samples in the first thread's array... */
+		if (i)
+			memcpy(run->threads[0].samples + n, t->samples,
+			       t->nr_samples * sizeof(u32));
+		n += t->nr_samples;
+	}
+	all = run->threads[0].samples;
+	sort(all, n, sizeof(u32), cmp_u32, NULL);
+
+	res->ops = run->ops * run->cpus;
+	res->elapsed_ns = max(last - first, 1ULL);
+	res->ps_per_op = div_u64(ps, run->cpus);
+	res->kops_per_sec = div64_u64(res->ops * NSEC_PER_MSEC,
+				      res->elapsed_ns);
+	res->p50_ns = n ? all[n / 2] : 0;
+	res->p99_ns = n ? all[n - 1 - n / 100] : 0;
+	res->max_ns = n ? all[n - 1] : 0;
+}
+
+static void bench_free_threads(struct bench_run *run)
+{
+	unsigned int i;
+
+	for (i = 0; run->threads && i < run->cpus; i++)
+		vfree(run->threads[i].samples);
+	kvfree(run->threads);
+}
+
+static int bench_alloc_threads(struct bench_run *run)
+{
+	/* Each thread's samples, and room to gather everyone's in the first. */
+	unsigned int per = div_u64(2 * run->ops, BENCH_SAMPLE_MASK + 1) + 2;
+	unsigned int i;
+
+	run->threads = kvcalloc(run->cpus, sizeof(*run->threads), GFP_KERNEL);
+	if (!run->threads)
+		return -ENOMEM;
+	for (i = 0; i < run->cpus; i++) {
+		struct bench_thread *t = &run->threads[i];
+
+		t->run = run;
+		t->max_samples = per;
+		t->samples = vmalloc(array_size(i ? per : per * run->cpus,
+						sizeof(u32)));
+		if (!t->samples)
+			return -ENOMEM;
+		t->in = &run->threads[(i + run->cpus - 1) % run->cpus].ring;
+	}
+	return 0;
+}
+
+/* Frees what a stopped cross run left in its rings. */
+static void bench_drain_rings(struct bench_run *run)
+{
+	unsigned int i;
+	void *block;
+
+	for (i = 0; i < run->cpus; i++)
+		while ((block = bench_ring_pop(&run->threads[i].ring)))
+			run->allocator->free(run, block);
+}
+
+static int bench_one(struct bench_run *run, struct mpool_ioc_bench_result *res)
+{
+	struct task_struct **tasks;
+	unsigned int i, cpu;
+	int ret;
+
+	init_completion(&run->start);
+	init_completion(&run->done);
+	atomic_set(&run->running, run->cpus);
+	ret = bench_alloc_threads(run);
+	if (ret)
+		goto out_threads;
+	tasks = kcalloc(run->cpus, sizeof(*tasks), GFP_KERNEL);
+	if (!tasks) {
+		ret = -ENOMEM;
+		goto out_threads;
+	}
+	ret = run->allocator->init(run);
+	if (ret)
+		goto out_tasks;
+
+	i = 0;
+	for_each_online_cpu(cpu) {
+		if (i == run->cpus)
+			break;
+		tasks[i] = kthread_create_on_cpu(bench_thread_fn,
+						 &run->threads[i], cpu,
+						 "mempool_bench/%u");
+		if (IS_ERR(tasks[i])) {
+			ret = PTR_ERR(tasks[i]);
+			tasks[i] = NULL;
+			break;
+		}
+		wake_up_process(tasks[i]);
+		i++;
+	}
+	if (i < run->cpus && !ret)
+		ret = -EAGAIN;	/* a CPU went offline meanwhile */
+	run->abort = ret;
+	complete_all(&run->start);
+	if (!ret && wait_for_completion_killable(&run->done))
+		ret = -EINTR;
+
+	/* A thread that has not finished returns at its next stop check. */
+	for (i = 0; i < run->cpus; i++)
+		if (tasks[i])
+			kthread_stop(tasks[i]);
+	for (i = 0; !ret && i < run->cpus; i++)
+		ret = run->threads[i].err;
+	if (!ret)
+		bench_summarise(run, res);
+	bench_drain_rings(run);
+	run->allocator->exit(run);
+out_tasks:
+	kfree(tasks);
+out_threads:
+	bench_free_threads(run);
+	return ret;
+}
+
+/* Runs needed for the cases @b asks for. */
+static unsigned int bench_count(const struct mpool_ioc_bench *b,
+				unsigned int cpus)
+{
+	unsigned int per_cpus = hweight32(b->allocators) *
+				hweight32(b->workloads);
+
+	if (cpus > 1)
+		return per_cpus;
+	return hweight32(b->allocators) *
+	       hweight32(b->workloads & ~BIT(MPOOL_BENCH_CROSS));
+}
+
+/**
+ * mpool_bench_check - validate a benchmark request and fill in defaults
+ * @b: the request, as copied from userspace
+ *
+ * Return: 0, or the errno the ioctl returns.
+ */
+int mpool_bench_check(struct mpool_ioc_bench *b)
+{
+	unsigned int online = num_online_cpus();
+	unsigned int runs;
+
+	if (b->flags || b->out_count || b->__reserved)
+		return -EINVAL;
+	if (b->allocators & ~(BIT(MPOOL_BENCH_NR_ALLOCATORS) - 1) ||
+	    b->workloads & ~BENCH_ALL_WORKLOADS)
+		return -EINVAL;
+	if (b->allocators & ~bench_available())
+		return -EOPNOTSUPP;
+	if (!b->allocators)
+		b->allocators = bench_available();
+	if (!b->workloads)
+		b->workloads = BENCH_ALL_WORKLOADS;
+	if (b->cpus > online)
+		return -EINVAL;
+	if (!b->block_size)
+		b->block_size = BENCH_DEFAULT_SIZE;
+	if (b->block_size < 8 || b->block_size > PAGE_SIZE)
+		return -EINVAL;
+	if (!b->ops)
+		b->ops = BENCH_DEFAULT_OPS;
+	if (b->ops < 1000 || b->ops > 10000000)
+		return -EINVAL;
+
+	if (b->cpus)
+		runs = bench_count(b, b->cpus);
+	else
+		runs = bench_count(b, 1) + (online > 1 ? bench_count(b, online) : 0);
+	if (!runs)
+		return -EINVAL;	/* only cross, on one CPU */
+	return runs > b->max_results ? -ENOSPC : 0;
+}
+
+/**
+ * mpool_bench - run a checked benchmark request
+ * @b: the request, after mpool_bench_check(); @b->out_count is set
+ *
+ * Copies each result to @b->results as soon as its run ends.
+ *
+ * Context: process context; sleeps for seconds.
+ * Return: 0, or a negative errno.
+ */
+int mpool_bench(struct mpool_ioc_bench *b)
+{
+	struct mpool_ioc_bench_result __user *out = u64_to_user_ptr(b->results);
+	unsigned int online = num_online_cpus();
+	unsigned int cpus[2] = { b->cpus ? b->cpus : 1, online };
+	unsigned int c, a, w;
+	int ret;
+
+	for (c = 0; c < (b->cpus || online == 1 ? 1 : 2); c++) {
+		for (a = 0; a < MPOOL_BENCH_NR_ALLOCATORS; a++) {
+			for (w = 0; w < MPOOL_BENCH_NR_WORKLOADS; w++) {
+				struct mpool_ioc_bench_result res = {
+					.allocator = a,
+					.workload = w,
+					.cpus = cpus[c],
+				};
+				struct bench_run run = {
+					.allocator = &bench_allocators[a],
+					.workload = w,
+					.cpus = cpus[c],
+					.block_size = b->block_size,
+					.nr_blocks = online * 512,
+					.ops = b->ops,
+				};
+
+				if (!(b->allocators & BIT(a)) ||
+				    !(b->workloads & BIT(w)) ||
+				    (w == MPOOL_BENCH_CROSS && cpus[c] < 2))
+					continue;
+				ret = bench_one(&run, &res);
+				if (ret)
+					return ret;
+				if (copy_to_user(out + b->out_count, &res,
+						 sizeof(res)))
+					return -EFAULT;
+				b->out_count++;
+			}
+		}
+	}
+	return 0;
+}
