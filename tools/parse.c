@@ -363,6 +363,16 @@ int mp_parse_args(int argc, char *const argv[], struct mp_args *a,
 	}
 	cmd = argv[1];
 
+	/* -h/--help anywhere before "--" wins over any error. */
+	for (i = 2; i < argc && strcmp(argv[i], "--"); i++) {
+		if (is_help(argv[i])) {
+			a->help_cmd = a->cmd == MP_CMD_HELP ? MP_CMD_NONE
+							     : a->cmd;
+			a->cmd = MP_CMD_HELP;
+			return MP_PARSE_HELP;
+		}
+	}
+
 	pos = calloc((size_t)argc, sizeof(*pos));
 	if (!pos)
 		return usage_err(err, errlen, "out of memory");

@@ -440,7 +440,12 @@ static void test_args(void)
 	ok(r == MP_PARSE_HELP && a.help_cmd == MP_CMD_NONE, "-h");
 	mp_args_free(&a);
 	r = P(&a, "create", "rx", "--blocks", "x", "-h");
-	ok(r == MP_PARSE_USAGE, "a bad value before -h is still an error");
+	ok(r == MP_PARSE_HELP && a.help_cmd == MP_CMD_CREATE,
+	   "-h after a bad value still prints the usage");
+	mp_args_free(&a);
+	r = P(&a, "write", "rx", "0", "--", "-h");
+	ok(r == MP_PARSE_OK && !strcmp(a.data, "-h"),
+	   "-h after -- is DATA, not a help request");
 	mp_args_free(&a);
 	r = P(&a, "create", "-h", "--blocks", "x");
 	ok(r == MP_PARSE_HELP && a.help_cmd == MP_CMD_CREATE,
