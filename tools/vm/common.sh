@@ -107,10 +107,16 @@ build_module() {
 	d=$(mod_dir "$k")
 	kdir=$(kernel_kdir "$k")
 	[ -f "$kdir/Makefile" ] || { echo "no kernel tree at $kdir" >"$log"; return 1; }
+	# A copy made from another source tree may hold objects newer than
+	# these sources: start over rather than trust make's mtimes.
+	[ "$(cat "$d/.mempool-src" 2>/dev/null)" = "$MODULE_SRC" ] || rm -rf "$d"
 	mkdir -p "$d"
-	# Build products are excluded, so --delete neither copies stray objects
+	echo "$MODULE_SRC" >"$d/.mempool-src"
+	# No -t: a changed file gets a new mtime, so make always sees it as newer
+	# than its object, even when switching MODULE_SRC.  Build products are
+	# excluded, so --delete neither copies stray objects
 	# from an in-repo `make` nor deletes the ones built here.
-	rsync -a --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
+	rsync -rlp --checksum --delete --exclude='*.o' --exclude='*.ko' --exclude='.*.cmd' \
 		--exclude='*.mod' --exclude='*.mod.c' --exclude='*.order' \
 		--exclude='Module.symvers' --exclude='*.o.d' \
 		--include='/Kbuild' --include='/*.[ch]' \
@@ -199,6 +205,8 @@ scan_log() {
 			bad($0); misuse = 0; next
 		}
 		misuse = 0
+		# The one boot banner of a PROVE_LOCKING kernel that says lockdep.
+		if (line ~ /^rcu:[ \t]+RCU lockdep checking is enabled\.$/) next
 		if (intrace) {
 			# a stack frame or the trace terminator
 			if (line ~ /^ *(<\/?TASK>|<\/?IRQ>|\? |[A-Za-z_.0-9]+\+0x)/) next
