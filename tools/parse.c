@@ -155,7 +155,8 @@ static const char usage_top[] =
 	"Drive the pools of the mempool module through /dev/mempool.\n"
 	"\n"
 	"Commands:\n"
-	"  create NAME --block-size N --blocks N [--align N] [--zero] [--poison] [--track]\n"
+	"  create NAME --block-size N --blocks N [--align N] [--zero] [--poison]\n"
+	"         [--track] [--percpu]\n"
 	"  destroy NAME [--force]\n"
 	"  list [--json]\n"
 	"  stats NAME [--json]\n"
@@ -174,7 +175,7 @@ static const char usage_top[] =
 static const char *const usage_cmd[MP_CMD_COUNT] = {
 	[MP_CMD_CREATE] =
 	"Usage: mempoolctl create NAME --block-size N --blocks N [--align N]\n"
-	"                         [--zero] [--poison] [--track]\n"
+	"                         [--zero] [--poison] [--track] [--percpu]\n"
 	"\n"
 	"Create a pool of N blocks of --block-size bytes each.\n"
 	"NAME: 1 to 31 characters from [A-Za-z0-9_.-].\n"
@@ -184,7 +185,8 @@ static const char *const usage_cmd[MP_CMD_COUNT] = {
 	"                  (default 8)\n"
 	"  --zero          zero each block on allocation\n"
 	"  --poison        poison freed blocks, report writes to them\n"
-	"  --track         record the allocating caller (shown in debugfs)\n",
+	"  --track         record the allocating caller (shown in debugfs)\n"
+	"  --percpu        per-CPU caches of free blocks (if the module has them)\n",
 	[MP_CMD_DESTROY] =
 	"Usage: mempoolctl destroy NAME [--force]\n"
 	"\n"
@@ -251,7 +253,7 @@ const char *mp_usage(enum mp_cmd cmd)
 enum mp_opt {
 	OPT_BLOCK_SIZE, OPT_BLOCKS, OPT_ALIGN, OPT_ZERO, OPT_POISON,
 	OPT_TRACK, OPT_FORCE, OPT_JSON, OPT_COUNT, OPT_TIMEOUT, OPT_POS,
-	OPT_LENGTH,
+	OPT_LENGTH, OPT_PERCPU,
 };
 
 #define C(x) (1u << (x))
@@ -268,6 +270,9 @@ static const struct {
 	{ "--zero", OPT_ZERO, 0, C(MP_CMD_CREATE) },
 	{ "--poison", OPT_POISON, 0, C(MP_CMD_CREATE) },
 	{ "--track", OPT_TRACK, 0, C(MP_CMD_CREATE) },
+#ifdef MPOOL_CREATE_PERCPU
+	{ "--percpu", OPT_PERCPU, 0, C(MP_CMD_CREATE) },
+#endif
 	{ "--force", OPT_FORCE, 0, C(MP_CMD_DESTROY) },
 	{ "--json", OPT_JSON, 0, C(MP_CMD_LIST) | C(MP_CMD_STATS) },
 	{ "--count", OPT_COUNT, 1, C(MP_CMD_ALLOC) },
@@ -452,6 +457,11 @@ int mp_parse_args(int argc, char *const argv[], struct mp_args *a,
 			break;
 		case OPT_TRACK:
 			a->create_flags |= MPOOL_CREATE_TRACK;
+			break;
+		case OPT_PERCPU:
+#ifdef MPOOL_CREATE_PERCPU
+			a->create_flags |= MPOOL_CREATE_PERCPU;
+#endif
 			break;
 		case OPT_FORCE:
 			a->force = 1;

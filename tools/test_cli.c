@@ -309,6 +309,13 @@ static void test_args(void)
 	   "create with options before NAME, --opt=value, flags");
 	mp_args_free(&a);
 
+#ifdef MPOOL_CREATE_PERCPU
+	r = P(&a, "create", "rx", "--block-size", "8", "--blocks", "2",
+	      "--percpu");
+	ok(r == MP_PARSE_OK && a.create_flags == MPOOL_CREATE_PERCPU,
+	   "create --percpu");
+	mp_args_free(&a);
+#endif
 	r = P(&a, "create", "rx", "--block-size", "4k");
 	usage_case("create without --blocks", r, err, "missing --blocks");
 	mp_args_free(&a);

@@ -273,6 +273,23 @@ mempoolctl create pz --block-size 16 --blocks 2 --poison >/dev/null 2>&1
 eq cli-poison-flags "$(sval pz flags)" 2
 mempoolctl destroy pz >/dev/null 2>&1
 
+# --percpu (MPOOL_CREATE_PERCPU): the flag shows in stats; with waiting
+# allocations (which drain the per-CPU caches) every block is reachable.
+if mempoolctl create --help | grep -q -- --percpu; then
+	expect cli-percpu-create 0 "" mempoolctl create pc --block-size 16 --blocks 4 --percpu
+	eq cli-percpu-flags "$(sval pc flags)" 8
+	run mempoolctl alloc pc --count 4
+	pcs=$(cat "$T/out")
+	# shellcheck disable=SC2086
+	expect cli-percpu-free 0 "" mempoolctl free pc $pcs
+	n=0
+	for i in 1 2 3 4; do
+		mempoolctl alloc pc --timeout 100 >/dev/null 2>&1 && n=$((n + 1))
+	done
+	eq cli-percpu-all-reachable "$n $(sval pc blocks_in_use)" "4 4"
+	expect cli-percpu-destroy 0 "" mempoolctl destroy pc --force
+fi
+
 # ---- the seed demonstration -------------------------------------------------
 expect demo-create 0 "" mempoolctl create demo --block-size 32 --blocks 10
 d1=$(mempoolctl alloc demo)
