@@ -775,7 +775,7 @@ void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats)
 	stats->block_size = pool->block_size;
 	stats->stride = pool->stride;
 	stats->align = pool->align;
-	stats->flags = pool->flags;
+	stats->flags = pool->flags & ~MPOOL_F_QUIET;
 	stats->blocks_total = pool->nr_blocks;
 	stats->blocks_in_use = stats->blocks_total - stats->blocks_free;
 }

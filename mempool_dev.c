@@ -35,6 +35,13 @@ static LIST_HEAD(dev_pools);
 #define MPOOL_CREATE_ALL (MPOOL_CREATE_ZERO | MPOOL_CREATE_POISON | \
 			  MPOOL_CREATE_TRACK | MPOOL_CREATE_PERCPU)
 
+/* The ABI's pool flags are the engine's: they pass through unchanged. */
+static_assert(MPOOL_CREATE_ZERO == MPOOL_F_ZERO);
+static_assert(MPOOL_CREATE_POISON == MPOOL_F_POISON);
+static_assert(MPOOL_CREATE_TRACK == MPOOL_F_TRACK);
+static_assert(MPOOL_CREATE_PERCPU == MPOOL_F_PERCPU);
+static_assert(!(MPOOL_CREATE_ALL & MPOOL_F_QUIET));
+
 static void dev_pool_release(struct kref *ref)
 {
 	struct dev_pool *dp = container_of(ref, struct dev_pool, ref);
@@ -142,14 +149,7 @@ static long dev_create(void __user *uarg)
 	ret = dev_check_name(c.name);
 	if (ret)
 		return ret;
-	if (c.flags & MPOOL_CREATE_ZERO)
-		flags |= MPOOL_F_ZERO;
-	if (c.flags & MPOOL_CREATE_POISON)
-		flags |= MPOOL_F_POISON;
-	if (c.flags & MPOOL_CREATE_TRACK)
-		flags |= MPOOL_F_TRACK;
-	if (c.flags & MPOOL_CREATE_PERCPU)
-		flags |= MPOOL_F_PERCPU;
+	flags |= c.flags;	/* the same bits: see the static_asserts */
 
 	dp = kzalloc(sizeof(*dp), GFP_KERNEL);
 	if (!dp)
@@ -267,15 +267,7 @@ static long dev_stats(void __user *uarg)
 	s.out_block_size = st.block_size;
 	s.out_stride = st.stride;
 	s.out_align = st.align;
-	s.out_flags = 0;
-	if (st.flags & MPOOL_F_ZERO)
-		s.out_flags |= MPOOL_CREATE_ZERO;
-	if (st.flags & MPOOL_F_POISON)
-		s.out_flags |= MPOOL_CREATE_POISON;
-	if (st.flags & MPOOL_F_TRACK)
-		s.out_flags |= MPOOL_CREATE_TRACK;
-	if (st.flags & MPOOL_F_PERCPU)
-		s.out_flags |= MPOOL_CREATE_PERCPU;
+	s.out_flags = st.flags;
 	s.out_blocks_total = st.blocks_total;
 	s.out_blocks_free = st.blocks_free;
 	s.out_blocks_in_use = st.blocks_in_use;

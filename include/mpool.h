@@ -55,7 +55,7 @@
  * Count misuse but log nothing: for pools driven from userspace, where a
  * bad request is the user's error, not a kernel bug.
  */
-#define MPOOL_F_QUIET		BIT(3)
+#define MPOOL_F_QUIET		BIT(4)
 /*
  * Keep up to MPOOL_PCP_SIZE free blocks per CPU in front of the shared free
  * stack, so that most allocations and frees take no lock: for pools used
@@ -64,7 +64,7 @@
  * drains them before it sleeps), and the high watermark counts cached
  * blocks as taken.
  */
-#define MPOOL_F_PERCPU		BIT(4)
+#define MPOOL_F_PERCPU		BIT(3)
 #define MPOOL_F_ALL		(MPOOL_F_ZERO | MPOOL_F_POISON | \
 				 MPOOL_F_TRACK | MPOOL_F_QUIET | \
 				 MPOOL_F_PERCPU)
@@ -80,7 +80,8 @@
  * @block_size: usable bytes per block, as requested
  * @stride: distance between two blocks (block_size rounded up to @align)
  * @align: alignment of every block
- * @flags: MPOOL_F_* flags the pool was created with
+ * @flags: MPOOL_F_* flags the pool was created with, but MPOOL_F_QUIET,
+ *	which governs only logging; the bits equal the ioctl's MPOOL_CREATE_*
  * @blocks_total: number of blocks in the pool
  * @blocks_free: blocks that can be allocated now
  * @blocks_in_use: blocks allocated and not yet freed
