@@ -77,7 +77,9 @@ struct bench_run {
 	union {
 		struct mpool *mpool;
 		struct kmem_cache *cache;
+#ifdef MPOOL_HAVE_GEN_POOL
 		struct gen_pool *gen_pool;
+#endif
 		struct bench_naive naive;
 #ifdef MPOOL_HAVE_OBJPOOL
 		struct objpool_head objpool;
@@ -258,6 +260,7 @@ static void bench_kmalloc_exit(struct bench_run *run)
 {
 }
 
+#ifdef MPOOL_HAVE_GEN_POOL
 /* gen_pool over a vmalloc'd region */
 
 static int bench_gen_pool_init(struct bench_run *run)
@@ -303,6 +306,7 @@ static void bench_gen_pool_exit(struct bench_run *run)
 				NULL);
 	gen_pool_destroy(run->gen_pool);
 }
+#endif
 
 #ifdef MPOOL_HAVE_OBJPOOL
 static int bench_objpool_init(struct bench_run *run)
@@ -349,7 +353,9 @@ static const struct bench_allocator bench_allocators[] = {
 	BENCH_ALLOCATOR(MPOOL_BENCH_KMEM_CACHE, "kmem_cache", bench_cache),
 	BENCH_ALLOCATOR(MPOOL_BENCH_KMALLOC, "kmalloc", bench_kmalloc),
 	BENCH_ALLOCATOR(MPOOL_BENCH_MEMPOOL_T, "mempool_t", bench_mempool_t),
+#ifdef MPOOL_HAVE_GEN_POOL
 	BENCH_ALLOCATOR(MPOOL_BENCH_GEN_POOL, "gen_pool", bench_gen_pool),
+#endif
 #ifdef MPOOL_HAVE_OBJPOOL
 	BENCH_ALLOCATOR(MPOOL_BENCH_OBJPOOL, "objpool", bench_objpool),
 #endif

@@ -44,7 +44,9 @@
  * - ENOENT: no pool has that name.
  * - ENOMEM: the kernel could not allocate a temporary buffer.
  * - EPERM: the file was opened without write access (all but
- *   MPOOL_IOC_VERSION, MPOOL_IOC_LIST and MPOOL_IOC_STATS need it).
+ *   MPOOL_IOC_VERSION, MPOOL_IOC_LIST and MPOOL_IOC_STATS need it); or
+ *   the pool was created by a kernel user, not through /dev/mempool:
+ *   such pools can be listed and inspected, not changed.
  *
  * Further errors are listed with each command.
  */
@@ -159,7 +161,9 @@ struct mpool_ioc_list {
  * @out_blocks_in_use: blocks allocated
  * @out_high_watermark: most blocks in use at once since creation or reset
  * @out_allocs: successful allocations
- * @out_alloc_failures: allocations refused because the pool was empty
+ * @out_alloc_failures: allocation attempts that found the pool empty (an
+ *	MPOOL_IOC_ALLOC that gets fewer blocks than @count counts one; a
+ *	waiting allocation that gives up counts in @out_timeouts instead)
  * @out_frees: successful frees
  * @out_invalid_frees: refused frees
  * @out_waits: blocking allocations that slept
@@ -348,7 +352,7 @@ struct mpool_ioc_bench_result {
  * one.  Needs CAP_SYS_ADMIN, as it keeps CPUs busy.  Takes seconds.
  *
  * Errors: EOPNOTSUPP, an allocator asked for by bit is not in this
- * kernel (objpool before 6.7); ENOSPC, @max_results is too small for the
+ * kernel (objpool before 6.7, gen_pool without CONFIG_GENERIC_ALLOCATOR); ENOSPC, @max_results is too small for the
  * runs asked for; EPERM, no CAP_SYS_ADMIN; EINTR, a signal stopped it.
  */
 struct mpool_ioc_bench {
