@@ -2,17 +2,22 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build (or reuse) the debug kernel: Debian's linux-source-6.12, tinyconfig
 # plus tools/vm/debug.config, in $CACHE/debug-<key>.  Prints the build dir.
+# --source-only: just extract the source tree (for checkpatch); print it.
 set -eu
 . "$(dirname "$0")/common.sh"
 
 out=$(debug_dir)
 src=$(src_dir)
-[ -f "$out/.mempool-built" ] && { echo "$out"; exit 0; }
+is_done() {
+	if [ "${1:-}" = --source-only ]; then [ -f "$src/.extracted" ]
+	else [ -f "$out/.mempool-built" ]; fi
+}
+is_done "$@" && { [ "${1:-}" = --source-only ] && echo "$src" || echo "$out"; exit 0; }
 
 # Two harness runs must not build the same tree at once.
 exec 9>"$CACHE/debug.lock"
 flock 9
-[ -f "$out/.mempool-built" ] && { echo "$out"; exit 0; }
+is_done "$@" && { [ "${1:-}" = --source-only ] && echo "$src" || echo "$out"; exit 0; }
 
 if [ ! -f "$src/.extracted" ]; then
 	say "extracting $SRC_PKG $(src_version)"
@@ -22,6 +27,8 @@ if [ ! -f "$src/.extracted" ]; then
 	touch "$src.tmp/.extracted"
 	mv "$src.tmp" "$src"
 fi
+# checkpatch only needs the source tree.
+[ "${1:-}" != --source-only ] || { echo "$src"; exit 0; }
 
 t0=$(date +%s)
 say "configuring debug kernel in $out"

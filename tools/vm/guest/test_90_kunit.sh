@@ -10,12 +10,10 @@ if [ ! -f "$MPTEST_KUNIT_MODULE" ]; then
 	exit 0
 fi
 # The suite may link the core itself or use mempool.ko's exports.
-if ! insmod "$MPTEST_KUNIT_MODULE" 2>/dev/null; then
-	load_module
-	check kunit-load insmod "$MPTEST_KUNIT_MODULE" || exit 0
-else
-	pass kunit-load
-fi
+case ",$(modinfo -F depends "$MPTEST_KUNIT_MODULE")," in
+*,mempool,*) check kunit-dep-load load_module ;;
+esac
+check kunit-load insmod "$MPTEST_KUNIT_MODULE" || exit 0
 echo "MPTEST-KUNIT-BEGIN"
 for r in /sys/kernel/debug/kunit/*/results; do
 	d=${r%/results}
