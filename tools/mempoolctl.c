@@ -53,7 +53,8 @@ static int xioctl(int fd, unsigned long req, void *arg)
 
 	do {
 		r = ioctl(fd, req, arg);
-	} while (r < 0 && errno == EINTR && req != MPOOL_IOC_ALLOC);
+	} while (r < 0 && errno == EINTR && req != MPOOL_IOC_ALLOC &&
+		 req != MPOOL_IOC_BENCH);
 	return r;
 }
 
@@ -369,6 +370,91 @@ static int cmd_read(int fd, const struct mp_args *a)
 	return 0;
 }
 
+/*
+ * Which of the allocators in @mask this kernel lacks: each one alone with
+ * ops 1, which the kernel refuses before running anything, with EOPNOTSUPP
+ * if the allocator is missing and EINVAL otherwise.  All of @mask if the
+ * answers say nothing.
+ */
+static uint32_t bench_missing(int fd, uint32_t mask)
+{
+	struct mpool_ioc_bench b;
+	uint32_t missing = 0;
+	unsigned int id;
+
+	for (id = 0; id < 32; id++) {
+		if (!(mask & (1u << id)))
+			continue;
+		memset(&b, 0, sizeof(b));
+		b.size = sizeof(b);
+		b.allocators = 1u << id;
+		b.ops = 1;
+		if (xioctl(fd, MPOOL_IOC_BENCH, &b) < 0 && errno == EOPNOTSUPP)
+			missing |= 1u << id;
+	}
+	return missing ? missing : mask;
+}
+
+static int cmd_bench(int fd, const struct mp_args *a)
+{
+	const size_t max = (size_t)MPOOL_BENCH_NR_ALLOCATORS *
+			   MPOOL_BENCH_NR_WORKLOADS * 2;
+	struct mpool_ioc_bench_result *res;
+	struct mpool_ioc_bench b;
+	size_t len;
+	char *buf;
+	int n, err;
+
+	res = calloc(max, sizeof(*res));
+	if (!res) {
+		fprintf(stderr, PROG ": bench: out of memory\n");
+		return 1;
+	}
+	memset(&b, 0, sizeof(b));
+	b.size = sizeof(b);
+	b.allocators = a->bench_allocators;
+	b.workloads = a->bench_workloads;
+	b.cpus = a->cpus;
+	b.block_size = a->block_size;
+	b.ops = a->ops;
+	b.max_results = (__u32)max;
+	b.results = (__u64)(uintptr_t)res;
+	if (xioctl(fd, MPOOL_IOC_BENCH, &b) < 0) {
+		err = errno;
+		free(res);
+		if (err == EOPNOTSUPP && a->bench_allocators) {
+			char msg[256];
+
+			if (mp_format_bench_unavailable(bench_missing(fd, a->bench_allocators),
+							msg, sizeof(msg)) >= 0) {
+				fprintf(stderr, PROG ": bench: %s\n", msg);
+				return 1;
+			}
+		}
+		return kerr(a, err);
+	}
+	if (b.out_count > max)
+		b.out_count = (__u32)max;
+	len = MP_BENCH_FMT_MAX(b.out_count);
+	buf = malloc(len);
+	if (!buf) {
+		free(res);
+		fprintf(stderr, PROG ": bench: out of memory\n");
+		return 1;
+	}
+	if (a->json)
+		n = mp_format_bench_json(res, b.out_count, buf, len);
+	else
+		n = mp_format_bench_text(res, b.out_count, buf, len);
+	if (n >= 0)
+		fputs(buf, stdout);
+	else
+		fprintf(stderr, PROG ": bench: output too long\n");
+	free(buf);
+	free(res);
+	return n < 0;
+}
+
 static int cmd_version(void)
 {
 	struct mpool_ioc_version v;
@@ -456,6 +542,9 @@ int main(int argc, char **argv)
 		break;
 	case MP_CMD_READ:
 		r = cmd_read(fd, &a);
+		break;
+	case MP_CMD_BENCH:
+		r = cmd_bench(fd, &a);
 		break;
 	default:
 		r = 1;

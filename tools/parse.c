@@ -128,6 +128,7 @@ static const char *const cmd_names[MP_CMD_COUNT] = {
 	[MP_CMD_WRITE] = "write",
 	[MP_CMD_READ] = "read",
 	[MP_CMD_RESET] = "reset",
+	[MP_CMD_BENCH] = "bench",
 	[MP_CMD_VERSION] = "version",
 	[MP_CMD_HELP] = "help",
 };
@@ -165,6 +166,8 @@ static const char usage_top[] =
 	"  write NAME OFFSET DATA [--pos N]\n"
 	"  read NAME OFFSET [--length N] [--pos N]\n"
 	"  reset NAME\n"
+	"  bench [--allocator LIST] [--workload LIST] [--cpus N] [--block-size N]\n"
+	"        [--ops N] [--json]\n"
 	"  version\n"
 	"  help [COMMAND]\n"
 	"\n"
@@ -232,6 +235,28 @@ static const char *const usage_cmd[MP_CMD_COUNT] = {
 	"Usage: mempoolctl reset NAME\n"
 	"\n"
 	"Zero a pool's counters; its high watermark becomes the blocks in use.\n",
+	[MP_CMD_BENCH] =
+	"Usage: mempoolctl bench [--allocator LIST] [--workload LIST] [--cpus N]\n"
+	"                        [--block-size N] [--ops N] [--json]\n"
+	"\n"
+	"Run the in-kernel benchmark: each allocator on each workload, in\n"
+	"kthreads pinned one per CPU, and print one line per run (needs\n"
+	"CAP_SYS_ADMIN; keeps the CPUs busy for seconds).\n"
+	"  --allocator LIST  comma-separated, from: mempool, mempool-nocache,\n"
+	"                    naive, kmem_cache, kmalloc, mempool_t, gen_pool,\n"
+	"                    objpool (default: every one this kernel has)\n"
+	"  --workload LIST   comma-separated, from: pair (alloc, free), burst\n"
+	"                    (64 allocs, 64 frees), cross (alloc on one CPU, free\n"
+	"                    on the next) (default: all; cross needs 2 CPUs)\n"
+	"  --cpus N          run on N CPUs (default: on 1 and on all online)\n"
+	"  --block-size N    bytes per block, 8 to the page size (default 64)\n"
+	"  --ops N           alloc+free pairs per CPU per run, 1000 to 10000000\n"
+	"                    (default 100000)\n"
+	"  --json            print a JSON array, one object per run\n"
+	"Both options taking a LIST may be repeated.  Columns: ns/op is the time\n"
+	"of one alloc+free pair on one CPU; Mops/s the pairs per second of all\n"
+	"CPUs together (millions); p50, p99, max the latency of one sampled\n"
+	"alloc or free call, in ns.\n",
 	[MP_CMD_VERSION] =
 	"Usage: mempoolctl version\n"
 	"\n"
@@ -253,7 +278,8 @@ const char *mp_usage(enum mp_cmd cmd)
 enum mp_opt {
 	OPT_BLOCK_SIZE, OPT_BLOCKS, OPT_ALIGN, OPT_ZERO, OPT_POISON,
 	OPT_TRACK, OPT_FORCE, OPT_JSON, OPT_COUNT, OPT_TIMEOUT, OPT_POS,
-	OPT_LENGTH, OPT_PERCPU,
+	OPT_LENGTH, OPT_PERCPU, OPT_ALLOCATOR, OPT_WORKLOAD, OPT_CPUS,
+	OPT_OPS,
 };
 
 #define C(x) (1u << (x))
@@ -264,7 +290,7 @@ static const struct {
 	int has_arg;
 	unsigned int cmds;
 } opts[] = {
-	{ "--block-size", OPT_BLOCK_SIZE, 1, C(MP_CMD_CREATE) },
+	{ "--block-size", OPT_BLOCK_SIZE, 1, C(MP_CMD_CREATE) | C(MP_CMD_BENCH) },
 	{ "--blocks", OPT_BLOCKS, 1, C(MP_CMD_CREATE) },
 	{ "--align", OPT_ALIGN, 1, C(MP_CMD_CREATE) },
 	{ "--zero", OPT_ZERO, 0, C(MP_CMD_CREATE) },
@@ -274,11 +300,16 @@ static const struct {
 	{ "--percpu", OPT_PERCPU, 0, C(MP_CMD_CREATE) },
 #endif
 	{ "--force", OPT_FORCE, 0, C(MP_CMD_DESTROY) },
-	{ "--json", OPT_JSON, 0, C(MP_CMD_LIST) | C(MP_CMD_STATS) },
+	{ "--json", OPT_JSON, 0,
+	  C(MP_CMD_LIST) | C(MP_CMD_STATS) | C(MP_CMD_BENCH) },
 	{ "--count", OPT_COUNT, 1, C(MP_CMD_ALLOC) },
 	{ "--timeout", OPT_TIMEOUT, 1, C(MP_CMD_ALLOC) },
 	{ "--pos", OPT_POS, 1, C(MP_CMD_WRITE) | C(MP_CMD_READ) },
 	{ "--length", OPT_LENGTH, 1, C(MP_CMD_READ) },
+	{ "--allocator", OPT_ALLOCATOR, 1, C(MP_CMD_BENCH) },
+	{ "--workload", OPT_WORKLOAD, 1, C(MP_CMD_BENCH) },
+	{ "--cpus", OPT_CPUS, 1, C(MP_CMD_BENCH) },
+	{ "--ops", OPT_OPS, 1, C(MP_CMD_BENCH) },
 };
 
 static int usage_err(char *err, size_t errlen, const char *fmt, ...)
@@ -309,18 +340,47 @@ static int parse_u32_opt(const char *cmd, const char *opt, const char *val,
 	return 0;
 }
 
+/* --allocator LIST / --workload LIST: the bits add up over repeats. */
+static int parse_bench_list_opt(const char *cmd, enum mp_opt id,
+				const char *val, struct mp_args *a, char *err,
+				size_t errlen)
+{
+	enum mp_bench_kind kind = id == OPT_ALLOCATOR ? MP_BENCH_ALLOCATOR
+						      : MP_BENCH_WORKLOAD;
+	const char *what = kind == MP_BENCH_ALLOCATOR ? "allocator"
+						      : "workload";
+	uint32_t mask;
+	char bad[64];
+
+	if (mp_bench_parse_list(kind, val, &mask, bad, sizeof(bad))) {
+		if (!*bad)
+			return usage_err(err, errlen,
+					 "%s: empty %s name in '%s'", cmd,
+					 what, val);
+		return usage_err(err, errlen, "%s: unknown %s '%s' (known: %s)",
+				 cmd, what, bad, kind == MP_BENCH_ALLOCATOR ?
+				 "mempool, mempool-nocache, naive, kmem_cache, kmalloc, mempool_t, gen_pool, objpool" :
+				 "pair, burst, cross");
+	}
+	if (kind == MP_BENCH_ALLOCATOR)
+		a->bench_allocators |= mask;
+	else
+		a->bench_workloads |= mask;
+	return 0;
+}
+
 /* Positional arguments each command takes: min, max (-1: unbounded). */
 static const int npos_min[MP_CMD_COUNT] = {
 	[MP_CMD_CREATE] = 1, [MP_CMD_DESTROY] = 1, [MP_CMD_LIST] = 0,
 	[MP_CMD_STATS] = 1, [MP_CMD_ALLOC] = 1, [MP_CMD_FREE] = 2,
 	[MP_CMD_WRITE] = 3, [MP_CMD_READ] = 2, [MP_CMD_RESET] = 1,
-	[MP_CMD_VERSION] = 0, [MP_CMD_HELP] = 0,
+	[MP_CMD_BENCH] = 0, [MP_CMD_VERSION] = 0, [MP_CMD_HELP] = 0,
 };
 static const int npos_max[MP_CMD_COUNT] = {
 	[MP_CMD_CREATE] = 1, [MP_CMD_DESTROY] = 1, [MP_CMD_LIST] = 0,
 	[MP_CMD_STATS] = 1, [MP_CMD_ALLOC] = 1, [MP_CMD_FREE] = -1,
 	[MP_CMD_WRITE] = 3, [MP_CMD_READ] = 2, [MP_CMD_RESET] = 1,
-	[MP_CMD_VERSION] = 0, [MP_CMD_HELP] = 1,
+	[MP_CMD_BENCH] = 0, [MP_CMD_VERSION] = 0, [MP_CMD_HELP] = 1,
 };
 
 static const char *const pos_missing[MP_CMD_COUNT][3] = {
@@ -488,6 +548,19 @@ int mp_parse_args(int argc, char *const argv[], struct mp_args *a,
 					    err, errlen);
 			a->have_length = 1;
 			break;
+		case OPT_ALLOCATOR:
+		case OPT_WORKLOAD:
+			ret = parse_bench_list_opt(cmd, opts[found].id, val, a,
+						   err, errlen);
+			break;
+		case OPT_CPUS:
+			ret = parse_u32_opt(cmd, "--cpus", val, &a->cpus, err,
+					    errlen);
+			break;
+		case OPT_OPS:
+			ret = parse_u32_opt(cmd, "--ops", val, &a->ops, err,
+					    errlen);
+			break;
 		}
 		if (ret)
 			goto out;
@@ -651,6 +724,26 @@ void mp_args_free(struct mp_args *a)
 
 const char *mp_strerror(enum mp_cmd cmd, int err)
 {
+	if (cmd == MP_CMD_BENCH) {
+		switch (err) {
+		case EOPNOTSUPP:
+			return "an allocator asked for is not available in this kernel";
+		case EINVAL:
+			return "invalid argument (--cpus must be at most the number of online CPUs; --block-size 8 to the page size; --ops 1000 to 10000000; the cross workload needs 2 CPUs or more)";
+		case EPERM:
+			return "permission denied: the benchmark needs CAP_SYS_ADMIN";
+		case ENOSPC:
+			return "the kernel has more results than mempoolctl made room for (mempoolctl older than the module?)";
+		case EINTR:
+			return "interrupted by a signal";
+		case ENOMEM:
+			return "out of memory in the kernel";
+		case EAGAIN:
+			return "a CPU went offline during the run; try again";
+		default:
+			break;
+		}
+	}
 	switch (err) {
 	case ENOENT:
 		return "no such pool";
@@ -831,5 +924,166 @@ int mp_format_list_json(const char *name, const struct mpool_ioc_stats *st,
 	    (unsigned long long)st->out_blocks_in_use,
 	    (unsigned long long)st->out_blocks_free,
 	    (unsigned long long)st->out_high_watermark);
+	return app_done(len, off);
+}
+
+/* ---- bench ---- */
+
+static const char *const bench_allocator_names[] = {
+	[MPOOL_BENCH_MEMPOOL] = "mempool",
+	[MPOOL_BENCH_MEMPOOL_NOCACHE] = "mempool-nocache",
+	[MPOOL_BENCH_NAIVE] = "naive",
+	[MPOOL_BENCH_KMEM_CACHE] = "kmem_cache",
+	[MPOOL_BENCH_KMALLOC] = "kmalloc",
+	[MPOOL_BENCH_MEMPOOL_T] = "mempool_t",
+	[MPOOL_BENCH_GEN_POOL] = "gen_pool",
+	[MPOOL_BENCH_OBJPOOL] = "objpool",
+};
+
+static const char *const bench_workload_names[] = {
+	[MPOOL_BENCH_PAIR] = "pair",
+	[MPOOL_BENCH_BURST] = "burst",
+	[MPOOL_BENCH_CROSS] = "cross",
+};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *mp_bench_name(enum mp_bench_kind kind, unsigned int id)
+{
+	if (kind == MP_BENCH_ALLOCATOR)
+		return id < NELEM(bench_allocator_names) ?
+		       bench_allocator_names[id] : NULL;
+	return id < NELEM(bench_workload_names) ? bench_workload_names[id]
+						 : NULL;
+}
+
+int mp_bench_parse_list(enum mp_bench_kind kind, const char *list,
+			uint32_t *mask, char *bad, size_t badlen)
+{
+	const char *p = list, *end, *name;
+	uint32_t m = 0;
+	unsigned int id;
+	size_t n;
+
+	if (bad && badlen)
+		bad[0] = '\0';
+	if (!list)
+		return -1;
+	for (;;) {
+		end = strchr(p, ',');
+		n = end ? (size_t)(end - p) : strlen(p);
+		for (id = 0; (name = mp_bench_name(kind, id)); id++)
+			if (strlen(name) == n && !strncmp(name, p, n))
+				break;
+		if (!name) {
+			if (bad && badlen)
+				snprintf(bad, badlen, "%.*s", (int)n, p);
+			return -1;
+		}
+		m |= 1u << id;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	*mask = m;
+	return 0;
+}
+
+int mp_format_bench_unavailable(uint32_t mask, char *buf, size_t len)
+{
+	const char *sep = "";
+	size_t off = 0;
+	unsigned int id, n = 0;
+
+	for (id = 0; id < 32; id++)
+		n += (mask >> id) & 1;
+	app(buf, len, &off, "allocator%s ", n == 1 ? "" : "s");
+	for (id = 0; id < 32; id++) {
+		const char *name = mp_bench_name(MP_BENCH_ALLOCATOR, id);
+
+		if (!(mask & (1u << id)))
+			continue;
+		if (name)
+			app(buf, len, &off, "%s%s", sep, name);
+		else
+			app(buf, len, &off, "%s#%u", sep, id);
+		sep = ", ";
+	}
+	app(buf, len, &off, " %s not available in this kernel",
+	    n == 1 ? "is" : "are");
+	return app_done(len, off);
+}
+
+/* The name of @id, or "#ID" (in @tmp) for one a newer module added. */
+static const char *bench_name(enum mp_bench_kind kind, unsigned int id,
+			      char *tmp, size_t len)
+{
+	const char *name = mp_bench_name(kind, id);
+
+	if (name)
+		return name;
+	snprintf(tmp, len, "#%u", id);
+	return tmp;
+}
+
+#define BENCH_FMT "%-16s %-8s %4s %10s %10s %8s %8s %10s\n"
+#define BENCH_NFMT "%-16s %-8s %4u %10s %10s %8llu %8llu %10llu\n"
+
+int mp_format_bench_text(const struct mpool_ioc_bench_result *res, size_t n,
+			 char *buf, size_t len)
+{
+	char a[16], w[16], ns[32], mops[32];
+	size_t off = 0, i;
+
+	app(buf, len, &off, BENCH_FMT, "ALLOCATOR", "WORKLOAD", "CPUS",
+	    "NS/OP", "MOPS/S", "P50_NS", "P99_NS", "MAX_NS");
+	for (i = 0; i < n; i++) {
+		const struct mpool_ioc_bench_result *r = &res[i];
+		/* Rounded (half up) to 0.1 ns and to 0.01 Mops/s, in integers. */
+		unsigned long long tenths = r->ps_per_op / 100 +
+					    (r->ps_per_op % 100 >= 50);
+		unsigned long long hundredths = r->kops_per_sec / 10 +
+						(r->kops_per_sec % 10 >= 5);
+
+		snprintf(ns, sizeof(ns), "%llu.%llu", tenths / 10,
+			 tenths % 10);
+		snprintf(mops, sizeof(mops), "%llu.%02llu", hundredths / 100,
+			 hundredths % 100);
+		app(buf, len, &off, BENCH_NFMT,
+		    bench_name(MP_BENCH_ALLOCATOR, r->allocator, a, sizeof(a)),
+		    bench_name(MP_BENCH_WORKLOAD, r->workload, w, sizeof(w)),
+		    r->cpus, ns, mops, (unsigned long long)r->p50_ns,
+		    (unsigned long long)r->p99_ns,
+		    (unsigned long long)r->max_ns);
+	}
+	return app_done(len, off);
+}
+
+int mp_format_bench_json(const struct mpool_ioc_bench_result *res, size_t n,
+			 char *buf, size_t len)
+{
+	char a[16], w[16];
+	size_t off = 0, i;
+
+	app(buf, len, &off, "[\n");
+	for (i = 0; i < n; i++) {
+		const struct mpool_ioc_bench_result *r = &res[i];
+
+		/* ps and kops / 1000, exactly: three decimals. */
+		app(buf, len, &off,
+		    "{\"allocator\": \"%s\", \"workload\": \"%s\", \"cpus\": %u, \"ops\": %llu, \"ns_per_op\": %llu.%03llu, \"mops\": %llu.%03llu, \"p50_ns\": %llu, \"p99_ns\": %llu, \"max_ns\": %llu, \"elapsed_ns\": %llu}%s\n",
+		    bench_name(MP_BENCH_ALLOCATOR, r->allocator, a, sizeof(a)),
+		    bench_name(MP_BENCH_WORKLOAD, r->workload, w, sizeof(w)),
+		    r->cpus, (unsigned long long)r->ops,
+		    (unsigned long long)(r->ps_per_op / 1000),
+		    (unsigned long long)(r->ps_per_op % 1000),
+		    (unsigned long long)(r->kops_per_sec / 1000),
+		    (unsigned long long)(r->kops_per_sec % 1000),
+		    (unsigned long long)r->p50_ns,
+		    (unsigned long long)r->p99_ns,
+		    (unsigned long long)r->max_ns,
+		    (unsigned long long)r->elapsed_ns, i + 1 < n ? "," : "");
+	}
+	app(buf, len, &off, "]\n");
 	return app_done(len, off);
 }

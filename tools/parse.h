@@ -23,6 +23,7 @@ enum mp_cmd {
 	MP_CMD_WRITE,
 	MP_CMD_READ,
 	MP_CMD_RESET,
+	MP_CMD_BENCH,
 	MP_CMD_VERSION,
 	MP_CMD_HELP,
 	MP_CMD_COUNT
@@ -37,14 +38,14 @@ enum mp_cmd {
 struct mp_args {
 	enum mp_cmd cmd;
 	const char *name;		/* pool name, validated */
-	/* create */
+	/* create, bench (0: the kernel's default) */
 	uint32_t block_size;
 	uint32_t nr_blocks;
 	uint32_t align;
 	uint32_t create_flags;		/* MPOOL_CREATE_* */
 	/* destroy */
 	int force;
-	/* list, stats */
+	/* list, stats, bench */
 	int json;
 	/* alloc */
 	uint32_t count;
@@ -62,6 +63,11 @@ struct mp_args {
 	uint32_t pos;
 	int have_length;
 	uint32_t length;
+	/* bench: 0 in each means the kernel's default */
+	uint32_t bench_allocators;	/* bits of enum mpool_bench_allocator */
+	uint32_t bench_workloads;	/* bits of enum mpool_bench_workload */
+	uint32_t cpus;
+	uint32_t ops;
 	/* help: the command whose usage to print (MP_CMD_NONE: top level) */
 	enum mp_cmd help_cmd;
 };
@@ -113,6 +119,45 @@ int mp_format_stats_text(const struct mpool_ioc_stats *st, char *buf,
 			 size_t len);
 int mp_format_stats_json(const struct mpool_ioc_stats *st, char *buf,
 			 size_t len);
+
+/* bench: names of the bits of enum mpool_bench_allocator/_workload */
+enum mp_bench_kind {
+	MP_BENCH_ALLOCATOR,
+	MP_BENCH_WORKLOAD,
+};
+
+/*
+ * The name of allocator or workload @id ("mempool", "pair", ...); NULL if
+ * @id is not one this mempoolctl knows.
+ */
+const char *mp_bench_name(enum mp_bench_kind kind, unsigned int id);
+
+/*
+ * Parse a comma-separated list of names of @kind into a bit mask.  Returns
+ * 0, or -1 if an item is empty or unknown; then @bad (if not NULL) holds
+ * that item, truncated to @badlen.
+ */
+int mp_bench_parse_list(enum mp_bench_kind kind, const char *list,
+			uint32_t *mask, char *bad, size_t badlen);
+
+/*
+ * The EOPNOTSUPP message of bench when @mask was asked for: "allocator X is
+ * not available in this kernel" (or "allocators X, Y are ...").  Returns
+ * the length, or -1 if @len is too small.
+ */
+int mp_format_bench_unavailable(uint32_t mask, char *buf, size_t len);
+
+/*
+ * bench results: a table with a header line, or a JSON array of one object
+ * per result (the format tools/bench_report.py reads), one object per
+ * line.  Both end in a newline.  Returns the length, or -1 if @len is too
+ * small; MP_BENCH_FMT_MAX(n) is always enough for @n results.
+ */
+#define MP_BENCH_FMT_MAX(n)	(256 + (size_t)(n) * 512)
+int mp_format_bench_text(const struct mpool_ioc_bench_result *res, size_t n,
+			 char *buf, size_t len);
+int mp_format_bench_json(const struct mpool_ioc_bench_result *res, size_t n,
+			 char *buf, size_t len);
 
 /* list: the header line and one line per pool (both end in newline). */
 int mp_format_list_header(char *buf, size_t len);

@@ -35,6 +35,15 @@ static void ok(int cond, const char *fmt, ...)
 		n_fail++;
 }
 
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
 /* ---- sizes, offsets, names ---- */
 
 static void size_ok(const char *s, uint64_t max, uint64_t want)
@@ -261,6 +270,194 @@ static void test_format(void)
 	   "list JSON object");
 }
 
+/* ---- bench: names, lists, messages, formats ---- */
+
+static void list_ok(enum mp_bench_kind kind, const char *list, uint32_t want)
+{
+	uint32_t m = 0xdeadbeef;
+	char bad[32] = "x";
+	int r = mp_bench_parse_list(kind, list, &m, bad, sizeof(bad));
+
+	ok(r == 0 && m == want && !*bad, "bench list '%s' -> 0x%x (got r=%d 0x%x)",
+	   list, want, r, m);
+}
+
+static void list_bad(enum mp_bench_kind kind, const char *list,
+		     const char *want_bad)
+{
+	uint32_t m = 12345;
+	char bad[32] = "";
+	int r = mp_bench_parse_list(kind, list, &m, bad, sizeof(bad));
+
+	ok(r == -1 && m == 12345 && !strcmp(bad, want_bad),
+	   "bench list '%s' is rejected at '%s' (got r=%d bad='%s')", list,
+	   want_bad, r, bad);
+}
+
+/* A result whose numbers all differ, for the formatters. */
+static void fill_result(struct mpool_ioc_bench_result *r, unsigned int a,
+			unsigned int w, unsigned int cpus, unsigned long long ps,
+			unsigned long long kops)
+{
+	memset(r, 0, sizeof(*r));
+	r->allocator = a;
+	r->workload = w;
+	r->cpus = cpus;
+	r->ops = 200000;
+	r->elapsed_ns = 987654321;
+	r->ps_per_op = ps;
+	r->kops_per_sec = kops;
+	r->p50_ns = 41;
+	r->p99_ns = 250;
+	r->max_ns = 123456;
+}
+
+static void test_bench(void)
+{
+	static const char *const allocs[] = {
+		"mempool", "mempool-nocache", "naive", "kmem_cache", "kmalloc",
+		"mempool_t", "gen_pool", "objpool",
+	};
+	static const char *const works[] = { "pair", "burst", "cross" };
+	struct mpool_ioc_bench_result res[3];
+	char buf[4096], small[40];
+	unsigned int i;
+	int n, all;
+
+	/* The names are the enum's: bit i is allocs[i]. */
+	all = MPOOL_BENCH_NR_ALLOCATORS == 8;
+	for (i = 0; i < 8; i++) {
+		const char *got = mp_bench_name(MP_BENCH_ALLOCATOR, i);
+
+		all &= got && !strcmp(got, allocs[i]);
+	}
+	ok(all && !mp_bench_name(MP_BENCH_ALLOCATOR, 8),
+	   "allocator names follow enum mpool_bench_allocator");
+	all = MPOOL_BENCH_NR_WORKLOADS == 3;
+	for (i = 0; i < 3; i++) {
+		const char *got = mp_bench_name(MP_BENCH_WORKLOAD, i);
+
+		all &= got && !strcmp(got, works[i]);
+	}
+	ok(all && !mp_bench_name(MP_BENCH_WORKLOAD, 3),
+	   "workload names follow enum mpool_bench_workload");
+	ok(MPOOL_BENCH_OBJPOOL == 7 && MPOOL_BENCH_GEN_POOL == 6 &&
+	   MPOOL_BENCH_MEMPOOL_NOCACHE == 1 && MPOOL_BENCH_CROSS == 2,
+	   "bench enum values as the ABI fixes them");
+
+	for (i = 0; i < 8; i++)
+		list_ok(MP_BENCH_ALLOCATOR, allocs[i], 1u << i);
+	list_ok(MP_BENCH_ALLOCATOR, "mempool,naive", 0x5);
+	list_ok(MP_BENCH_ALLOCATOR, "objpool,mempool-nocache,objpool", 0x82);
+	list_ok(MP_BENCH_ALLOCATOR,
+		"mempool,mempool-nocache,naive,kmem_cache,kmalloc,mempool_t,gen_pool,objpool",
+		0xff);
+	list_ok(MP_BENCH_WORKLOAD, "pair", 0x1);
+	list_ok(MP_BENCH_WORKLOAD, "cross,burst", 0x6);
+	list_ok(MP_BENCH_WORKLOAD, "pair,burst,cross", 0x7);
+	list_bad(MP_BENCH_ALLOCATOR, "slab", "slab");
+	list_bad(MP_BENCH_ALLOCATOR, "mempool,slub,naive", "slub");
+	list_bad(MP_BENCH_ALLOCATOR, "Mempool", "Mempool");
+	list_bad(MP_BENCH_ALLOCATOR, "mem", "mem");
+	list_bad(MP_BENCH_ALLOCATOR, "mempool-nocachex", "mempool-nocachex");
+	list_bad(MP_BENCH_ALLOCATOR, "pair", "pair");
+	list_bad(MP_BENCH_WORKLOAD, "mempool", "mempool");
+	list_bad(MP_BENCH_ALLOCATOR, "", "");
+	list_bad(MP_BENCH_ALLOCATOR, "mempool,", "");
+	list_bad(MP_BENCH_WORKLOAD, ",pair", "");
+	list_bad(MP_BENCH_WORKLOAD, "pair,,cross", "");
+	list_bad(MP_BENCH_WORKLOAD, "pair cross", "pair cross");
+
+	n = mp_format_bench_unavailable(1u << MPOOL_BENCH_OBJPOOL, buf,
+					sizeof(buf));
+	ok(n > 0 && !strcmp(buf, "allocator objpool is not available in this kernel"),
+	   "EOPNOTSUPP names the one allocator ('%s')", buf);
+	n = mp_format_bench_unavailable((1u << MPOOL_BENCH_GEN_POOL) |
+					(1u << MPOOL_BENCH_OBJPOOL), buf,
+					sizeof(buf));
+	ok(n > 0 && !strcmp(buf, "allocators gen_pool, objpool are not available in this kernel"),
+	   "EOPNOTSUPP names two allocators ('%s')", buf);
+	ok(mp_format_bench_unavailable(0x80, small, 10) == -1,
+	   "EOPNOTSUPP message reports a short buffer");
+	ok(strstr(mp_strerror(MP_CMD_BENCH, EPERM), "needs CAP_SYS_ADMIN") &&
+	   !strstr(mp_strerror(MP_CMD_CREATE, EPERM), "CAP_SYS_ADMIN"),
+	   "bench EPERM: needs CAP_SYS_ADMIN");
+	ok(strstr(mp_strerror(MP_CMD_BENCH, EINVAL), "--cpus") &&
+	   strstr(mp_strerror(MP_CMD_BENCH, EINVAL), "--ops") &&
+	   strstr(mp_strerror(MP_CMD_BENCH, EINVAL), "--block-size"),
+	   "bench EINVAL names --cpus, --block-size, --ops");
+	ok(strstr(mp_strerror(MP_CMD_BENCH, EOPNOTSUPP), "not available in this kernel") != NULL,
+	   "bench EOPNOTSUPP without names");
+	ok(strcmp(mp_strerror(MP_CMD_BENCH, ENOSPC),
+		  mp_strerror(MP_CMD_ALLOC, ENOSPC)) != 0,
+	   "bench ENOSPC is not 'the pool is exhausted'");
+
+	fill_result(&res[0], MPOOL_BENCH_MEMPOOL, MPOOL_BENCH_PAIR, 1, 12345,
+		    81004);
+	fill_result(&res[1], MPOOL_BENCH_OBJPOOL, MPOOL_BENCH_CROSS, 2, 12350,
+		    1234567);
+	fill_result(&res[2], MPOOL_BENCH_MEMPOOL_NOCACHE, MPOOL_BENCH_BURST,
+		    16, 999, 5);
+	n = mp_format_bench_text(res, 3, buf, sizeof(buf));
+	{
+		static const char want[] =
+			"ALLOCATOR        WORKLOAD CPUS      NS/OP     MOPS/S   P50_NS   P99_NS     MAX_NS\n"
+			"mempool          pair        1       12.3      81.00       41      250     123456\n"
+			"objpool          cross       2       12.4    1234.57       41      250     123456\n"
+			"mempool-nocache  burst      16        1.0       0.01       41      250     123456\n";
+
+		ok(n == (int)strlen(want) && !strcmp(buf, want),
+		   "bench table: header, ns/op to 0.1, Mops/s to 0.01");
+		if (strcmp(buf, want))
+			printf("# got:\n%s", buf);
+	}
+	ok(mp_format_bench_text(res, 3, small, sizeof(small)) == -1,
+	   "bench table reports a short buffer");
+	n = mp_format_bench_text(res, 0, buf, sizeof(buf));
+	ok(n > 0 && count_lines(buf) == 1 && !strncmp(buf, "ALLOCATOR ", 10),
+	   "bench table without results: the header only");
+
+	n = mp_format_bench_json(res, 2, buf, sizeof(buf));
+	{
+		static const char want[] =
+			"[\n"
+			"{\"allocator\": \"mempool\", \"workload\": \"pair\", \"cpus\": 1, \"ops\": 200000, \"ns_per_op\": 12.345, \"mops\": 81.004, \"p50_ns\": 41, \"p99_ns\": 250, \"max_ns\": 123456, \"elapsed_ns\": 987654321},\n"
+			"{\"allocator\": \"objpool\", \"workload\": \"cross\", \"cpus\": 2, \"ops\": 200000, \"ns_per_op\": 12.350, \"mops\": 1234.567, \"p50_ns\": 41, \"p99_ns\": 250, \"max_ns\": 123456, \"elapsed_ns\": 987654321}\n"
+			"]\n";
+
+		ok(n == (int)strlen(want) && !strcmp(buf, want),
+		   "bench JSON: keys in order, ns_per_op and mops exact");
+		if (strcmp(buf, want))
+			printf("# got:\n%s", buf);
+	}
+	n = mp_format_bench_json(res, 0, buf, sizeof(buf));
+	ok(n == 4 && !strcmp(buf, "[\n]\n"), "bench JSON without results");
+	ok(mp_format_bench_json(res, 3, small, sizeof(small)) == -1,
+	   "bench JSON reports a short buffer");
+	fill_result(&res[0], 8, 3, 1, 5, 5);
+	n = mp_format_bench_json(res, 1, buf, sizeof(buf));
+	ok(n > 0 && strstr(buf, "\"allocator\": \"#8\", \"workload\": \"#3\"") &&
+	   strstr(buf, "\"ns_per_op\": 0.005, \"mops\": 0.005"),
+	   "bench JSON: ids a newer module added, small values");
+	{
+		struct mpool_ioc_bench_result big[MPOOL_BENCH_NR_ALLOCATORS *
+						  MPOOL_BENCH_NR_WORKLOADS * 2];
+		size_t len = MP_BENCH_FMT_MAX(sizeof(big) / sizeof(big[0]));
+		char *p = malloc(len);
+
+		for (i = 0; i < sizeof(big) / sizeof(big[0]); i++) {
+			fill_result(&big[i], 4294967295u, 4294967295u,
+				    4294967295u, UINT64_MAX, UINT64_MAX);
+			big[i].ops = big[i].elapsed_ns = big[i].p50_ns =
+				big[i].p99_ns = big[i].max_ns = UINT64_MAX;
+		}
+		ok(p && mp_format_bench_json(big, i, p, len) > 0 &&
+		   mp_format_bench_text(big, i, p, len) > 0,
+		   "MP_BENCH_FMT_MAX holds %u results of the longest numbers", i);
+		free(p);
+	}
+}
+
 /* ---- argument parsing ---- */
 
 static int parse(struct mp_args *a, char *err, size_t errlen, ...)
@@ -440,6 +637,74 @@ static void test_args(void)
 	ok(r == MP_PARSE_OK && a.cmd == MP_CMD_VERSION, "version");
 	mp_args_free(&a);
 
+	r = P(&a, "bench");
+	ok(r == MP_PARSE_OK && a.cmd == MP_CMD_BENCH && !a.bench_allocators &&
+	   !a.bench_workloads && !a.cpus && !a.block_size && !a.ops &&
+	   !a.json && !a.name, "bench: every parameter left to the kernel");
+	mp_args_free(&a);
+	r = P(&a, "bench", "--allocator", "mempool,objpool", "--workload=cross",
+	      "--cpus", "2", "--block-size", "4k", "--ops", "1m", "--json");
+	ok(r == MP_PARSE_OK && a.cmd == MP_CMD_BENCH &&
+	   a.bench_allocators == 0x81 && a.bench_workloads == 0x4 &&
+	   a.cpus == 2 && a.block_size == 4096 && a.ops == 1048576 && a.json,
+	   "bench with every option");
+	mp_args_free(&a);
+	r = P(&a, "bench", "--allocator", "naive", "--workload", "pair",
+	      "--allocator", "kmalloc,naive", "--workload", "burst");
+	ok(r == MP_PARSE_OK && a.bench_allocators == 0x14 &&
+	   a.bench_workloads == 0x3, "bench: repeated lists add up");
+	mp_args_free(&a);
+	r = P(&a, "bench", "--cpus", "99", "--ops", "10", "--block-size", "4");
+	ok(r == MP_PARSE_OK && a.cpus == 99 && a.ops == 10 &&
+	   a.block_size == 4, "bench: ranges are the kernel's to check");
+	mp_args_free(&a);
+	r = P(&a, "bench", "--allocator", "slab");
+	usage_case("bench unknown allocator", r, err,
+		   "bench: unknown allocator 'slab' (known: mempool, mempool-nocache,");
+	mp_args_free(&a);
+	r = P(&a, "bench", "--allocator", "naive,slub");
+	usage_case("bench unknown allocator in a list", r, err,
+		   "unknown allocator 'slub'");
+	mp_args_free(&a);
+	r = P(&a, "bench", "--workload", "mempool");
+	usage_case("bench allocator name as workload", r, err,
+		   "unknown workload 'mempool' (known: pair, burst, cross)");
+	mp_args_free(&a);
+	r = P(&a, "bench", "--allocator=");
+	usage_case("bench empty allocator list", r, err, "empty allocator name");
+	mp_args_free(&a);
+	r = P(&a, "bench", "--workload", "pair,");
+	usage_case("bench trailing comma", r, err, "empty workload name in 'pair,'");
+	mp_args_free(&a);
+	r = P(&a, "bench", "--allocator");
+	usage_case("bench --allocator without value", r, err, "needs a value");
+	mp_args_free(&a);
+	r = P(&a, "bench", "--cpus", "two");
+	usage_case("bench --cpus not a number", r, err, "invalid value 'two' for --cpus");
+	mp_args_free(&a);
+	r = P(&a, "bench", "--ops", "-5");
+	usage_case("bench --ops negative", r, err, "invalid value '-5' for --ops");
+	mp_args_free(&a);
+	r = P(&a, "bench", "mempool");
+	usage_case("bench with a positional argument", r, err,
+		   "unexpected argument 'mempool'");
+	mp_args_free(&a);
+	r = P(&a, "bench", "--blocks", "4");
+	usage_case("bench --blocks", r, err, "bench: unknown option '--blocks'");
+	mp_args_free(&a);
+	r = P(&a, "list", "--ops", "4");
+	usage_case("list --ops", r, err, "list: unknown option '--ops'");
+	mp_args_free(&a);
+	r = P(&a, "create", "rx", "--blocks", "4", "--cpus", "1");
+	usage_case("create --cpus", r, err, "create: unknown option '--cpus'");
+	mp_args_free(&a);
+	r = P(&a, "help", "bench");
+	ok(r == MP_PARSE_HELP && a.help_cmd == MP_CMD_BENCH &&
+	   strstr(mp_usage(MP_CMD_BENCH), "--allocator LIST") &&
+	   strstr(mp_usage(MP_CMD_NONE), "  bench [--allocator LIST]"),
+	   "help bench; bench in the top-level usage");
+	mp_args_free(&a);
+
 	r = P(&a, "--help");
 	ok(r == MP_PARSE_HELP && a.help_cmd == MP_CMD_NONE, "--help");
 	mp_args_free(&a);
@@ -527,20 +792,12 @@ static int run(const char *args, char **out, char **err)
 	return WEXITSTATUS(st);
 }
 
-static int count_lines(const char *s)
-{
-	int n = 0;
-
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
 
 static void test_binary(void)
 {
 	static const char *const cmds[] = {
 		"create", "destroy", "list", "stats", "alloc", "free",
-		"write", "read", "reset", "version",
+		"write", "read", "reset", "bench", "version",
 	};
 	struct stat sb;
 	char *o, *e, args[128];
@@ -593,6 +850,10 @@ static void test_binary(void)
 	ok(r == 2 && strstr(e, "invalid pool name"), "bad name: exit 2");
 	r = run("free rx zz", &o, &e);
 	ok(r == 2 && strstr(e, "invalid offset 'zz'"), "bad offset: exit 2");
+	r = run("bench --allocator mempool,slab", &o, &e);
+	ok(r == 2 && strstr(e, "mempoolctl: bench: unknown allocator 'slab'") &&
+	   strstr(e, "mempoolctl bench --help") && !*o,
+	   "bench with an unknown allocator: exit 2");
 	r = run("list --frob", &o, &e);
 	ok(r == 2 && strstr(e, "unknown option '--frob'"),
 	   "unknown option: exit 2");
@@ -605,6 +866,7 @@ static void test_binary(void)
 		static const char *const valid[] = {
 			"list", "stats rx", "create rx --block-size 32 --blocks 10",
 			"alloc rx", "free rx 0", "read rx 0", "version",
+			"bench --ops 1000 --json",
 		};
 
 		for (i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
@@ -619,6 +881,61 @@ static void test_binary(void)
 	unlink(err_path);
 }
 
+/* Feed mempoolctl's JSON to tools/bench_report.py, its consumer. */
+static void test_bench_report(void)
+{
+	struct mpool_ioc_bench_result res[4];
+	char buf[4096], path[] = "/tmp/test_cli_benchXXXXXX", cmd[256];
+	char opath[] = "/tmp/test_cli_reportXXXXXX";
+	FILE *f;
+	int fd, n, st;
+
+	if (system("python3 -c 'import json' >/dev/null 2>&1") != 0 ||
+	    access("bench_report.py", R_OK)) {
+		printf("ok %d - # SKIP python3 or bench_report.py missing\n",
+		       n_pass + n_fail + 1);
+		n_pass++;
+		return;
+	}
+	fill_result(&res[0], MPOOL_BENCH_MEMPOOL, MPOOL_BENCH_PAIR, 1, 20000,
+		    50000);
+	fill_result(&res[1], MPOOL_BENCH_KMEM_CACHE, MPOOL_BENCH_PAIR, 1,
+		    50000, 20000);
+	fill_result(&res[2], MPOOL_BENCH_NAIVE, MPOOL_BENCH_PAIR, 1, 40000,
+		    25000);
+	fill_result(&res[3], MPOOL_BENCH_MEMPOOL, MPOOL_BENCH_PAIR, 2, 21000,
+		    95000);
+	n = mp_format_bench_json(res, 4, buf, sizeof(buf));
+	fd = mkstemp(path);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (f) {
+		/* bench_report.py skips console lines before the array. */
+		fprintf(f, "MPTEST-BENCH-BEGIN\n%s", n > 0 ? buf : "");
+		fclose(f);
+	}
+	fd = mkstemp(opath);
+	if (fd >= 0)
+		close(fd);
+	snprintf(cmd, sizeof(cmd), "python3 bench_report.py %s >%s 2>&1", path,
+		 opath);
+	st = system(cmd);
+	{
+		char *o = slurp(opath);
+
+		ok(f && st == 0 &&
+		   strstr(o, "| mempool | pair | 1 | 20.0 | 50.00 | 41 | 250 | 123456 |") &&
+		   strstr(o, "| kmem_cache | pair | 1 | 50.0 | 20.00 |") &&
+		   strstr(o, "mempool / kmem_cache (target <= 0.5): 0.40") &&
+		   strstr(o, "mempool / naive (target <= 0.8): 0.50") &&
+		   strstr(o, "pair throughput at 2 CPUs / at 1 CPU (target >= 1.7): 1.90"),
+		   "bench_report.py reads the bench JSON (table and ratios)");
+		if (st != 0)
+			printf("# %s", o);
+	}
+	unlink(path);
+	unlink(opath);
+}
+
 int main(void)
 {
 	test_sizes();
@@ -626,8 +943,10 @@ int main(void)
 	test_names();
 	test_errors();
 	test_format();
+	test_bench();
 	test_args();
 	test_binary();
+	test_bench_report();
 	printf("1..%d\n", n_pass + n_fail);
 	printf("# %d passed, %d failed\n", n_pass, n_fail);
 	return n_fail ? 1 : 0;
