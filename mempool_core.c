@@ -835,7 +835,7 @@ int mpool_next_live(struct mpool *pool, unsigned int *index,
 	for (i = *index; i < pool->nr_blocks; i++)
 		if (READ_ONCE(pool->live[i]))
 			break;
-	if (i == pool->nr_blocks)
+	if (i >= pool->nr_blocks)
 		return -ENOENT;
 
 	spin_lock_irqsave(&pool->lock, irqflags);
