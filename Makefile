@@ -4,6 +4,9 @@
 # make check        install what is missing, run every suite in QEMU
 # make demo         boot a stock kernel, load the module, show it working
 # make vm           boot a stock kernel with the module, leave a shell
+# make bench        boot stock 6.1 (VM_KERNEL), run the benchmark, print the
+#                   table (build/bench-KERNEL.json, .png); BENCH_ARGS adds
+#                   mempoolctl bench options
 # make style        checkpatch --strict; make sparse: sparse (C=2)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -35,7 +38,10 @@ demo:
 vm:
 	tools/vm/shell.sh
 
+bench:
+	tools/vm/bench.sh
+
 style:
 	tools/vm/style.sh
 
-.PHONY: all module tools install clean check demo vm style
+.PHONY: all module tools install clean check demo vm bench style

@@ -1,0 +1,65 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: boot stock 6.1 (VM_KERNEL to change) with 2 vCPUs, load the
+# module, run the full default `mempoolctl bench --json` (plus BENCH_ARGS,
+# a word list, if set), save the JSON to build/bench-KERNEL.json and print
+# tools/bench_report.py's table, ratios and plot (build/bench-KERNEL.png).
+#   make bench
+#   VM_KERNEL=stock-6.12 BENCH_ARGS="--block-size 256" make bench
+# The numbers come from QEMU's software emulation (TCG), not hardware: only
+# their ratios within one run mean something.  The full default run takes
+# seconds to a minute of guest time; the boot's hard limit is run_qemu's
+# (VM_TIMEOUT, default 600 s), enough for it.
+set -eu
+. "$(dirname "$0")/common.sh"
+k=${VM_KERNEL:-stock-6.1}
+args=${BENCH_ARGS:-}
+
+"$VM_DIR/deps.sh" >&2
+[ "$k" != debug ] || "$VM_DIR/build-debug.sh" >/dev/null
+make -s -C "$REPO/tools" >&2
+build_module "$k" "$LOGS/build-$k.log" ||
+	{ tail -n 20 "$LOGS/build-$k.log"; die "module build failed"; }
+initrd=$BUILD/initrd-$k-bench.cpio.gz
+log=$LOGS/bench-$k.log
+json=$BUILD/bench-$k.json
+png=$BUILD/bench-$k.png
+make_initramfs "$k" bench "$initrd"
+# BENCH_ARGS reach the guest as /etc/mptest-bench-args, in a second archive
+# appended to the first: the kernel unpacks concatenated archives in turn.
+extra=$(mktemp -d)
+mkdir -p "$extra/etc"
+printf '%s\n' "$args" >"$extra/etc/mptest-bench-args"
+(cd "$extra" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >>"$initrd"
+rm -rf "$extra"
+
+say "booting $k for the benchmark (full console log: $log)"
+t=$(date +%s)
+run_qemu "$k" "$initrd" "$log"
+secs=$(($(date +%s) - t))
+grep -aq '^MPTEST-BENCH-END' "$log" ||
+	die "the benchmark did not finish within the timeout, see $log"
+
+# The guest's part of the console, without kernel messages.
+out=$(tr -d '\r' <"$log" | sed -n '/^MPTEST-BENCH-BEGIN/,/^MPTEST-BENCH-END/p' |
+	sed '1d;$d' | grep -v '^\[ *[0-9]*\.[0-9]*\] ' || true)
+field() { printf '%s\n' "$out" | sed -n "s/^MPTEST-BENCH-$1 //p" | head -n1; }
+rc=$(field RC)
+if [ "$rc" != 0 ]; then
+	printf '%s\n' "$out" | grep -v '^MPTEST-BENCH-' >&2
+	die "mempoolctl bench failed in the guest (exit ${rc:-?}), see $log"
+fi
+printf '%s\n' "$out" | sed -n '/^\[$/,/^\]$/p' >"$json"
+[ -s "$json" ] || die "no JSON in the guest's output, see $log"
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
+echo "mempool benchmark: $(field ARGS)"
+echo "guest: Linux $(field KERNEL) ($k), $(field CPUS) vCPUs, QEMU TCG (software emulation)"
+echo "host CPU: ${cpu:-unknown} ($(nproc) CPUs)"
+echo "run: $(field SECONDS) s in the guest, $secs s with the boot; JSON: ${json#"$REPO"/}"
+echo
+# The system python: deps.sh installs python3-matplotlib for it.
+py=/usr/bin/python3
+[ -x "$py" ] || py=python3
+cd "$REPO"
+"$py" tools/bench_report.py "${json#"$REPO"/}" --png "${png#"$REPO"/}"
