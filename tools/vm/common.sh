@@ -219,6 +219,9 @@ scan_log() {
 			if (line ~ /^ *(<\/?TASK>|<\/?IRQ>|\? |[A-Za-z_.0-9]+\+0x)/) next
 			intrace = 0
 		}
+		# A stack frame named after lockdep is part of a splat whose
+		# header line is reported already.
+		if (line ~ /^ *(\? )?[A-Za-z_.0-9]+\+0x[0-9a-f]+\/0x[0-9a-f]+/) next
 		if (line ~ /BUG:|WARNING:|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|INFO: lockdep|lockdep|unreferenced object|Kernel panic|Oops|Call Trace/)
 			bad($0)
 	}'
