@@ -435,7 +435,7 @@ static void mpool_prepare(struct mpool *pool, void *block)
 		spin_lock_irqsave(&pool->lock, irqflags);
 		pool->stats.poison_errors++;
 		spin_unlock_irqrestore(&pool->lock, irqflags);
-		mpool_report_once(pool, "freed block was written to (use after free)",
+		mpool_report_once(pool, "poison overwritten: a freed block was written to (use after free)",
 				  block);
 	}
 	if (pool->flags & MPOOL_F_ZERO)
@@ -635,8 +635,8 @@ EXPORT_SYMBOL_GPL(mpool_free_checked);
 void mpool_free(struct mpool *pool, void *block)
 {
 	static const char * const why[] = {
-		[ERANGE] = "free of a pointer outside the pool",
-		[EINVAL] = "free of a pointer inside a block",
+		[ERANGE] = "invalid free of a pointer outside the pool",
+		[EINVAL] = "invalid free of a pointer inside a block",
 		[ENXIO] = "invalid free of a block that is not allocated (double free?)",
 	};
 	int ret;
