@@ -25,6 +25,7 @@
 #include <linux/sort.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <kunit/visibility.h>
 #ifdef MPOOL_HAVE_OBJPOOL
 #include <linux/objpool.h>
 #endif
@@ -78,7 +79,10 @@ struct bench_run {
 		struct mpool *mpool;
 		struct kmem_cache *cache;
 #ifdef MPOOL_HAVE_GEN_POOL
-		struct gen_pool *gen_pool;
+		struct {
+			struct gen_pool *gen_pool;
+			void *gen_region;
+		};
 #endif
 		struct bench_naive naive;
 #ifdef MPOOL_HAVE_OBJPOOL
@@ -265,19 +269,18 @@ static void bench_kmalloc_exit(struct bench_run *run)
 
 static int bench_gen_pool_init(struct bench_run *run)
 {
-	void *region;
-	size_t len;
-
 	/* gen_pool hands out whole granules: make one granule one block. */
-	len = (size_t)run->nr_blocks << order_base_2(run->block_size);
+	size_t len = (size_t)run->nr_blocks << order_base_2(run->block_size);
+
 	run->gen_pool = gen_pool_create(order_base_2(run->block_size),
 					NUMA_NO_NODE);
 	if (!run->gen_pool)
 		return -ENOMEM;
-	region = vmalloc(len);
-	if (!region || gen_pool_add(run->gen_pool, (unsigned long)region, len,
-				    NUMA_NO_NODE)) {
-		vfree(region);
+	run->gen_region = vmalloc(len);
+	if (!run->gen_region ||
+	    gen_pool_add(run->gen_pool, (unsigned long)run->gen_region, len,
+			 NUMA_NO_NODE)) {
+		vfree(run->gen_region);
 		gen_pool_destroy(run->gen_pool);
 		return -ENOMEM;
 	}
@@ -294,17 +297,10 @@ static void bench_gen_pool_free(struct bench_run *run, void *block)
 	gen_pool_free(run->gen_pool, (unsigned long)block, run->block_size);
 }
 
-static void bench_gen_pool_free_chunk(struct gen_pool *pool,
-				      struct gen_pool_chunk *chunk, void *data)
-{
-	vfree((void *)chunk->start_addr);
-}
-
 static void bench_gen_pool_exit(struct bench_run *run)
 {
-	gen_pool_for_each_chunk(run->gen_pool, bench_gen_pool_free_chunk,
-				NULL);
 	gen_pool_destroy(run->gen_pool);
+	vfree(run->gen_region);
 }
 #endif
 
@@ -746,6 +742,7 @@ int mpool_bench_check(struct mpool_ioc_bench *b)
 		return -EINVAL;	/* only cross, on one CPU */
 	return runs > b->max_results ? -ENOSPC : 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(mpool_bench_check);
 
 /**
  * mpool_bench - run a checked benchmark request

@@ -16,6 +16,7 @@
 #include <linux/atomic.h>
 #include <linux/bitmap.h>
 #include <linux/completion.h>
+#include <linux/cpu.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/err.h>
@@ -28,12 +29,15 @@
 #include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/smp.h>
 #include <linux/signal.h>
 #include <linux/sizes.h>
 #include <linux/string.h>
 #include <linux/wait.h>
 
 #include "mpool.h"
+#include "uapi/mpool_ioctl.h"
+#include "../mempool_internal.h"
 
 KUNIT_DEFINE_ACTION_WRAPPER(mpt_destroy_action, mpool_destroy, struct mpool *);
 
@@ -1663,6 +1667,17 @@ static void mpool_test_irq_context(struct kunit *test)
 #define MPT_STRESS_OPS	100000
 #define MPT_STRESS_HOLD	4
 
+/* The stress runs on the locked pool and on the per-CPU caches. */
+static const unsigned int mpt_stress_flags[] = { 0, MPOOL_F_PERCPU };
+
+static void mpt_stress_desc(const unsigned int *flags, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s",
+		 *flags & MPOOL_F_PERCPU ? "percpu" : "locked");
+}
+
+KUNIT_ARRAY_PARAM(mpt_stress, mpt_stress_flags, mpt_stress_desc);
+
 struct mpt_stress {
 	struct mpool *pool;
 	atomic_t *owner;
@@ -1753,17 +1768,25 @@ static void mpool_test_stress(struct kunit *test)
 	unsigned int cpu, i, n = 0, nr_threads;
 	struct task_struct *task;
 	struct mpool_stats *st;
+	const unsigned int *flags = test->param_value;
 	struct mpt_stress *s;
+	unsigned int per_thread = MPT_STRESS_HOLD;
 	u64 total = 0;
 
+	/*
+	 * Under MPOOL_F_PERCPU an allocation fails when the other CPUs'
+	 * caches hold the rest: give each thread room for a full cache.
+	 */
+	if (*flags & MPOOL_F_PERCPU)
+		per_thread += MPOOL_PCP_SIZE;
 	nr_threads = num_online_cpus();
 	s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
 	threads = kunit_kcalloc(test, nr_cpu_ids, sizeof(*threads),
 				GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, s);
 	KUNIT_ASSERT_NOT_NULL(test, threads);
-	s->pool = mpt_create(test, "mpt_stress", 64, nr_threads *
-			     MPT_STRESS_HOLD, 64, MPOOL_F_QUIET);
+	s->pool = mpt_create(test, "mpt_stress", 64, nr_threads * per_thread,
+			     64, MPOOL_F_QUIET | *flags);
 	s->owner = kunit_kcalloc(test, s->pool->nr_blocks, sizeof(*s->owner),
 				 GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, s->owner);
@@ -1817,8 +1840,10 @@ static void mpool_test_stress(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st->invalid_frees, 0ULL);
 	KUNIT_EXPECT_EQ(test, st->alloc_failures, 0ULL);
 	KUNIT_EXPECT_LE(test, st->high_watermark, st->blocks_total);
-	KUNIT_EXPECT_EQ(test, mpt_drain(test, s->pool, NULL),
-			s->pool->nr_blocks);
+	/* Cached blocks of other CPUs are free but not ours to take. */
+	if (!(*flags & MPOOL_F_PERCPU))
+		KUNIT_EXPECT_EQ(test, mpt_drain(test, s->pool, NULL),
+				s->pool->nr_blocks);
 }
 
 static struct kunit_case mempool_concurrency_cases[] = {
@@ -1827,7 +1852,8 @@ static struct kunit_case mempool_concurrency_cases[] = {
 	KUNIT_CASE(mpool_test_waiter_woken),
 	KUNIT_CASE(mpool_test_waiter_signal),
 	KUNIT_CASE_PARAM(mpool_test_irq_context, mpt_irq_gen_params),
-	KUNIT_CASE_SLOW(mpool_test_stress),
+	KUNIT_CASE_PARAM_ATTR(mpool_test_stress, mpt_stress_gen_params,
+			      { .speed = KUNIT_SPEED_SLOW }),
 	{}
 };
 
@@ -1836,9 +1862,306 @@ static struct kunit_suite mempool_concurrency_suite = {
 	.test_cases = mempool_concurrency_cases,
 };
 
+/*
+ * Per-CPU caches (MPOOL_F_PERCPU).  Work that must happen on one CPU runs
+ * there through smp_call_on_cpu(), in a bound kworker, and only records
+ * what it saw: the checks happen back in the test's own thread.
+ */
+#define MPT_PCP_BLOCKS	64
+
+struct mpt_pcp_work {
+	struct mpool *pool;
+	unsigned int n;		/* in: blocks to allocate; 0 for all */
+	unsigned int got;	/* out: blocks allocated */
+	bool dup;		/* out: a block was handed out twice */
+	void *wait_block;	/* out: from mpool_alloc_timeout() */
+	int ret[3];		/* out: from mpool_free_checked() */
+	void *blocks[MPT_PCP_BLOCKS];
+};
+
+/* Allocates n blocks (or until NULL) on this CPU, then frees them all. */
+static int mpt_pcp_cycle(void *data)
+{
+	struct mpt_pcp_work *w = data;
+	unsigned int i, j, limit = w->n ? w->n : MPT_PCP_BLOCKS;
+
+	w->got = 0;
+	w->dup = false;
+	while (w->got < limit && (w->blocks[w->got] = mpool_alloc(w->pool))) {
+		for (j = 0; j < w->got; j++)
+			w->dup |= w->blocks[j] == w->blocks[w->got];
+		w->got++;
+	}
+	for (i = 0; i < w->got; i++)
+		mpool_free(w->pool, w->blocks[i]);
+	return 0;
+}
+
+/* On this CPU: a plain allocation, then a sleeping one if that failed. */
+static int mpt_pcp_wait(void *data)
+{
+	struct mpt_pcp_work *w = data;
+
+	w->blocks[0] = mpool_alloc(w->pool);
+	w->wait_block = mpool_alloc_timeout(w->pool, HZ);
+	if (w->blocks[0])
+		mpool_free(w->pool, w->blocks[0]);
+	if (!IS_ERR(w->wait_block))
+		mpool_free(w->pool, w->wait_block);
+	return 0;
+}
+
+static struct mpt_pcp_work *mpt_pcp_run(struct kunit *test, struct mpool *pool,
+					unsigned int cpu, int (*fn)(void *),
+					unsigned int n)
+{
+	struct mpt_pcp_work *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	w->pool = pool;
+	w->n = n;
+	KUNIT_ASSERT_EQ(test, smp_call_on_cpu(cpu, fn, w, false), 0);
+	return w;
+}
+
+/* A second online CPU, or skip: caches are only interesting with two. */
+static unsigned int mpt_other_cpu(struct kunit *test)
+{
+	unsigned int cpu = cpumask_next(cpumask_first(cpu_online_mask),
+					cpu_online_mask);
+
+	if (cpu >= nr_cpu_ids)
+		kunit_skip(test, "needs two online CPUs");
+	return cpu;
+}
+
+static unsigned int mpt_cached(struct mpool *pool, unsigned int cpu)
+{
+	return READ_ONCE(per_cpu_ptr(pool->pcp, cpu)->count);
+}
+
+/* On one CPU, every block comes out once, then the pool is empty. */
+static void mpool_test_percpu_exhaust(struct kunit *test)
+{
+	struct mpool *pool = mpt_create(test, "mpt_pcp_exhaust", 48,
+					MPT_PCP_BLOCKS, 16, MPOOL_F_PERCPU);
+	unsigned int cpu = cpumask_first(cpu_online_mask);
+	struct mpt_pcp_work *w;
+	struct mpool_stats *st;
+
+	w = mpt_pcp_run(test, pool, cpu, mpt_pcp_cycle, 0);
+	KUNIT_EXPECT_EQ(test, w->got, MPT_PCP_BLOCKS);
+	KUNIT_EXPECT_FALSE(test, w->dup);
+	/* Run it again: the blocks came back through the cache. */
+	w = mpt_pcp_run(test, pool, cpu, mpt_pcp_cycle, 0);
+	KUNIT_EXPECT_EQ(test, w->got, MPT_PCP_BLOCKS);
+	KUNIT_EXPECT_FALSE(test, w->dup);
+
+	st = mpt_stats(test, pool);
+	KUNIT_EXPECT_EQ(test, st->allocs, 2ULL * MPT_PCP_BLOCKS);
+	KUNIT_EXPECT_EQ(test, st->frees, 2ULL * MPT_PCP_BLOCKS);
+	KUNIT_EXPECT_EQ(test, st->alloc_failures, 0ULL);
+	KUNIT_EXPECT_EQ(test, st->blocks_in_use, 0ULL);
+	KUNIT_EXPECT_EQ(test, st->blocks_free, (u64)MPT_PCP_BLOCKS);
+	KUNIT_EXPECT_EQ(test, st->high_watermark, (u64)MPT_PCP_BLOCKS);
+	/* The last frees stayed in that CPU's cache, counted as free. */
+	KUNIT_EXPECT_GT(test, mpt_cached(pool, cpu), 0U);
+	KUNIT_EXPECT_LE(test, mpt_cached(pool, cpu), (unsigned int)MPOOL_PCP_SIZE);
+}
+
+/* On this CPU: free a block twice, then take every block once. */
+static int mpt_pcp_double(void *data)
+{
+	struct mpt_pcp_work *w = data;
+	void *block = mpool_alloc(w->pool);
+
+	w->ret[0] = mpool_free_checked(w->pool, block);
+	w->ret[1] = mpool_free_checked(w->pool, block);
+	w->ret[2] = mpool_free_checked(w->pool, block + 1);
+	return mpt_pcp_cycle(data);
+}
+
+/* A double free is refused even though the cache takes no lock. */
+static void mpool_test_percpu_double_free(struct kunit *test)
+{
+	struct mpool *pool = mpt_create(test, "mpt_pcp_double", 32,
+					MPT_PCP_BLOCKS, 0,
+					MPOOL_F_PERCPU | MPOOL_F_QUIET);
+	struct mpt_pcp_work *w;
+
+	w = mpt_pcp_run(test, pool, cpumask_first(cpu_online_mask),
+			mpt_pcp_double, 0);
+	KUNIT_EXPECT_EQ(test, w->ret[0], 0);
+	KUNIT_EXPECT_EQ(test, w->ret[1], -ENXIO);
+	KUNIT_EXPECT_EQ(test, w->ret[2], -EINVAL);
+	KUNIT_EXPECT_EQ(test, mpt_stats(test, pool)->invalid_frees, 2ULL);
+	/* The block went into the cache once: every block came out once. */
+	KUNIT_EXPECT_EQ(test, w->got, MPT_PCP_BLOCKS);
+	KUNIT_EXPECT_FALSE(test, w->dup);
+}
+
+/* A CPU that goes offline hands its cache back. */
+static void mpool_test_percpu_cpu_offline(struct kunit *test)
+{
+	struct mpool *pool = mpt_create(test, "mpt_pcp_offline", 64,
+					MPT_PCP_BLOCKS, 0, MPOOL_F_PERCPU);
+	unsigned int boot = cpumask_first(cpu_online_mask);
+	unsigned int cpu = mpt_other_cpu(test);
+	struct mpt_pcp_work *w;
+	int ret;
+
+	w = mpt_pcp_run(test, pool, cpu, mpt_pcp_cycle, 20);
+	KUNIT_ASSERT_EQ(test, w->got, 20U);
+	KUNIT_ASSERT_GT(test, mpt_cached(pool, cpu), 0U);
+
+	ret = remove_cpu(cpu);
+	if (ret)
+		kunit_skip(test, "cannot offline CPU %u: %d", cpu, ret);
+	KUNIT_EXPECT_EQ(test, mpt_cached(pool, cpu), 0U);
+	w = mpt_pcp_run(test, pool, boot, mpt_pcp_cycle, 0);
+	KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
+	KUNIT_EXPECT_EQ(test, w->got, MPT_PCP_BLOCKS);
+	KUNIT_EXPECT_FALSE(test, w->dup);
+	KUNIT_EXPECT_EQ(test, mpt_stats(test, pool)->blocks_in_use, 0ULL);
+}
+
+/* A sleeping allocation drains the caches of other CPUs. */
+static void mpool_test_percpu_wait_drains(struct kunit *test)
+{
+	struct mpool *pool = mpt_create(test, "mpt_pcp_wait", 64,
+					MPOOL_PCP_SIZE, 0, MPOOL_F_PERCPU);
+	unsigned int boot = cpumask_first(cpu_online_mask);
+	unsigned int cpu = mpt_other_cpu(test);
+	struct mpt_pcp_work *w;
+	struct mpool_stats *st;
+
+	/* Every block ends up in @cpu's cache: exactly one cache's worth. */
+	w = mpt_pcp_run(test, pool, cpu, mpt_pcp_cycle, 0);
+	KUNIT_ASSERT_EQ(test, w->got, (unsigned int)MPOOL_PCP_SIZE);
+	KUNIT_ASSERT_EQ(test, mpt_cached(pool, cpu), (unsigned int)MPOOL_PCP_SIZE);
+
+	w = mpt_pcp_run(test, pool, boot, mpt_pcp_wait, 0);
+	KUNIT_EXPECT_NULL_MSG(test, w->blocks[0],
+			      "the other CPU's cache is not ours to take");
+	KUNIT_EXPECT_NOT_ERR_OR_NULL(test, w->wait_block);
+	st = mpt_stats(test, pool);
+	KUNIT_EXPECT_EQ(test, st->waits, 1ULL);
+	KUNIT_EXPECT_EQ(test, st->timeouts, 0ULL);
+	KUNIT_EXPECT_EQ(test, st->alloc_failures, 1ULL);
+	KUNIT_EXPECT_EQ(test, st->blocks_in_use, 0ULL);
+}
+
+/* Destroy with blocks live and cached on every CPU: nothing leaks. */
+static void mpool_test_percpu_destroy_cached(struct kunit *test)
+{
+	struct mpool *pool = mpool_create("mpt_pcp_destroy", 128,
+					  MPT_PCP_BLOCKS * 4, 0,
+					  MPOOL_F_PERCPU | MPOOL_F_QUIET);
+	struct mpool_stats *st;
+	unsigned int cpu;
+	void *live[3];
+	int i;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pool);
+	for_each_online_cpu(cpu)
+		KUNIT_EXPECT_EQ(test, mpt_pcp_run(test, pool, cpu,
+						  mpt_pcp_cycle, 24)->got, 24U);
+	for (i = 0; i < ARRAY_SIZE(live); i++)
+		live[i] = mpool_alloc(pool);
+	st = mpt_stats(test, pool);
+	KUNIT_EXPECT_EQ(test, st->blocks_in_use, (u64)ARRAY_SIZE(live));
+	KUNIT_EXPECT_EQ(test, st->blocks_free,
+			st->blocks_total - ARRAY_SIZE(live));
+	mpool_destroy(pool);	/* kmemleak, run after the suite, checks */
+}
+
+static struct kunit_case mempool_percpu_cases[] = {
+	KUNIT_CASE(mpool_test_percpu_exhaust),
+	KUNIT_CASE(mpool_test_percpu_double_free),
+	KUNIT_CASE(mpool_test_percpu_cpu_offline),
+	KUNIT_CASE(mpool_test_percpu_wait_drains),
+	KUNIT_CASE(mpool_test_percpu_destroy_cached),
+	{}
+};
+
+static struct kunit_suite mempool_percpu_suite = {
+	.name = "mempool_percpu",
+	.test_cases = mempool_percpu_cases,
+};
+
+/* MPOOL_IOC_BENCH's argument check: each bad field is refused. */
+struct mpt_bench_case {
+	const char *desc;
+	struct mpool_ioc_bench b;
+	int err;
+};
+
+static const struct mpt_bench_case mpt_bench_cases[] = {
+	{ "defaults", { .max_results = 64 }, 0 },
+	{ "flags", { .flags = 1, .max_results = 64 }, -EINVAL },
+	{ "reserved", { .__reserved = 1, .max_results = 64 }, -EINVAL },
+	{ "out_count set", { .out_count = 1, .max_results = 64 }, -EINVAL },
+	{ "unknown allocator", { .allocators = BIT(MPOOL_BENCH_NR_ALLOCATORS),
+				 .max_results = 64 }, -EINVAL },
+	{ "unknown workload", { .workloads = BIT(MPOOL_BENCH_NR_WORKLOADS),
+				.max_results = 64 }, -EINVAL },
+	{ "too many cpus", { .cpus = U32_MAX, .max_results = 64 },
+	  -EINVAL },
+	{ "block too small", { .block_size = 4, .max_results = 64 }, -EINVAL },
+	{ "block too big", { .block_size = PAGE_SIZE + 1, .max_results = 64 },
+	  -EINVAL },
+	{ "too few ops", { .ops = 999, .max_results = 64 }, -EINVAL },
+	{ "too many ops", { .ops = 10000001, .max_results = 64 }, -EINVAL },
+	{ "no room for results", { .max_results = 0 }, -ENOSPC },
+	{ "one run, room for one", { .allocators = BIT(MPOOL_BENCH_NAIVE),
+				     .workloads = BIT(MPOOL_BENCH_PAIR),
+				     .cpus = 1, .max_results = 1 }, 0 },
+	{ "cross on one cpu only", { .workloads = BIT(MPOOL_BENCH_CROSS),
+				     .cpus = 1, .max_results = 64 }, -EINVAL },
+};
+
+static void mpt_bench_desc(const struct mpt_bench_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(mpt_bench, mpt_bench_cases, mpt_bench_desc);
+
+static void mpool_test_bench_check(struct kunit *test)
+{
+	const struct mpt_bench_case *c = test->param_value;
+	struct mpool_ioc_bench b = c->b;
+
+	b.size = sizeof(b);
+	KUNIT_EXPECT_EQ(test, mpool_bench_check(&b), c->err);
+	if (c->err)
+		return;
+	/* The defaults the header promises were filled in. */
+	KUNIT_EXPECT_NE(test, b.allocators, 0U);
+	KUNIT_EXPECT_NE(test, b.workloads, 0U);
+	KUNIT_EXPECT_EQ(test, b.block_size, c->b.block_size ?: 64U);
+	KUNIT_EXPECT_EQ(test, b.ops, c->b.ops ?: 100000U);
+	if (!c->b.allocators)
+		KUNIT_EXPECT_TRUE(test, b.allocators & BIT(MPOOL_BENCH_MEMPOOL));
+	else
+		KUNIT_EXPECT_EQ(test, b.allocators, c->b.allocators);
+}
+
+static struct kunit_case mempool_bench_cases[] = {
+	KUNIT_CASE_PARAM(mpool_test_bench_check, mpt_bench_gen_params),
+	{}
+};
+
+static struct kunit_suite mempool_bench_suite = {
+	.name = "mempool_bench",
+	.test_cases = mempool_bench_cases,
+};
+
 kunit_test_suites(&mempool_params_suite, &mempool_alloc_free_suite,
 		  &mempool_misuse_suite, &mempool_features_suite,
-		  &mempool_concurrency_suite);
+		  &mempool_concurrency_suite, &mempool_percpu_suite,
+		  &mempool_bench_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the mpool engine");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_LICENSE("GPL");
