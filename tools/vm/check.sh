@@ -9,6 +9,7 @@ set -eu
 T0=$(date +%s)
 # First, so that common.sh resolves the ABIs against fresh package lists.
 "$(dirname "$0")/deps.sh" >&2
+export MP_DEPS_DONE=1
 . "$(dirname "$0")/common.sh"
 
 # --- userspace tool and its host tests -----------------------------------------
@@ -19,6 +20,12 @@ if [ -f "$REPO/tools/Makefile" ]; then
 			# TAP lines are the checks; the exit code adds nothing.
 			(cd "$REPO/tools" && ./test_cli) >"$LOGS/test_cli.log" 2>&1 || true
 			absorb host/ <"$LOGS/test_cli.log"
+			# A crash mid-run leaves fewer results than the plan.
+			plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$LOGS/test_cli.log" | head -n1)
+			got=$(grep -cE '^(not )?ok ' "$LOGS/test_cli.log" || true)
+			if [ -n "$plan" ] && [ "$plan" != "$got" ]; then
+				record_fail host/test_cli-plan "planned $plan, ran $got"
+			fi
 		fi
 	else
 		record_fail host/tools-build "see $LOGS/tools-build.log"
@@ -27,6 +34,8 @@ fi
 
 # --- the debug kernel (cached) ----------------------------------------------------
 case " $KERNELS " in *" debug "*)
+	[ -f "$(debug_dir)/.mempool-built" ] ||
+		say "building the debug kernel into $(debug_dir), 3-8 min (log: $LOGS/debug-kernel.log)"
 	if ! "$VM_DIR/build-debug.sh" >/dev/null 2>"$LOGS/debug-kernel.log"; then
 		tail -n 30 "$LOGS/debug-kernel.log" >&2
 		record_fail debug/kernel-build "see $LOGS/debug-kernel.log"
@@ -65,7 +74,10 @@ for k in $KERNELS; do
 		absorb "$k/kunit/" <"$LOGS/kunit-$k.checks"
 	fi
 	if grep -aq "MPTEST-DONE $k" "$log"; then record_ok "$k/completed"
-	else record_fail "$k/completed" "no final marker, see $log"; fi
+	else
+		record_fail "$k/completed" "no final marker$(grep -a '^MPTEST-HOST:' "$log" |
+			sed 's/^MPTEST-HOST:/,/'), see $log"
+	fi
 	bad=$(scan_log "$k" "$log")
 	if [ -z "$bad" ]; then record_ok "$k/clean-log"
 	else

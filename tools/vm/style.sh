@@ -4,6 +4,8 @@
 # stock kernels, checkpatch --strict on the kernel-side sources.  One
 # "ok"/"not ok" line per check, summary last, exit 1 on failure.
 set -eu
+# check.sh has installed everything already; `make style` alone has not.
+[ -n "${MP_DEPS_DONE:-}" ] || "$(dirname "$0")/deps.sh" >&2
 . "$(dirname "$0")/common.sh"
 
 # Debug tree: its build for W=1, its source tree for checkpatch; without
