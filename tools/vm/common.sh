@@ -184,7 +184,11 @@ kernel_append() {
 # Usage: run_qemu KERNEL INITRD LOG [interactive]
 run_qemu() {
 	local k=$1 initrd=$2 log=$3 tmo
-	local cmd=(qemu-system-x86_64 -accel tcg,thread=multi -smp 2
+	# sockets=2: QEMU 7.2 makes "-smp 2" one socket with two cores, and
+	# SeaBIOS's MP table lists one CPU per socket; the debug kernel has no
+	# ACPI, so without this it would boot with a single CPU.
+	local cmd=(qemu-system-x86_64 -accel tcg,thread=multi
+		-smp 2,sockets=2,cores=1,threads=1
 		-m "$(kernel_mem "$k")" -nographic -no-reboot
 		-kernel "$(kernel_image "$k")" -initrd "$initrd"
 		-append "$(kernel_append "$k")")
