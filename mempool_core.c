@@ -435,7 +435,8 @@ static void mpool_prepare(struct mpool *pool, void *block)
 		spin_lock_irqsave(&pool->lock, irqflags);
 		pool->stats.poison_errors++;
 		spin_unlock_irqrestore(&pool->lock, irqflags);
-		mpool_report_once(pool, "poison overwritten: a freed block was written to (use after free)",
+		mpool_report_once(pool,
+				  "poison overwritten: a freed block was written to",
 				  block);
 	}
 	if (pool->flags & MPOOL_F_ZERO)

@@ -352,8 +352,9 @@ struct mpool_ioc_bench_result {
  * one.  Needs CAP_SYS_ADMIN, as it keeps CPUs busy.  Takes seconds.
  *
  * Errors: EOPNOTSUPP, an allocator asked for by bit is not in this
- * kernel (objpool before 6.7, gen_pool without CONFIG_GENERIC_ALLOCATOR); ENOSPC, @max_results is too small for the
- * runs asked for; EPERM, no CAP_SYS_ADMIN; EINTR, a signal stopped it.
+ * kernel (objpool before 6.7, gen_pool without CONFIG_GENERIC_ALLOCATOR);
+ * ENOSPC, @max_results is too small for the runs asked for; EPERM, no
+ * CAP_SYS_ADMIN; EINTR, a signal stopped it.
  */
 struct mpool_ioc_bench {
 	__u32 size;
