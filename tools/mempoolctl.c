@@ -417,6 +417,7 @@ static int cmd_bench(int fd, const struct mp_args *a)
 	b.cpus = a->cpus;
 	b.block_size = a->block_size;
 	b.ops = a->ops;
+	b.rounds = a->rounds;
 	b.max_results = (__u32)max;
 	b.results = (__u64)(uintptr_t)res;
 	if (xioctl(fd, MPOOL_IOC_BENCH, &b) < 0) {

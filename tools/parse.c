@@ -167,7 +167,7 @@ static const char usage_top[] =
 	"  read NAME OFFSET [--length N] [--pos N]\n"
 	"  reset NAME\n"
 	"  bench [--allocator LIST] [--workload LIST] [--cpus N] [--block-size N]\n"
-	"        [--ops N] [--json]\n"
+	"        [--ops N] [--rounds N] [--json]\n"
 	"  version\n"
 	"  help [COMMAND]\n"
 	"\n"
@@ -237,7 +237,7 @@ static const char *const usage_cmd[MP_CMD_COUNT] = {
 	"Zero a pool's counters; its high watermark becomes the blocks in use.\n",
 	[MP_CMD_BENCH] =
 	"Usage: mempoolctl bench [--allocator LIST] [--workload LIST] [--cpus N]\n"
-	"                        [--block-size N] [--ops N] [--json]\n"
+	"                        [--block-size N] [--ops N] [--rounds N] [--json]\n"
 	"\n"
 	"Run the in-kernel benchmark: each allocator on each workload, in\n"
 	"kthreads pinned one per CPU, and print one line per run (needs\n"
@@ -252,6 +252,8 @@ static const char *const usage_cmd[MP_CMD_COUNT] = {
 	"  --block-size N    bytes per block, 8 to the page size (default 64)\n"
 	"  --ops N           alloc+free pairs per CPU per run, 1000 to 10000000\n"
 	"                    (default 100000)\n"
+	"  --rounds N        repeat each run N times, 1 to 15, interleaved with the\n"
+	"                    other allocators; report the median (default 3)\n"
 	"  --json            print a JSON array, one object per run\n"
 	"Both options taking a LIST may be repeated.  Columns: ns/op is the time\n"
 	"of one alloc+free pair on one CPU; Mops/s the pairs per second of all\n"
@@ -279,7 +281,7 @@ enum mp_opt {
 	OPT_BLOCK_SIZE, OPT_BLOCKS, OPT_ALIGN, OPT_ZERO, OPT_POISON,
 	OPT_TRACK, OPT_FORCE, OPT_JSON, OPT_COUNT, OPT_TIMEOUT, OPT_POS,
 	OPT_LENGTH, OPT_PERCPU, OPT_ALLOCATOR, OPT_WORKLOAD, OPT_CPUS,
-	OPT_OPS,
+	OPT_OPS, OPT_ROUNDS,
 };
 
 #define C(x) (1u << (x))
@@ -310,6 +312,7 @@ static const struct {
 	{ "--workload", OPT_WORKLOAD, 1, C(MP_CMD_BENCH) },
 	{ "--cpus", OPT_CPUS, 1, C(MP_CMD_BENCH) },
 	{ "--ops", OPT_OPS, 1, C(MP_CMD_BENCH) },
+	{ "--rounds", OPT_ROUNDS, 1, C(MP_CMD_BENCH) },
 };
 
 static int usage_err(char *err, size_t errlen, const char *fmt, ...)
@@ -561,6 +564,10 @@ int mp_parse_args(int argc, char *const argv[], struct mp_args *a,
 			ret = parse_u32_opt(cmd, "--ops", val, &a->ops, err,
 					    errlen);
 			break;
+		case OPT_ROUNDS:
+			ret = parse_u32_opt(cmd, "--rounds", val, &a->rounds,
+					    err, errlen);
+			break;
 		}
 		if (ret)
 			goto out;
@@ -729,7 +736,7 @@ const char *mp_strerror(enum mp_cmd cmd, int err)
 		case EOPNOTSUPP:
 			return "an allocator asked for is not available in this kernel";
 		case EINVAL:
-			return "invalid argument (--cpus must be at most the number of online CPUs; --block-size 8 to the page size; --ops 1000 to 10000000; the cross workload needs 2 CPUs or more)";
+			return "invalid argument (--cpus must be at most the number of online CPUs; --block-size 8 to the page size; --ops 1000 to 10000000; --rounds at most 15; the cross workload needs 2 CPUs or more)";
 		case EPERM:
 			return "permission denied: the benchmark needs CAP_SYS_ADMIN";
 		case ENOSPC:

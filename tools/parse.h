@@ -68,6 +68,7 @@ struct mp_args {
 	uint32_t bench_workloads;	/* bits of enum mpool_bench_workload */
 	uint32_t cpus;
 	uint32_t ops;
+	uint32_t rounds;
 	/* help: the command whose usage to print (MP_CMD_NONE: top level) */
 	enum mp_cmd help_cmd;
 };

@@ -640,14 +640,16 @@ static void test_args(void)
 	r = P(&a, "bench");
 	ok(r == MP_PARSE_OK && a.cmd == MP_CMD_BENCH && !a.bench_allocators &&
 	   !a.bench_workloads && !a.cpus && !a.block_size && !a.ops &&
-	   !a.json && !a.name, "bench: every parameter left to the kernel");
+	   !a.rounds && !a.json && !a.name,
+	   "bench: every parameter left to the kernel");
 	mp_args_free(&a);
 	r = P(&a, "bench", "--allocator", "mempool,objpool", "--workload=cross",
-	      "--cpus", "2", "--block-size", "4k", "--ops", "1m", "--json");
+	      "--cpus", "2", "--block-size", "4k", "--ops", "1m", "--rounds",
+	      "5", "--json");
 	ok(r == MP_PARSE_OK && a.cmd == MP_CMD_BENCH &&
 	   a.bench_allocators == 0x81 && a.bench_workloads == 0x4 &&
-	   a.cpus == 2 && a.block_size == 4096 && a.ops == 1048576 && a.json,
-	   "bench with every option");
+	   a.cpus == 2 && a.block_size == 4096 && a.ops == 1048576 &&
+	   a.rounds == 5 && a.json, "bench with every option");
 	mp_args_free(&a);
 	r = P(&a, "bench", "--allocator", "naive", "--workload", "pair",
 	      "--allocator", "kmalloc,naive", "--workload", "burst");

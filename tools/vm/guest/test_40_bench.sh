@@ -123,6 +123,7 @@ fi
 inval="mempoolctl: bench: invalid argument"
 expect bench-cpus-too-many 1 "$inval" mempoolctl bench --cpus 99
 expect bench-ops-too-few 1 "$inval" mempoolctl bench --ops 10
+expect bench-rounds-too-many 1 "$inval" mempoolctl bench --rounds 16
 expect bench-block-size-too-small 1 "$inval" mempoolctl bench --block-size 4
 expect bench-cross-one-cpu 1 "$inval" mempoolctl bench --workload cross --cpus 1
 expect bench-unknown-allocator 2 "unknown allocator 'slab'" mempoolctl bench --allocator slab
