@@ -190,22 +190,179 @@ struct mpool {
 	char name[MPOOL_NAME_MAX];
 };
 
+/**
+ * mpool_create - create a named pool of fixed-size blocks
+ * @name: unique name of 1 to MPOOL_NAME_MAX - 1 characters [A-Za-z0-9_.-]
+ * @block_size: bytes per block, at least 1
+ * @nr_blocks: number of blocks, at least 1
+ * @align: alignment of each block: 0 for MPOOL_DEFAULT_ALIGN, else a power
+ *	of two no larger than PAGE_SIZE
+ * @flags: MPOOL_F_* flags
+ *
+ * Reserves the whole region and all metadata now; the pool never allocates
+ * memory again.  The pool appears under /sys/kernel/debug/mempool/@name.
+ *
+ * Context: process context; sleeps.
+ * Return: the pool, or an ERR_PTR(): -EINVAL for a zero size or count, a
+ * bad alignment, unknown flags or a bad name; -ENAMETOOLONG for a name
+ * too long; -EOVERFLOW when the region's size overflows; -EEXIST when a
+ * pool of that name exists; -EDQUOT when all pools would reserve more than
+ * the max_bytes module parameter; -ENOMEM.
+ */
 struct mpool *mpool_create(const char *name, size_t block_size,
 			   unsigned int nr_blocks, size_t align,
 			   unsigned int flags);
+
+/**
+ * mpool_destroy - free a pool and all of its memory
+ * @pool: the pool, or NULL
+ *
+ * Blocks still allocated are freed with the region and reported in the
+ * kernel log (with their callers under MPOOL_F_TRACK), unless the pool is
+ * MPOOL_F_QUIET.  The caller guarantees that nobody uses the pool any more,
+ * that nobody sleeps in mpool_alloc_timeout() on it, and that no pointer
+ * into it is dereferenced afterwards.
+ *
+ * Context: process context; sleeps.
+ */
 void mpool_destroy(struct mpool *pool);
+
+/**
+ * mpool_alloc - allocate a block without sleeping
+ * @pool: the pool
+ *
+ * Context: any context, hardirq included.
+ * Return: a block of at least block_size bytes, aligned as the pool was
+ * created, zeroed under MPOOL_F_ZERO; NULL when no block is free.
+ */
 void *mpool_alloc(struct mpool *pool);
+
+/**
+ * mpool_alloc_timeout - allocate a block, sleeping until one is freed
+ * @pool: the pool
+ * @timeout: most jiffies to sleep; MAX_SCHEDULE_TIMEOUT for no limit
+ *
+ * Context: process context; sleeps, interruptibly.
+ * Return: a block, or ERR_PTR(-ETIMEDOUT) when none was freed in time, or
+ * ERR_PTR(-EINTR) when a signal came first.  Never NULL.
+ */
 void *mpool_alloc_timeout(struct mpool *pool, long timeout);
+
+/**
+ * mpool_free - return a block to its pool
+ * @pool: the pool
+ * @block: a block from mpool_alloc() or mpool_alloc_timeout(), or NULL
+ *
+ * A pointer outside the pool's region, not at the start of a block, or to a
+ * block that is not allocated is refused: counted in invalid_frees, and
+ * the pool is unchanged.  The first such misuse of each pool is logged with
+ * a stack trace.
+ *
+ * Context: any context, hardirq included.
+ */
 void mpool_free(struct mpool *pool, void *block);
+
+/**
+ * mpool_free_checked - return a block to its pool, or say why not
+ * @pool: the pool
+ * @block: the block
+ *
+ * Like mpool_free(), but logs nothing: for callers that pass the error on,
+ * such as the ioctl path.  A refused free is counted in invalid_frees and
+ * changes nothing else.
+ *
+ * Context: any context, hardirq included.
+ * Return: 0; -ERANGE when @block is outside the region; -EINVAL when it is
+ * not the start of a block; -ENXIO when the block is not allocated.
+ */
 int mpool_free_checked(struct mpool *pool, void *block);
+
+/**
+ * mpool_block_at - the block at an offset into the pool's region
+ * @pool: the pool
+ * @offset: bytes from the start of the region
+ *
+ * Context: any context.
+ * Return: the address at @offset, or NULL when @offset is outside the
+ * region.  It is not checked to be a block or to be allocated.
+ */
 void *mpool_block_at(struct mpool *pool, u64 offset);
+
+/**
+ * mpool_block_offset - a block's offset into the pool's region
+ * @pool: the pool
+ * @block: a block of @pool
+ *
+ * Context: any context.
+ * Return: bytes from the start of the region to @block.
+ */
 u64 mpool_block_offset(struct mpool *pool, const void *block);
+
+/**
+ * mpool_copy_to_block - copy bytes into an allocated block
+ * @pool: the pool
+ * @block: the block
+ * @pos: first byte of the block to write
+ * @src: the bytes
+ * @len: how many, at least 1
+ *
+ * Context: any context.  Copies with interrupts off: keep @len small.
+ * Under MPOOL_F_PERCPU a free does not take the pool lock, so the copy is
+ * not atomic against a free of the same block racing with it: the caller
+ * must own the block.
+ * Return: 0, or -ERANGE, -EINVAL or -ENXIO as mpool_free_checked(); also
+ * -EINVAL when [@pos, @pos + @len) passes the end of the block.
+ */
 int mpool_copy_to_block(struct mpool *pool, void *block, size_t pos,
 			const void *src, size_t len);
+
+/**
+ * mpool_copy_from_block - copy bytes out of an allocated block
+ * @pool: the pool
+ * @block: the block
+ * @pos: first byte of the block to read
+ * @dst: where to
+ * @len: how many, at least 1
+ *
+ * Context: any context.  Copies with interrupts off: keep @len small.
+ * Return: as mpool_copy_to_block().
+ */
 int mpool_copy_from_block(struct mpool *pool, const void *block, size_t pos,
 			  void *dst, size_t len);
+
+/**
+ * mpool_get_stats - take a consistent snapshot of a pool's statistics
+ * @pool: the pool
+ * @stats: filled in
+ *
+ * Context: any context.
+ */
 void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats);
+
+/**
+ * mpool_reset_stats - zero a pool's counters
+ * @pool: the pool
+ *
+ * The high watermark restarts at the blocks in use now.  Under
+ * MPOOL_F_PERCPU, allocations and frees on other CPUs while it runs may
+ * be counted or not.
+ *
+ * Context: any context.
+ */
 void mpool_reset_stats(struct mpool *pool);
+
+/**
+ * mpool_next_live - find the next allocated block
+ * @pool: the pool
+ * @index: in: the first block index to look at; out: the index found
+ * @caller: set to the allocating caller under MPOOL_F_TRACK, else to 0
+ *
+ * For walking the live blocks a little at a time (debugfs); the result is
+ * already stale when it returns.
+ *
+ * Context: any context.
+ * Return: 0 when a live block was found, -ENOENT when none is left.
+ */
 int mpool_next_live(struct mpool *pool, unsigned int *index,
 		    unsigned long *caller);
 
