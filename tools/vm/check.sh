@@ -33,7 +33,7 @@ if [ -f "$REPO/tools/Makefile" ]; then
 fi
 
 # --- the debug kernel (cached) ----------------------------------------------------
-case " $KERNELS " in *" debug "*)
+case " $KERNELS " in *" debug "* | *" debug-smp4 "*)
 	[ -f "$(debug_dir)/.mempool-built" ] ||
 		say "building the debug kernel into $(debug_dir), 3-8 min (log: $LOGS/debug-kernel.log)"
 	if ! "$VM_DIR/build-debug.sh" >/dev/null 2>"$LOGS/debug-kernel.log"; then
@@ -50,13 +50,15 @@ fi
 
 # --- per kernel: build, boot, collect ---------------------------------------------
 for k in $KERNELS; do
-	if [ "$k" = debug ] && [ ! -f "$(debug_dir)/.mempool-built" ]; then
+	base=$(kernel_base "$k")
+	if [ "$base" = debug ] && [ ! -f "$(debug_dir)/.mempool-built" ]; then
 		record_fail debug/completed "no debug kernel"
 		continue
 	fi
-	if ! build_module "$k" "$LOGS/build-$k.log" W=1; then
-		tail -n 20 "$LOGS/build-$k.log" >&2
-		record_fail "$k/build" "see $LOGS/build-$k.log"
+	# A variant shares its base kernel's build.
+	if ! build_module "$base" "$LOGS/build-$base.log" W=1; then
+		tail -n 20 "$LOGS/build-$base.log" >&2
+		record_fail "$k/build" "see $LOGS/build-$base.log"
 		continue
 	fi
 	record_ok "$k/build"
@@ -69,11 +71,11 @@ for k in $KERNELS; do
 	say "$k: boot + suite took $(($(date +%s) - t))s"
 	tr -d '\r' <"$log" | grep -ao 'MPTEST \(not \)\?ok .*' >"$LOGS/guest-$k.checks" || true
 	absorb "$k/" <"$LOGS/guest-$k.checks"
-	if [ "$k" = debug ]; then
+	if [ "$base" = debug ]; then
 		kunit_cases "$log" >"$LOGS/kunit-$k.checks"
 		absorb "$k/kunit/" <"$LOGS/kunit-$k.checks"
 	fi
-	if grep -aq "MPTEST-DONE $k" "$log"; then record_ok "$k/completed"
+	if grep -aq "MPTEST-DONE $base" "$log"; then record_ok "$k/completed"
 	else
 		record_fail "$k/completed" "no final marker$(grep -a '^MPTEST-HOST:' "$log" |
 			sed 's/^MPTEST-HOST:/,/'), see $log"

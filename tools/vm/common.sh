@@ -12,7 +12,9 @@ BUILD=$REPO/build		# gitignored (/build/)
 # Module sources; overridable to try the harness on another module.
 MODULE_SRC=${MODULE_SRC:-$REPO}
 LOGS=$BUILD/logs
-KERNELS=${KERNELS:-stock-6.1 stock-6.12 debug}
+# debug-smp4: the debug kernel again, with more vCPUs (4) than the host has
+# cores (2), for the concurrency tests' sake, not for speed.
+KERNELS=${KERNELS:-stock-6.1 stock-6.12 debug debug-smp4}
 SRC_PKG=linux-source-6.12
 
 mkdir -p "$CACHE" "$LOGS"
@@ -79,8 +81,12 @@ debug_key() {
 }
 debug_dir() { echo "$CACHE/debug-$(debug_key)"; }
 
+# A variant boots the kernel of its base name: debug-smp4 is debug.
+kernel_base() { echo "${1%-smp4}"; }
+kernel_cpus() { case $1 in *-smp4) echo 4 ;; *) echo 2 ;; esac; }
+
 kernel_kdir() {
-	case $1 in
+	case $(kernel_base "$1") in
 	debug) debug_dir ;;
 	*) echo "/usr/src/linux-headers-$(kernel_abi "$1")" ;;
 	esac
@@ -90,7 +96,7 @@ kernel_kdir() {
 # (never installed), the debug one comes from build-debug.sh.
 kernel_image() {
 	local abi dir
-	case $1 in
+	case $(kernel_base "$1") in
 	debug)
 		echo "$(debug_dir)/arch/x86/boot/bzImage"
 		return
@@ -112,7 +118,7 @@ kernel_image() {
 # ---- module build -----------------------------------------------------------
 # One copy of the sources per kernel so builds for different kernels never
 # share objects.  Usage: build_module KERNEL LOGFILE [make args...]
-mod_dir() { echo "$BUILD/mod-$1"; }
+mod_dir() { echo "$BUILD/mod-$(kernel_base "$1")"; }
 build_module() { build_module_in "$(mod_dir "$1")" "$@"; }
 # build_module_in DIR KERNEL LOGFILE [make args...]
 build_module_in() {
@@ -169,26 +175,28 @@ make_initramfs() {
 	cp "$VM_DIR"/guest/* "$root/mptest/"
 	mv "$root/mptest/init" "$root/init"
 	chmod 0755 "$root/init" "$root"/mptest/*
-	printf 'MPTEST_KERNEL=%s\nMPTEST_MODE=%s\n' "$k" "$mode" >"$root/etc/mptest.env"
+	printf 'MPTEST_KERNEL=%s\nMPTEST_MODE=%s\n' "$(kernel_base "$k")" "$mode" \
+		>"$root/etc/mptest.env"
 	(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$out"
 	rm -rf "$root"
 }
 
 # ---- QEMU -------------------------------------------------------------------
-kernel_mem() { [ "$1" = debug ] && echo 2G || echo 1G; }
+kernel_mem() { [ "$(kernel_base "$1")" = debug ] && echo 2G || echo 1G; }
 kernel_append() {
 	local a="console=ttyS0 panic=-1"
-	[ "$1" = debug ] && a="$a kmemleak=on"
+	[ "$(kernel_base "$1")" = debug ] && a="$a kmemleak=on"
 	echo "$a"
 }
 # Usage: run_qemu KERNEL INITRD LOG [interactive]
 run_qemu() {
-	local k=$1 initrd=$2 log=$3 tmo
-	# sockets=2: QEMU 7.2 makes "-smp 2" one socket with two cores, and
+	local k=$1 initrd=$2 log=$3 tmo n
+	n=$(kernel_cpus "$k")
+	# sockets=N: QEMU 7.2 makes "-smp N" one socket with N cores, and
 	# SeaBIOS's MP table lists one CPU per socket; the debug kernel has no
 	# ACPI, so without this it would boot with a single CPU.
 	local cmd=(qemu-system-x86_64 -accel tcg,thread=multi
-		-smp 2,sockets=2,cores=1,threads=1
+		-smp "$n,sockets=$n,cores=1,threads=1"
 		-m "$(kernel_mem "$k")" -nographic -no-reboot
 		-kernel "$(kernel_image "$k")" -initrd "$initrd"
 		-append "$(kernel_append "$k")")
@@ -197,7 +205,7 @@ run_qemu() {
 		exec "${cmd[@]}"
 	fi
 	# Hard bound: a hung guest must not hang CI.
-	tmo=${VM_TIMEOUT:-$([ "$k" = debug ] && echo 1500 || echo 600)}
+	tmo=${VM_TIMEOUT:-$([ "$(kernel_base "$k")" = debug ] && echo 1500 || echo 600)}
 	local rc=0
 	timeout -k 10 "$tmo" "${cmd[@]}" </dev/null >"$log" 2>&1 || rc=$?
 	[ "$rc" -ne 124 ] || echo "MPTEST-HOST: killed after ${tmo}s timeout" >>"$log"
@@ -215,7 +223,7 @@ run_qemu() {
 # everything else is reported.
 scan_log() {
 	local k=$1 log=$2
-	tr -d '\r' <"$log" | awk -v k="$k" '
+	tr -d '\r' <"$log" | awk -v k="$(kernel_base "$k")" '
 	function bad(l) { print l; nbad++ }
 	{
 		line = $0

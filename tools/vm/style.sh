@@ -18,6 +18,8 @@ if ! "$VM_DIR/build-debug.sh" $only >/dev/null 2>"$LOGS/debug-kernel.log"; then
 fi
 
 for k in $KERNELS; do
+	# A variant (debug-smp4) builds exactly as its base kernel does.
+	[ "$(kernel_base "$k")" = "$k" ] || continue
 	[ -f "$(kernel_kdir "$k")/Makefile" ] || continue
 	# A fresh copy each time: warnings show only when files compile.
 	d=$(mod_dir "style-$k")
