@@ -20,6 +20,7 @@
 #include <linux/genalloc.h>
 #include <linux/kthread.h>
 #include <linux/mempool.h>
+#include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -39,6 +40,8 @@
 #define BENCH_DEFAULT_OPS	100000
 #define BENCH_DEFAULT_SIZE	64
 #define BENCH_WARM_UP		1000	/* untimed pairs per thread */
+
+static DEFINE_MUTEX(bench_lock);
 #define BENCH_DEFAULT_ROUNDS	3
 #define BENCH_MAX_ROUNDS	15
 
@@ -630,8 +633,9 @@ static int bench_alloc_threads(struct bench_run *run)
 
 		t->run = run;
 		t->max_samples = per;
-		t->samples = vmalloc(array_size(i ? per : per * run->cpus,
-						sizeof(u32)));
+		t->samples = __vmalloc(array3_size(per, i ? 1 : run->cpus,
+						   sizeof(u32)),
+				       GFP_KERNEL | __GFP_NOWARN);
 		if (!t->samples)
 			return -ENOMEM;
 		t->in = &run->threads[(i + run->cpus - 1) % run->cpus].ring;
@@ -690,7 +694,7 @@ static int bench_one(struct bench_run *run, struct mpool_ioc_bench_result *res)
 		ret = -EAGAIN;	/* a CPU went offline meanwhile */
 	run->abort = ret;
 	complete_all(&run->start);
-	if (!ret && wait_for_completion_killable(&run->done))
+	if (!ret && wait_for_completion_interruptible(&run->done))
 		ret = -EINTR;
 
 	/* A thread that has not finished returns at its next stop check. */
@@ -811,11 +815,21 @@ int mpool_bench(struct mpool_ioc_bench *b)
 	cases = kcalloc(BENCH_MAX_CASES, sizeof(*cases), GFP_KERNEL);
 	if (!cases)
 		return -ENOMEM;
+	/* One run at a time: runs share names, and would skew each other. */
+	if (mutex_lock_interruptible(&bench_lock)) {
+		ret = -EINTR;
+		goto out;
+	}
+	/* A CPU may have come online since mpool_bench_check() counted. */
 	n = bench_cases(b, cases);
+	if (n > b->max_results) {
+		ret = -ENOSPC;
+		goto out_unlock;
+	}
 	res = kcalloc(n * rounds, sizeof(*res), GFP_KERNEL);
 	if (!res) {
 		ret = -ENOMEM;
-		goto out;
+		goto out_unlock;
 	}
 	for (r = 0; r < rounds && !ret; r++) {
 		for (i = 0; i < n && !ret; i++) {
@@ -843,8 +857,10 @@ int mpool_bench(struct mpool_ioc_bench *b)
 	}
 	if (!ret)
 		b->out_count = n;
-out:
 	kfree(res);
+out_unlock:
+	mutex_unlock(&bench_lock);
+out:
 	kfree(cases);
 	return ret;
 }

@@ -50,6 +50,9 @@ bool mpool_name_valid(const char *name)
 {
 	const char *p;
 
+	/* debugfs has a file of that name beside the pools' directories. */
+	if (!strcmp(name, "pools"))
+		return false;
 	for (p = name; *p; p++)
 		if (!isalnum(*p) && *p != '_' && *p != '.' && *p != '-')
 			return false;
@@ -163,15 +166,21 @@ struct mpool *mpool_create(const char *name, size_t block_size,
 	if (check_add_overflow(block_size, align - 1, &stride))
 		return ERR_PTR(-EOVERFLOW);
 	stride = ALIGN_DOWN(stride, align);
+	/*
+	 * Charge what the pool really holds: whole pages of region, and of
+	 * metadata, which is never smaller than a page of bookkeeping.
+	 */
 	if (check_mul_overflow(stride, (size_t)nr_blocks, &region) ||
-	    check_add_overflow(region, mpool_metadata_bytes(nr_blocks, flags),
+	    region > SIZE_MAX - PAGE_SIZE ||
+	    check_add_overflow(PAGE_ALIGN(region),
+			       PAGE_ALIGN(mpool_metadata_bytes(nr_blocks, flags)),
 			       &total))
 		return ERR_PTR(-EOVERFLOW);
 
 	pool = kzalloc(sizeof(*pool), MPOOL_GFP);
 	if (!pool)
 		return ERR_PTR(-ENOMEM);
-	spin_lock_init(&pool->lock);
+	raw_spin_lock_init(&pool->lock);
 	init_waitqueue_head(&pool->wait);
 	INIT_LIST_HEAD(&pool->node);
 	strscpy(pool->name, name, sizeof(pool->name));
@@ -237,7 +246,10 @@ static noinline unsigned int mpool_refill(struct mpool *pool,
 {
 	unsigned int taken;
 
-	spin_lock(&pool->lock);
+	raw_spin_lock(&pool->lock);
+	/* Leave the rest to the sleepers: they cannot see this cache. */
+	if (atomic_read(&pool->nr_waiters))
+		n = 1;
 	n = min(n, pool->nr_free);
 	pool->nr_free -= n;
 	memcpy(&pcp->idx[pcp->count], &pool->free_stack[pool->nr_free],
@@ -246,7 +258,7 @@ static noinline unsigned int mpool_refill(struct mpool *pool,
 	taken = pool->nr_blocks - pool->nr_free;
 	if (taken > pool->stats.high_watermark)
 		pool->stats.high_watermark = taken;
-	spin_unlock(&pool->lock);
+	raw_spin_unlock(&pool->lock);
 	return n;
 }
 
@@ -256,12 +268,12 @@ static noinline void mpool_drain(struct mpool *pool, struct mpool_pcp *pcp,
 {
 	unsigned long irqflags;
 
-	spin_lock_irqsave(&pool->lock, irqflags);
+	raw_spin_lock_irqsave(&pool->lock, irqflags);
 	memcpy(&pool->free_stack[pool->nr_free], pcp->idx, n * sizeof(u32));
 	pool->nr_free += n;
 	pcp->count -= n;
 	memmove(pcp->idx, &pcp->idx[n], pcp->count * sizeof(u32));
-	spin_unlock_irqrestore(&pool->lock, irqflags);
+	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 }
 
 /* IPI handler: empties this CPU's cache, for a sleeping allocation. */
@@ -280,6 +292,9 @@ static int mpool_cpu_dead(unsigned int cpu, struct hlist_node *node)
 	struct mpool_pcp *pcp = per_cpu_ptr(pool->pcp, cpu);
 
 	mpool_drain(pool, pcp, pcp->count);
+	/* A sleeper's drain IPI no longer reached this CPU. */
+	if (atomic_read(&pool->nr_waiters))
+		wake_up(&pool->wait);
 	return 0;
 }
 
@@ -406,9 +421,9 @@ static void *mpool_take(struct mpool *pool, unsigned long caller)
 	unsigned int in_use;
 	void *block;
 
-	spin_lock_irqsave(&pool->lock, irqflags);
+	raw_spin_lock_irqsave(&pool->lock, irqflags);
 	if (!pool->nr_free) {
-		spin_unlock_irqrestore(&pool->lock, irqflags);
+		raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 		return NULL;
 	}
 	block = mpool_mark_live(pool, pool->free_stack[--pool->nr_free], caller);
@@ -416,7 +431,7 @@ static void *mpool_take(struct mpool *pool, unsigned long caller)
 	in_use = pool->nr_blocks - pool->nr_free;
 	if (in_use > pool->stats.high_watermark)
 		pool->stats.high_watermark = in_use;
-	spin_unlock_irqrestore(&pool->lock, irqflags);
+	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 	return block;
 }
 
@@ -434,9 +449,9 @@ static void mpool_prepare(struct mpool *pool, void *block)
 
 	if ((pool->flags & MPOOL_F_POISON) &&
 	    memchr_inv(block, MPOOL_POISON_BYTE, pool->block_size)) {
-		spin_lock_irqsave(&pool->lock, irqflags);
+		raw_spin_lock_irqsave(&pool->lock, irqflags);
 		pool->stats.poison_errors++;
-		spin_unlock_irqrestore(&pool->lock, irqflags);
+		raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 		mpool_report_once(pool,
 				  "poison overwritten: a freed block was written to",
 				  block);
@@ -449,9 +464,9 @@ static noinline void *mpool_alloc_failed(struct mpool *pool)
 {
 	unsigned long irqflags;
 
-	spin_lock_irqsave(&pool->lock, irqflags);
+	raw_spin_lock_irqsave(&pool->lock, irqflags);
 	pool->stats.alloc_failures++;
-	spin_unlock_irqrestore(&pool->lock, irqflags);
+	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 	return NULL;
 }
 
@@ -484,9 +499,9 @@ void *mpool_alloc_timeout(struct mpool *pool, long timeout)
 	if (block)
 		goto out;
 
-	spin_lock_irqsave(&pool->lock, irqflags);
+	raw_spin_lock_irqsave(&pool->lock, irqflags);
 	pool->stats.waits++;
-	spin_unlock_irqrestore(&pool->lock, irqflags);
+	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 	/*
 	 * From here on, every free wakes us.  The pool lock orders a free's
 	 * push before its look at nr_waiters, and our count before our next
@@ -507,9 +522,9 @@ void *mpool_alloc_timeout(struct mpool *pool, long timeout)
 						timeout);
 	atomic_dec(&pool->nr_waiters);
 	if (!block) {
-		spin_lock_irqsave(&pool->lock, irqflags);
+		raw_spin_lock_irqsave(&pool->lock, irqflags);
 		pool->stats.timeouts++;
-		spin_unlock_irqrestore(&pool->lock, irqflags);
+		raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 		return ERR_PTR(left < 0 ? -EINTR : -ETIMEDOUT);
 	}
 out:
@@ -543,19 +558,24 @@ static long mpool_put(struct mpool *pool, void *block, long idx)
 {
 	unsigned long irqflags;
 
-	spin_lock_irqsave(&pool->lock, irqflags);
+	raw_spin_lock_irqsave(&pool->lock, irqflags);
 	if (!*mpool_live(pool, idx)) {
-		idx = -ENXIO;
-		goto out_unlock;
+		raw_spin_unlock_irqrestore(&pool->lock, irqflags);
+		return -ENXIO;
 	}
-	/* Poison before the block is on the stack: then it is no longer ours. */
-	if (pool->flags & MPOOL_F_POISON)
-		memset(block, MPOOL_POISON_BYTE, pool->block_size);
 	WRITE_ONCE(*mpool_live(pool, idx), 0);
+	if (pool->flags & MPOOL_F_POISON) {
+		/*
+		 * Neither live nor on the stack, the block is ours alone:
+		 * poison it with interrupts on, however large it is.
+		 */
+		raw_spin_unlock_irqrestore(&pool->lock, irqflags);
+		memset(block, MPOOL_POISON_BYTE, pool->block_size);
+		raw_spin_lock_irqsave(&pool->lock, irqflags);
+	}
 	pool->free_stack[pool->nr_free++] = idx;
 	pool->stats.frees++;
-out_unlock:
-	spin_unlock_irqrestore(&pool->lock, irqflags);
+	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 	return idx;
 }
 
@@ -588,9 +608,9 @@ static noinline long mpool_free_invalid(struct mpool *pool, long err)
 {
 	unsigned long irqflags;
 
-	spin_lock_irqsave(&pool->lock, irqflags);
+	raw_spin_lock_irqsave(&pool->lock, irqflags);
 	pool->stats.invalid_frees++;
-	spin_unlock_irqrestore(&pool->lock, irqflags);
+	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 	return err;
 }
 
@@ -651,29 +671,35 @@ EXPORT_SYMBOL_GPL(mpool_block_offset);
 
 /*
  * Copies between @buf and [pos, pos + len) of an allocated block, under the
- * pool lock, so that the block cannot be freed and reused meanwhile.
+ * pool lock, so that without MPOOL_F_PERCPU the block cannot be freed and
+ * reused meanwhile; a free between two pages ends the copy with -ENXIO.
  */
 static int mpool_copy_block(struct mpool *pool, void *block, size_t pos,
 			    void *buf, size_t len, bool to_block)
 {
 	unsigned long irqflags;
 	long idx = mpool_index(pool, block);
+	size_t done, n;
 
 	if (idx < 0)
 		return idx;
 	if (!len || pos > pool->block_size || len > pool->block_size - pos)
 		return -EINVAL;
-	spin_lock_irqsave(&pool->lock, irqflags);
-	if (*mpool_live(pool, idx)) {
+	/* A page at a time, so that interrupts are never off for long. */
+	for (done = 0; done < len; done += n) {
+		n = min_t(size_t, len - done, PAGE_SIZE);
+		raw_spin_lock_irqsave(&pool->lock, irqflags);
+		if (!*mpool_live(pool, idx)) {
+			raw_spin_unlock_irqrestore(&pool->lock, irqflags);
+			return -ENXIO;
+		}
 		if (to_block)
-			memcpy(block + pos, buf, len);
+			memcpy(block + pos + done, buf + done, n);
 		else
-			memcpy(buf, block + pos, len);
-	} else {
-		idx = -ENXIO;
+			memcpy(buf + done, block + pos + done, n);
+		raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 	}
-	spin_unlock_irqrestore(&pool->lock, irqflags);
-	return idx < 0 ? idx : 0;
+	return 0;
 }
 
 int mpool_copy_to_block(struct mpool *pool, void *block, size_t pos,
@@ -695,11 +721,13 @@ void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats)
 	unsigned long irqflags;
 	unsigned int cpu;
 
-	spin_lock_irqsave(&pool->lock, irqflags);
+	/*
+	 * Refills and drains move blocks between the shared stack and the
+	 * caches under the lock: summing under it counts each block once.
+	 */
+	raw_spin_lock_irqsave(&pool->lock, irqflags);
 	*stats = pool->stats;
 	stats->blocks_free = pool->nr_free;
-	spin_unlock_irqrestore(&pool->lock, irqflags);
-
 	for_each_possible_cpu(cpu) {
 		struct mpool_pcp *pcp;
 
@@ -710,6 +738,7 @@ void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats)
 		stats->allocs += READ_ONCE(pcp->allocs);
 		stats->frees += READ_ONCE(pcp->frees);
 	}
+	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 
 	stats->block_size = pool->block_size;
 	stats->stride = pool->stride;
@@ -727,11 +756,11 @@ void mpool_reset_stats(struct mpool *pool)
 
 	unsigned int cpu;
 
-	spin_lock_irqsave(&pool->lock, irqflags);
+	raw_spin_lock_irqsave(&pool->lock, irqflags);
 	memset(&pool->stats, 0, sizeof(pool->stats));
 	pool->stats.bytes_reserved = reserved;
 	pool->stats.high_watermark = pool->nr_blocks - pool->nr_free;
-	spin_unlock_irqrestore(&pool->lock, irqflags);
+	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 	/* Other CPUs may be counting meanwhile: exact only when idle. */
 	for_each_possible_cpu(cpu) {
 		if (!pool->pcp)
@@ -755,10 +784,10 @@ int mpool_next_live(struct mpool *pool, unsigned int *index,
 	if (i >= pool->nr_blocks)
 		return -ENOENT;
 
-	spin_lock_irqsave(&pool->lock, irqflags);
+	raw_spin_lock_irqsave(&pool->lock, irqflags);
 	*index = i;
 	*caller = pool->callers ? pool->callers[i] : 0;
-	spin_unlock_irqrestore(&pool->lock, irqflags);
+	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(mpool_next_live);

@@ -108,6 +108,9 @@ static int dev_copy_in(void *karg, size_t ksize, size_t min,
 		return -EFAULT;
 	if (*usize < min)
 		return -EINVAL;
+	/* Bounds the zero check of the tail, as openat2() and clone3() do. */
+	if (*usize > PAGE_SIZE)
+		return -E2BIG;
 	return copy_struct_from_user(karg, ksize, uarg, *usize);
 }
 

@@ -95,7 +95,8 @@
  * @waits: blocking allocations that had to sleep
  * @timeouts: blocking allocations that gave up (timeout or signal)
  * @poison_errors: allocations that found a freed block written to
- * @bytes_reserved: memory the pool holds: region plus metadata
+ * @bytes_reserved: memory the pool holds, region plus metadata, each in
+ *	whole pages; what counts against the max_bytes module parameter
  */
 struct mpool_stats {
 	u64 block_size;
@@ -135,7 +136,8 @@ struct mpool_pcp {
 
 /**
  * struct mpool - a pool of fixed-size blocks
- * @lock: protects @free_stack, @nr_free, @live, @callers and @stats
+ * @lock: protects @free_stack, @nr_free, @live, @callers and @stats; raw,
+ *	because the pool is used from hardirq context, on PREEMPT_RT too
  * @base: the region: @nr_blocks blocks, @stride bytes apart
  * @stride: distance between blocks; a multiple of @align
  * @stride_shift: log2(@stride) when @stride is a power of two, else -1
@@ -165,7 +167,7 @@ struct mpool_pcp {
  * writes into a free block, even a stray one, cannot corrupt the pool.
  */
 struct mpool {
-	spinlock_t lock;	/* see the kernel-doc above */
+	raw_spinlock_t lock;	/* see the kernel-doc above */
 	void *base;
 	size_t stride;
 	int stride_shift;
@@ -192,7 +194,8 @@ struct mpool {
 
 /**
  * mpool_create - create a named pool of fixed-size blocks
- * @name: unique name of 1 to MPOOL_NAME_MAX - 1 characters [A-Za-z0-9_.-]
+ * @name: unique name of 1 to MPOOL_NAME_MAX - 1 characters [A-Za-z0-9_.-],
+ *	but not "pools" (a debugfs file has that name)
  * @block_size: bytes per block, at least 1
  * @nr_blocks: number of blocks, at least 1
  * @align: alignment of each block: 0 for MPOOL_DEFAULT_ALIGN, else a power
@@ -306,10 +309,12 @@ u64 mpool_block_offset(struct mpool *pool, const void *block);
  * @src: the bytes
  * @len: how many, at least 1
  *
- * Context: any context.  Copies with interrupts off: keep @len small.
- * Under MPOOL_F_PERCPU a free does not take the pool lock, so the copy is
- * not atomic against a free of the same block racing with it: the caller
+ * Copies a page at a time under the pool lock and stops with -ENXIO if
+ * the block is freed meanwhile.  Under MPOOL_F_PERCPU a free does not take
+ * the pool lock, so a free racing with the copy is not seen: the caller
  * must own the block.
+ *
+ * Context: any context.
  * Return: 0, or -ERANGE, -EINVAL or -ENXIO as mpool_free_checked(); also
  * -EINVAL when [@pos, @pos + @len) passes the end of the block.
  */
@@ -324,7 +329,7 @@ int mpool_copy_to_block(struct mpool *pool, void *block, size_t pos,
  * @dst: where to
  * @len: how many, at least 1
  *
- * Context: any context.  Copies with interrupts off: keep @len small.
+ * Context: any context.
  * Return: as mpool_copy_to_block().
  */
 int mpool_copy_from_block(struct mpool *pool, const void *block, size_t pos,

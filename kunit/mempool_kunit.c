@@ -154,6 +154,7 @@ static const struct mpt_create_case mpt_create_cases[] = {
 	{ "name with space", "mpt c", 16, 4, 0, 0, -EINVAL },
 	{ "name with slash", "mpt/c", 16, 4, 0, 0, -EINVAL },
 	{ "name with newline", "mpt_c\n", 16, 4, 0, 0, -EINVAL },
+	{ "reserved name pools", "pools", 16, 4, 0, 0, -EINVAL },
 	{ "32-char name", "mpt_c_0123456789abcdef0123456789", 8, 1, 0, 0,
 	  -ENAMETOOLONG },
 	{ "long name", "mpt_c_0123456789abcdef0123456789abcdef", 8, 1, 0, 0,
@@ -1448,10 +1449,13 @@ static void mpt_waiter_stop(void *data)
 	kthread_stop_put(w->task);
 }
 
-/* Starts a kthread sleeping in mpool_alloc_timeout(); stopped at the end. */
+/*
+ * Starts a kthread sleeping in mpool_alloc_timeout(), bound to @cpu unless
+ * it is negative; stopped at the end.
+ */
 static struct mpt_waiter *mpt_waiter_start(struct kunit *test,
 					   struct mpool *pool, long timeout,
-					   bool signals)
+					   bool signals, int cpu)
 {
 	struct mpt_waiter *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
 	struct task_struct *task;
@@ -1463,6 +1467,8 @@ static struct mpt_waiter *mpt_waiter_start(struct kunit *test,
 	init_completion(&w->done);
 	task = kthread_create(mpt_waiter_fn, w, "mpt_waiter");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, task);
+	if (cpu >= 0)
+		kthread_bind(task, cpu);
 	get_task_struct(task);
 	w->task = task;
 	/* Before any pool it waits on is destroyed: actions run LIFO. */
@@ -1498,7 +1504,7 @@ static void mpool_test_waiter_woken(struct kunit *test)
 	for (i = 0; i < 4; i++)
 		b[i] = mpool_alloc(pool);
 	KUNIT_ASSERT_NOT_NULL(test, b[3]);
-	w = mpt_waiter_start(test, pool, 60 * HZ, false);
+	w = mpt_waiter_start(test, pool, 60 * HZ, false, -1);
 	KUNIT_ASSERT_TRUE_MSG(test, mpt_waiter_asleep(pool),
 			      "the waiter never went to sleep");
 	KUNIT_EXPECT_FALSE(test, completion_done(&w->done));
@@ -1529,7 +1535,7 @@ static void mpool_test_waiter_signal(struct kunit *test)
 
 	pool = mpt_create(test, "mpt_waiter_sig", 64, 1, 0, MPOOL_F_QUIET);
 	KUNIT_ASSERT_NOT_NULL(test, mpool_alloc(pool));
-	w = mpt_waiter_start(test, pool, 60 * HZ, true);
+	w = mpt_waiter_start(test, pool, 60 * HZ, true, -1);
 	KUNIT_ASSERT_TRUE_MSG(test, mpt_waiter_asleep(pool),
 			      "the waiter never went to sleep");
 	send_sig(SIGUSR1, w->task, 1);
@@ -2000,6 +2006,11 @@ static void mpool_test_percpu_double_free(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, w->dup);
 }
 
+static void mpt_add_cpu(void *cpu)
+{
+	add_cpu((long)cpu);
+}
+
 /* A CPU that goes offline hands its cache back. */
 static void mpool_test_percpu_cpu_offline(struct kunit *test)
 {
@@ -2017,9 +2028,13 @@ static void mpool_test_percpu_cpu_offline(struct kunit *test)
 	ret = remove_cpu(cpu);
 	if (ret)
 		kunit_skip(test, "cannot offline CPU %u: %d", cpu, ret);
+	/* Back online however the test ends; later tests want it. */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, mpt_add_cpu,
+							(void *)(long)cpu), 0);
 	KUNIT_EXPECT_EQ(test, mpt_cached(pool, cpu), 0U);
 	w = mpt_pcp_run(test, pool, boot, mpt_pcp_cycle, 0);
-	KUNIT_EXPECT_EQ(test, add_cpu(cpu), 0);
+	kunit_release_action(test, mpt_add_cpu, (void *)(long)cpu);
+	KUNIT_EXPECT_TRUE(test, cpu_online(cpu));
 	KUNIT_EXPECT_EQ(test, w->got, MPT_PCP_BLOCKS);
 	KUNIT_EXPECT_FALSE(test, w->dup);
 	KUNIT_EXPECT_EQ(test, mpt_stats(test, pool)->blocks_in_use, 0ULL);
@@ -2052,11 +2067,152 @@ static void mpool_test_percpu_wait_drains(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st->blocks_in_use, 0ULL);
 }
 
+static int mpt_pcp_free_first(void *data)
+{
+	struct mpt_pcp_work *w = data;
+
+	w->ret[0] = mpool_free_checked(w->pool, w->blocks[0]);
+	return 0;
+}
+
+/*
+ * A sleeper on one CPU gets a block freed later on another: the free must
+ * not leave it in that CPU's cache, which the sleeper cannot see.
+ */
+static void mpool_test_percpu_waiter_cross(struct kunit *test)
+{
+	struct mpool *pool = mpt_create(test, "mpt_pcp_waiter", 64, 4, 0,
+					MPOOL_F_PERCPU);
+	unsigned int boot = cpumask_first(cpu_online_mask);
+	unsigned int cpu = mpt_other_cpu(test);
+	struct mpt_pcp_work *w;
+	struct mpt_waiter *waiter;
+	void *b[4];
+	int i;
+
+	for (i = 0; i < 4; i++)
+		b[i] = mpool_alloc(pool);
+	KUNIT_ASSERT_NOT_NULL(test, b[3]);
+	waiter = mpt_waiter_start(test, pool, 30 * HZ, false, boot);
+	KUNIT_ASSERT_TRUE_MSG(test, mpt_waiter_asleep(pool),
+			      "the waiter never went to sleep");
+
+	w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	w->pool = pool;
+	w->blocks[0] = b[1];
+	KUNIT_ASSERT_EQ(test, smp_call_on_cpu(cpu, mpt_pcp_free_first, w,
+					      false), 0);
+	KUNIT_EXPECT_EQ(test, w->ret[0], 0);
+	KUNIT_ASSERT_TRUE_MSG(test,
+			      wait_for_completion_timeout(&waiter->done,
+							  20 * HZ),
+			      "the waiter did not get the block");
+	KUNIT_EXPECT_PTR_EQ(test, waiter->block, b[1]);
+	kunit_release_action(test, mpt_waiter_stop, waiter);
+	KUNIT_EXPECT_EQ(test, mpt_stats(test, pool)->timeouts, 0ULL);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, mpool_free_checked(pool, b[i]), 0);
+}
+
+/*
+ * Two CPUs free the same block at the same moment, many times over: the
+ * per-CPU free takes no lock, so only its atomic claim of the live byte
+ * keeps the block from entering two caches.
+ */
+#define MPT_RACE_ROUNDS	2000
+
+struct mpt_race {
+	struct mpool *pool;
+	void *block;
+	atomic_t round;
+	atomic_t arrived;
+	atomic_t freed;
+	atomic_t refused;
+	struct completion done[2];
+};
+
+struct mpt_race_thread {
+	struct mpt_race *r;
+	int id;
+};
+
+static int mpt_race_fn(void *data)
+{
+	struct mpt_race_thread *t = data;
+	struct mpt_race *r = t->r;
+	int round, ret;
+
+	for (round = 1; round <= MPT_RACE_ROUNDS; round++) {
+		if (!t->id) {
+			/* The leader allocates the block of the round. */
+			WRITE_ONCE(r->block, mpool_alloc(r->pool));
+			atomic_set_release(&r->round, round);
+		}
+		while (atomic_read_acquire(&r->round) != round)
+			cpu_relax();
+		ret = mpool_free_checked(r->pool, READ_ONCE(r->block));
+		atomic_inc(ret ? &r->refused : &r->freed);
+		atomic_inc(&r->arrived);
+		/* Nobody starts the next round before both are done. */
+		while (atomic_read(&r->arrived) < 2 * round)
+			cpu_relax();
+	}
+	complete(&r->done[t->id]);
+	return 0;
+}
+
+static void mpool_test_percpu_double_free_race(struct kunit *test)
+{
+	struct task_struct *task[2];
+	struct mpt_race_thread *t;
+	unsigned int cpus[2];
+	struct mpt_race *r;
+	int i;
+
+	cpus[0] = cpumask_first(cpu_online_mask);
+	cpus[1] = mpt_other_cpu(test);
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	t = kunit_kcalloc(test, 2, sizeof(*t), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	r->pool = mpt_create(test, "mpt_pcp_race", 64, MPT_PCP_BLOCKS, 0,
+			     MPOOL_F_PERCPU | MPOOL_F_QUIET);
+	for (i = 0; i < 2; i++) {
+		init_completion(&r->done[i]);
+		t[i].r = r;
+		t[i].id = i;
+	}
+	for (i = 0; i < 2; i++)
+		task[i] = kthread_create_on_cpu(mpt_race_fn, &t[i], cpus[i],
+						"mpt_race/%u");
+	if (IS_ERR(task[0]) || IS_ERR(task[1])) {
+		/* Never woken, a thread exits unrun when stopped. */
+		for (i = 0; i < 2; i++)
+			if (!IS_ERR(task[i]))
+				kthread_stop(task[i]);
+		KUNIT_FAIL(test, "could not start the racing threads");
+		return;
+	}
+	for (i = 0; i < 2; i++)
+		wake_up_process(task[i]);
+	for (i = 0; i < 2; i++)
+		wait_for_completion(&r->done[i]);
+
+	KUNIT_EXPECT_EQ(test, atomic_read(&r->freed), MPT_RACE_ROUNDS);
+	KUNIT_EXPECT_EQ(test, atomic_read(&r->refused), MPT_RACE_ROUNDS);
+	KUNIT_EXPECT_EQ(test, mpt_stats(test, r->pool)->invalid_frees,
+			(u64)MPT_RACE_ROUNDS);
+	KUNIT_EXPECT_EQ(test, mpt_stats(test, r->pool)->blocks_in_use, 0ULL);
+}
+
 /* Destroy with blocks live and cached on every CPU: nothing leaks. */
 static void mpool_test_percpu_destroy_cached(struct kunit *test)
 {
+	/* Each CPU's cycle leaves up to a cache's worth behind. */
 	struct mpool *pool = mpool_create("mpt_pcp_destroy", 128,
-					  MPT_PCP_BLOCKS * 4, 0,
+					  (num_online_cpus() + 1) *
+					  MPOOL_PCP_SIZE, 0,
 					  MPOOL_F_PERCPU | MPOOL_F_QUIET);
 	struct mpool_stats *st;
 	unsigned int cpu;
@@ -2081,6 +2237,8 @@ static struct kunit_case mempool_percpu_cases[] = {
 	KUNIT_CASE(mpool_test_percpu_double_free),
 	KUNIT_CASE(mpool_test_percpu_cpu_offline),
 	KUNIT_CASE(mpool_test_percpu_wait_drains),
+	KUNIT_CASE(mpool_test_percpu_waiter_cross),
+	KUNIT_CASE(mpool_test_percpu_double_free_race),
 	KUNIT_CASE(mpool_test_percpu_destroy_cached),
 	{}
 };

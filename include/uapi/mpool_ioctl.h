@@ -17,18 +17,19 @@
  *
  * Every command is _IO(MPOOL_IOC_MAGIC, nr) and takes a pointer to a
  * struct that begins with "__u32 size": the size of the struct as the
- * caller knows it.  The kernel accepts any size from the struct's first
- * version on: a shorter struct is treated as if the fields it lacks were
- * zero; a longer one must have zeros in every byte the kernel does not
- * know (else E2BIG).  Output fields (out_*) are written back only up to
- * @size bytes.
+ * caller knows it.  The kernel accepts any size from the struct's size in
+ * ABI version 1 (smaller: EINVAL) up to 4096 (larger: E2BIG).  When a
+ * struct grows, an older caller's shorter struct is taken as if the new
+ * fields were zero; a caller's longer struct must have zeros in every
+ * byte the kernel does not know (else E2BIG).  Output fields (out_*) are
+ * written back only up to @size bytes.
  *
  * MPOOL_IOC_MAGIC 0xB9: Documentation/userspace-api/ioctl/ioctl-number.rst
  * (Linux 6.12) lists no user of 0xB9, and no header under include/uapi
  * defines an ioctl of type 0xB9.  Commands use numbers 0x00-0x1f.
  *
  * Pools are named by a NUL-terminated string of 1 to 31 characters from
- * [A-Za-z0-9_.-] in a __u8[MPOOL_IOC_NAME_MAX] field.  Blocks are named by
+ * [A-Za-z0-9_.-], other than "pools", in a __u8[MPOOL_IOC_NAME_MAX] field.  Blocks are named by
  * their byte offset from the start of the pool's region.  User buffers are
  * passed as __aligned_u64 addresses.
  *
