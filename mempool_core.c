@@ -518,14 +518,17 @@ void *mpool_alloc_timeout(struct mpool *pool, long timeout)
 	if (pool->pcp)
 		on_each_cpu(mpool_drain_local, pool, 1);
 	left = wait_event_interruptible_timeout(pool->wait,
-						(block = mpool_take_any(pool, caller)),
+						(block = mpool_take_any(pool, caller)) ||
+						READ_ONCE(pool->cancelled),
 						timeout);
 	atomic_dec(&pool->nr_waiters);
 	if (!block) {
 		raw_spin_lock_irqsave(&pool->lock, irqflags);
 		pool->stats.timeouts++;
 		raw_spin_unlock_irqrestore(&pool->lock, irqflags);
-		return ERR_PTR(left < 0 ? -EINTR : -ETIMEDOUT);
+		if (left < 0)
+			return ERR_PTR(-EINTR);
+		return ERR_PTR(left ? -ECANCELED : -ETIMEDOUT);
 	}
 out:
 	if (pool->flags & (MPOOL_F_POISON | MPOOL_F_ZERO))
@@ -533,6 +536,13 @@ out:
 	return block;
 }
 EXPORT_SYMBOL_GPL(mpool_alloc_timeout);
+
+void mpool_cancel_waits(struct mpool *pool)
+{
+	WRITE_ONCE(pool->cancelled, true);
+	wake_up_all(&pool->wait);
+}
+EXPORT_SYMBOL_GPL(mpool_cancel_waits);
 
 /* Index of @block, or a negative errno saying why it is not a block. */
 static __always_inline long mpool_index(struct mpool *pool, const void *block)

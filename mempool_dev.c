@@ -195,6 +195,8 @@ static long dev_destroy(void __user *uarg)
 		ret = -EBUSY;
 	} else {
 		list_del_init(&dp->node);
+		/* Sleeping allocations hold references: end them now. */
+		mpool_cancel_waits(dp->pool);
 		dev_pool_put(dp);	/* the list's reference */
 	}
 	mutex_unlock(&dev_lock);
@@ -324,6 +326,9 @@ static long dev_alloc(void __user *uarg)
 					    msecs_to_jiffies(a.timeout_ms));
 		if (IS_ERR(block)) {
 			ret = PTR_ERR(block);
+			/* Destroyed while we slept: as if it never was. */
+			if (ret == -ECANCELED)
+				ret = -ENOENT;
 			goto out_put;
 		}
 		offsets[n++] = mpool_block_offset(dp->pool, block);

@@ -157,6 +157,7 @@ struct mpool_pcp {
  * @stats: counters; the state fields are filled in by mpool_get_stats()
  * @pcp: the per-CPU caches under MPOOL_F_PERCPU, else NULL
  * @nr_waiters: sleepers in mpool_alloc_timeout(): frees then skip the cache
+ * @cancelled: set by mpool_cancel_waits(): sleepers give up
  * @cpuhp: entry in the CPU hotplug state that drains a dead CPU's cache
  * @node: entry in the list of all pools
  * @debugfs: this pool's debugfs directory
@@ -186,6 +187,7 @@ struct mpool {
 	struct mpool_stats stats;
 	struct mpool_pcp __percpu *pcp;
 	atomic_t nr_waiters;
+	bool cancelled;
 	struct hlist_node cpuhp;
 	struct list_head node;
 	struct dentry *debugfs;
@@ -246,10 +248,25 @@ void *mpool_alloc(struct mpool *pool);
  * @timeout: most jiffies to sleep; MAX_SCHEDULE_TIMEOUT for no limit
  *
  * Context: process context; sleeps, interruptibly.
- * Return: a block, or ERR_PTR(-ETIMEDOUT) when none was freed in time, or
- * ERR_PTR(-EINTR) when a signal came first.  Never NULL.
+ * Return: a block, or ERR_PTR(-ETIMEDOUT) when none was freed in time,
+ * ERR_PTR(-EINTR) when a signal came first, or ERR_PTR(-ECANCELED) after
+ * mpool_cancel_waits().  Never NULL.
  */
 void *mpool_alloc_timeout(struct mpool *pool, long timeout);
+
+/**
+ * mpool_cancel_waits - make every sleeping allocation give up, for good
+ * @pool: the pool
+ *
+ * For a pool about to be destroyed while others may still sleep in
+ * mpool_alloc_timeout() on it: they return ERR_PTR(-ECANCELED) (unless
+ * they got a block first), and so does every later sleeping allocation
+ * that finds the pool empty.  The caller still waits for them to return
+ * before mpool_destroy().
+ *
+ * Context: any context.
+ */
+void mpool_cancel_waits(struct mpool *pool);
 
 /**
  * mpool_free - return a block to its pool

@@ -217,7 +217,7 @@ struct mpool_ioc_stats {
  *
  * Errors: ENOSPC, no block is free (without MPOOL_ALLOC_WAIT);
  * ETIMEDOUT, none became free within @timeout_ms; EINTR, a signal came
- * first.
+ * first; ENOENT also when the pool was destroyed while the call waited.
  */
 struct mpool_ioc_alloc {
 	__u32 size;
