@@ -240,13 +240,17 @@ EXPORT_SYMBOL_GPL(mpool_create);
  * the shared stack.  Blocks keep LIFO order both ways.
  */
 
-/* Moves up to @n blocks from the shared stack into @pcp.  Irqs are off. */
+static void *mpool_take(struct mpool *pool, unsigned long caller);
+static void mpool_push(struct mpool *pool, u32 idx);
+
+/* Moves up to @n blocks from the shared stack into @pcp. */
 static noinline unsigned int mpool_refill(struct mpool *pool,
 					  struct mpool_pcp *pcp, unsigned int n)
 {
+	unsigned long irqflags;
 	unsigned int taken;
 
-	raw_spin_lock(&pool->lock);
+	raw_spin_lock_irqsave(&pool->lock, irqflags);
 	/* Leave the rest to the sleepers: they cannot see this cache. */
 	if (atomic_read(&pool->nr_waiters))
 		n = 1;
@@ -258,7 +262,7 @@ static noinline unsigned int mpool_refill(struct mpool *pool,
 	taken = pool->nr_blocks - pool->nr_free;
 	if (taken > pool->stats.high_watermark)
 		pool->stats.high_watermark = taken;
-	raw_spin_unlock(&pool->lock);
+	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 	return n;
 }
 
@@ -276,13 +280,18 @@ static noinline void mpool_drain(struct mpool *pool, struct mpool_pcp *pcp,
 	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 }
 
-/* IPI handler: empties this CPU's cache, for a sleeping allocation. */
+/*
+ * IPI handler: empties this CPU's cache, for a sleeping allocation.  If it
+ * interrupted this CPU's own use of the cache, the owner drains the cache
+ * as it leaves: it sees nr_waiters by then.
+ */
 static void mpool_drain_local(void *arg)
 {
 	struct mpool *pool = arg;
 	struct mpool_pcp *pcp = this_cpu_ptr(pool->pcp);
 
-	mpool_drain(pool, pcp, pcp->count);
+	if (!READ_ONCE(pcp->busy))
+		mpool_drain(pool, pcp, pcp->count);
 }
 
 /* The CPU is dead: nobody else can touch its cache. */
@@ -397,20 +406,56 @@ static void *mpool_mark_live(struct mpool *pool, u32 idx, unsigned long caller)
 	return pool->base + (size_t)idx * pool->stride;
 }
 
+/*
+ * Claims this CPU's cache, or returns NULL when this code interrupted the
+ * CPU's own use of it: the interrupted code resumes only after we return,
+ * so a flag is enough, and interrupts stay on.  The caller has disabled
+ * preemption.  Pairs with mpool_pcp_put().
+ */
+static __always_inline struct mpool_pcp *mpool_pcp_get(struct mpool *pool)
+{
+	struct mpool_pcp *pcp = this_cpu_ptr(pool->pcp);
+
+	if (unlikely(READ_ONCE(pcp->busy)))
+		return NULL;
+	WRITE_ONCE(pcp->busy, 1);
+	/* The cache's updates stay after the flag is set... */
+	barrier();
+	return pcp;
+}
+
+static __always_inline void mpool_pcp_put(struct mpool *pool,
+					  struct mpool_pcp *pcp)
+{
+	/* A sleeper's drain IPI may have found the cache busy: drain it. */
+	if (unlikely(atomic_read(&pool->nr_waiters)) && pcp->count)
+		mpool_drain(pool, pcp, pcp->count);
+	/* ...and before it is cleared. */
+	barrier();
+	WRITE_ONCE(pcp->busy, 0);
+}
+
 static __always_inline void *mpool_take_cached(struct mpool *pool,
 					       unsigned long caller)
 {
 	struct mpool_pcp *pcp;
-	unsigned long irqflags;
 	void *block = NULL;
 
-	local_irq_save(irqflags);
-	pcp = this_cpu_ptr(pool->pcp);
-	if (likely(pcp->count) || mpool_refill(pool, pcp, MPOOL_PCP_BATCH)) {
-		pcp->allocs++;
-		block = mpool_mark_live(pool, pcp->idx[--pcp->count], caller);
+	preempt_disable();
+	pcp = mpool_pcp_get(pool);
+	if (unlikely(!pcp)) {
+		/* An interrupt handler: the shared stack, under the lock. */
+		block = mpool_take(pool, caller);
+	} else {
+		if (likely(pcp->count) ||
+		    mpool_refill(pool, pcp, MPOOL_PCP_BATCH)) {
+			pcp->allocs++;
+			block = mpool_mark_live(pool, pcp->idx[--pcp->count],
+						caller);
+		}
+		mpool_pcp_put(pool, pcp);
 	}
-	local_irq_restore(irqflags);
+	preempt_enable();
 	return block;
 }
 
@@ -563,6 +608,17 @@ static __always_inline long mpool_index(struct mpool *pool, const void *block)
 	return off / pool->stride;
 }
 
+/* Pushes block @idx, already marked free, on the shared stack. */
+static void mpool_push(struct mpool *pool, u32 idx)
+{
+	unsigned long irqflags;
+
+	raw_spin_lock_irqsave(&pool->lock, irqflags);
+	pool->free_stack[pool->nr_free++] = idx;
+	pool->stats.frees++;
+	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
+}
+
 /* Pushes block @idx on the shared stack, if it is live. */
 static long mpool_put(struct mpool *pool, void *block, long idx)
 {
@@ -590,10 +646,10 @@ static long mpool_put(struct mpool *pool, void *block, long idx)
 }
 
 /* Pushes block @idx on this CPU's cache, if it is live. */
-static __always_inline long mpool_put_cached(struct mpool *pool, void *block, long idx)
+static __always_inline long mpool_put_cached(struct mpool *pool, void *block,
+					     long idx)
 {
 	struct mpool_pcp *pcp;
-	unsigned long irqflags;
 
 	/* Of two CPUs freeing one block at once, exactly one sees it live. */
 	if (xchg(mpool_live(pool, idx), 0) != 1)
@@ -601,16 +657,19 @@ static __always_inline long mpool_put_cached(struct mpool *pool, void *block, lo
 	if (unlikely(pool->flags & MPOOL_F_POISON))
 		memset(block, MPOOL_POISON_BYTE, pool->block_size);
 
-	local_irq_save(irqflags);
-	pcp = this_cpu_ptr(pool->pcp);
-	if (unlikely(pcp->count == MPOOL_PCP_SIZE))
-		mpool_drain(pool, pcp, MPOOL_PCP_BATCH);
-	pcp->idx[pcp->count++] = idx;
-	pcp->frees++;
-	/* A sleeper cannot see this cache: hand it everything. */
-	if (unlikely(atomic_read(&pool->nr_waiters)))
-		mpool_drain(pool, pcp, pcp->count);
-	local_irq_restore(irqflags);
+	preempt_disable();
+	pcp = mpool_pcp_get(pool);
+	if (unlikely(!pcp)) {
+		/* An interrupt handler: the shared stack, under the lock. */
+		mpool_push(pool, idx);
+	} else {
+		if (unlikely(pcp->count == MPOOL_PCP_SIZE))
+			mpool_drain(pool, pcp, MPOOL_PCP_BATCH);
+		pcp->idx[pcp->count++] = idx;
+		pcp->frees++;
+		mpool_pcp_put(pool, pcp);
+	}
+	preempt_enable();
 	return idx;
 }
 

@@ -119,15 +119,20 @@ struct mpool_stats {
 
 /**
  * struct mpool_pcp - one CPU's cache of free blocks (MPOOL_F_PERCPU)
+ * @busy: set while this CPU uses the cache; an interrupt handler that
+ *	finds it set uses the shared stack instead
  * @count: blocks in @idx
  * @idx: indices of the cached free blocks; the top is @idx[@count - 1]
  * @allocs: allocations served on this CPU, summed by mpool_get_stats()
  * @frees: frees done on this CPU, summed likewise
  *
- * Touched only by its own CPU with interrupts off, except when the CPU is
- * dead, or from an IPI (mpool_alloc_timeout()), with the pool lock held.
+ * Touched only by its own CPU with preemption off and @busy set, except
+ * when the CPU is dead, or from an IPI (mpool_alloc_timeout()) that did
+ * not interrupt a busy cache; blocks move to and from the shared stack
+ * under the pool lock.
  */
 struct mpool_pcp {
+	unsigned int busy;
 	unsigned int count;
 	u32 idx[MPOOL_PCP_SIZE];
 	u64 allocs;

