@@ -12,30 +12,6 @@ T=/tmp/test_40_bench.$$
 OPS=2000
 mkdir -p "$T"
 
-# run CMD...: run CMD with stdout in $T/out and stderr in $T/err; sets rc
-run() {
-	"$@" >"$T/out" 2>"$T/err"
-	rc=$?
-}
-oneline() { tr '\n' ' ' <"$1"; }
-
-# expect NAME CODE TEXT CMD...: pass iff CMD exits CODE and, unless TEXT is
-# empty, its stderr contains TEXT (a fixed string)
-expect() {
-	local _n=$1 _want=$2 _text=$3
-	shift 3
-	run "$@"
-	if [ "$rc" -ne "$_want" ]; then
-		fail "$_n" "exit $rc, wanted $_want: $* (stderr: $(oneline "$T/err"))"
-		return 1
-	fi
-	if [ -n "$_text" ] && ! grep -qF -- "$_text" "$T/err"; then
-		fail "$_n" "stderr lacks '$_text': $(oneline "$T/err")"
-		return 1
-	fi
-	pass "$_n"
-}
-
 check bench-insmod load_module || exit 0
 
 # ---- what this kernel should have -------------------------------------------
