@@ -15,11 +15,7 @@ set -eu
 k=${VM_KERNEL:-stock-6.1}
 args=${BENCH_ARGS:-}
 
-"$VM_DIR/deps.sh" >&2
-[ "$k" != debug ] || "$VM_DIR/build-debug.sh" >/dev/null
-make -s -C "$REPO/tools" >&2
-build_module "$k" "$LOGS/build-$k.log" ||
-	{ tail -n 20 "$LOGS/build-$k.log"; die "module build failed"; }
+prepare_boot "$k"
 initrd=$BUILD/initrd-$k-bench.cpio.gz
 log=$LOGS/bench-$k.log
 json=$BUILD/bench-$k.json

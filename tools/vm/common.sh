@@ -144,6 +144,17 @@ build_module_in() {
 	make -C "$kdir" M="$d" "$@" modules >"$log" 2>&1
 }
 
+# prepare_boot KERNEL: what make vm, demo and bench need before a boot:
+# packages, the kernel, mempoolctl and the module.
+prepare_boot() {
+	local k=$1
+	"$VM_DIR/deps.sh" >&2
+	[ "$(kernel_base "$k")" != debug ] || "$VM_DIR/build-debug.sh" >/dev/null
+	make -s -C "$REPO/tools" >&2
+	build_module "$k" "$LOGS/build-$k.log" ||
+		{ tail -n 20 "$LOGS/build-$k.log"; die "module build failed"; }
+}
+
 # ---- initramfs ----------------------------------------------------------------
 # Usage: make_initramfs KERNEL MODE OUT   (MODE: tests | demo | shell)
 make_initramfs() {

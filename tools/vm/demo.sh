@@ -6,11 +6,7 @@ set -eu
 . "$(dirname "$0")/common.sh"
 k=${VM_KERNEL:-stock-6.12}
 
-"$VM_DIR/deps.sh" >&2
-[ "$k" != debug ] || "$VM_DIR/build-debug.sh" >/dev/null
-[ ! -f "$REPO/tools/Makefile" ] || make -s -C "$REPO/tools" >&2
-build_module "$k" "$LOGS/build-$k.log" ||
-	{ tail -n 20 "$LOGS/build-$k.log"; die "module build failed"; }
+prepare_boot "$k"
 initrd=$BUILD/initrd-$k-demo.cpio.gz
 log=$LOGS/demo-$k.log
 make_initramfs "$k" demo "$initrd"
