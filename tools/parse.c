@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,33 +287,36 @@ enum mp_opt {
 
 #define C(x) (1u << (x))
 
+/* A number option's field: its offset in struct mp_args, plus one. */
+#define U32(field) (offsetof(struct mp_args, field) + 1)
+
 static const struct {
 	const char *name;
 	enum mp_opt id;
 	int has_arg;
 	unsigned int cmds;
+	size_t u32;		/* U32(field) for a number option, else 0 */
 } opts[] = {
-	{ "--block-size", OPT_BLOCK_SIZE, 1, C(MP_CMD_CREATE) | C(MP_CMD_BENCH) },
-	{ "--blocks", OPT_BLOCKS, 1, C(MP_CMD_CREATE) },
-	{ "--align", OPT_ALIGN, 1, C(MP_CMD_CREATE) },
-	{ "--zero", OPT_ZERO, 0, C(MP_CMD_CREATE) },
-	{ "--poison", OPT_POISON, 0, C(MP_CMD_CREATE) },
-	{ "--track", OPT_TRACK, 0, C(MP_CMD_CREATE) },
-#ifdef MPOOL_CREATE_PERCPU
-	{ "--percpu", OPT_PERCPU, 0, C(MP_CMD_CREATE) },
-#endif
-	{ "--force", OPT_FORCE, 0, C(MP_CMD_DESTROY) },
+	{ "--block-size", OPT_BLOCK_SIZE, 1, C(MP_CMD_CREATE) | C(MP_CMD_BENCH),
+	  U32(block_size) },
+	{ "--blocks", OPT_BLOCKS, 1, C(MP_CMD_CREATE), U32(nr_blocks) },
+	{ "--align", OPT_ALIGN, 1, C(MP_CMD_CREATE), U32(align) },
+	{ "--zero", OPT_ZERO, 0, C(MP_CMD_CREATE), 0 },
+	{ "--poison", OPT_POISON, 0, C(MP_CMD_CREATE), 0 },
+	{ "--track", OPT_TRACK, 0, C(MP_CMD_CREATE), 0 },
+	{ "--percpu", OPT_PERCPU, 0, C(MP_CMD_CREATE), 0 },
+	{ "--force", OPT_FORCE, 0, C(MP_CMD_DESTROY), 0 },
 	{ "--json", OPT_JSON, 0,
-	  C(MP_CMD_LIST) | C(MP_CMD_STATS) | C(MP_CMD_BENCH) },
-	{ "--count", OPT_COUNT, 1, C(MP_CMD_ALLOC) },
-	{ "--timeout", OPT_TIMEOUT, 1, C(MP_CMD_ALLOC) },
-	{ "--pos", OPT_POS, 1, C(MP_CMD_WRITE) | C(MP_CMD_READ) },
-	{ "--length", OPT_LENGTH, 1, C(MP_CMD_READ) },
-	{ "--allocator", OPT_ALLOCATOR, 1, C(MP_CMD_BENCH) },
-	{ "--workload", OPT_WORKLOAD, 1, C(MP_CMD_BENCH) },
-	{ "--cpus", OPT_CPUS, 1, C(MP_CMD_BENCH) },
-	{ "--ops", OPT_OPS, 1, C(MP_CMD_BENCH) },
-	{ "--rounds", OPT_ROUNDS, 1, C(MP_CMD_BENCH) },
+	  C(MP_CMD_LIST) | C(MP_CMD_STATS) | C(MP_CMD_BENCH), 0 },
+	{ "--count", OPT_COUNT, 1, C(MP_CMD_ALLOC), U32(count) },
+	{ "--timeout", OPT_TIMEOUT, 1, C(MP_CMD_ALLOC), U32(timeout_ms) },
+	{ "--pos", OPT_POS, 1, C(MP_CMD_WRITE) | C(MP_CMD_READ), U32(pos) },
+	{ "--length", OPT_LENGTH, 1, C(MP_CMD_READ), U32(length) },
+	{ "--allocator", OPT_ALLOCATOR, 1, C(MP_CMD_BENCH), 0 },
+	{ "--workload", OPT_WORKLOAD, 1, C(MP_CMD_BENCH), 0 },
+	{ "--cpus", OPT_CPUS, 1, C(MP_CMD_BENCH), U32(cpus) },
+	{ "--ops", OPT_OPS, 1, C(MP_CMD_BENCH), U32(ops) },
+	{ "--rounds", OPT_ROUNDS, 1, C(MP_CMD_BENCH), U32(rounds) },
 };
 
 static int usage_err(char *err, size_t errlen, const char *fmt, ...)
@@ -497,20 +501,17 @@ int mp_parse_args(int argc, char *const argv[], struct mp_args *a,
 			goto out;
 		}
 
+		if (opts[found].u32)
+			ret = parse_u32_opt(cmd, opts[found].name, val,
+					    (uint32_t *)((char *)a +
+							 opts[found].u32 - 1),
+					    err, errlen);
 		switch (opts[found].id) {
 		case OPT_BLOCK_SIZE:
-			ret = parse_u32_opt(cmd, "--block-size", val,
-					    &a->block_size, err, errlen);
 			have_bs = 1;
 			break;
 		case OPT_BLOCKS:
-			ret = parse_u32_opt(cmd, "--blocks", val,
-					    &a->nr_blocks, err, errlen);
 			have_blocks = 1;
-			break;
-		case OPT_ALIGN:
-			ret = parse_u32_opt(cmd, "--align", val, &a->align,
-					    err, errlen);
 			break;
 		case OPT_ZERO:
 			a->create_flags |= MPOOL_CREATE_ZERO;
@@ -522,9 +523,7 @@ int mp_parse_args(int argc, char *const argv[], struct mp_args *a,
 			a->create_flags |= MPOOL_CREATE_TRACK;
 			break;
 		case OPT_PERCPU:
-#ifdef MPOOL_CREATE_PERCPU
 			a->create_flags |= MPOOL_CREATE_PERCPU;
-#endif
 			break;
 		case OPT_FORCE:
 			a->force = 1;
@@ -533,22 +532,12 @@ int mp_parse_args(int argc, char *const argv[], struct mp_args *a,
 			a->json = 1;
 			break;
 		case OPT_COUNT:
-			ret = parse_u32_opt(cmd, "--count", val, &a->count,
-					    err, errlen);
 			have_count = 1;
 			break;
 		case OPT_TIMEOUT:
-			ret = parse_u32_opt(cmd, "--timeout", val,
-					    &a->timeout_ms, err, errlen);
 			a->have_timeout = 1;
 			break;
-		case OPT_POS:
-			ret = parse_u32_opt(cmd, "--pos", val, &a->pos, err,
-					    errlen);
-			break;
 		case OPT_LENGTH:
-			ret = parse_u32_opt(cmd, "--length", val, &a->length,
-					    err, errlen);
 			a->have_length = 1;
 			break;
 		case OPT_ALLOCATOR:
@@ -556,17 +545,7 @@ int mp_parse_args(int argc, char *const argv[], struct mp_args *a,
 			ret = parse_bench_list_opt(cmd, opts[found].id, val, a,
 						   err, errlen);
 			break;
-		case OPT_CPUS:
-			ret = parse_u32_opt(cmd, "--cpus", val, &a->cpus, err,
-					    errlen);
-			break;
-		case OPT_OPS:
-			ret = parse_u32_opt(cmd, "--ops", val, &a->ops, err,
-					    errlen);
-			break;
-		case OPT_ROUNDS:
-			ret = parse_u32_opt(cmd, "--rounds", val, &a->rounds,
-					    err, errlen);
+		default:	/* a number option, parsed above */
 			break;
 		}
 		if (ret)
