@@ -220,6 +220,10 @@ struct mpool *mpool_create(const char *name, size_t block_size,
 			goto err_unlist;
 	}
 	mpool_debugfs_add(pool);
+	/* Listed from the start to hold the name; shown from now on. */
+	mutex_lock(&mpool_list_lock);
+	pool->ready = true;
+	mutex_unlock(&mpool_list_lock);
 	return pool;
 
 err_unlist:
@@ -876,7 +880,7 @@ int mpool_stats_by_name(const char *name, struct mpool_stats *stats)
 
 	mutex_lock(&mpool_list_lock);
 	pool = mpool_find_locked(name);
-	if (pool) {
+	if (pool && pool->ready) {
 		mpool_get_stats(pool, stats);
 		ret = 0;
 	}
@@ -899,6 +903,8 @@ unsigned int mpool_list_names(char *names, unsigned int max)
 
 	mutex_lock(&mpool_list_lock);
 	list_for_each_entry(pool, &mpool_list, node) {
+		if (!pool->ready)
+			continue;
 		if (n < max)
 			strscpy(names + n * MPOOL_NAME_MAX, pool->name,
 				MPOOL_NAME_MAX);

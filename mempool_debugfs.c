@@ -25,6 +25,8 @@ static int pools_show(struct seq_file *m, void *unused)
 	seq_puts(m, "# name                             block_size  stride   total  in_use    free  high_wm      allocs  failures  invalid\n");
 	mutex_lock(&mpool_list_lock);
 	list_for_each_entry(pool, &mpool_list, node) {
+		if (!pool->ready)
+			continue;
 		mpool_get_stats(pool, &st);
 		seq_printf(m, "%-32s %10llu %7llu %7llu %7llu %7llu %8llu %11llu %9llu %8llu\n",
 			   pool->name, st.block_size, st.stride,

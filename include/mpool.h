@@ -164,6 +164,8 @@ struct mpool_pcp {
  * @nr_waiters: sleepers in mpool_alloc_timeout(): frees then skip the cache
  * @cancelled: set by mpool_cancel_waits(): sleepers give up
  * @cpuhp: entry in the CPU hotplug state that drains a dead CPU's cache
+ * @ready: set once mpool_create() has built the pool: until then it only
+ *	holds its name on the list, and listings and lookups skip it
  * @node: entry in the list of all pools
  * @debugfs: this pool's debugfs directory
  * @name: the pool's unique name
@@ -194,6 +196,7 @@ struct mpool {
 	atomic_t nr_waiters;
 	bool cancelled;
 	struct hlist_node cpuhp;
+	bool ready;
 	struct list_head node;
 	struct dentry *debugfs;
 	char name[MPOOL_NAME_MAX];
