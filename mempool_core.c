@@ -239,20 +239,30 @@ EXPORT_SYMBOL_GPL(mpool_create);
 
 /*
  * Per-CPU caches (MPOOL_F_PERCPU).  A cache is only touched by its own CPU
- * with interrupts off, so its fast path needs neither lock nor atomic; the
- * pool lock is taken to move MPOOL_PCP_BATCH blocks between a cache and
- * the shared stack.  Blocks keep LIFO order both ways.
+ * with preemption off and MPOOL_PCP_BUSY set, so its fast path needs
+ * neither lock nor atomic; the pool lock is taken to move MPOOL_PCP_BATCH
+ * blocks between a cache and the shared stack.  Blocks keep LIFO order
+ * both ways.
  */
 
 static void *mpool_take(struct mpool *pool, unsigned long caller);
 static void mpool_push(struct mpool *pool, u32 idx);
 
-/* Moves up to @n blocks from the shared stack into @pcp. */
-static noinline unsigned int mpool_refill(struct mpool *pool,
-					  struct mpool_pcp *pcp, unsigned int n)
+static unsigned int mpool_pcp_count(const struct mpool_pcp *pcp)
 {
+	return READ_ONCE(pcp->state) & ~MPOOL_PCP_BUSY;
+}
+
+/*
+ * Fills the empty cache @pcp with up to MPOOL_PCP_BATCH blocks from the
+ * shared stack; returns how many.  The count changes under the lock, so
+ * mpool_get_stats() counts each block once.
+ */
+static noinline unsigned int mpool_refill(struct mpool *pool,
+					  struct mpool_pcp *pcp)
+{
+	unsigned int taken, n = MPOOL_PCP_BATCH;
 	unsigned long irqflags;
-	unsigned int taken;
 
 	raw_spin_lock_irqsave(&pool->lock, irqflags);
 	/* Leave the rest to the sleepers: they cannot see this cache. */
@@ -260,9 +270,8 @@ static noinline unsigned int mpool_refill(struct mpool *pool,
 		n = 1;
 	n = min(n, pool->nr_free);
 	pool->nr_free -= n;
-	memcpy(&pcp->idx[pcp->count], &pool->free_stack[pool->nr_free],
-	       n * sizeof(u32));
-	pcp->count += n;
+	memcpy(pcp->idx, &pool->free_stack[pool->nr_free], n * sizeof(u32));
+	WRITE_ONCE(pcp->state, pcp->state + n);
 	taken = pool->nr_blocks - pool->nr_free;
 	if (taken > pool->stats.high_watermark)
 		pool->stats.high_watermark = taken;
@@ -270,18 +279,24 @@ static noinline unsigned int mpool_refill(struct mpool *pool,
 	return n;
 }
 
-/* Moves the @n blocks at the bottom of @pcp to the shared stack. */
-static noinline void mpool_drain(struct mpool *pool, struct mpool_pcp *pcp,
-				 unsigned int n)
+/*
+ * Moves the @n blocks at the bottom of @pcp to the shared stack; returns
+ * how many stay.  The busy flag, if set, stays set.
+ */
+static noinline unsigned int mpool_drain(struct mpool *pool,
+					 struct mpool_pcp *pcp, unsigned int n)
 {
 	unsigned long irqflags;
+	unsigned int left;
 
 	raw_spin_lock_irqsave(&pool->lock, irqflags);
 	memcpy(&pool->free_stack[pool->nr_free], pcp->idx, n * sizeof(u32));
 	pool->nr_free += n;
-	pcp->count -= n;
-	memmove(pcp->idx, &pcp->idx[n], pcp->count * sizeof(u32));
+	left = mpool_pcp_count(pcp) - n;
+	memmove(pcp->idx, &pcp->idx[n], left * sizeof(u32));
+	WRITE_ONCE(pcp->state, pcp->state - n);
 	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
+	return left;
 }
 
 /*
@@ -293,9 +308,10 @@ static void mpool_drain_local(void *arg)
 {
 	struct mpool *pool = arg;
 	struct mpool_pcp *pcp = this_cpu_ptr(pool->pcp);
+	unsigned int state = READ_ONCE(pcp->state);
 
-	if (!READ_ONCE(pcp->busy))
-		mpool_drain(pool, pcp, pcp->count);
+	if (!(state & MPOOL_PCP_BUSY))
+		mpool_drain(pool, pcp, state);
 }
 
 /* The CPU is dead: nobody else can touch its cache. */
@@ -304,7 +320,7 @@ static int mpool_cpu_dead(unsigned int cpu, struct hlist_node *node)
 	struct mpool *pool = hlist_entry_safe(node, struct mpool, cpuhp);
 	struct mpool_pcp *pcp = per_cpu_ptr(pool->pcp, cpu);
 
-	mpool_drain(pool, pcp, pcp->count);
+	mpool_drain(pool, pcp, mpool_pcp_count(pcp));
 	/* A sleeper's drain IPI no longer reached this CPU. */
 	if (atomic_read(&pool->nr_waiters))
 		wake_up(&pool->wait);
@@ -319,7 +335,7 @@ static unsigned int mpool_cached(struct mpool *pool)
 	if (!pool->pcp)
 		return 0;
 	for_each_possible_cpu(cpu)
-		n += READ_ONCE(per_cpu_ptr(pool->pcp, cpu)->count);
+		n += mpool_pcp_count(per_cpu_ptr(pool->pcp, cpu));
 	return n;
 }
 
@@ -411,53 +427,61 @@ static void *mpool_mark_live(struct mpool *pool, u32 idx, unsigned long caller)
 }
 
 /*
- * Claims this CPU's cache, or returns NULL when this code interrupted the
- * CPU's own use of it: the interrupted code resumes only after we return,
- * so a flag is enough, and interrupts stay on.  The caller has disabled
- * preemption.  Pairs with mpool_pcp_put().
+ * Claims the cache @pcp of this CPU and returns its count, or returns
+ * MPOOL_PCP_BUSY when this code interrupted the CPU's own use of it: the
+ * interrupted code resumes only after we return, so a flag is enough, and
+ * interrupts stay on.  The caller has disabled preemption.  The fast path
+ * keeps the count in a register; mpool_pcp_put() stores it back.
  */
-static __always_inline struct mpool_pcp *mpool_pcp_get(struct mpool *pool)
+static __always_inline unsigned int mpool_pcp_get(struct mpool_pcp *pcp)
 {
-	struct mpool_pcp *pcp = this_cpu_ptr(pool->pcp);
+	unsigned int count = READ_ONCE(pcp->state);
 
-	if (unlikely(READ_ONCE(pcp->busy)))
-		return NULL;
-	WRITE_ONCE(pcp->busy, 1);
+	if (unlikely(count & MPOOL_PCP_BUSY))
+		return MPOOL_PCP_BUSY;
+	WRITE_ONCE(pcp->state, count | MPOOL_PCP_BUSY);
 	/* The cache's updates stay after the flag is set... */
 	barrier();
-	return pcp;
+	return count;
 }
 
 static __always_inline void mpool_pcp_put(struct mpool *pool,
-					  struct mpool_pcp *pcp)
+					  struct mpool_pcp *pcp,
+					  unsigned int count)
 {
 	/* A sleeper's drain IPI may have found the cache busy: drain it. */
-	if (unlikely(atomic_read(&pool->nr_waiters)) && pcp->count)
-		mpool_drain(pool, pcp, pcp->count);
+	if (unlikely(atomic_read(&pool->nr_waiters)) && count) {
+		WRITE_ONCE(pcp->state, count | MPOOL_PCP_BUSY);
+		count = mpool_drain(pool, pcp, count);
+	}
 	/* ...and before it is cleared. */
 	barrier();
-	WRITE_ONCE(pcp->busy, 0);
+	WRITE_ONCE(pcp->state, count);
 }
 
 static __always_inline void *mpool_take_cached(struct mpool *pool,
 					       unsigned long caller)
 {
+	struct mpool_pcp __percpu *caches = pool->pcp;
 	struct mpool_pcp *pcp;
+	unsigned int count;
 	void *block = NULL;
 
 	preempt_disable();
-	pcp = mpool_pcp_get(pool);
-	if (unlikely(!pcp)) {
+	pcp = this_cpu_ptr(caches);
+	count = mpool_pcp_get(pcp);
+	if (unlikely(count == MPOOL_PCP_BUSY)) {
 		/* An interrupt handler: the shared stack, under the lock. */
 		block = mpool_take(pool, caller);
 	} else {
-		if (likely(pcp->count) ||
-		    mpool_refill(pool, pcp, MPOOL_PCP_BATCH)) {
+		if (unlikely(!count))
+			count = mpool_refill(pool, pcp);
+		if (likely(count)) {
 			pcp->allocs++;
-			block = mpool_mark_live(pool, pcp->idx[--pcp->count],
+			block = mpool_mark_live(pool, pcp->idx[--count],
 						caller);
 		}
-		mpool_pcp_put(pool, pcp);
+		mpool_pcp_put(pool, pcp, count);
 	}
 	preempt_enable();
 	return block;
@@ -653,7 +677,9 @@ static long mpool_put(struct mpool *pool, void *block, long idx)
 static __always_inline long mpool_put_cached(struct mpool *pool, void *block,
 					     long idx)
 {
+	struct mpool_pcp __percpu *caches = pool->pcp;
 	struct mpool_pcp *pcp;
+	unsigned int count;
 
 	/* Of two CPUs freeing one block at once, exactly one sees it live. */
 	if (xchg(mpool_live(pool, idx), 0) != 1)
@@ -662,16 +688,17 @@ static __always_inline long mpool_put_cached(struct mpool *pool, void *block,
 		memset(block, MPOOL_POISON_BYTE, pool->block_size);
 
 	preempt_disable();
-	pcp = mpool_pcp_get(pool);
-	if (unlikely(!pcp)) {
+	pcp = this_cpu_ptr(caches);
+	count = mpool_pcp_get(pcp);
+	if (unlikely(count == MPOOL_PCP_BUSY)) {
 		/* An interrupt handler: the shared stack, under the lock. */
 		mpool_push(pool, idx);
 	} else {
-		if (unlikely(pcp->count == MPOOL_PCP_SIZE))
-			mpool_drain(pool, pcp, MPOOL_PCP_BATCH);
-		pcp->idx[pcp->count++] = idx;
+		if (unlikely(count == MPOOL_PCP_SIZE))
+			count = mpool_drain(pool, pcp, MPOOL_PCP_BATCH);
+		pcp->idx[count++] = idx;
 		pcp->frees++;
-		mpool_pcp_put(pool, pcp);
+		mpool_pcp_put(pool, pcp, count);
 	}
 	preempt_enable();
 	return idx;
@@ -807,7 +834,7 @@ void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats)
 		if (!pool->pcp)
 			break;
 		pcp = per_cpu_ptr(pool->pcp, cpu);
-		stats->blocks_free += READ_ONCE(pcp->count);
+		stats->blocks_free += mpool_pcp_count(pcp);
 		stats->allocs += READ_ONCE(pcp->allocs);
 		stats->frees += READ_ONCE(pcp->frees);
 	}

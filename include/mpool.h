@@ -117,23 +117,26 @@ struct mpool_stats {
 	u64 bytes_reserved;
 };
 
+/* Set in mpool_pcp.state while its CPU uses the cache. */
+#define MPOOL_PCP_BUSY		0x80000000u
+
 /**
  * struct mpool_pcp - one CPU's cache of free blocks (MPOOL_F_PERCPU)
- * @busy: set while this CPU uses the cache; an interrupt handler that
- *	finds it set uses the shared stack instead
- * @count: blocks in @idx
- * @idx: indices of the cached free blocks; the top is @idx[@count - 1]
+ * @state: the number of blocks in @idx, plus MPOOL_PCP_BUSY while this
+ *	CPU uses the cache; an interrupt handler that finds it busy uses
+ *	the shared stack instead.  One word, so that claiming and releasing
+ *	the cache costs no more than keeping its count.
+ * @idx: indices of the cached free blocks; the top is the last of them
  * @allocs: allocations served on this CPU, summed by mpool_get_stats()
  * @frees: frees done on this CPU, summed likewise
  *
- * Touched only by its own CPU with preemption off and @busy set, except
- * when the CPU is dead, or from an IPI (mpool_alloc_timeout()) that did
- * not interrupt a busy cache; blocks move to and from the shared stack
+ * Touched only by its own CPU with preemption off and MPOOL_PCP_BUSY set,
+ * except when the CPU is dead, or from an IPI (mpool_alloc_timeout()) that
+ * did not interrupt a busy cache; blocks move to and from the shared stack
  * under the pool lock.
  */
 struct mpool_pcp {
-	unsigned int busy;
-	unsigned int count;
+	unsigned int state;
 	u32 idx[MPOOL_PCP_SIZE];
 	u64 allocs;
 	u64 frees;

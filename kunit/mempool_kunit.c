@@ -1943,7 +1943,7 @@ static unsigned int mpt_other_cpu(struct kunit *test)
 
 static unsigned int mpt_cached(struct mpool *pool, unsigned int cpu)
 {
-	return READ_ONCE(per_cpu_ptr(pool->pcp, cpu)->count);
+	return READ_ONCE(per_cpu_ptr(pool->pcp, cpu)->state) & ~MPOOL_PCP_BUSY;
 }
 
 /* On one CPU, every block comes out once, then the pool is empty. */
