@@ -5,9 +5,13 @@
  *
  * Each run starts one kthread pinned to each of the first @cpus online
  * CPUs; they wait on one completion so that they start together, do @ops
- * alloc+free pairs each, and time every 16th call for the latency
+ * alloc+free pairs each, and time every 128th call for the latency
  * percentiles (as lib/test_objpool.c does, with a fixed count rather than
  * a fixed duration, so every allocator does the same work).
+ *
+ * What is measured is the allocator, not the loop around it: each
+ * allocator gets its own copy of the workloads, which call it directly,
+ * and a clock read (hundreds of ns under QEMU) is paid on one call in 128.
  *
  * Workloads:
  *   pair   alloc one block, free it, repeat;
@@ -36,8 +40,8 @@
 
 #define BENCH_BURST		64
 #define BENCH_RING		256	/* power of two */
-#define BENCH_SAMPLE_MASK	15	/* time one call in 16 */
-#define BENCH_DEFAULT_OPS	100000
+#define BENCH_SAMPLE_MASK	127	/* time one call in 128 */
+#define BENCH_DEFAULT_OPS	300000
 #define BENCH_DEFAULT_SIZE	64
 #define BENCH_WARM_UP		1000	/* untimed pairs per thread */
 
@@ -103,12 +107,20 @@ struct bench_run {
 	struct bench_thread *threads;
 };
 
+typedef void *(*bench_alloc_fn)(struct bench_run *run);
+typedef void (*bench_free_fn)(struct bench_run *run, void *block);
+
+/*
+ * @alloc and @free serve the untimed calls (warm-up, clean-up); the timed
+ * workloads are @run, BENCH_WORKLOADS()'s copy with the two inlined.
+ */
 struct bench_allocator {
 	const char *name;
 	int (*init)(struct bench_run *run);
-	void *(*alloc)(struct bench_run *run);
-	void (*free)(struct bench_run *run, void *block);
+	bench_alloc_fn alloc;
+	bench_free_fn free;
 	void (*exit)(struct bench_run *run);
+	int (*run)(struct bench_thread *t);
 };
 
 /* this pool, with and without per-CPU caches */
@@ -333,94 +345,54 @@ static void bench_objpool_exit(struct bench_run *run)
 }
 #endif
 
-#define BENCH_ALLOCATOR(id, str, prefix) \
-	[id] = { \
-		.name = str, \
-		.init = prefix##_init, \
-		.alloc = prefix##_alloc, \
-		.free = prefix##_free, \
-		.exit = prefix##_exit, \
-	}
-
-static const struct bench_allocator bench_allocators[] = {
-	BENCH_ALLOCATOR(MPOOL_BENCH_MEMPOOL, "mempool", bench_mpool),
-	[MPOOL_BENCH_MEMPOOL_NOCACHE] = {
-		.name = "mempool-nocache",
-		.init = bench_mpool_nocache_init,
-		.alloc = bench_mpool_alloc,
-		.free = bench_mpool_free,
-		.exit = bench_mpool_exit,
-	},
-	BENCH_ALLOCATOR(MPOOL_BENCH_NAIVE, "naive", bench_naive),
-	BENCH_ALLOCATOR(MPOOL_BENCH_KMEM_CACHE, "kmem_cache", bench_cache),
-	BENCH_ALLOCATOR(MPOOL_BENCH_KMALLOC, "kmalloc", bench_kmalloc),
-	BENCH_ALLOCATOR(MPOOL_BENCH_MEMPOOL_T, "mempool_t", bench_mempool_t),
-#ifdef MPOOL_HAVE_GEN_POOL
-	BENCH_ALLOCATOR(MPOOL_BENCH_GEN_POOL, "gen_pool", bench_gen_pool),
-#endif
-#ifdef MPOOL_HAVE_OBJPOOL
-	BENCH_ALLOCATOR(MPOOL_BENCH_OBJPOOL, "objpool", bench_objpool),
-#endif
-};
-
-#define BENCH_ALL_WORKLOADS (BIT(MPOOL_BENCH_NR_WORKLOADS) - 1)
-
-static u32 bench_available(void)
-{
-	u32 mask = 0;
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(bench_allocators); i++)
-		if (bench_allocators[i].name)
-			mask |= BIT(i);
-	return mask;
-}
-
 /* Whether call @n of a thread is one of the timed samples. */
 static bool bench_sampled(struct bench_thread *t, u64 n)
 {
 	return !(n & BENCH_SAMPLE_MASK) && t->nr_samples < t->max_samples;
 }
 
-static void *bench_alloc(struct bench_thread *t, u64 n)
+static __always_inline void *bench_alloc(struct bench_thread *t, u64 n,
+					 bench_alloc_fn alloc)
 {
 	struct bench_run *run = t->run;
 	void *block;
 	u64 t0;
 
-	if (!bench_sampled(t, n))
-		return run->allocator->alloc(run);
+	if (likely(!bench_sampled(t, n)))
+		return alloc(run);
 	t0 = ktime_get_ns();
-	block = run->allocator->alloc(run);
+	block = alloc(run);
 	t->samples[t->nr_samples++] = ktime_get_ns() - t0;
 	return block;
 }
 
-static void bench_free(struct bench_thread *t, u64 n, void *block)
+static __always_inline void bench_free(struct bench_thread *t, u64 n,
+				       bench_free_fn free, void *block)
 {
 	struct bench_run *run = t->run;
 	u64 t0;
 
-	if (!bench_sampled(t, n)) {
-		run->allocator->free(run, block);
+	if (likely(!bench_sampled(t, n))) {
+		free(run, block);
 		return;
 	}
 	t0 = ktime_get_ns();
-	run->allocator->free(run, block);
+	free(run, block);
 	t->samples[t->nr_samples++] = ktime_get_ns() - t0;
 }
 
-static int bench_pair(struct bench_thread *t)
+static __always_inline int bench_pair(struct bench_thread *t,
+				      bench_alloc_fn alloc, bench_free_fn free)
 {
 	struct bench_run *run = t->run;
 	void *block;
 	u64 i;
 
 	for (i = 0; i < run->ops; i++) {
-		block = bench_alloc(t, 2 * i);
+		block = bench_alloc(t, 2 * i, alloc);
 		if (!block)
 			return -ENOMEM;
-		bench_free(t, 2 * i + 1, block);
+		bench_free(t, 2 * i + 1, free, block);
 		if (!(i & 255)) {
 			cond_resched();
 			if (kthread_should_stop())
@@ -430,7 +402,8 @@ static int bench_pair(struct bench_thread *t)
 	return 0;
 }
 
-static int bench_burst(struct bench_thread *t)
+static __always_inline int bench_burst(struct bench_thread *t,
+				       bench_alloc_fn alloc, bench_free_fn free)
 {
 	struct bench_run *run = t->run;
 	void *blocks[BENCH_BURST];
@@ -440,14 +413,14 @@ static int bench_burst(struct bench_thread *t)
 
 	for (i = 0; i < run->ops && !ret; i += BENCH_BURST) {
 		for (n = 0; n < BENCH_BURST; n++) {
-			blocks[n] = bench_alloc(t, i + n);
+			blocks[n] = bench_alloc(t, i + n, alloc);
 			if (!blocks[n]) {
 				ret = -ENOMEM;
 				break;
 			}
 		}
 		for (j = 0; j < n; j++)
-			bench_free(t, i + j + 1, blocks[j]);
+			bench_free(t, i + j + 1, free, blocks[j]);
 		cond_resched();
 		if (kthread_should_stop())
 			ret = -EINTR;
@@ -482,7 +455,8 @@ static void *bench_ring_pop(struct bench_ring *r)
 	return block;
 }
 
-static int bench_cross(struct bench_thread *t)
+static __always_inline int bench_cross(struct bench_thread *t,
+				       bench_alloc_fn alloc, bench_free_fn free)
 {
 	struct bench_run *run = t->run;
 	u64 made = 0, freed = 0;
@@ -493,7 +467,7 @@ static int bench_cross(struct bench_thread *t)
 
 		if (made < run->ops &&
 		    t->ring.head - READ_ONCE(t->ring.tail) < BENCH_RING) {
-			block = bench_alloc(t, made);
+			block = bench_alloc(t, made, alloc);
 			if (block) {
 				bench_ring_push(&t->ring, block);
 				made++;
@@ -503,7 +477,7 @@ static int bench_cross(struct bench_thread *t)
 		if (freed < run->ops) {
 			block = bench_ring_pop(t->in);
 			if (block) {
-				bench_free(t, freed + 1, block);
+				bench_free(t, freed + 1, free, block);
 				freed++;
 				idle = false;
 			}
@@ -535,6 +509,84 @@ static void bench_warm_up(struct bench_thread *t)
 	}
 }
 
+static __always_inline int bench_workload(struct bench_thread *t,
+					  bench_alloc_fn alloc,
+					  bench_free_fn free)
+{
+	switch (t->run->workload) {
+	case MPOOL_BENCH_PAIR:
+		return bench_pair(t, alloc, free);
+	case MPOOL_BENCH_BURST:
+		return bench_burst(t, alloc, free);
+	default:
+		return bench_cross(t, alloc, free);
+	}
+}
+
+/* @prefix's copy of the workloads, with its alloc and free inlined. */
+#define BENCH_WORKLOADS(prefix) \
+static int prefix##_run(struct bench_thread *t) \
+{ \
+	return bench_workload(t, prefix##_alloc, prefix##_free); \
+}
+
+BENCH_WORKLOADS(bench_mpool)
+BENCH_WORKLOADS(bench_naive)
+BENCH_WORKLOADS(bench_cache)
+BENCH_WORKLOADS(bench_kmalloc)
+BENCH_WORKLOADS(bench_mempool_t)
+#ifdef MPOOL_HAVE_GEN_POOL
+BENCH_WORKLOADS(bench_gen_pool)
+#endif
+#ifdef MPOOL_HAVE_OBJPOOL
+BENCH_WORKLOADS(bench_objpool)
+#endif
+
+#define BENCH_ALLOCATOR(id, str, prefix) \
+	[id] = { \
+		.name = str, \
+		.init = prefix##_init, \
+		.alloc = prefix##_alloc, \
+		.free = prefix##_free, \
+		.exit = prefix##_exit, \
+		.run = prefix##_run, \
+	}
+
+static const struct bench_allocator bench_allocators[] = {
+	BENCH_ALLOCATOR(MPOOL_BENCH_MEMPOOL, "mempool", bench_mpool),
+	[MPOOL_BENCH_MEMPOOL_NOCACHE] = {
+		.name = "mempool-nocache",
+		.init = bench_mpool_nocache_init,
+		.alloc = bench_mpool_alloc,
+		.free = bench_mpool_free,
+		.exit = bench_mpool_exit,
+		.run = bench_mpool_run,
+	},
+	BENCH_ALLOCATOR(MPOOL_BENCH_NAIVE, "naive", bench_naive),
+	BENCH_ALLOCATOR(MPOOL_BENCH_KMEM_CACHE, "kmem_cache", bench_cache),
+	BENCH_ALLOCATOR(MPOOL_BENCH_KMALLOC, "kmalloc", bench_kmalloc),
+	BENCH_ALLOCATOR(MPOOL_BENCH_MEMPOOL_T, "mempool_t", bench_mempool_t),
+#ifdef MPOOL_HAVE_GEN_POOL
+	BENCH_ALLOCATOR(MPOOL_BENCH_GEN_POOL, "gen_pool", bench_gen_pool),
+#endif
+#ifdef MPOOL_HAVE_OBJPOOL
+	BENCH_ALLOCATOR(MPOOL_BENCH_OBJPOOL, "objpool", bench_objpool),
+#endif
+};
+
+#define BENCH_ALL_WORKLOADS (BIT(MPOOL_BENCH_NR_WORKLOADS) - 1)
+
+static u32 bench_available(void)
+{
+	u32 mask = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bench_allocators); i++)
+		if (bench_allocators[i].name)
+			mask |= BIT(i);
+	return mask;
+}
+
 static int bench_thread_fn(void *arg)
 {
 	struct bench_thread *t = arg;
@@ -543,20 +595,7 @@ static int bench_thread_fn(void *arg)
 	bench_warm_up(t);
 	wait_for_completion(&run->start);
 	t->start_ns = ktime_get_ns();
-	switch (READ_ONCE(run->abort) ? -1 : (int)run->workload) {
-	case -1:
-		t->err = -EINTR;
-		break;
-	case MPOOL_BENCH_PAIR:
-		t->err = bench_pair(t);
-		break;
-	case MPOOL_BENCH_BURST:
-		t->err = bench_burst(t);
-		break;
-	default:
-		t->err = bench_cross(t);
-		break;
-	}
+	t->err = READ_ONCE(run->abort) ? -EINTR : run->allocator->run(t);
 	t->end_ns = ktime_get_ns();
 	if (atomic_dec_and_test(&run->running))
 		complete(&run->done);

@@ -252,7 +252,7 @@ static const char *const usage_cmd[MP_CMD_COUNT] = {
 	"  --cpus N          run on N CPUs (default: on 1 and on all online)\n"
 	"  --block-size N    bytes per block, 8 to the page size (default 64)\n"
 	"  --ops N           alloc+free pairs per CPU per run, 1000 to 10000000\n"
-	"                    (default 100000)\n"
+	"                    (default 300000)\n"
 	"  --rounds N        repeat each run N times, 1 to 15, interleaved with the\n"
 	"                    other allocators; report the median (default 3)\n"
 	"  --json            print a JSON array, one object per run\n"

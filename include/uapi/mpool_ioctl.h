@@ -341,7 +341,7 @@ struct mpool_ioc_bench_result {
  * @cpus: 0 to run each case on 1 CPU and on all online CPUs; else the
  *	number of CPUs, 1 to the number online
  * @block_size: bytes per block: 0 for 64, else 8 to 4096
- * @ops: alloc+free pairs per thread per run: 0 for 100000, else 1000 to
+ * @ops: alloc+free pairs per thread per run: 0 for 300000, else 1000 to
  *	10000000
  * @max_results: room in @results
  * @results: address of @max_results struct mpool_ioc_bench_result
