@@ -2398,8 +2398,8 @@ static void mpool_test_bench_check(struct kunit *test)
 	KUNIT_EXPECT_NE(test, b.allocators, 0U);
 	KUNIT_EXPECT_NE(test, b.workloads, 0U);
 	KUNIT_EXPECT_EQ(test, b.block_size, c->b.block_size ?: 64U);
-	KUNIT_EXPECT_EQ(test, b.ops, c->b.ops ?: 300000U);
-	KUNIT_EXPECT_EQ(test, b.rounds, c->b.rounds ?: 3U);
+	KUNIT_EXPECT_EQ(test, b.ops, c->b.ops ?: 200000U);
+	KUNIT_EXPECT_EQ(test, b.rounds, c->b.rounds ?: 5U);
 	if (!c->b.allocators)
 		KUNIT_EXPECT_TRUE(test, b.allocators & BIT(MPOOL_BENCH_MEMPOOL));
 	else

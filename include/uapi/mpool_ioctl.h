@@ -341,14 +341,15 @@ struct mpool_ioc_bench_result {
  * @cpus: 0 to run each case on 1 CPU and on all online CPUs; else the
  *	number of CPUs, 1 to the number online
  * @block_size: bytes per block: 0 for 64, else 8 to 4096
- * @ops: alloc+free pairs per thread per run: 0 for 300000, else 1000 to
+ * @ops: alloc+free pairs per thread per run: 0 for 200000, else 1000 to
  *	10000000
  * @max_results: room in @results
  * @results: address of @max_results struct mpool_ioc_bench_result
  * @out_count: results written
  * @rounds: how often each run is repeated, the runs of all allocators
  *	interleaved, so that a slow spell of the machine is shared out; the
- *	round with the median ns per op is reported: 0 for 3, else 1 to 15
+ *	fastest round is reported, since interference only adds time: 0 for
+ *	5, else 1 to 15
  *
  * Runs each chosen allocator on each chosen workload, in kthreads pinned
  * one per CPU; the cross workload needs 2 CPUs or more and is skipped on
