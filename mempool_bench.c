@@ -128,7 +128,7 @@ struct bench_allocator {
 
 static int bench_mpool_create(struct bench_run *run, unsigned int flags)
 {
-	run->mpool = mpool_create("mempool-bench", run->block_size,
+	run->mpool = mpool_create(MPOOL_BENCH_POOL_NAME, run->block_size,
 				  run->nr_blocks, 0, MPOOL_F_QUIET | flags);
 	return PTR_ERR_OR_ZERO(run->mpool);
 }

@@ -726,6 +726,8 @@ const char *mp_strerror(enum mp_cmd cmd, int err)
 			return "out of memory in the kernel";
 		case EAGAIN:
 			return "a CPU went offline during the run; try again";
+		case EEXIST:
+			return "a pool named '" MPOOL_BENCH_POOL_NAME "' exists, and the benchmark needs that name: destroy the pool first";
 		default:
 			break;
 		}

@@ -391,6 +391,8 @@ static void test_bench(void)
 	ok(strcmp(mp_strerror(MP_CMD_BENCH, ENOSPC),
 		  mp_strerror(MP_CMD_ALLOC, ENOSPC)) != 0,
 	   "bench ENOSPC is not 'the pool is exhausted'");
+	ok(strstr(mp_strerror(MP_CMD_BENCH, EEXIST), "'mempool-bench' exists") != NULL,
+	   "bench EEXIST names the pool the benchmark needs");
 
 	fill_result(&res[0], MPOOL_BENCH_MEMPOOL, MPOOL_BENCH_PAIR, 1, 12345,
 		    81004);

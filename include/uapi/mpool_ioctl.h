@@ -294,6 +294,9 @@ enum mpool_bench_allocator {
 	MPOOL_BENCH_NR_ALLOCATORS
 };
 
+/* The name of the pool the benchmark creates for the mempool allocators. */
+#define MPOOL_BENCH_POOL_NAME	"mempool-bench"
+
 /* Workloads: bit numbers of @workloads. */
 enum mpool_bench_workload {
 	MPOOL_BENCH_PAIR = 0,	/* alloc, free, repeat */
@@ -358,7 +361,8 @@ struct mpool_ioc_bench_result {
  * Errors: EOPNOTSUPP, an allocator asked for by bit is not in this
  * kernel (objpool before 6.7, gen_pool without CONFIG_GENERIC_ALLOCATOR);
  * ENOSPC, @max_results is too small for the runs asked for; EPERM, no
- * CAP_SYS_ADMIN; EINTR, a signal stopped it.
+ * CAP_SYS_ADMIN; EINTR, a signal stopped it; EEXIST, a pool named
+ * MPOOL_BENCH_POOL_NAME exists.
  */
 struct mpool_ioc_bench {
 	__u32 size;

@@ -104,6 +104,12 @@ expect bench-block-size-too-small 1 "$inval" mempoolctl bench --block-size 4
 expect bench-cross-one-cpu 1 "$inval" mempoolctl bench --workload cross --cpus 1
 expect bench-unknown-allocator 2 "unknown allocator 'slab'" mempoolctl bench --allocator slab
 expect bench-unknown-workload 2 "unknown workload 'zigzag'" mempoolctl bench --workload zigzag
+# The benchmark's own pool name, taken by a user: refused, and said why.
+check bench-name-taken-create mempoolctl create mempool-bench --block-size 64 --blocks 8
+expect bench-name-taken 1 \
+	"mempoolctl: bench: a pool named 'mempool-bench' exists, and the benchmark needs that name: destroy the pool first" \
+	mempoolctl bench --allocator mempool --workload pair --cpus 1 --ops 1000
+check bench-name-taken-destroy mempoolctl destroy mempool-bench
 if [ "$MPTEST_KERNEL" = stock-6.1 ]; then
 	expect bench-objpool-missing 1 \
 		"mempoolctl: bench: allocator objpool is not available in this kernel" \
