@@ -64,23 +64,95 @@ static int stats_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
 
-static int blocks_show(struct seq_file *m, void *unused)
-{
-	struct mpool *pool = m->private;
+/*
+ * <name>/blocks walks the live blocks as a seq_file iterator rather than
+ * one show(): when the output outgrows seq_file's buffer, a single show()
+ * would be rerun from the first block each time the buffer grows, which
+ * is slow for millions of blocks.  *pos is 0 for the header, else one
+ * more than the index to look for the next live block from.
+ */
+struct blocks_iter {
+	struct mpool *pool;
+	unsigned int index;	/* of the live block to show */
 	unsigned long caller;
+};
+
+static void *blocks_find(struct blocks_iter *it, loff_t *pos)
+{
 	unsigned int i;
 
-	seq_puts(m, "# offset caller\n");
-	for (i = 0; !mpool_next_live(pool, &i, &caller); i++) {
-		if (caller)
-			seq_printf(m, "%llu %pS\n", (u64)i * pool->stride,
-				   (void *)caller);
-		else
-			seq_printf(m, "%llu -\n", (u64)i * pool->stride);
+	if (*pos > it->pool->nr_blocks)
+		return NULL;
+	i = *pos - 1;
+	if (mpool_next_live(it->pool, &i, &it->caller)) {
+		*pos = (loff_t)it->pool->nr_blocks + 1;
+		return NULL;
 	}
+	it->index = i;
+	*pos = (loff_t)i + 1;
+	return it;
+}
+
+static void *blocks_start(struct seq_file *m, loff_t *pos)
+{
+	return *pos ? blocks_find(m->private, pos) : SEQ_START_TOKEN;
+}
+
+static void *blocks_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct blocks_iter *it = m->private;
+
+	/* After the header, look from block 0; after a block, past it. */
+	*pos = v == SEQ_START_TOKEN ? 1 : (loff_t)it->index + 2;
+	return blocks_find(it, pos);
+}
+
+static void blocks_stop(struct seq_file *m, void *v)
+{
+}
+
+static int blocks_show(struct seq_file *m, void *v)
+{
+	struct blocks_iter *it = m->private;
+	u64 offset;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(m, "# offset caller\n");
+		return 0;
+	}
+	offset = (u64)it->index * it->pool->stride;
+	if (it->caller)
+		seq_printf(m, "%llu %pS\n", offset, (void *)it->caller);
+	else
+		seq_printf(m, "%llu -\n", offset);
 	return 0;
 }
-DEFINE_SHOW_ATTRIBUTE(blocks);
+
+static const struct seq_operations blocks_sops = {
+	.start = blocks_start,
+	.next = blocks_next,
+	.stop = blocks_stop,
+	.show = blocks_show,
+};
+
+static int blocks_open(struct inode *inode, struct file *file)
+{
+	struct blocks_iter *it;
+
+	it = __seq_open_private(file, &blocks_sops, sizeof(*it));
+	if (!it)
+		return -ENOMEM;
+	it->pool = inode->i_private;
+	return 0;
+}
+
+static const struct file_operations blocks_fops = {
+	.owner = THIS_MODULE,
+	.open = blocks_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = seq_release_private,
+};
 
 void mpool_debugfs_add(struct mpool *pool)
 {

@@ -266,6 +266,36 @@ if mempoolctl create --help | grep -q -- --percpu; then
 	expect cli-percpu-destroy 0 "" mempoolctl destroy pc --force
 fi
 
+# ---- debugfs blocks: every live block once, in order, across many reads -----
+# 2999 lines are about 20 KB, several times seq_file's first buffer: the
+# walk must resume where each read stopped, not start again or skip.
+expect blocks-create 0 "" mempoolctl create blk --block-size 16 --blocks 3000 --track
+for i in 1 2 3; do mempoolctl alloc blk --count 1000 >/dev/null; done
+expect blocks-free-one 0 "" mempoolctl free blk 16
+# Small reads: seq_file refills its one-page buffer about 30 times (the
+# lines name callers: ~120 KB), each time resuming the walk where the last
+# refill stopped.  At most 256 KB: a walk that restarts ends, and fails.
+dd if="$D/blk/blocks" of="$T/blocks" bs=64 count=4096 2>/dev/null
+awk 'NR > 1 { print $1 }' "$T/blocks" >"$T/offsets"
+i=0
+while [ $i -lt 3000 ]; do
+	[ $i -ne 1 ] && echo $((i * 16))
+	i=$((i + 1))
+done >"$T/want"
+if [ "$(head -n1 "$T/blocks")" = "# offset caller" ] &&
+   cmp -s "$T/offsets" "$T/want"; then
+	pass blocks-debugfs-walk
+else
+	fail blocks-debugfs-walk "$(lines "$T/offsets") offsets, wanted 2999; first lines: $(head -n3 "$T/blocks" | tr '\n' '|')"
+fi
+# Under --track, each line names the allocating caller.
+if awk 'NR > 1 && $2 == "-" { bad = 1 } END { exit bad }' "$T/blocks"; then
+	pass blocks-debugfs-callers
+else
+	fail blocks-debugfs-callers "a block without its caller: $(grep -m1 ' -$' "$T/blocks")"
+fi
+expect blocks-destroy 0 "" mempoolctl destroy blk --force
+
 # ---- the seed demonstration -------------------------------------------------
 expect demo-create 0 "" mempoolctl create demo --block-size 32 --blocks 10
 d1=$(mempoolctl alloc demo)
