@@ -60,4 +60,12 @@ make -s -C "$src" O="$out" ARCH=x86_64 -j"$(nproc)" bzImage modules >&2
 make -s -C "$src" O="$out" ARCH=x86_64 modules_prepare >&2
 touch "$out/.mempool-built"
 say "debug kernel built in $(($(date +%s) - t0))s"
+# Builds of older fragments or source versions (~225 MB each) and older
+# extracted sources (~1.6 GB each) are superseded by this one: remove them.
+for d in "$CACHE"/debug-*/ "$CACHE"/src/*/; do
+	d=${d%/}
+	[ -d "$d" ] && [ "$d" != "$out" ] && [ "$d" != "$src" ] || continue
+	say "removing superseded ${d#"$CACHE"/}"
+	rm -rf "$d"
+done
 echo "$out"
