@@ -256,7 +256,7 @@ static unsigned int mpool_pcp_count(const struct mpool_pcp *pcp)
 /*
  * Fills the empty cache @pcp with up to MPOOL_PCP_BATCH blocks from the
  * shared stack; returns how many.  The count changes under the lock, so
- * mpool_get_stats() counts each block once.
+ * mpool_get_stats() sees no batch twice or not at all.
  */
 static noinline unsigned int mpool_refill(struct mpool *pool,
 					  struct mpool_pcp *pcp)
@@ -427,19 +427,26 @@ static void *mpool_mark_live(struct mpool *pool, u32 idx, unsigned long caller)
 }
 
 /*
- * Claims the cache @pcp of this CPU and returns its count, or returns
- * MPOOL_PCP_BUSY when this code interrupted the CPU's own use of it: the
- * interrupted code resumes only after we return, so a flag is enough, and
- * interrupts stay on.  The caller has disabled preemption.  The fast path
- * keeps the count in a register; mpool_pcp_put() stores it back.
+ * Claims this CPU's cache and returns its count, or returns MPOOL_PCP_BUSY
+ * when this code interrupted the CPU's own use of it: the interrupted code
+ * resumes only after we return, so a flag is enough, and interrupts stay
+ * on.  The caller has disabled preemption.  The fast path keeps the count
+ * in a register; mpool_pcp_put() stores it back.
+ *
+ * The claim is a cmpxchg on this CPU's word (no lock prefix on x86): an
+ * interrupt between reading the count and setting the flag may have used
+ * the cache and changed the count, and then the claim fails and the
+ * caller uses the shared stack, as the interrupt would have.
  */
-static __always_inline unsigned int mpool_pcp_get(struct mpool_pcp *pcp)
+static __always_inline unsigned int
+mpool_pcp_get(struct mpool_pcp __percpu *caches)
 {
-	unsigned int count = READ_ONCE(pcp->state);
+	unsigned int count = this_cpu_read(caches->state);
 
-	if (unlikely(count & MPOOL_PCP_BUSY))
+	if (unlikely(count & MPOOL_PCP_BUSY) ||
+	    unlikely(this_cpu_cmpxchg(caches->state, count,
+				      count | MPOOL_PCP_BUSY) != count))
 		return MPOOL_PCP_BUSY;
-	WRITE_ONCE(pcp->state, count | MPOOL_PCP_BUSY);
 	/* The cache's updates stay after the flag is set... */
 	barrier();
 	return count;
@@ -468,12 +475,12 @@ static __always_inline void *mpool_take_cached(struct mpool *pool,
 	void *block = NULL;
 
 	preempt_disable();
-	pcp = this_cpu_ptr(caches);
-	count = mpool_pcp_get(pcp);
+	count = mpool_pcp_get(caches);
 	if (unlikely(count == MPOOL_PCP_BUSY)) {
 		/* An interrupt handler: the shared stack, under the lock. */
 		block = mpool_take(pool, caller);
 	} else {
+		pcp = this_cpu_ptr(caches);
 		if (unlikely(!count))
 			count = mpool_refill(pool, pcp);
 		if (likely(count)) {
@@ -688,12 +695,12 @@ static __always_inline long mpool_put_cached(struct mpool *pool, void *block,
 		memset(block, MPOOL_POISON_BYTE, pool->block_size);
 
 	preempt_disable();
-	pcp = this_cpu_ptr(caches);
-	count = mpool_pcp_get(pcp);
+	count = mpool_pcp_get(caches);
 	if (unlikely(count == MPOOL_PCP_BUSY)) {
 		/* An interrupt handler: the shared stack, under the lock. */
 		mpool_push(pool, idx);
 	} else {
+		pcp = this_cpu_ptr(caches);
 		if (unlikely(count == MPOOL_PCP_SIZE))
 			count = mpool_drain(pool, pcp, MPOOL_PCP_BATCH);
 		pcp->idx[count++] = idx;
@@ -823,7 +830,9 @@ void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats)
 
 	/*
 	 * Refills and drains move blocks between the shared stack and the
-	 * caches under the lock: summing under it counts each block once.
+	 * caches under the lock: summing under it counts each batch once.
+	 * A CPU in its fast path has not stored its count back yet, so while
+	 * the pool is in use, blocks_free may be off by one per such CPU.
 	 */
 	raw_spin_lock_irqsave(&pool->lock, irqflags);
 	*stats = pool->stats;

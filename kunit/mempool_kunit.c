@@ -2207,33 +2207,47 @@ static void mpool_test_percpu_double_free_race(struct kunit *test)
 }
 
 /*
- * A hard-irq timer allocates and frees on the CPU that churns the same
- * pool, every 20 us: some ticks land inside the CPU's use of its cache,
- * and must take the shared stack instead without breaking either side.
+ * A hard-irq timer allocates on one tick and frees on the next, on the CPU
+ * that churns the same pool, every 20 us: some ticks land inside the CPU's
+ * use of its cache, or between its look at the cache and its claim, and
+ * must take the shared stack instead without breaking either side.  Each
+ * tick changes the cache's count, so a claim that missed the interrupt's
+ * change would hand the timer's block out again (a stamp changes, a free
+ * is refused) or lose the block the timer freed.
  */
-/* Until the timer has run this often, or this many ops at most. */
-#define MPT_CHURN_TICKS	200
+/* Until the timer has run this often (1 s at HZ=250), or this many ops. */
+#define MPT_CHURN_TICKS	250
 #define MPT_CHURN_MAX_OPS	20000000UL
+#define MPT_CHURN_IRQ_STAMP	0x5a5a5a5a5a5a5a5aULL
 
 struct mpt_churn {
 	struct mpool *pool;
 	struct hrtimer timer;
 	bool stop;
+	u64 *held;		/* the timer's block, between two ticks */
 	unsigned long ops, nulls, stamps;
-	unsigned long irq_ops, irq_nulls;
+	unsigned long ticks, irq_ops, irq_nulls, irq_stamps;
 };
 
 static enum hrtimer_restart mpt_churn_tick(struct hrtimer *timer)
 {
 	struct mpt_churn *c = container_of(timer, struct mpt_churn, timer);
-	void *block = mpool_alloc(c->pool);
 
-	if (block) {
-		c->irq_ops++;
-		mpool_free(c->pool, block);
+	if (c->held) {
+		if (READ_ONCE(*c->held) != MPT_CHURN_IRQ_STAMP)
+			c->irq_stamps++;
+		mpool_free(c->pool, c->held);
+		c->held = NULL;
 	} else {
-		c->irq_nulls++;
+		c->held = mpool_alloc(c->pool);
+		if (c->held) {
+			WRITE_ONCE(*c->held, MPT_CHURN_IRQ_STAMP);
+			c->irq_ops++;
+		} else {
+			c->irq_nulls++;
+		}
 	}
+	WRITE_ONCE(c->ticks, c->ticks + 1);
 	if (READ_ONCE(c->stop))
 		return HRTIMER_NORESTART;
 	hrtimer_forward_now(timer, ns_to_ktime(20 * NSEC_PER_USEC));
@@ -2251,8 +2265,7 @@ static int mpt_churn_fn(void *data)
 	hrtimer_start(&c->timer, ns_to_ktime(20 * NSEC_PER_USEC),
 		      HRTIMER_MODE_REL_PINNED_HARD);
 	for (i = 0; i < MPT_CHURN_MAX_OPS; i++) {
-		if (READ_ONCE(c->irq_ops) + READ_ONCE(c->irq_nulls) >=
-		    MPT_CHURN_TICKS)
+		if (READ_ONCE(c->ticks) >= MPT_CHURN_TICKS)
 			break;
 		block = mpool_alloc(c->pool);
 		if (!block) {
@@ -2267,6 +2280,11 @@ static int mpt_churn_fn(void *data)
 	}
 	WRITE_ONCE(c->stop, true);
 	hrtimer_cancel(&c->timer);
+	if (c->held) {
+		if (READ_ONCE(*c->held) != MPT_CHURN_IRQ_STAMP)
+			c->irq_stamps++;
+		mpool_free(c->pool, c->held);
+	}
 	return 0;
 }
 
@@ -2284,10 +2302,12 @@ static void mpool_test_percpu_irq_churn(struct kunit *test)
 	kunit_info(test, "%lu ops, %lu from the timer, %llu of them on the shared stack\n",
 		   c->ops, c->irq_ops, c->pool->stats.allocs);
 
-	KUNIT_EXPECT_EQ(test, c->irq_ops, (unsigned long)MPT_CHURN_TICKS);
+	KUNIT_EXPECT_GE(test, c->ticks, (unsigned long)MPT_CHURN_TICKS);
+	KUNIT_EXPECT_GE(test, c->irq_ops, (unsigned long)MPT_CHURN_TICKS / 2);
 	KUNIT_EXPECT_EQ(test, c->nulls, 0UL);
 	KUNIT_EXPECT_EQ(test, c->irq_nulls, 0UL);
 	KUNIT_EXPECT_EQ(test, c->stamps, 0UL);
+	KUNIT_EXPECT_EQ(test, c->irq_stamps, 0UL);
 	/* About half the ticks land in a busy cache (121 of 200 seen). */
 	KUNIT_EXPECT_GT_MSG(test, c->pool->stats.allocs, 0ULL,
 			    "no tick ever found the cache busy");
