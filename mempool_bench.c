@@ -390,10 +390,11 @@ static __always_inline int bench_pair(struct bench_thread *t,
 	u64 i;
 
 	for (i = 0; i < run->ops; i++) {
-		block = bench_alloc(t, 2 * i, alloc);
+		/* Half a sampling period apart: frees are timed as often. */
+		block = bench_alloc(t, i, alloc);
 		if (!block)
 			return -ENOMEM;
-		bench_free(t, 2 * i + 1, free, block);
+		bench_free(t, i + BENCH_SAMPLE_MASK / 2 + 1, free, block);
 		if (!(i & 255)) {
 			cond_resched();
 			if (kthread_should_stop())
@@ -605,8 +606,15 @@ static int bench_thread_fn(void *arg)
 	 * side by side rather than partly one after another.
 	 */
 	atomic_inc(&run->arrived);
-	while (atomic_read(&run->arrived) < run->cpus && !kthread_should_stop())
+	while (atomic_read(&run->arrived) < run->cpus) {
+		/* A thread whose CPU went offline may need ours to run on. */
+		cond_resched();
+		if (kthread_should_stop()) {
+			t->err = -EINTR;
+			goto done;
+		}
 		cpu_relax();
+	}
 	t->start_ns = ktime_get_ns();
 	t->err = run->allocator->run(t);
 done:
