@@ -484,7 +484,7 @@ static __always_inline void *mpool_take_cached(struct mpool *pool,
 		if (unlikely(!count))
 			count = mpool_refill(pool, pcp);
 		if (likely(count)) {
-			pcp->allocs++;
+			WRITE_ONCE(pcp->allocs, pcp->allocs + 1);
 			block = mpool_mark_live(pool, pcp->idx[--count],
 						caller);
 		}
@@ -704,7 +704,7 @@ static __always_inline long mpool_put_cached(struct mpool *pool, void *block,
 		if (unlikely(count == MPOOL_PCP_SIZE))
 			count = mpool_drain(pool, pcp, MPOOL_PCP_BATCH);
 		pcp->idx[count++] = idx;
-		pcp->frees++;
+		WRITE_ONCE(pcp->frees, pcp->frees + 1);
 		mpool_pcp_put(pool, pcp, count);
 	}
 	preempt_enable();

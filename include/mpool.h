@@ -128,6 +128,7 @@ struct mpool_stats {
  *	claims the cache and reads its count, and one store releases it.
  * @idx: indices of the cached free blocks; the top is the last of them
  * @allocs: allocations served on this CPU, summed by mpool_get_stats()
+ *	from other CPUs: written with WRITE_ONCE, read with READ_ONCE
  * @frees: frees done on this CPU, summed likewise
  *
  * Touched only by its own CPU with preemption off and MPOOL_PCP_BUSY set,
