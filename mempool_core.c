@@ -433,19 +433,18 @@ static void *mpool_mark_live(struct mpool *pool, u32 idx, unsigned long caller)
  * on.  The caller has disabled preemption.  The fast path keeps the count
  * in a register; mpool_pcp_put() stores it back.
  *
- * The claim is a cmpxchg on this CPU's word (no lock prefix on x86): an
- * interrupt between reading the count and setting the flag may have used
- * the cache and changed the count, and then the claim fails and the
- * caller uses the shared stack, as the interrupt would have.
+ * The claim is cmpxchg_local(), safe against interrupts on this CPU (no
+ * lock prefix on x86): an interrupt between reading the count and setting
+ * the flag may have used the cache and changed the count, and then the
+ * claim fails and the caller uses the shared stack, as the interrupt did.
  */
-static __always_inline unsigned int
-mpool_pcp_get(struct mpool_pcp __percpu *caches)
+static __always_inline unsigned int mpool_pcp_get(struct mpool_pcp *pcp)
 {
-	unsigned int count = this_cpu_read(caches->state);
+	unsigned int count = READ_ONCE(pcp->state);
 
 	if (unlikely(count & MPOOL_PCP_BUSY) ||
-	    unlikely(this_cpu_cmpxchg(caches->state, count,
-				      count | MPOOL_PCP_BUSY) != count))
+	    unlikely(cmpxchg_local(&pcp->state, count,
+				   count | MPOOL_PCP_BUSY) != count))
 		return MPOOL_PCP_BUSY;
 	/* The cache's updates stay after the flag is set... */
 	barrier();
@@ -475,12 +474,12 @@ static __always_inline void *mpool_take_cached(struct mpool *pool,
 	void *block = NULL;
 
 	preempt_disable();
-	count = mpool_pcp_get(caches);
+	pcp = this_cpu_ptr(caches);
+	count = mpool_pcp_get(pcp);
 	if (unlikely(count == MPOOL_PCP_BUSY)) {
 		/* An interrupt handler: the shared stack, under the lock. */
 		block = mpool_take(pool, caller);
 	} else {
-		pcp = this_cpu_ptr(caches);
 		if (unlikely(!count))
 			count = mpool_refill(pool, pcp);
 		if (likely(count)) {
@@ -695,12 +694,12 @@ static __always_inline long mpool_put_cached(struct mpool *pool, void *block,
 		memset(block, MPOOL_POISON_BYTE, pool->block_size);
 
 	preempt_disable();
-	count = mpool_pcp_get(caches);
+	pcp = this_cpu_ptr(caches);
+	count = mpool_pcp_get(pcp);
 	if (unlikely(count == MPOOL_PCP_BUSY)) {
 		/* An interrupt handler: the shared stack, under the lock. */
 		mpool_push(pool, idx);
 	} else {
-		pcp = this_cpu_ptr(caches);
 		if (unlikely(count == MPOOL_PCP_SIZE))
 			count = mpool_drain(pool, pcp, MPOOL_PCP_BATCH);
 		pcp->idx[count++] = idx;

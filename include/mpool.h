@@ -124,7 +124,7 @@ struct mpool_stats {
  * struct mpool_pcp - one CPU's cache of free blocks (MPOOL_F_PERCPU)
  * @state: the number of blocks in @idx, plus MPOOL_PCP_BUSY while this
  *	CPU uses the cache; an interrupt handler that finds it busy uses
- *	the shared stack instead.  One word, so that one cmpxchg on this CPU
+ *	the shared stack instead.  One word, so that one cmpxchg_local()
  *	claims the cache and reads its count, and one store releases it.
  * @idx: indices of the cached free blocks; the top is the last of them
  * @allocs: allocations served on this CPU, summed by mpool_get_stats()
