@@ -14,8 +14,9 @@
  * and a clock read is paid on one call in 128.  That read is local_clock(),
  * not ktime_get_ns(): under QEMU the guest finds its TSCs unsynchronized
  * and makes the HPET its clocksource, and an HPET read is a trip through
- * QEMU's device emulation under its global lock, which serialized the
- * CPUs of a run.  A sample only ever compares two reads on one CPU.
+ * QEMU's device emulation under its global lock, on which the threads of
+ * a run queued.  local_clock() reads the TSC, far more cheaply, and a
+ * sample compares two reads on the same CPU.
  *
  * Workloads:
  *   pair   alloc one block, free it, repeat;
@@ -31,6 +32,7 @@
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/sched/clock.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/uaccess.h>
@@ -355,8 +357,19 @@ static void bench_objpool_exit(struct bench_run *run)
 }
 #endif
 
+/*
+ * Nanoseconds since @t0, read on this CPU.  Clamped, as the two reads may
+ * come from two CPUs' clocks: a thread is moved when its CPU goes offline.
+ */
+static u32 bench_ns_since(u64 t0)
+{
+	s64 ns = local_clock() - t0;
+
+	return clamp_t(s64, ns, 0, U32_MAX);
+}
+
 /* Whether call @n of a thread is one of the timed samples. */
-static bool bench_sampled(struct bench_thread *t, u64 n)
+static __always_inline bool bench_sampled(struct bench_thread *t, u64 n)
 {
 	return !(n & BENCH_SAMPLE_MASK) && t->nr_samples < t->max_samples;
 }
@@ -372,7 +385,7 @@ static __always_inline void *bench_alloc(struct bench_thread *t, u64 n,
 		return alloc(run);
 	t0 = local_clock();
 	block = alloc(run);
-	t->samples[t->nr_samples++] = local_clock() - t0;
+	t->samples[t->nr_samples++] = bench_ns_since(t0);
 	return block;
 }
 
@@ -388,7 +401,7 @@ static __always_inline void bench_free(struct bench_thread *t, u64 n,
 	}
 	t0 = local_clock();
 	free(run, block);
-	t->samples[t->nr_samples++] = local_clock() - t0;
+	t->samples[t->nr_samples++] = bench_ns_since(t0);
 }
 
 static __always_inline int bench_pair(struct bench_thread *t,
@@ -536,14 +549,18 @@ static __always_inline int bench_workload(struct bench_thread *t,
 
 /*
  * @prefix's copy of the workloads, calling its alloc and free directly
- * rather than through the pointers (retpolines under this guest).  Each
- * copy starts a page of its own, so that none straddles two: under QEMU
- * TCG a jump to another page is not chained and costs a lookup, and which
- * allocator's loop paid for that depended on the layout of the module
- * (one layout ran kmem_cache's pairs 30% slower, another mempool's 6%).
+ * rather than through the pointers (retpolines under this guest).
+ *
+ * Each copy starts a page of its own (4 KB, TCG's page), so that none
+ * straddles two: under QEMU TCG a jump to another page is not chained and
+ * costs a lookup, and which allocator's loop paid for that depended on
+ * the layout of the module.  Each is in a section of its own: aligned in
+ * .text, it would be padded with a jump that objtool rejects.  The
+ * functions the loops call lie where the build puts them (tools/vm/bench.sh
+ * reports those of this module that straddle a page).
  */
 #define BENCH_WORKLOADS(prefix) \
-static int __section(".text.mpool_bench." #prefix) __aligned(PAGE_SIZE) \
+static int __section(".text..mpool_bench_" #prefix) __aligned(SZ_4K) \
 prefix##_run(struct bench_thread *t) \
 { \
 	return bench_workload(t, prefix##_alloc, prefix##_free); \
