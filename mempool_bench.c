@@ -15,8 +15,8 @@
  * not ktime_get_ns(): under QEMU the guest finds its TSCs unsynchronized
  * and makes the HPET its clocksource, and an HPET read is a trip through
  * QEMU's device emulation under its global lock, on which the threads of
- * a run queued.  local_clock() reads the TSC, far more cheaply, and a
- * sample compares two reads on the same CPU.
+ * a run queued.  local_clock() is built on the TSC, which QEMU reads far
+ * more cheaply, and a sample compares two reads on the same CPU.
  *
  * Workloads:
  *   pair   alloc one block, free it, repeat;
