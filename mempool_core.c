@@ -32,15 +32,16 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <kunit/visibility.h>
 
 #include "mpool.h"
 #include "mempool_internal.h"
 
 static unsigned long max_bytes = 256UL << 20;
 module_param(max_bytes, ulong, 0644);
-MODULE_PARM_DESC(max_bytes, "Most bytes all pools together may reserve (default 256 MiB)");
+MODULE_PARM_DESC(max_bytes, "Most bytes the pools created through /dev/mempool may reserve together (default 256 MiB)");
 
-/* Protects mpool_list and mpool_reserved. */
+/* Protects mpool_list and mpool_reserved (what MPOOL_F_USER pools hold). */
 DEFINE_MUTEX(mpool_list_lock);
 LIST_HEAD(mpool_list);
 static size_t mpool_reserved;
@@ -146,9 +147,14 @@ static int mpool_alloc_memory(struct mpool *pool, size_t region)
 	return 0;
 }
 
-struct mpool *mpool_create(const char *name, size_t block_size,
-			   unsigned int nr_blocks, size_t align,
-			   unsigned int flags)
+/*
+ * Creates a pool; @flags may hold MPOOL_F_USER, which charges the pool to
+ * max_bytes.  A NULL @name makes an anonymous pool: in no name space, no
+ * listing and no debugfs directory.
+ */
+static struct mpool *__mpool_create(const char *name, size_t block_size,
+				    unsigned int nr_blocks, size_t align,
+				    unsigned int flags)
 {
 	struct mpool *pool;
 	size_t stride, region, total;
@@ -157,11 +163,11 @@ struct mpool *mpool_create(const char *name, size_t block_size,
 	if (!align)
 		align = MPOOL_DEFAULT_ALIGN;
 	if (!block_size || !nr_blocks || !is_power_of_2(align) ||
-	    align > PAGE_SIZE || (flags & ~MPOOL_F_ALL))
+	    align > PAGE_SIZE)
 		return ERR_PTR(-EINVAL);
-	if (strnlen(name, MPOOL_NAME_MAX) >= MPOOL_NAME_MAX)
+	if (name && strnlen(name, MPOOL_NAME_MAX) >= MPOOL_NAME_MAX)
 		return ERR_PTR(-ENAMETOOLONG);
-	if (!mpool_name_valid(name))
+	if (name && !mpool_name_valid(name))
 		return ERR_PTR(-EINVAL);
 	if (check_add_overflow(block_size, align - 1, &stride))
 		return ERR_PTR(-EOVERFLOW);
@@ -183,7 +189,8 @@ struct mpool *mpool_create(const char *name, size_t block_size,
 	raw_spin_lock_init(&pool->lock);
 	init_waitqueue_head(&pool->wait);
 	INIT_LIST_HEAD(&pool->node);
-	strscpy(pool->name, name, sizeof(pool->name));
+	/* Not a valid name: for the kernel log only, never looked up. */
+	strscpy(pool->name, name ?: "(anonymous)", sizeof(pool->name));
 	pool->block_size = block_size;
 	pool->stride = stride;
 	pool->stride_shift = is_power_of_2(stride) ? ilog2(stride) : -1;
@@ -198,16 +205,20 @@ struct mpool *mpool_create(const char *name, size_t block_size,
 	 * pool that cannot exist.
 	 */
 	mutex_lock(&mpool_list_lock);
-	if (mpool_find_locked(name)) {
+	if (name && mpool_find_locked(name)) {
 		ret = -EEXIST;
 		goto err_unlock;
 	}
-	if (total > max_bytes || mpool_reserved > max_bytes - total) {
-		ret = -EDQUOT;
-		goto err_unlock;
+	if (flags & MPOOL_F_USER) {
+		if (total > max_bytes || mpool_reserved > max_bytes - total) {
+			ret = -EDQUOT;
+			goto err_unlock;
+		}
+		pool->charged = total;
+		mpool_reserved += total;
 	}
-	mpool_reserved += total;
-	list_add_tail(&pool->node, &mpool_list);
+	if (name)
+		list_add_tail(&pool->node, &mpool_list);
 	mutex_unlock(&mpool_list_lock);
 
 	ret = mpool_alloc_memory(pool, region);
@@ -219,7 +230,8 @@ struct mpool *mpool_create(const char *name, size_t block_size,
 		if (ret)
 			goto err_unlist;
 	}
-	mpool_debugfs_add(pool);
+	if (name)
+		mpool_debugfs_add(pool);
 	/* Listed from the start to hold the name; shown from now on. */
 	mutex_lock(&mpool_list_lock);
 	pool->ready = true;
@@ -229,13 +241,49 @@ struct mpool *mpool_create(const char *name, size_t block_size,
 err_unlist:
 	mutex_lock(&mpool_list_lock);
 	list_del(&pool->node);
-	mpool_reserved -= total;
+	mpool_reserved -= pool->charged;
 err_unlock:
 	mutex_unlock(&mpool_list_lock);
 	mpool_free_memory(pool);
 	return ERR_PTR(ret);
 }
+
+struct mpool *mpool_create(const char *name, size_t block_size,
+			   unsigned int nr_blocks, size_t align,
+			   unsigned int flags)
+{
+	if (flags & ~MPOOL_F_ALL)
+		return ERR_PTR(-EINVAL);
+	return __mpool_create(name, block_size, nr_blocks, align, flags);
+}
 EXPORT_SYMBOL_GPL(mpool_create);
+
+/**
+ * mpool_create_user - create a pool on behalf of userspace
+ * @name: as mpool_create(), but not NULL
+ * @block_size: as mpool_create()
+ * @nr_blocks: as mpool_create()
+ * @align: as mpool_create()
+ * @flags: as mpool_create()
+ *
+ * Like mpool_create(), but the pool counts against the max_bytes module
+ * parameter, so that userspace cannot take the memory kernel users of the
+ * module need.
+ *
+ * Context: process context; sleeps.
+ * Return: as mpool_create(), and -EDQUOT when the pools created through
+ * this function would reserve more than max_bytes together.
+ */
+struct mpool *mpool_create_user(const char *name, size_t block_size,
+				unsigned int nr_blocks, size_t align,
+				unsigned int flags)
+{
+	if (!name || (flags & ~MPOOL_F_ALL))
+		return ERR_PTR(-EINVAL);
+	return __mpool_create(name, block_size, nr_blocks, align,
+			      flags | MPOOL_F_USER);
+}
+EXPORT_SYMBOL_IF_KUNIT(mpool_create_user);
 
 /*
  * Per-CPU caches (MPOOL_F_PERCPU).  A cache is only touched by its own CPU
@@ -393,7 +441,7 @@ void mpool_destroy(struct mpool *pool)
 						    &pool->cpuhp);
 	mutex_lock(&mpool_list_lock);
 	list_del(&pool->node);
-	mpool_reserved -= pool->stats.bytes_reserved;
+	mpool_reserved -= pool->charged;
 	mutex_unlock(&mpool_list_lock);
 
 	in_use = pool->nr_blocks - pool->nr_free - mpool_cached(pool);
@@ -851,7 +899,7 @@ void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats)
 	stats->block_size = pool->block_size;
 	stats->stride = pool->stride;
 	stats->align = pool->align;
-	stats->flags = pool->flags & ~MPOOL_F_QUIET;
+	stats->flags = pool->flags & ~(MPOOL_F_QUIET | MPOOL_F_USER);
 	stats->blocks_total = pool->nr_blocks;
 	stats->blocks_in_use = stats->blocks_total - stats->blocks_free;
 }
@@ -922,6 +970,7 @@ int mpool_stats_by_name(const char *name, struct mpool_stats *stats)
 	mutex_unlock(&mpool_list_lock);
 	return ret;
 }
+EXPORT_SYMBOL_IF_KUNIT(mpool_stats_by_name);
 
 /**
  * mpool_list_names - names of all pools, in creation order

@@ -44,22 +44,9 @@ static int stats_show(struct seq_file *m, void *unused)
 	struct mpool_stats st;
 
 	mpool_get_stats(m->private, &st);
-	seq_printf(m, "block_size: %llu\n", st.block_size);
-	seq_printf(m, "stride: %llu\n", st.stride);
-	seq_printf(m, "align: %llu\n", st.align);
-	seq_printf(m, "flags: %llu\n", st.flags);
-	seq_printf(m, "blocks_total: %llu\n", st.blocks_total);
-	seq_printf(m, "blocks_free: %llu\n", st.blocks_free);
-	seq_printf(m, "blocks_in_use: %llu\n", st.blocks_in_use);
-	seq_printf(m, "high_watermark: %llu\n", st.high_watermark);
-	seq_printf(m, "allocs: %llu\n", st.allocs);
-	seq_printf(m, "alloc_failures: %llu\n", st.alloc_failures);
-	seq_printf(m, "frees: %llu\n", st.frees);
-	seq_printf(m, "invalid_frees: %llu\n", st.invalid_frees);
-	seq_printf(m, "waits: %llu\n", st.waits);
-	seq_printf(m, "timeouts: %llu\n", st.timeouts);
-	seq_printf(m, "poison_errors: %llu\n", st.poison_errors);
-	seq_printf(m, "bytes_reserved: %llu\n", st.bytes_reserved);
+#define MPOOL_STAT_SHOW(name, desc) seq_printf(m, #name ": %llu\n", st.name);
+	MPOOL_STATS_FIELDS(MPOOL_STAT_SHOW)
+#undef MPOOL_STAT_SHOW
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);

@@ -158,7 +158,7 @@ static long dev_create(void __user *uarg)
 	if (!dp)
 		return -ENOMEM;
 	kref_init(&dp->ref);
-	dp->pool = mpool_create(c.name, c.block_size, c.nr_blocks, c.align,
+	dp->pool = mpool_create_user(c.name, c.block_size, c.nr_blocks, c.align,
 				flags);
 	if (IS_ERR(dp->pool)) {
 		ret = PTR_ERR(dp->pool);
@@ -269,22 +269,9 @@ static long dev_stats(void __user *uarg)
 	ret = mpool_stats_by_name(s.name, &st);
 	if (ret)
 		return ret;
-	s.out_block_size = st.block_size;
-	s.out_stride = st.stride;
-	s.out_align = st.align;
-	s.out_flags = st.flags;
-	s.out_blocks_total = st.blocks_total;
-	s.out_blocks_free = st.blocks_free;
-	s.out_blocks_in_use = st.blocks_in_use;
-	s.out_high_watermark = st.high_watermark;
-	s.out_allocs = st.allocs;
-	s.out_alloc_failures = st.alloc_failures;
-	s.out_frees = st.frees;
-	s.out_invalid_frees = st.invalid_frees;
-	s.out_waits = st.waits;
-	s.out_timeouts = st.timeouts;
-	s.out_poison_errors = st.poison_errors;
-	s.out_bytes_reserved = st.bytes_reserved;
+#define MPOOL_STAT_COPY(name, desc) s.out_##name = st.name;
+	MPOOL_STATS_FIELDS(MPOOL_STAT_COPY)
+#undef MPOOL_STAT_COPY
 	return dev_copy_out(uarg, &s, sizeof(s), usize);
 }
 

@@ -9,6 +9,11 @@
 /* mempool_core.c: every pool, under mpool_list_lock */
 extern struct mutex mpool_list_lock;
 extern struct list_head mpool_list;
+/* A pool created for userspace: counts against max_bytes. */
+#define MPOOL_F_USER		BIT(31)
+struct mpool *mpool_create_user(const char *name, size_t block_size,
+				unsigned int nr_blocks, size_t align,
+				unsigned int flags);
 bool mpool_name_valid(const char *name);
 int mpool_stats_by_name(const char *name, struct mpool_stats *stats);
 unsigned int mpool_list_names(char *names, unsigned int max);

@@ -40,6 +40,8 @@
 #include <linux/types.h>
 #include <linux/wait.h>
 
+#include "uapi/mpool_ioctl.h"
+
 /* Longest pool name, terminating NUL included. */
 #define MPOOL_NAME_MAX		32
 /* Alignment used when the caller passes 0. */
@@ -75,46 +77,27 @@
 
 #define MPOOL_POISON_BYTE	0x6b
 
+#define __MPOOL_STAT_MEMBER(name, desc) u64 name;
+
 /**
  * struct mpool_stats - a snapshot of a pool's state and counters
- * @block_size: usable bytes per block, as requested
- * @stride: distance between two blocks (block_size rounded up to @align)
- * @align: alignment of every block
- * @flags: MPOOL_F_* flags the pool was created with, but MPOOL_F_QUIET,
- *	which governs only logging; the bits equal the ioctl's MPOOL_CREATE_*
- * @blocks_total: number of blocks in the pool
- * @blocks_free: blocks that can be allocated now
- * @blocks_in_use: blocks allocated and not yet freed
- * @high_watermark: largest @blocks_in_use since creation or the last reset
- *	(under MPOOL_F_PERCPU: blocks in use or in per-CPU caches)
- * @allocs: successful allocations
- * @alloc_failures: allocations refused because the pool was empty
- * @frees: successful frees
- * @invalid_frees: frees refused (outside the region, not on a block
- *	boundary, or of a block that was not allocated)
- * @waits: blocking allocations that had to sleep
- * @timeouts: blocking allocations that gave up (timeout or signal)
- * @poison_errors: allocations that found a freed block written to
- * @bytes_reserved: memory the pool holds, region plus metadata, each in
- *	whole pages; what counts against the max_bytes module parameter
+ *
+ * One u64 per line of MPOOL_STATS_FIELDS() (include/uapi/mpool_ioctl.h),
+ * named as there and in that order: the numbers of the ioctl and of
+ * debugfs.  Notes on some of them:
+ *
+ * - flags: the MPOOL_F_* flags the pool was created with, but
+ *   MPOOL_F_QUIET, which governs only logging; the bits equal the ioctl's
+ *   MPOOL_CREATE_*;
+ * - stride: block_size rounded up to align;
+ * - high_watermark: under MPOOL_F_PERCPU, counts blocks in use or in
+ *   per-CPU caches;
+ * - invalid_frees: frees refused (outside the region, not on a block
+ *   boundary, or of a block that was not allocated);
+ * - bytes_reserved: region plus metadata, each in whole pages.
  */
 struct mpool_stats {
-	u64 block_size;
-	u64 stride;
-	u64 align;
-	u64 flags;
-	u64 blocks_total;
-	u64 blocks_free;
-	u64 blocks_in_use;
-	u64 high_watermark;
-	u64 allocs;
-	u64 alloc_failures;
-	u64 frees;
-	u64 invalid_frees;
-	u64 waits;
-	u64 timeouts;
-	u64 poison_errors;
-	u64 bytes_reserved;
+	MPOOL_STATS_FIELDS(__MPOOL_STAT_MEMBER)
 };
 
 /* Set in mpool_pcp.state while its CPU uses the cache. */
@@ -168,6 +151,7 @@ struct mpool_pcp {
  * @nr_waiters: sleepers in mpool_alloc_timeout(): frees then skip the cache
  * @cancelled: set by mpool_cancel_waits(): sleepers give up
  * @cpuhp: entry in the CPU hotplug state that drains a dead CPU's cache
+ * @charged: bytes this pool counts against max_bytes (MPOOL_F_USER)
  * @ready: set once mpool_create() has built the pool: until then it only
  *	holds its name on the list, and listings and lookups skip it
  * @node: entry in the list of all pools
@@ -200,6 +184,7 @@ struct mpool {
 	atomic_t nr_waiters;
 	bool cancelled;
 	struct hlist_node cpuhp;
+	size_t charged;
 	bool ready;
 	struct list_head node;
 	struct dentry *debugfs;
@@ -207,9 +192,10 @@ struct mpool {
 };
 
 /**
- * mpool_create - create a named pool of fixed-size blocks
+ * mpool_create - create a pool of fixed-size blocks
  * @name: unique name of 1 to MPOOL_NAME_MAX - 1 characters [A-Za-z0-9_.-],
- *	but not "pools" (a debugfs file has that name)
+ *	but not "pools" (a debugfs file has that name); or NULL for an
+ *	anonymous pool, which is in no listing and has no debugfs directory
  * @block_size: bytes per block, at least 1
  * @nr_blocks: number of blocks, at least 1
  * @align: alignment of each block: 0 for MPOOL_DEFAULT_ALIGN, else a power
@@ -217,14 +203,15 @@ struct mpool {
  * @flags: MPOOL_F_* flags
  *
  * Reserves the whole region and all metadata now; the pool never allocates
- * memory again.  The pool appears under /sys/kernel/debug/mempool/@name.
+ * memory again.  A named pool appears under /sys/kernel/debug/mempool/@name.
+ * Pools of kernel users are limited only by the memory there is; the
+ * max_bytes module parameter caps the pools userspace creates.
  *
  * Context: process context; sleeps.
  * Return: the pool, or an ERR_PTR(): -EINVAL for a zero size or count, a
  * bad alignment, unknown flags or a bad name; -ENAMETOOLONG for a name
  * too long; -EOVERFLOW when the region's size overflows; -EEXIST when a
- * pool of that name exists; -EDQUOT when all pools would reserve more than
- * the max_bytes module parameter; -ENOMEM.
+ * pool of that name exists; -ENOMEM.
  */
 struct mpool *mpool_create(const char *name, size_t block_size,
 			   unsigned int nr_blocks, size_t align,

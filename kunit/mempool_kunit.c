@@ -163,9 +163,6 @@ static const struct mpt_create_case mpt_create_cases[] = {
 	  -EOVERFLOW },
 	{ "stride overflow SIZE_MAX", "mpt_c_ovf2", SIZE_MAX, 1, 8, 0,
 	  -EOVERFLOW },
-	{ "quota 1 MiB x 300", "mpt_c_dq1", SZ_1M, 300, 0, 0, -EDQUOT },
-	{ "quota one 257 MiB block", "mpt_c_dq2", SZ_256M + SZ_1M, 1, 0, 0,
-	  -EDQUOT },
 };
 
 static void mpt_create_desc(const struct mpt_create_case *c, char *desc)
@@ -260,27 +257,73 @@ static void mpool_test_name_reuse(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mpt_drain(test, pool, NULL), 2U);
 }
 
-/* -EDQUOT spends nothing: the name stays free and small pools still fit. */
+/*
+ * Userspace's pools count against max_bytes (256 MiB by default); -EDQUOT
+ * spends nothing: the name stays free and small pools still fit.
+ */
 static void mpool_test_max_bytes(struct kunit *test)
 {
+	static const struct {
+		size_t block_size;
+		unsigned int nr_blocks;
+	} over[] = {
+		{ SZ_1M, 300 },			/* 300 MiB in blocks */
+		{ SZ_256M + SZ_1M, 1 },		/* one 257 MiB block */
+	};
 	struct mpool *pool;
+	unsigned int i;
 
-	pool = mpool_create("mpt_quota", SZ_1M, 300, 0, MPOOL_F_QUIET);
-	if (!IS_ERR_OR_NULL(pool))
-		KUNIT_ASSERT_EQ(test, 0,
-				kunit_add_action_or_reset(test,
-							  mpt_destroy_action,
-							  pool));
-	KUNIT_ASSERT_TRUE(test, IS_ERR(pool));
-	KUNIT_EXPECT_EQ(test, PTR_ERR(pool), (long)-EDQUOT);
+	for (i = 0; i < ARRAY_SIZE(over); i++) {
+		pool = mpool_create_user("mpt_quota", over[i].block_size,
+					 over[i].nr_blocks, 0, MPOOL_F_QUIET);
+		if (!IS_ERR_OR_NULL(pool))
+			KUNIT_ASSERT_EQ(test, 0,
+					kunit_add_action_or_reset(test,
+								  mpt_destroy_action,
+								  pool));
+		KUNIT_ASSERT_TRUE(test, IS_ERR(pool));
+		KUNIT_EXPECT_EQ(test, PTR_ERR(pool), (long)-EDQUOT);
+	}
 
-	pool = mpool_create("mpt_quota", SZ_1M, 300, 0, MPOOL_F_QUIET);
-	KUNIT_EXPECT_TRUE(test, IS_ERR(pool));
-	if (!IS_ERR_OR_NULL(pool))
-		mpool_destroy(pool);
-
-	pool = mpt_create(test, "mpt_quota", SZ_1M, 2, 0, MPOOL_F_QUIET);
+	pool = mpool_create_user("mpt_quota", SZ_1M, 2, 0, MPOOL_F_QUIET);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(pool));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   mpt_destroy_action,
+							   pool));
 	KUNIT_EXPECT_EQ(test, mpt_drain(test, pool, NULL), 2U);
+}
+
+/*
+ * A kernel user's pool is not charged to max_bytes, so userspace filling
+ * its budget cannot starve kernel users; an anonymous pool holds no name.
+ */
+static void mpool_test_kernel_budget(struct kunit *test)
+{
+	struct mpool *user, *kern, *anon, *anon2;
+	struct mpool_stats st;
+
+	/* 200 MiB + 100 MiB would exceed the 256 MiB budget if both counted. */
+	user = mpool_create_user("mpt_budget_u", SZ_1M, 200, 0, MPOOL_F_QUIET);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(user));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   mpt_destroy_action,
+							   user));
+	kern = mpt_create(test, "mpt_budget_k", SZ_1M, 100, 0, MPOOL_F_QUIET);
+	KUNIT_EXPECT_EQ(test, mpt_drain(test, kern, NULL), 100U);
+
+	anon = mpool_create(NULL, 64, 4, 0, MPOOL_F_QUIET);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(anon));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   mpt_destroy_action,
+							   anon));
+	anon2 = mpool_create(NULL, 64, 4, 0, MPOOL_F_QUIET);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(anon2));
+	KUNIT_ASSERT_EQ(test, 0, kunit_add_action_or_reset(test,
+							   mpt_destroy_action,
+							   anon2));
+	KUNIT_EXPECT_EQ(test, mpt_drain(test, anon, NULL), 4U);
+	KUNIT_EXPECT_EQ(test, mpool_stats_by_name("(anonymous)", &st),
+			-ENOENT);
 }
 
 static void mpool_test_destroy_null(struct kunit *test)
@@ -294,6 +337,7 @@ static struct kunit_case mempool_params_cases[] = {
 	KUNIT_CASE(mpool_test_name_exists),
 	KUNIT_CASE(mpool_test_name_reuse),
 	KUNIT_CASE(mpool_test_max_bytes),
+	KUNIT_CASE(mpool_test_kernel_budget),
 	KUNIT_CASE(mpool_test_destroy_null),
 	{}
 };

@@ -804,12 +804,6 @@ const char *mp_free_result_str(int res)
 	}
 }
 
-#define STATS_FIELDS(X)						\
-	X(block_size) X(stride) X(align) X(flags) X(blocks_total)	\
-	X(blocks_free) X(blocks_in_use) X(high_watermark) X(allocs)	\
-	X(alloc_failures) X(frees) X(invalid_frees) X(waits)		\
-	X(timeouts) X(poison_errors) X(bytes_reserved)
-
 /* snprintf into buf+*off; track the total; -1 on truncation at the end. */
 static void app(char *buf, size_t len, size_t *off, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -837,9 +831,9 @@ int mp_format_stats_text(const struct mpool_ioc_stats *st, char *buf,
 {
 	size_t off = 0;
 
-#define X(f) app(buf, len, &off, "%s: %llu\n", #f,			\
-		 (unsigned long long)st->out_##f);
-	STATS_FIELDS(X)
+#define X(f, desc) app(buf, len, &off, "%s: %llu\n", #f,		\
+		       (unsigned long long)st->out_##f);
+	MPOOL_STATS_FIELDS(X)
 #undef X
 	return app_done(len, off);
 }
@@ -851,12 +845,12 @@ int mp_format_stats_json(const struct mpool_ioc_stats *st, char *buf,
 	const char *sep = "";
 
 	app(buf, len, &off, "{");
-#define X(f) do {							\
+#define X(f, desc) do {						\
 		app(buf, len, &off, "%s\"%s\": %llu", sep, #f,		\
 		    (unsigned long long)st->out_##f);			\
 		sep = ", ";						\
 	} while (0);
-	STATS_FIELDS(X)
+	MPOOL_STATS_FIELDS(X)
 #undef X
 	app(buf, len, &off, "}\n");
 	return app_done(len, off);

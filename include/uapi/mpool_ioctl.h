@@ -149,51 +149,53 @@ struct mpool_ioc_list {
 };
 
 /**
+ * MPOOL_STATS_FIELDS - every statistic of a pool, in ABI order
+ * @X: a macro taking (name, description)
+ *
+ * The one list of the statistics: struct mpool_ioc_stats has a __u64
+ * out_<name> for each, in this order, and the module's debugfs files and
+ * mempoolctl print them from it.  A new statistic is one more line at the
+ * end (the struct grows: see "General ioctl format").
+ */
+#define MPOOL_STATS_FIELDS(X)						\
+	X(block_size, "usable bytes per block")				\
+	X(stride, "distance between two blocks")			\
+	X(align, "alignment of each block")				\
+	X(flags, "MPOOL_CREATE_* flags of the pool")			\
+	X(blocks_total, "blocks in the pool")				\
+	X(blocks_free, "blocks that can be allocated now")		\
+	X(blocks_in_use, "blocks allocated and not yet freed")		\
+	X(high_watermark, "most blocks in use at once since creation or reset") \
+	X(allocs, "successful allocations")				\
+	X(alloc_failures, "allocation attempts that found the pool empty") \
+	X(frees, "successful frees")					\
+	X(invalid_frees, "refused frees")				\
+	X(waits, "blocking allocations that slept")			\
+	X(timeouts, "blocking allocations that gave up")		\
+	X(poison_errors, "allocations that found a freed block written to") \
+	X(bytes_reserved, "memory the pool holds, region plus metadata")
+
+#define __MPOOL_IOC_STAT_MEMBER(name, desc) __u64 out_##name;
+
+/**
  * struct mpool_ioc_stats - ioctl(MPOOL_IOC_STATS)
  * @size: sizeof(struct mpool_ioc_stats)
  * @__reserved: must be 0
  * @name: the pool's name
- * @out_block_size: usable bytes per block
- * @out_stride: distance between blocks
- * @out_align: alignment of each block
- * @out_flags: MPOOL_CREATE_* flags of the pool
- * @out_blocks_total: blocks in the pool
- * @out_blocks_free: blocks that can be allocated now
- * @out_blocks_in_use: blocks allocated
- * @out_high_watermark: most blocks in use at once since creation or reset
- * @out_allocs: successful allocations
- * @out_alloc_failures: allocation attempts that found the pool empty (an
- *	MPOOL_IOC_ALLOC that gets fewer blocks than @count counts one; a
- *	waiting allocation that gives up counts in @out_timeouts instead)
- * @out_frees: successful frees
- * @out_invalid_frees: refused frees
- * @out_waits: blocking allocations that slept
- * @out_timeouts: blocking allocations that gave up
- * @out_poison_errors: allocations that found a freed block written to
- * @out_bytes_reserved: memory the pool holds, region plus metadata
  *
- * The same numbers as /sys/kernel/debug/mempool/<name>/stats.
+ * Followed by one __u64 out_<name> per line of MPOOL_STATS_FIELDS(), in
+ * its order: out_block_size, out_stride, ..., out_bytes_reserved.  The
+ * same numbers as /sys/kernel/debug/mempool/<name>/stats.
+ *
+ * out_alloc_failures counts allocation attempts that found the pool
+ * empty: an MPOOL_IOC_ALLOC that gets fewer blocks than @count counts
+ * one; a waiting allocation that gives up counts in out_timeouts instead.
  */
 struct mpool_ioc_stats {
 	__u32 size;
 	__u32 __reserved;
 	__u8 name[MPOOL_IOC_NAME_MAX];
-	__u64 out_block_size;
-	__u64 out_stride;
-	__u64 out_align;
-	__u64 out_flags;
-	__u64 out_blocks_total;
-	__u64 out_blocks_free;
-	__u64 out_blocks_in_use;
-	__u64 out_high_watermark;
-	__u64 out_allocs;
-	__u64 out_alloc_failures;
-	__u64 out_frees;
-	__u64 out_invalid_frees;
-	__u64 out_waits;
-	__u64 out_timeouts;
-	__u64 out_poison_errors;
-	__u64 out_bytes_reserved;
+	MPOOL_STATS_FIELDS(__MPOOL_IOC_STAT_MEMBER)
 };
 
 /* Sleep up to @timeout_ms for the first block when none is free. */
@@ -378,16 +380,31 @@ struct mpool_ioc_bench {
 	__u32 rounds;
 };
 
-#define MPOOL_IOC_VERSION	_IO(MPOOL_IOC_MAGIC, 0x00)
-#define MPOOL_IOC_CREATE	_IO(MPOOL_IOC_MAGIC, 0x01)
-#define MPOOL_IOC_DESTROY	_IO(MPOOL_IOC_MAGIC, 0x02)
-#define MPOOL_IOC_LIST		_IO(MPOOL_IOC_MAGIC, 0x03)
-#define MPOOL_IOC_STATS		_IO(MPOOL_IOC_MAGIC, 0x04)
-#define MPOOL_IOC_ALLOC		_IO(MPOOL_IOC_MAGIC, 0x05)
-#define MPOOL_IOC_FREE		_IO(MPOOL_IOC_MAGIC, 0x06)
-#define MPOOL_IOC_WRITE		_IO(MPOOL_IOC_MAGIC, 0x07)
-#define MPOOL_IOC_READ		_IO(MPOOL_IOC_MAGIC, 0x08)
-#define MPOOL_IOC_RESET		_IO(MPOOL_IOC_MAGIC, 0x09)
-#define MPOOL_IOC_BENCH		_IO(MPOOL_IOC_MAGIC, 0x0a)
+/* Command numbers: the nr of each command's _IO(MPOOL_IOC_MAGIC, nr). */
+enum mpool_ioc_cmd {
+	MPOOL_CMD_VERSION = 0x00,
+	MPOOL_CMD_CREATE = 0x01,
+	MPOOL_CMD_DESTROY = 0x02,
+	MPOOL_CMD_LIST = 0x03,
+	MPOOL_CMD_STATS = 0x04,
+	MPOOL_CMD_ALLOC = 0x05,
+	MPOOL_CMD_FREE = 0x06,
+	MPOOL_CMD_WRITE = 0x07,
+	MPOOL_CMD_READ = 0x08,
+	MPOOL_CMD_RESET = 0x09,
+	MPOOL_CMD_BENCH = 0x0a,
+};
+
+#define MPOOL_IOC_VERSION	_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_VERSION)
+#define MPOOL_IOC_CREATE	_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_CREATE)
+#define MPOOL_IOC_DESTROY	_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_DESTROY)
+#define MPOOL_IOC_LIST		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_LIST)
+#define MPOOL_IOC_STATS		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_STATS)
+#define MPOOL_IOC_ALLOC		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_ALLOC)
+#define MPOOL_IOC_FREE		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_FREE)
+#define MPOOL_IOC_WRITE		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_WRITE)
+#define MPOOL_IOC_READ		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_READ)
+#define MPOOL_IOC_RESET		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_RESET)
+#define MPOOL_IOC_BENCH		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_BENCH)
 
 #endif /* _UAPI_MPOOL_IOCTL_H */
