@@ -14,19 +14,17 @@
  * bytes: a pointer outside the region, inside a block, or to a block that
  * is not allocated is refused and counted, and the pool is left as it was.
  *
- * Pools are kept on mpool_list, under mpool_list_lock, so that names are
- * unique, the total reserved memory is capped by max_bytes, and debugfs
- * can list them.
+ * Named pools are registered (mempool_registry.c), so that names are
+ * unique, userspace's pools are capped by max_bytes, and debugfs and the
+ * device can list them.
  *
  * The exported functions are documented (kernel-doc) in include/mpool.h.
  */
 #include <linux/align.h>
 #include <linux/bitops.h>
 #include <linux/cpuhotplug.h>
-#include <linux/ctype.h>
 #include <linux/mm.h>
 #include <linux/module.h>
-#include <linux/mutex.h>
 #include <linux/overflow.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -34,42 +32,10 @@
 #include <linux/vmalloc.h>
 #include <kunit/visibility.h>
 
-#include "mpool.h"
+#include "mempool_core.h"
 #include "mempool_internal.h"
 
-static unsigned long max_bytes = 256UL << 20;
-module_param(max_bytes, ulong, 0644);
-MODULE_PARM_DESC(max_bytes, "Most bytes the pools created through /dev/mempool may reserve together (default 256 MiB)");
-
-/* Protects mpool_list and mpool_reserved (what MPOOL_F_USER pools hold). */
-DEFINE_MUTEX(mpool_list_lock);
-LIST_HEAD(mpool_list);
-static size_t mpool_reserved;
 static enum cpuhp_state mpool_cpuhp_state;
-
-bool mpool_name_valid(const char *name)
-{
-	const char *p;
-
-	/* debugfs has a file of that name beside the pools' directories. */
-	if (!strcmp(name, "pools"))
-		return false;
-	for (p = name; *p; p++)
-		if (!isalnum(*p) && *p != '_' && *p != '.' && *p != '-')
-			return false;
-	return p != name;
-}
-
-static struct mpool *mpool_find_locked(const char *name)
-{
-	struct mpool *pool;
-
-	lockdep_assert_held(&mpool_list_lock);
-	list_for_each_entry(pool, &mpool_list, node)
-		if (!strcmp(pool->name, name))
-			return pool;
-	return NULL;
-}
 
 /*
  * Under MPOOL_F_PERCPU, CPUs write the live bytes of their own blocks
@@ -204,22 +170,9 @@ static struct mpool *__mpool_create(const char *name, size_t block_size,
 	/* Claim the name and the budget first, so no memory is spent on a
 	 * pool that cannot exist.
 	 */
-	mutex_lock(&mpool_list_lock);
-	if (name && mpool_find_locked(name)) {
-		ret = -EEXIST;
-		goto err_unlock;
-	}
-	if (flags & MPOOL_F_USER) {
-		if (total > max_bytes || mpool_reserved > max_bytes - total) {
-			ret = -EDQUOT;
-			goto err_unlock;
-		}
-		pool->charged = total;
-		mpool_reserved += total;
-	}
-	if (name)
-		list_add_tail(&pool->node, &mpool_list);
-	mutex_unlock(&mpool_list_lock);
+	ret = mpool_register(pool, name, flags & MPOOL_F_USER ? total : 0);
+	if (ret)
+		goto err_free;
 
 	ret = mpool_alloc_memory(pool, region);
 	if (ret)
@@ -231,19 +184,13 @@ static struct mpool *__mpool_create(const char *name, size_t block_size,
 			goto err_unlist;
 	}
 	if (name)
-		mpool_debugfs_add(pool);
-	/* Listed from the start to hold the name; shown from now on. */
-	mutex_lock(&mpool_list_lock);
-	pool->ready = true;
-	mutex_unlock(&mpool_list_lock);
+		pool->debugfs = mpool_debugfs_add(pool, name);
+	mpool_publish(pool);
 	return pool;
 
 err_unlist:
-	mutex_lock(&mpool_list_lock);
-	list_del(&pool->node);
-	mpool_reserved -= pool->charged;
-err_unlock:
-	mutex_unlock(&mpool_list_lock);
+	mpool_unregister(pool);
+err_free:
 	mpool_free_memory(pool);
 	return ERR_PTR(ret);
 }
@@ -435,14 +382,11 @@ void mpool_destroy(struct mpool *pool)
 
 	if (!pool)
 		return;
-	mpool_debugfs_remove(pool);
+	mpool_debugfs_remove(pool->debugfs);
 	if (pool->pcp)
 		cpuhp_state_remove_instance_nocalls(mpool_cpuhp_state,
 						    &pool->cpuhp);
-	mutex_lock(&mpool_list_lock);
-	list_del(&pool->node);
-	mpool_reserved -= pool->charged;
-	mutex_unlock(&mpool_list_lock);
+	mpool_unregister(pool);
 
 	in_use = pool->nr_blocks - pool->nr_free - mpool_cached(pool);
 	if (in_use && !(pool->flags & MPOOL_F_QUIET))
@@ -815,13 +759,13 @@ void *mpool_block_at(struct mpool *pool, u64 offset)
 		return NULL;
 	return pool->base + offset;
 }
-EXPORT_SYMBOL_GPL(mpool_block_at);
+EXPORT_SYMBOL_IF_KUNIT(mpool_block_at);
 
 u64 mpool_block_offset(struct mpool *pool, const void *block)
 {
 	return (unsigned long)block - (unsigned long)pool->base;
 }
-EXPORT_SYMBOL_GPL(mpool_block_offset);
+EXPORT_SYMBOL_IF_KUNIT(mpool_block_offset);
 
 /*
  * Copies between @buf and [pos, pos + len) of an allocated block, under the
@@ -861,14 +805,14 @@ int mpool_copy_to_block(struct mpool *pool, void *block, size_t pos,
 {
 	return mpool_copy_block(pool, block, pos, (void *)src, len, true);
 }
-EXPORT_SYMBOL_GPL(mpool_copy_to_block);
+EXPORT_SYMBOL_IF_KUNIT(mpool_copy_to_block);
 
 int mpool_copy_from_block(struct mpool *pool, const void *block, size_t pos,
 			  void *dst, size_t len)
 {
 	return mpool_copy_block(pool, (void *)block, pos, dst, len, false);
 }
-EXPORT_SYMBOL_GPL(mpool_copy_from_block);
+EXPORT_SYMBOL_IF_KUNIT(mpool_copy_from_block);
 
 void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats)
 {
@@ -946,54 +890,14 @@ int mpool_next_live(struct mpool *pool, unsigned int *index,
 	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(mpool_next_live);
+EXPORT_SYMBOL_IF_KUNIT(mpool_next_live);
 
-/**
- * mpool_stats_by_name - statistics of the pool called @name
- * @name: the pool's name
- * @stats: filled in
- *
- * Context: process context; sleeps.
- * Return: 0, or -ENOENT when no pool has that name.
- */
-int mpool_stats_by_name(const char *name, struct mpool_stats *stats)
+const char *mpool_name(const struct mpool *pool)
 {
-	struct mpool *pool;
-	int ret = -ENOENT;
-
-	mutex_lock(&mpool_list_lock);
-	pool = mpool_find_locked(name);
-	if (pool && pool->ready) {
-		mpool_get_stats(pool, stats);
-		ret = 0;
-	}
-	mutex_unlock(&mpool_list_lock);
-	return ret;
+	return pool->name;
 }
-EXPORT_SYMBOL_IF_KUNIT(mpool_stats_by_name);
 
-/**
- * mpool_list_names - names of all pools, in creation order
- * @names: room for @max names, MPOOL_NAME_MAX bytes each
- * @max: how many names to copy at most
- *
- * Context: process context; sleeps.
- * Return: how many pools exist.
- */
-unsigned int mpool_list_names(char *names, unsigned int max)
+size_t mpool_block_size(const struct mpool *pool)
 {
-	struct mpool *pool;
-	unsigned int n = 0;
-
-	mutex_lock(&mpool_list_lock);
-	list_for_each_entry(pool, &mpool_list, node) {
-		if (!pool->ready)
-			continue;
-		if (n < max)
-			strscpy(names + n * MPOOL_NAME_MAX, pool->name,
-				MPOOL_NAME_MAX);
-		n++;
-	}
-	mutex_unlock(&mpool_list_lock);
-	return n;
+	return pool->block_size;
 }

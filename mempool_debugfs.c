@@ -17,25 +17,20 @@
 
 static struct dentry *mpool_debugfs_root;
 
+static int pools_show_one(const char *name, const struct mpool_stats *st,
+			  void *m)
+{
+	seq_printf(m, "%-32s %10llu %7llu %7llu %7llu %7llu %8llu %11llu %9llu %8llu\n",
+		   name, st->block_size, st->stride, st->blocks_total,
+		   st->blocks_in_use, st->blocks_free, st->high_watermark,
+		   st->allocs, st->alloc_failures, st->invalid_frees);
+	return 0;
+}
+
 static int pools_show(struct seq_file *m, void *unused)
 {
-	struct mpool_stats st;
-	struct mpool *pool;
-
 	seq_puts(m, "# name                             block_size  stride   total  in_use    free  high_wm      allocs  failures  invalid\n");
-	mutex_lock(&mpool_list_lock);
-	list_for_each_entry(pool, &mpool_list, node) {
-		if (!pool->ready)
-			continue;
-		mpool_get_stats(pool, &st);
-		seq_printf(m, "%-32s %10llu %7llu %7llu %7llu %7llu %8llu %11llu %9llu %8llu\n",
-			   pool->name, st.block_size, st.stride,
-			   st.blocks_total, st.blocks_in_use, st.blocks_free,
-			   st.high_watermark, st.allocs, st.alloc_failures,
-			   st.invalid_frees);
-	}
-	mutex_unlock(&mpool_list_lock);
-	return 0;
+	return mpool_for_each(pools_show_one, m);
 }
 DEFINE_SHOW_ATTRIBUTE(pools);
 
@@ -44,9 +39,9 @@ static int stats_show(struct seq_file *m, void *unused)
 	struct mpool_stats st;
 
 	mpool_get_stats(m->private, &st);
-#define MPOOL_STAT_SHOW(name, desc) seq_printf(m, #name ": %llu\n", st.name);
-	MPOOL_STATS_FIELDS(MPOOL_STAT_SHOW)
-#undef MPOOL_STAT_SHOW
+#define MPOOL_STAT(name) seq_printf(m, #name ": %llu\n", st.name)
+#include <uapi/mpool_stat_list.h>
+#undef MPOOL_STAT
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
@@ -60,6 +55,8 @@ DEFINE_SHOW_ATTRIBUTE(stats);
  */
 struct blocks_iter {
 	struct mpool *pool;
+	u64 nr_blocks;
+	u64 stride;
 	unsigned int index;	/* of the live block to show */
 	unsigned long caller;
 };
@@ -68,11 +65,11 @@ static void *blocks_find(struct blocks_iter *it, loff_t *pos)
 {
 	unsigned int i;
 
-	if (*pos > it->pool->nr_blocks)
+	if (*pos > it->nr_blocks)
 		return NULL;
 	i = *pos - 1;
 	if (mpool_next_live(it->pool, &i, &it->caller)) {
-		*pos = (loff_t)it->pool->nr_blocks + 1;
+		*pos = (loff_t)it->nr_blocks + 1;
 		return NULL;
 	}
 	it->index = i;
@@ -107,7 +104,7 @@ static int blocks_show(struct seq_file *m, void *v)
 		seq_puts(m, "# offset caller\n");
 		return 0;
 	}
-	offset = (u64)it->index * it->pool->stride;
+	offset = (u64)it->index * it->stride;
 	if (it->caller)
 		seq_printf(m, "%llu %pS\n", offset, (void *)it->caller);
 	else
@@ -124,12 +121,16 @@ static const struct seq_operations blocks_sops = {
 
 static int blocks_open(struct inode *inode, struct file *file)
 {
+	struct mpool_stats st;
 	struct blocks_iter *it;
 
 	it = __seq_open_private(file, &blocks_sops, sizeof(*it));
 	if (!it)
 		return -ENOMEM;
 	it->pool = inode->i_private;
+	mpool_get_stats(it->pool, &st);
+	it->nr_blocks = st.blocks_total;
+	it->stride = st.stride;
 	return 0;
 }
 
@@ -141,21 +142,20 @@ static const struct file_operations blocks_fops = {
 	.release = seq_release_private,
 };
 
-void mpool_debugfs_add(struct mpool *pool)
+struct dentry *mpool_debugfs_add(struct mpool *pool, const char *name)
 {
 	struct dentry *dir;
 
 	/* debugfs is for looking, never a reason to fail: errors are ignored. */
-	dir = debugfs_create_dir(pool->name, mpool_debugfs_root);
+	dir = debugfs_create_dir(name, mpool_debugfs_root);
 	debugfs_create_file("stats", 0400, dir, pool, &stats_fops);
 	debugfs_create_file("blocks", 0400, dir, pool, &blocks_fops);
-	pool->debugfs = dir;
+	return dir;
 }
 
-void mpool_debugfs_remove(struct mpool *pool)
+void mpool_debugfs_remove(struct dentry *dir)
 {
-	debugfs_remove(pool->debugfs);
-	pool->debugfs = NULL;
+	debugfs_remove(dir);
 }
 
 void mpool_debugfs_init(void)

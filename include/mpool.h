@@ -17,15 +17,15 @@
  * Limitations:
  *   - the block count is fixed at creation;
  *   - blocks are aligned to at most PAGE_SIZE;
- *   - all pools together may reserve at most the module parameter
- *     max_bytes;
+ *   - the pools userspace creates through /dev/mempool may reserve at
+ *     most the module parameter max_bytes together (kernel users' pools
+ *     are not counted);
  *   - pool metadata lives outside the blocks, so a stray write into a freed
  *     block cannot corrupt the pool, but it is only detected (on the next
  *     allocation of that block) when the pool poisons freed blocks.
  *
  * Context: mpool_alloc(), mpool_free(), mpool_free_checked(),
- * mpool_block_offset(), mpool_block_at(), mpool_copy_to_block(),
- * mpool_copy_from_block(), mpool_get_stats() and mpool_reset_stats() may be
+ * mpool_cancel_waits(), mpool_get_stats() and mpool_reset_stats() may be
  * called from any context, hardirq included.  mpool_create(),
  * mpool_destroy() and mpool_alloc_timeout() sleep: process context only.
  */
@@ -33,12 +33,7 @@
 #define _MPOOL_H
 
 #include <linux/bits.h>
-#include <linux/atomic.h>
-#include <linux/list.h>
-#include <linux/percpu.h>
-#include <linux/spinlock.h>
 #include <linux/types.h>
-#include <linux/wait.h>
 
 #include "uapi/mpool_ioctl.h"
 
@@ -54,37 +49,30 @@
 /* Record the caller that allocated each live block. */
 #define MPOOL_F_TRACK		BIT(2)
 /*
- * Count misuse but log nothing: for pools driven from userspace, where a
- * bad request is the user's error, not a kernel bug.
- */
-#define MPOOL_F_QUIET		BIT(4)
-/*
- * Keep up to MPOOL_PCP_SIZE free blocks per CPU in front of the shared free
- * stack, so that most allocations and frees take no lock: for pools used
- * on many CPUs at once.  The price: a non-sleeping allocation may fail
+ * Keep a few dozen free blocks per CPU in front of the shared free stack,
+ * so that most allocations and frees take no lock: for pools used on many
+ * CPUs at once.  The price: a non-sleeping allocation may fail
  * while other CPUs' caches still hold free blocks (mpool_alloc_timeout()
  * drains them before it sleeps), and the high watermark counts cached
  * blocks as taken.
  */
 #define MPOOL_F_PERCPU		BIT(3)
+/*
+ * Count misuse but log nothing: for pools driven from userspace, where a
+ * bad request is the user's error, not a kernel bug.
+ */
+#define MPOOL_F_QUIET		BIT(4)
 #define MPOOL_F_ALL		(MPOOL_F_ZERO | MPOOL_F_POISON | \
-				 MPOOL_F_TRACK | MPOOL_F_QUIET | \
-				 MPOOL_F_PERCPU)
-
-/* Most free blocks a CPU's cache holds, and how many move at once. */
-#define MPOOL_PCP_SIZE		32
-#define MPOOL_PCP_BATCH		16
+				 MPOOL_F_TRACK | MPOOL_F_PERCPU | \
+				 MPOOL_F_QUIET)
 
 #define MPOOL_POISON_BYTE	0x6b
-
-#define __MPOOL_STAT_MEMBER(name, desc) u64 name;
 
 /**
  * struct mpool_stats - a snapshot of a pool's state and counters
  *
- * One u64 per line of MPOOL_STATS_FIELDS() (include/uapi/mpool_ioctl.h),
- * named as there and in that order: the numbers of the ioctl and of
- * debugfs.  Notes on some of them:
+ * One u64 per line of include/uapi/mpool_stat_list.h, named as there and
+ * in that order: the numbers of the ioctl and of debugfs.  Notes on some of them:
  *
  * - flags: the MPOOL_F_* flags the pool was created with, but
  *   MPOOL_F_QUIET, which governs only logging; the bits equal the ioctl's
@@ -97,99 +85,13 @@
  * - bytes_reserved: region plus metadata, each in whole pages.
  */
 struct mpool_stats {
-	MPOOL_STATS_FIELDS(__MPOOL_STAT_MEMBER)
+#define MPOOL_STAT(name) u64 name
+#include "uapi/mpool_stat_list.h"
+#undef MPOOL_STAT
 };
 
-/* Set in mpool_pcp.state while its CPU uses the cache. */
-#define MPOOL_PCP_BUSY		0x80000000u
-
-/**
- * struct mpool_pcp - one CPU's cache of free blocks (MPOOL_F_PERCPU)
- * @state: the number of blocks in @idx, plus MPOOL_PCP_BUSY while this
- *	CPU uses the cache; an interrupt handler that finds it busy uses
- *	the shared stack instead.  One word, so that one cmpxchg_local()
- *	claims the cache and reads its count, and one store releases it.
- * @idx: indices of the cached free blocks; the top is the last of them
- * @allocs: allocations served on this CPU, summed by mpool_get_stats()
- *	from other CPUs: written with WRITE_ONCE, read with READ_ONCE
- * @frees: frees done on this CPU, summed likewise
- *
- * Touched only by its own CPU with preemption off and MPOOL_PCP_BUSY set,
- * except when the CPU is dead, or from an IPI (mpool_alloc_timeout()) that
- * did not interrupt a busy cache; blocks move to and from the shared stack
- * under the pool lock.
- */
-struct mpool_pcp {
-	unsigned int state;
-	u32 idx[MPOOL_PCP_SIZE];
-	u64 allocs;
-	u64 frees;
-};
-
-/**
- * struct mpool - a pool of fixed-size blocks
- * @lock: protects @free_stack, @nr_free, @live, @callers and @stats; raw,
- *	because the pool is used from hardirq context, on PREEMPT_RT too
- * @base: the region: @nr_blocks blocks, @stride bytes apart
- * @stride: distance between blocks; a multiple of @align
- * @stride_shift: log2(@stride) when @stride is a power of two, else -1
- * @region_size: @nr_blocks * @stride
- * @block_size: usable bytes of a block
- * @align: alignment of every block (power of two, at most PAGE_SIZE)
- * @nr_blocks: number of blocks
- * @nr_free: number of indices on @free_stack
- * @free_stack: indices of the free blocks; the top is @free_stack[@nr_free - 1]
- * @live: a byte per block, non-zero while the block is allocated; block
- *	i's byte is @live[i << @live_shift]
- * @live_shift: spreads the live bytes under MPOOL_F_PERCPU (see .c)
- * @callers: with MPOOL_F_TRACK, the allocating caller of each live block
- * @flags: MPOOL_F_* flags
- * @reported: set once the first misuse of this pool has been logged
- * @wait: blocking allocations sleep here until a block is freed
- * @stats: counters; the state fields are filled in by mpool_get_stats()
- * @pcp: the per-CPU caches under MPOOL_F_PERCPU, else NULL
- * @nr_waiters: sleepers in mpool_alloc_timeout(): frees then skip the cache
- * @cancelled: set by mpool_cancel_waits(): sleepers give up
- * @cpuhp: entry in the CPU hotplug state that drains a dead CPU's cache
- * @charged: bytes this pool counts against max_bytes (MPOOL_F_USER)
- * @ready: set once mpool_create() has built the pool: until then it only
- *	holds its name on the list, and listings and lookups skip it
- * @node: entry in the list of all pools
- * @debugfs: this pool's debugfs directory
- * @name: the pool's unique name
- *
- * Memory layout: the blocks live in one vmalloc'd region at @base; all
- * metadata (@free_stack, @live, @callers) is allocated separately, so that
- * writes into a free block, even a stray one, cannot corrupt the pool.
- */
-struct mpool {
-	raw_spinlock_t lock;	/* see the kernel-doc above */
-	void *base;
-	size_t stride;
-	int stride_shift;
-	size_t region_size;
-	size_t block_size;
-	size_t align;
-	unsigned int nr_blocks;
-	unsigned int nr_free;
-	u32 *free_stack;
-	u8 *live;
-	unsigned int live_shift;
-	unsigned long *callers;
-	unsigned int flags;
-	unsigned long reported;
-	wait_queue_head_t wait;
-	struct mpool_stats stats;
-	struct mpool_pcp __percpu *pcp;
-	atomic_t nr_waiters;
-	bool cancelled;
-	struct hlist_node cpuhp;
-	size_t charged;
-	bool ready;
-	struct list_head node;
-	struct dentry *debugfs;
-	char name[MPOOL_NAME_MAX];
-};
+/* A pool: its layout is private to the engine. */
+struct mpool;
 
 /**
  * mpool_create - create a pool of fixed-size blocks
@@ -297,61 +199,6 @@ void mpool_free(struct mpool *pool, void *block);
 int mpool_free_checked(struct mpool *pool, void *block);
 
 /**
- * mpool_block_at - the block at an offset into the pool's region
- * @pool: the pool
- * @offset: bytes from the start of the region
- *
- * Context: any context.
- * Return: the address at @offset, or NULL when @offset is outside the
- * region.  It is not checked to be a block or to be allocated.
- */
-void *mpool_block_at(struct mpool *pool, u64 offset);
-
-/**
- * mpool_block_offset - a block's offset into the pool's region
- * @pool: the pool
- * @block: a block of @pool
- *
- * Context: any context.
- * Return: bytes from the start of the region to @block.
- */
-u64 mpool_block_offset(struct mpool *pool, const void *block);
-
-/**
- * mpool_copy_to_block - copy bytes into an allocated block
- * @pool: the pool
- * @block: the block
- * @pos: first byte of the block to write
- * @src: the bytes
- * @len: how many, at least 1
- *
- * Copies a page at a time under the pool lock and stops with -ENXIO if
- * the block is freed meanwhile.  Under MPOOL_F_PERCPU a free does not take
- * the pool lock, so a free racing with the copy is not seen: the caller
- * must own the block.
- *
- * Context: any context.
- * Return: 0, or -ERANGE, -EINVAL or -ENXIO as mpool_free_checked(); also
- * -EINVAL when [@pos, @pos + @len) passes the end of the block.
- */
-int mpool_copy_to_block(struct mpool *pool, void *block, size_t pos,
-			const void *src, size_t len);
-
-/**
- * mpool_copy_from_block - copy bytes out of an allocated block
- * @pool: the pool
- * @block: the block
- * @pos: first byte of the block to read
- * @dst: where to
- * @len: how many, at least 1
- *
- * Context: any context.
- * Return: as mpool_copy_to_block().
- */
-int mpool_copy_from_block(struct mpool *pool, const void *block, size_t pos,
-			  void *dst, size_t len);
-
-/**
  * mpool_get_stats - take a consistent snapshot of a pool's statistics
  * @pool: the pool
  * @stats: filled in
@@ -371,20 +218,5 @@ void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats);
  * Context: any context.
  */
 void mpool_reset_stats(struct mpool *pool);
-
-/**
- * mpool_next_live - find the next allocated block
- * @pool: the pool
- * @index: in: the first block index to look at; out: the index found
- * @caller: set to the allocating caller under MPOOL_F_TRACK, else to 0
- *
- * For walking the live blocks a little at a time (debugfs); the result is
- * already stale when it returns.
- *
- * Context: any context.
- * Return: 0 when a live block was found, -ENOENT when none is left.
- */
-int mpool_next_live(struct mpool *pool, unsigned int *index,
-		    unsigned long *caller);
 
 #endif /* _MPOOL_H */

@@ -37,6 +37,7 @@
 
 #include "mpool.h"
 #include "uapi/mpool_ioctl.h"
+#include "../mempool_core.h"
 #include "../mempool_internal.h"
 
 KUNIT_DEFINE_ACTION_WRAPPER(mpt_destroy_action, mpool_destroy, struct mpool *);

@@ -831,10 +831,10 @@ int mp_format_stats_text(const struct mpool_ioc_stats *st, char *buf,
 {
 	size_t off = 0;
 
-#define X(f, desc) app(buf, len, &off, "%s: %llu\n", #f,		\
-		       (unsigned long long)st->out_##f);
-	MPOOL_STATS_FIELDS(X)
-#undef X
+#define MPOOL_STAT(f) app(buf, len, &off, "%s: %llu\n", #f,		\
+			  (unsigned long long)st->out_##f)
+#include "mpool_stat_list.h"
+#undef MPOOL_STAT
 	return app_done(len, off);
 }
 
@@ -845,13 +845,13 @@ int mp_format_stats_json(const struct mpool_ioc_stats *st, char *buf,
 	const char *sep = "";
 
 	app(buf, len, &off, "{");
-#define X(f, desc) do {						\
+#define MPOOL_STAT(f) do {						\
 		app(buf, len, &off, "%s\"%s\": %llu", sep, #f,		\
 		    (unsigned long long)st->out_##f);			\
 		sep = ", ";						\
-	} while (0);
-	MPOOL_STATS_FIELDS(X)
-#undef X
+	} while (0)
+#include "mpool_stat_list.h"
+#undef MPOOL_STAT
 	app(buf, len, &off, "}\n");
 	return app_done(len, off);
 }

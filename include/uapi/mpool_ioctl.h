@@ -149,43 +149,14 @@ struct mpool_ioc_list {
 };
 
 /**
- * MPOOL_STATS_FIELDS - every statistic of a pool, in ABI order
- * @X: a macro taking (name, description)
- *
- * The one list of the statistics: struct mpool_ioc_stats has a __u64
- * out_<name> for each, in this order, and the module's debugfs files and
- * mempoolctl print them from it.  A new statistic is one more line at the
- * end (the struct grows: see "General ioctl format").
- */
-#define MPOOL_STATS_FIELDS(X)						\
-	X(block_size, "usable bytes per block")				\
-	X(stride, "distance between two blocks")			\
-	X(align, "alignment of each block")				\
-	X(flags, "MPOOL_CREATE_* flags of the pool")			\
-	X(blocks_total, "blocks in the pool")				\
-	X(blocks_free, "blocks that can be allocated now")		\
-	X(blocks_in_use, "blocks allocated and not yet freed")		\
-	X(high_watermark, "most blocks in use at once since creation or reset") \
-	X(allocs, "successful allocations")				\
-	X(alloc_failures, "allocation attempts that found the pool empty") \
-	X(frees, "successful frees")					\
-	X(invalid_frees, "refused frees")				\
-	X(waits, "blocking allocations that slept")			\
-	X(timeouts, "blocking allocations that gave up")		\
-	X(poison_errors, "allocations that found a freed block written to") \
-	X(bytes_reserved, "memory the pool holds, region plus metadata")
-
-#define __MPOOL_IOC_STAT_MEMBER(name, desc) __u64 out_##name;
-
-/**
  * struct mpool_ioc_stats - ioctl(MPOOL_IOC_STATS)
  * @size: sizeof(struct mpool_ioc_stats)
  * @__reserved: must be 0
  * @name: the pool's name
  *
- * Followed by one __u64 out_<name> per line of MPOOL_STATS_FIELDS(), in
- * its order: out_block_size, out_stride, ..., out_bytes_reserved.  The
- * same numbers as /sys/kernel/debug/mempool/<name>/stats.
+ * Followed by one __u64 out_<name> per line of mpool_stat_list.h, in its
+ * order: out_block_size, out_stride, ..., out_bytes_reserved.  The same
+ * numbers as /sys/kernel/debug/mempool/<name>/stats.
  *
  * out_alloc_failures counts allocation attempts that found the pool
  * empty: an MPOOL_IOC_ALLOC that gets fewer blocks than @count counts
@@ -195,7 +166,9 @@ struct mpool_ioc_stats {
 	__u32 size;
 	__u32 __reserved;
 	__u8 name[MPOOL_IOC_NAME_MAX];
-	MPOOL_STATS_FIELDS(__MPOOL_IOC_STAT_MEMBER)
+#define MPOOL_STAT(name) __u64 out_##name
+#include "mpool_stat_list.h"
+#undef MPOOL_STAT
 };
 
 /* Sleep up to @timeout_ms for the first block when none is free. */

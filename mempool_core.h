@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The engine's private layout of a pool: for mempool_core.c and its KUnit
+ * tests only.  Other modules, and the rest of mempool.ko, see struct mpool
+ * as opaque (include/mpool.h) and use the engine's functions.
+ */
+#ifndef _MEMPOOL_CORE_H
+#define _MEMPOOL_CORE_H
+
+#include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/percpu.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+
+#include "mpool.h"
+
+/* Most free blocks a CPU's cache holds, and how many move at once. */
+#define MPOOL_PCP_SIZE		32
+#define MPOOL_PCP_BATCH		16
+
+/* Set in mpool_pcp.state while its CPU uses the cache. */
+#define MPOOL_PCP_BUSY		0x80000000u
+
+/**
+ * struct mpool_pcp - one CPU's cache of free blocks (MPOOL_F_PERCPU)
+ * @state: the number of blocks in @idx, plus MPOOL_PCP_BUSY while this
+ *	CPU uses the cache; an interrupt handler that finds it busy uses
+ *	the shared stack instead.  One word, so that one cmpxchg_local()
+ *	claims the cache and reads its count, and one store releases it.
+ * @idx: indices of the cached free blocks; the top is the last of them
+ * @allocs: allocations served on this CPU, summed by mpool_get_stats()
+ *	from other CPUs: written with WRITE_ONCE, read with READ_ONCE
+ * @frees: frees done on this CPU, summed likewise
+ *
+ * Touched only by its own CPU with preemption off and MPOOL_PCP_BUSY set,
+ * except when the CPU is dead, or from an IPI (mpool_alloc_timeout()) that
+ * did not interrupt a busy cache; blocks move to and from the shared stack
+ * under the pool lock.
+ */
+struct mpool_pcp {
+	unsigned int state;
+	u32 idx[MPOOL_PCP_SIZE];
+	u64 allocs;
+	u64 frees;
+};
+
+/**
+ * struct mpool - a pool of fixed-size blocks
+ * @lock: protects @free_stack, @nr_free, @live, @callers and @stats; raw,
+ *	because the pool is used from hardirq context, on PREEMPT_RT too
+ * @base: the region: @nr_blocks blocks, @stride bytes apart
+ * @stride: distance between blocks; a multiple of @align
+ * @stride_shift: log2(@stride) when @stride is a power of two, else -1
+ * @region_size: @nr_blocks * @stride
+ * @block_size: usable bytes of a block
+ * @align: alignment of every block (power of two, at most PAGE_SIZE)
+ * @nr_blocks: number of blocks
+ * @nr_free: number of indices on @free_stack
+ * @free_stack: indices of the free blocks; the top is @free_stack[@nr_free - 1]
+ * @live: a byte per block, non-zero while the block is allocated; block
+ *	i's byte is @live[i << @live_shift]
+ * @live_shift: spreads the live bytes under MPOOL_F_PERCPU (see .c)
+ * @callers: with MPOOL_F_TRACK, the allocating caller of each live block
+ * @flags: MPOOL_F_* flags
+ * @reported: set once the first misuse of this pool has been logged
+ * @wait: blocking allocations sleep here until a block is freed
+ * @stats: counters; the state fields are filled in by mpool_get_stats()
+ * @pcp: the per-CPU caches under MPOOL_F_PERCPU, else NULL
+ * @nr_waiters: sleepers in mpool_alloc_timeout(): frees then skip the cache
+ * @cancelled: set by mpool_cancel_waits(): sleepers give up
+ * @cpuhp: entry in the CPU hotplug state that drains a dead CPU's cache
+ * @charged: bytes this pool counts against max_bytes (MPOOL_F_USER)
+ * @ready: set once mpool_create() has built the pool: until then it only
+ *	holds its name on the list, and listings and lookups skip it
+ * @node: entry in the list of all pools
+ * @debugfs: this pool's debugfs directory
+ * @name: the pool's unique name
+ *
+ * Memory layout: the blocks live in one vmalloc'd region at @base; all
+ * metadata (@free_stack, @live, @callers) is allocated separately, so that
+ * writes into a free block, even a stray one, cannot corrupt the pool.
+ */
+struct mpool {
+	raw_spinlock_t lock;	/* see the kernel-doc above */
+	void *base;
+	size_t stride;
+	int stride_shift;
+	size_t region_size;
+	size_t block_size;
+	size_t align;
+	unsigned int nr_blocks;
+	unsigned int nr_free;
+	u32 *free_stack;
+	u8 *live;
+	unsigned int live_shift;
+	unsigned long *callers;
+	unsigned int flags;
+	unsigned long reported;
+	wait_queue_head_t wait;
+	struct mpool_stats stats;
+	struct mpool_pcp __percpu *pcp;
+	atomic_t nr_waiters;
+	bool cancelled;
+	struct hlist_node cpuhp;
+	size_t charged;
+	bool ready;
+	struct list_head node;
+	struct dentry *debugfs;
+	char name[MPOOL_NAME_MAX];
+};
+
+/* mempool_registry.c: names, listings and the max_bytes budget */
+int mpool_register(struct mpool *pool, const char *name, size_t charge);
+void mpool_publish(struct mpool *pool);
+void mpool_unregister(struct mpool *pool);
+
+#endif /* _MEMPOOL_CORE_H */

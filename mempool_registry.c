@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The registry of named pools: names are unique, listings and debugfs
+ * find pools here, and the pools userspace creates (MPOOL_F_USER) are
+ * capped together by the max_bytes module parameter.
+ *
+ * A pool is registered before its memory is allocated, so that a name or
+ * budget it cannot have costs nothing, and published once it is built:
+ * until then it holds its name but listings and lookups skip it.
+ * Anonymous pools (NULL name) take no name, only budget if charged.
+ */
+#include <linux/ctype.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/string.h>
+#include <kunit/visibility.h>
+
+#include "mempool_core.h"
+#include "mempool_internal.h"
+
+static unsigned long max_bytes = 256UL << 20;
+module_param(max_bytes, ulong, 0644);
+MODULE_PARM_DESC(max_bytes, "Most bytes the pools created through /dev/mempool may reserve together (default 256 MiB)");
+
+/* Protects mpool_list, every pool's ready flag, and mpool_reserved. */
+static DEFINE_MUTEX(mpool_list_lock);
+static LIST_HEAD(mpool_list);
+static size_t mpool_reserved;
+
+bool mpool_name_valid(const char *name)
+{
+	const char *p;
+
+	/* debugfs has a file of that name beside the pools' directories. */
+	if (!strcmp(name, "pools"))
+		return false;
+	for (p = name; *p; p++)
+		if (!isalnum(*p) && *p != '_' && *p != '.' && *p != '-')
+			return false;
+	return p != name;
+}
+
+static struct mpool *mpool_find_locked(const char *name)
+{
+	struct mpool *pool;
+
+	lockdep_assert_held(&mpool_list_lock);
+	list_for_each_entry(pool, &mpool_list, node)
+		if (!strcmp(pool->name, name))
+			return pool;
+	return NULL;
+}
+
+/**
+ * mpool_register - claim a name and budget for a pool being created
+ * @pool: the pool, not yet built
+ * @name: its name, or NULL for an anonymous pool
+ * @charge: bytes to count against max_bytes; 0 for a kernel user's pool
+ *
+ * Context: process context; sleeps.
+ * Return: 0; -EEXIST when a pool has that name; -EDQUOT when @charge does
+ * not fit in what is left of max_bytes.
+ */
+int mpool_register(struct mpool *pool, const char *name, size_t charge)
+{
+	/* One read: a concurrent write of the parameter must not split it. */
+	size_t limit = READ_ONCE(max_bytes);
+	int ret = 0;
+
+	mutex_lock(&mpool_list_lock);
+	if (name && mpool_find_locked(name)) {
+		ret = -EEXIST;
+		goto out_unlock;
+	}
+	if (charge > limit || mpool_reserved > limit - charge) {
+		ret = -EDQUOT;
+		goto out_unlock;
+	}
+	pool->charged = charge;
+	mpool_reserved += charge;
+	if (name)
+		list_add_tail(&pool->node, &mpool_list);
+out_unlock:
+	mutex_unlock(&mpool_list_lock);
+	return ret;
+}
+
+/* The pool is built: listings and lookups show it from now on. */
+void mpool_publish(struct mpool *pool)
+{
+	mutex_lock(&mpool_list_lock);
+	pool->ready = true;
+	mutex_unlock(&mpool_list_lock);
+}
+
+/* Gives back the name and budget of a registered pool. */
+void mpool_unregister(struct mpool *pool)
+{
+	mutex_lock(&mpool_list_lock);
+	list_del_init(&pool->node);
+	mpool_reserved -= pool->charged;
+	pool->charged = 0;
+	mutex_unlock(&mpool_list_lock);
+}
+
+/**
+ * mpool_stats_by_name - statistics of the pool called @name
+ * @name: the pool's name
+ * @stats: filled in
+ *
+ * Context: process context; sleeps.
+ * Return: 0, or -ENOENT when no pool has that name.
+ */
+int mpool_stats_by_name(const char *name, struct mpool_stats *stats)
+{
+	struct mpool *pool;
+	int ret = -ENOENT;
+
+	mutex_lock(&mpool_list_lock);
+	pool = mpool_find_locked(name);
+	if (pool && pool->ready) {
+		mpool_get_stats(pool, stats);
+		ret = 0;
+	}
+	mutex_unlock(&mpool_list_lock);
+	return ret;
+}
+EXPORT_SYMBOL_IF_KUNIT(mpool_stats_by_name);
+
+/**
+ * mpool_list_names - names of all pools, in creation order
+ * @names: room for @max names, MPOOL_NAME_MAX bytes each
+ * @max: how many names to copy at most
+ *
+ * Context: process context; sleeps.
+ * Return: how many pools exist.
+ */
+unsigned int mpool_list_names(char *names, unsigned int max)
+{
+	struct mpool *pool;
+	unsigned int n = 0;
+
+	mutex_lock(&mpool_list_lock);
+	list_for_each_entry(pool, &mpool_list, node) {
+		if (!pool->ready)
+			continue;
+		if (n < max)
+			strscpy(names + n * MPOOL_NAME_MAX, pool->name,
+				MPOOL_NAME_MAX);
+		n++;
+	}
+	mutex_unlock(&mpool_list_lock);
+	return n;
+}
+
+/**
+ * mpool_for_each - call @fn on a snapshot of every pool, in creation order
+ * @fn: called with each pool's name and statistics; a non-zero return
+ *	stops the walk and is returned
+ * @arg: passed to @fn
+ *
+ * @fn runs under the pool list's mutex: it may sleep, but must not create
+ * or destroy a pool.
+ *
+ * Context: process context; sleeps.
+ * Return: 0, or what @fn returned.
+ */
+int mpool_for_each(int (*fn)(const char *name,
+			     const struct mpool_stats *stats, void *arg),
+		   void *arg)
+{
+	struct mpool_stats st;
+	struct mpool *pool;
+	int ret = 0;
+
+	mutex_lock(&mpool_list_lock);
+	list_for_each_entry(pool, &mpool_list, node) {
+		if (!pool->ready)
+			continue;
+		mpool_get_stats(pool, &st);
+		ret = fn(pool->name, &st, arg);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&mpool_list_lock);
+	return ret;
+}
