@@ -52,6 +52,7 @@ static unsigned int mpool_live_shift(unsigned int flags)
 	return flags & MPOOL_F_PERCPU ? 3 : 0;
 }
 
+/* Saturates at SIZE_MAX, which the caller's overflow check refuses. */
 static size_t mpool_metadata_bytes(unsigned int nr_blocks, unsigned int flags)
 {
 	size_t per_block = sizeof(u32) + (1 << mpool_live_shift(flags));
@@ -60,8 +61,9 @@ static size_t mpool_metadata_bytes(unsigned int nr_blocks, unsigned int flags)
 	if (flags & MPOOL_F_TRACK)
 		per_block += sizeof(unsigned long);
 	if (flags & MPOOL_F_PERCPU)
-		fixed += num_possible_cpus() * sizeof(struct mpool_pcp);
-	return fixed + per_block * nr_blocks;
+		fixed = size_add(fixed, array_size(num_possible_cpus(),
+						   sizeof(struct mpool_pcp)));
+	return size_add(fixed, array_size(per_block, nr_blocks));
 }
 
 /* The byte that says whether block @idx is allocated. */
@@ -88,17 +90,28 @@ static void mpool_free_memory(struct mpool *pool)
  */
 #define MPOOL_GFP (GFP_KERNEL | __GFP_NOWARN)
 
+/* Userspace's pools are charged to the creator's memory cgroup too. */
+static gfp_t mpool_gfp(unsigned int flags)
+{
+	return flags & MPOOL_F_USER ? MPOOL_GFP | __GFP_ACCOUNT : MPOOL_GFP;
+}
+
 static int mpool_alloc_memory(struct mpool *pool, size_t region)
 {
 	unsigned int i, n = pool->nr_blocks;
+	gfp_t gfp = mpool_gfp(pool->flags);
 
-	pool->base = __vmalloc(region, MPOOL_GFP);
-	pool->free_stack = kvmalloc_array(n, sizeof(u32), MPOOL_GFP);
-	pool->live = kvcalloc(n, 1 << pool->live_shift, MPOOL_GFP);
+	/*
+	 * Zeroed: the pages may hold anything their last user left there,
+	 * and READ of a fresh block must not show it to userspace.
+	 */
+	pool->base = __vmalloc(region, gfp | __GFP_ZERO);
+	pool->free_stack = kvmalloc_array(n, sizeof(u32), gfp);
+	pool->live = kvcalloc(n, 1 << pool->live_shift, gfp);
 	if (pool->flags & MPOOL_F_TRACK)
-		pool->callers = kvcalloc(n, sizeof(unsigned long), MPOOL_GFP);
+		pool->callers = kvcalloc(n, sizeof(unsigned long), gfp);
 	if (pool->flags & MPOOL_F_PERCPU)
-		pool->pcp = alloc_percpu_gfp(struct mpool_pcp, MPOOL_GFP);
+		pool->pcp = alloc_percpu_gfp(struct mpool_pcp, gfp);
 	if (!pool->base || !pool->free_stack || !pool->live ||
 	    ((pool->flags & MPOOL_F_TRACK) && !pool->callers) ||
 	    ((pool->flags & MPOOL_F_PERCPU) && !pool->pcp))
@@ -122,8 +135,8 @@ static struct mpool *__mpool_create(const char *name, size_t block_size,
 				    unsigned int nr_blocks, size_t align,
 				    unsigned int flags)
 {
+	size_t stride, region, metadata, total;
 	struct mpool *pool;
-	size_t stride, region, total;
 	int ret;
 
 	if (!align)
@@ -142,14 +155,15 @@ static struct mpool *__mpool_create(const char *name, size_t block_size,
 	 * Charge what the pool really holds: whole pages of region, and of
 	 * metadata, which is never smaller than a page of bookkeeping.
 	 */
+	metadata = mpool_metadata_bytes(nr_blocks, flags);
 	if (check_mul_overflow(stride, (size_t)nr_blocks, &region) ||
 	    region > SIZE_MAX - PAGE_SIZE ||
-	    check_add_overflow(PAGE_ALIGN(region),
-			       PAGE_ALIGN(mpool_metadata_bytes(nr_blocks, flags)),
+	    metadata > SIZE_MAX - PAGE_SIZE ||
+	    check_add_overflow(PAGE_ALIGN(region), PAGE_ALIGN(metadata),
 			       &total))
 		return ERR_PTR(-EOVERFLOW);
 
-	pool = kzalloc(sizeof(*pool), MPOOL_GFP);
+	pool = kzalloc(sizeof(*pool), mpool_gfp(flags));
 	if (!pool)
 		return ERR_PTR(-ENOMEM);
 	raw_spin_lock_init(&pool->lock);
@@ -183,11 +197,18 @@ static struct mpool *__mpool_create(const char *name, size_t block_size,
 		if (ret)
 			goto err_unlist;
 	}
-	if (name)
-		pool->debugfs = mpool_debugfs_add(pool, name);
+	if (name) {
+		ret = mpool_debugfs_add(pool, name, &pool->debugfs);
+		if (ret)
+			goto err_cpuhp;
+	}
 	mpool_publish(pool);
 	return pool;
 
+err_cpuhp:
+	if (pool->pcp)
+		cpuhp_state_remove_instance_nocalls(mpool_cpuhp_state,
+						    &pool->cpuhp);
 err_unlist:
 	mpool_unregister(pool);
 err_free:
@@ -376,17 +397,34 @@ static void mpool_report_leaks(struct mpool *pool, unsigned int in_use)
 			in_use - shown);
 }
 
+/**
+ * mpool_unpublish - take a pool out of every view before it is freed
+ * @pool: the pool
+ *
+ * Its debugfs directory goes, its name is free for a new pool, listings
+ * and lookups no longer find it, and its max_bytes charge is released;
+ * its memory stays until mpool_destroy(), for users still holding it.
+ * Called again by mpool_destroy(), where it does nothing more.
+ *
+ * Context: process context; sleeps.
+ */
+void mpool_unpublish(struct mpool *pool)
+{
+	mpool_debugfs_remove(pool->debugfs);
+	pool->debugfs = NULL;
+	mpool_unregister(pool);
+}
+
 void mpool_destroy(struct mpool *pool)
 {
 	unsigned int in_use;
 
 	if (!pool)
 		return;
-	mpool_debugfs_remove(pool->debugfs);
+	mpool_unpublish(pool);
 	if (pool->pcp)
 		cpuhp_state_remove_instance_nocalls(mpool_cpuhp_state,
 						    &pool->cpuhp);
-	mpool_unregister(pool);
 
 	in_use = pool->nr_blocks - pool->nr_free - mpool_cached(pool);
 	if (in_use && !(pool->flags & MPOOL_F_QUIET))
@@ -447,10 +485,15 @@ static __always_inline void mpool_pcp_put(struct mpool *pool,
 					  struct mpool_pcp *pcp,
 					  unsigned int count)
 {
-	/* A sleeper's drain IPI may have found the cache busy: drain it. */
+	/*
+	 * A sleeper's drain IPI may have found the cache busy: drain it, and
+	 * wake the sleepers, who may have looked at the shared stack before
+	 * these blocks reached it.
+	 */
 	if (unlikely(atomic_read(&pool->nr_waiters)) && count) {
 		WRITE_ONCE(pcp->state, count | MPOOL_PCP_BUSY);
 		count = mpool_drain(pool, pcp, count);
+		wake_up(&pool->wait);
 	}
 	/* ...and before it is cleared. */
 	barrier();
@@ -822,8 +865,6 @@ void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats)
 	/*
 	 * Refills and drains move blocks between the shared stack and the
 	 * caches under the lock: summing under it counts each batch once.
-	 * A CPU in its fast path has not stored its count back yet, so while
-	 * the pool is in use, blocks_free may be off by one per such CPU.
 	 */
 	raw_spin_lock_irqsave(&pool->lock, irqflags);
 	*stats = pool->stats;
@@ -845,6 +886,13 @@ void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats)
 	stats->align = pool->align;
 	stats->flags = pool->flags & ~(MPOOL_F_QUIET | MPOOL_F_USER);
 	stats->blocks_total = pool->nr_blocks;
+	/*
+	 * A CPU between taking a block from its cache and storing the count
+	 * back still shows the block as cached, so blocks_free may exceed the
+	 * truth by one per CPU allocating at this instant.  It never exceeds
+	 * the pool: free + in use is always the total.
+	 */
+	stats->blocks_free = min(stats->blocks_free, stats->blocks_total);
 	stats->blocks_in_use = stats->blocks_total - stats->blocks_free;
 }
 EXPORT_SYMBOL_GPL(mpool_get_stats);

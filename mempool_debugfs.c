@@ -142,15 +142,46 @@ static const struct file_operations blocks_fops = {
 	.release = seq_release_private,
 };
 
-struct dentry *mpool_debugfs_add(struct mpool *pool, const char *name)
+/*
+ * A kernel without debugfs, or booted with debugfs=off, answers -ENODEV or
+ * -EPERM: pools work without it.  Any other failure is reported.
+ */
+static int mpool_debugfs_err(struct dentry *d)
 {
-	struct dentry *dir;
+	long err = PTR_ERR_OR_ZERO(d);
 
-	/* debugfs is for looking, never a reason to fail: errors are ignored. */
-	dir = debugfs_create_dir(name, mpool_debugfs_root);
-	debugfs_create_file("stats", 0400, dir, pool, &stats_fops);
-	debugfs_create_file("blocks", 0400, dir, pool, &blocks_fops);
-	return dir;
+	return err == -ENODEV || err == -EPERM ? 0 : err;
+}
+
+/**
+ * mpool_debugfs_add - give a pool its directory
+ * @pool: the pool
+ * @name: its name
+ * @dir: set to the directory, or to NULL without debugfs
+ *
+ * Return: 0, or the errno that debugfs gave (the pool must not be
+ * created without its directory where debugfs exists).
+ */
+int mpool_debugfs_add(struct mpool *pool, const char *name,
+		      struct dentry **dir)
+{
+	struct dentry *d;
+	int ret;
+
+	*dir = NULL;
+	d = debugfs_create_dir(name, mpool_debugfs_root);
+	ret = mpool_debugfs_err(d);
+	if (ret || IS_ERR(d))
+		return ret;
+	/* Files in a directory just made fail only for want of memory. */
+	if (IS_ERR(debugfs_create_file("stats", 0400, d, pool, &stats_fops)) ||
+	    IS_ERR(debugfs_create_file("blocks", 0400, d, pool,
+				       &blocks_fops))) {
+		debugfs_remove(d);
+		return -ENOMEM;
+	}
+	*dir = d;
+	return 0;
 }
 
 void mpool_debugfs_remove(struct dentry *dir)
@@ -158,11 +189,22 @@ void mpool_debugfs_remove(struct dentry *dir)
 	debugfs_remove(dir);
 }
 
-void mpool_debugfs_init(void)
+int mpool_debugfs_init(void)
 {
+	struct dentry *pools;
+	int ret;
+
 	mpool_debugfs_root = debugfs_create_dir("mempool", NULL);
-	debugfs_create_file("pools", 0400, mpool_debugfs_root, NULL,
-			    &pools_fops);
+	ret = mpool_debugfs_err(mpool_debugfs_root);
+	if (ret || IS_ERR(mpool_debugfs_root))
+		return ret;
+	pools = debugfs_create_file("pools", 0400, mpool_debugfs_root, NULL,
+				    &pools_fops);
+	if (IS_ERR(pools)) {
+		debugfs_remove(mpool_debugfs_root);
+		return PTR_ERR(pools);
+	}
+	return 0;
 }
 
 void mpool_debugfs_exit(void)

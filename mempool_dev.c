@@ -81,7 +81,6 @@ static int mpool_dev_check_name(const __u8 *name)
  */
 static struct mpool_dev_pool *mpool_dev_pool_get(const __u8 *name)
 {
-	struct mpool_stats unused;
 	struct mpool_dev_pool *dp;
 	int ret = mpool_dev_check_name(name);
 
@@ -94,7 +93,7 @@ static struct mpool_dev_pool *mpool_dev_pool_get(const __u8 *name)
 	mutex_unlock(&dev_lock);
 	if (dp)
 		return dp;
-	return ERR_PTR(mpool_stats_by_name(name, &unused) ? -ENOENT : -EPERM);
+	return ERR_PTR(mpool_kernel_pool_exists(name) ? -EPERM : -ENOENT);
 }
 
 /*
@@ -175,7 +174,12 @@ static int mpool_dev_destroy(struct mpool_dev_ucmd *ucmd)
 		ret = -EBUSY;
 	} else {
 		list_del_init(&dp->node);
-		/* Sleeping allocations hold references: end them now. */
+		/*
+		 * Gone from every view now, its name and budget free; calls
+		 * in flight hold references to its memory: end the sleeping
+		 * allocations among them.
+		 */
+		mpool_unpublish(dp->pool);
 		mpool_cancel_waits(dp->pool);
 		mpool_dev_pool_put(dp);	/* the list's reference */
 	}
@@ -361,14 +365,21 @@ out_free:
 	return ret;
 }
 
+/*
+ * Copies between the user's buffer and a block a page at a time through
+ * a page of bounce buffer, so that a READ or WRITE of a huge block holds
+ * no more kernel memory than that, however many run at once.  The engine
+ * copies under the pool lock, which user copies must not take, hence the
+ * bounce.
+ */
 static int mpool_dev_rw(struct mpool_dev_ucmd *ucmd, bool write)
 {
 	struct mpool_ioc_rw *rw = ucmd->cmd;
 	struct mpool_dev_pool *dp;
-	void __user *ubuf;
+	void __user *ubuf = u64_to_user_ptr(rw->buf);
+	size_t block_size, done, n;
 	void *buf, *block;
-	size_t block_size;
-	int ret;
+	int ret = 0;
 
 	if (rw->__reserved || !rw->length)
 		return -EINVAL;
@@ -380,27 +391,29 @@ static int mpool_dev_rw(struct mpool_dev_ucmd *ucmd, bool write)
 		ret = -EINVAL;
 		goto out_put;
 	}
-	buf = kvmalloc(rw->length, GFP_KERNEL | __GFP_NOWARN);
+	buf = kmalloc(min_t(size_t, rw->length, PAGE_SIZE), GFP_KERNEL);
 	if (!buf) {
 		ret = -ENOMEM;
 		goto out_put;
 	}
-	ubuf = u64_to_user_ptr(rw->buf);
 	block = mpool_block_at(dp->pool, rw->offset);
-	/* The engine copies under the pool lock, so user copies happen here. */
-	if (write) {
-		if (copy_from_user(buf, ubuf, rw->length))
-			ret = -EFAULT;
-		else
-			ret = mpool_copy_to_block(dp->pool, block, rw->pos, buf,
-						  rw->length);
-	} else {
-		ret = mpool_copy_from_block(dp->pool, block, rw->pos, buf,
-					    rw->length);
-		if (!ret && copy_to_user(ubuf, buf, rw->length))
-			ret = -EFAULT;
+	for (done = 0; done < rw->length && !ret; done += n) {
+		n = min_t(size_t, rw->length - done, PAGE_SIZE);
+		if (write) {
+			if (copy_from_user(buf, ubuf + done, n))
+				ret = -EFAULT;
+			else
+				ret = mpool_copy_to_block(dp->pool, block,
+							  rw->pos + done, buf,
+							  n);
+		} else {
+			ret = mpool_copy_from_block(dp->pool, block,
+						    rw->pos + done, buf, n);
+			if (!ret && copy_to_user(ubuf + done, buf, n))
+				ret = -EFAULT;
+		}
 	}
-	kvfree(buf);
+	kfree(buf);
 out_put:
 	mpool_dev_pool_put(dp);
 	return ret;

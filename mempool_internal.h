@@ -5,6 +5,8 @@
 
 #include "mpool.h"
 
+struct dentry;
+
 /*
  * mempool_core.c: what the device and debugfs need beyond the exported
  * API.  Those used by the KUnit tests are EXPORT_SYMBOL_IF_KUNIT.
@@ -21,6 +23,8 @@ unsigned int mpool_list_names(char *names, unsigned int max);
 int mpool_for_each(int (*fn)(const char *name,
 			     const struct mpool_stats *stats, void *arg),
 		   void *arg);
+bool mpool_kernel_pool_exists(const char *name);
+void mpool_unpublish(struct mpool *pool);
 const char *mpool_name(const struct mpool *pool);
 size_t mpool_block_size(const struct mpool *pool);
 
@@ -97,9 +101,10 @@ int mpool_cpuhp_init(void);
 void mpool_cpuhp_exit(void);
 
 /* mempool_debugfs.c: /sys/kernel/debug/mempool/ */
-void mpool_debugfs_init(void);
+int mpool_debugfs_init(void);
 void mpool_debugfs_exit(void);
-struct dentry *mpool_debugfs_add(struct mpool *pool, const char *name);
+int mpool_debugfs_add(struct mpool *pool, const char *name,
+		      struct dentry **dir);
 void mpool_debugfs_remove(struct dentry *dir);
 
 /* mempool_bench.c: MPOOL_IOC_BENCH */

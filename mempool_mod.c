@@ -14,7 +14,9 @@ static int __init mempool_init(void)
 	ret = mpool_cpuhp_init();
 	if (ret)
 		return ret;
-	mpool_debugfs_init();
+	ret = mpool_debugfs_init();
+	if (ret)
+		goto err_cpuhp;
 	ret = mpool_dev_init();
 	if (ret)
 		goto err_debugfs;
@@ -22,6 +24,7 @@ static int __init mempool_init(void)
 
 err_debugfs:
 	mpool_debugfs_exit();
+err_cpuhp:
 	mpool_cpuhp_exit();
 	return ret;
 }

@@ -9,7 +9,6 @@
  * until then it holds its name but listings and lookups skip it.
  * Anonymous pools (NULL name) take no name, only budget if charged.
  */
-#include <linux/ctype.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/string.h>
@@ -27,15 +26,25 @@ static DEFINE_MUTEX(mpool_list_lock);
 static LIST_HEAD(mpool_list);
 static size_t mpool_reserved;
 
+/* [A-Za-z0-9_.-], in ASCII: isalnum() also takes Latin-1 letters. */
+static bool mpool_name_char_valid(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
+}
+
 bool mpool_name_valid(const char *name)
 {
 	const char *p;
 
-	/* debugfs has a file of that name beside the pools' directories. */
-	if (!strcmp(name, "pools"))
+	/*
+	 * debugfs has a file called "pools" beside the pools' directories,
+	 * and cannot make a directory called "." or "..".
+	 */
+	if (!strcmp(name, "pools") || !strcmp(name, ".") || !strcmp(name, ".."))
 		return false;
 	for (p = name; *p; p++)
-		if (!isalnum(*p) && *p != '_' && *p != '.' && *p != '-')
+		if (!mpool_name_char_valid(*p))
 			return false;
 	return p != name;
 }
@@ -126,6 +135,28 @@ int mpool_stats_by_name(const char *name, struct mpool_stats *stats)
 	return ret;
 }
 EXPORT_SYMBOL_IF_KUNIT(mpool_stats_by_name);
+
+/**
+ * mpool_kernel_pool_exists - whether a kernel user's pool has this name
+ * @name: the name
+ *
+ * For the device, to tell a pool it may not touch (-EPERM) from one that
+ * is not there (-ENOENT), including one of userspace's pools being
+ * created or destroyed at this moment.
+ *
+ * Context: process context; sleeps.
+ */
+bool mpool_kernel_pool_exists(const char *name)
+{
+	struct mpool *pool;
+	bool ret;
+
+	mutex_lock(&mpool_list_lock);
+	pool = mpool_find_locked(name);
+	ret = pool && pool->ready && !(pool->flags & MPOOL_F_USER);
+	mutex_unlock(&mpool_list_lock);
+	return ret;
+}
 
 /**
  * mpool_list_names - names of all pools, in creation order
