@@ -44,6 +44,13 @@ static void result(int ok, const char *name, const char *fmt, ...)
 	fflush(stdout);
 }
 
+/* A name field: NUL-padded, as the ABI wants. */
+static void set_name(__u8 *dst, const char *name)
+{
+	memset(dst, 0, MPOOL_IOC_NAME_MAX);
+	memcpy(dst, name, strnlen(name, MPOOL_IOC_NAME_MAX - 1));
+}
+
 /* ioctl() as an errno: 0 on success. */
 static int io(int fd, unsigned long req, void *arg)
 {
@@ -55,7 +62,7 @@ static int create(const char *name, uint32_t bs, uint32_t n, uint32_t flags)
 	struct mpool_ioc_create c = { .size = sizeof(c), .flags = flags,
 				      .block_size = bs, .nr_blocks = n };
 
-	strncpy((char *)c.name, name, sizeof(c.name));
+	set_name(c.name, name);
 	return io(dev, MPOOL_IOC_CREATE, &c);
 }
 
@@ -63,7 +70,7 @@ static int destroy(int fd, const char *name, uint32_t flags)
 {
 	struct mpool_ioc_name d = { .size = sizeof(d), .flags = flags };
 
-	strncpy((char *)d.name, name, sizeof(d.name));
+	set_name(d.name, name);
 	return io(fd, MPOOL_IOC_DESTROY, &d);
 }
 
@@ -71,7 +78,7 @@ static int stats(int fd, const char *name, struct mpool_ioc_stats *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->size = sizeof(*s);
-	strncpy((char *)s->name, name, sizeof(s->name));
+	set_name(s->name, name);
 	return io(fd, MPOOL_IOC_STATS, s);
 }
 
@@ -86,7 +93,7 @@ static int alloc(int fd, const char *name, uint64_t *offs, uint32_t count,
 	};
 	int err;
 
-	strncpy((char *)a.name, name, sizeof(a.name));
+	set_name(a.name, name);
 	err = io(fd, MPOOL_IOC_ALLOC, &a);
 	return err ? -err : (int)a.out_allocated;
 }
@@ -97,7 +104,7 @@ static int rw(unsigned long req, const char *name, uint64_t off, void *buf,
 	struct mpool_ioc_rw r = { .size = sizeof(r), .offset = off,
 				  .length = len, .buf = (uintptr_t)buf };
 
-	strncpy((char *)r.name, name, sizeof(r.name));
+	set_name(r.name, name);
 	return io(dev, req, &r);
 }
 
