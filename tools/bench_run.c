@@ -40,8 +40,7 @@ static const char *bench_dir(void)
 
 static int bench_fail(const char *msg)
 {
-	fprintf(stderr, PROG ": bench: %s\n", msg);
-	return 1;
+	return mp_fail(MP_CMD_BENCH, "%s", msg);
 }
 
 /*
@@ -74,20 +73,18 @@ static int debugfs_mounted(const char *dir)
 /* Check the directory; print why it cannot be used.  0 or 1. */
 static int check_dir(const char *dir)
 {
-	char msg[4400];
 	struct stat sb;
 	int err;
 
-	if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode))
-		return 0;
+	if (stat(dir, &sb) == 0)
+		return S_ISDIR(sb.st_mode) ? 0 :
+		       mp_fail(MP_CMD_BENCH, "%s is not a directory", dir);
 	err = errno;
 	if (err == EACCES || err == EPERM)
 		return bench_fail(mp_strerror(MP_CMD_BENCH, EACCES));
 	if (!debugfs_mounted(dir))
 		return bench_fail("debugfs is not mounted, so the benchmark module's files cannot be reached (mount it with: mount -t debugfs none /sys/kernel/debug)");
-	snprintf(msg, sizeof(msg),
-		 "the benchmark module is not loaded (load it with: modprobe mempool_bench, or insmod bench/mempool_bench.ko)");
-	return bench_fail(msg);
+	return bench_fail("the benchmark module is not loaded (load it with: modprobe mempool_bench, or insmod bench/mempool_bench.ko)");
 }
 
 /* Read all of @fd into a new NUL-terminated buffer; NULL, errno set. */

@@ -158,7 +158,7 @@ const struct mp_cmd_desc mp_cmds[MP_CMD_COUNT] = {
 		"  --allocator LIST  comma-separated, from: @A (default: every one this kernel has)\n"
 		"  --workload LIST   comma-separated, from: @0 (alloc, free), @1\n"
 		"                    (64 allocs, 64 frees), @2 (alloc on one CPU, free\n"
-		"                    on the next) (default: all; cross needs 2 CPUs)\n"
+		"                    on the next) (default: all; @2 needs 2 CPUs)\n"
 		"  --cpus N          run on N CPUs (default: on 1 and on all online)\n"
 		"  --block-size N    bytes per block, 8 to the page size (default 64)\n"
 		"  --ops N           alloc+free pairs per CPU per run, 1000 to 10000000\n"

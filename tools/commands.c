@@ -7,6 +7,7 @@
 #define _DEFAULT_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,18 @@
 #include "mpool_ioctl.h"
 
 static char outbuf[4096];
+
+int mp_fail(enum mp_cmd cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": %s: ", mp_cmd_name(cmd));
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
 
 /* "mempoolctl: CMD 'NAME': REASON" for an ioctl that failed with @err. */
 static int kerr(const struct mp_args *a, int err)
@@ -156,7 +169,7 @@ int mp_run_list(int fd, const struct mp_args *a)
 		tmp = realloc(names, (size_t)cap * MPOOL_IOC_NAME_MAX);
 		if (!tmp) {
 			free(names);
-			fprintf(stderr, PROG ": list: out of memory\n");
+			mp_fail(a->cmd, "out of memory");
 			return 1;
 		}
 		names = tmp;
@@ -179,8 +192,8 @@ int mp_run_list(int fd, const struct mp_args *a)
 			if (errno == ENOENT)	/* destroyed meanwhile */
 				continue;
 			err = errno;
-			fprintf(stderr, PROG ": list: stats of '%s': %s\n",
-				name, mp_strerror(MP_CMD_STATS, err));
+			mp_fail(a->cmd, "stats of '%s': %s", name,
+				mp_strerror(MP_CMD_STATS, err));
 			free(names);
 			return 1;
 		}
@@ -215,7 +228,7 @@ int mp_run_stats(int fd, const struct mp_args *a)
 	else
 		n = mp_format_stats_text(&st, outbuf, sizeof(outbuf));
 	if (n < 0) {
-		fprintf(stderr, PROG ": stats: output too long\n");
+		mp_fail(a->cmd, "output too long");
 		return 1;
 	}
 	fputs(outbuf, stdout);
@@ -230,7 +243,7 @@ int mp_run_alloc(int fd, const struct mp_args *a)
 
 	offs = calloc(a->count, sizeof(*offs));
 	if (!offs) {
-		fprintf(stderr, PROG ": alloc: out of memory\n");
+		mp_fail(a->cmd, "out of memory");
 		return 1;
 	}
 	memset(&al, 0, sizeof(al));
@@ -263,7 +276,7 @@ int mp_run_free(int fd, const struct mp_args *a)
 
 	res = calloc(MPOOL_IOC_BATCH_MAX, sizeof(*res));
 	if (!res) {
-		fprintf(stderr, PROG ": free: out of memory\n");
+		mp_fail(a->cmd, "out of memory");
 		return 1;
 	}
 	while (done < a->nr_offsets) {
@@ -286,8 +299,9 @@ int mp_run_free(int fd, const struct mp_args *a)
 		for (i = 0; i < n; i++) {
 			if (res[i] >= 0)
 				continue;
-			fprintf(stderr, PROG ": free '%s': offset %s: %s\n",
-				a->name, a->offset_strs[done + i],
+			fprintf(stderr, PROG ": %s '%s': offset %s: %s\n",
+				mp_cmd_name(a->cmd), a->name,
+				a->offset_strs[done + i],
 				mp_free_result_str(res[i]));
 			bad = 1;
 		}
@@ -339,7 +353,7 @@ int mp_run_read(int fd, const struct mp_args *a)
 	}
 	buf = malloc(length ? length : 1);
 	if (!buf) {
-		fprintf(stderr, PROG ": read: out of memory\n");
+		mp_fail(a->cmd, "out of memory");
 		return 1;
 	}
 	memset(&rw, 0, sizeof(rw));
@@ -356,8 +370,7 @@ int mp_run_read(int fd, const struct mp_args *a)
 						     : rw_err(a, err);
 	}
 	if (fwrite(buf, 1, length, stdout) != length || fflush(stdout)) {
-		fprintf(stderr, PROG ": read: writing to stdout: %s\n",
-			strerror(errno));
+		mp_fail(a->cmd, "writing to stdout: %s", strerror(errno));
 		free(buf);
 		return 1;
 	}
@@ -390,7 +403,7 @@ int mp_run_version(int fd, const struct mp_args *a)
 	memset(&v, 0, sizeof(v));
 	v.size = sizeof(v);
 	if (xioctl(fd, MPOOL_IOC_VERSION, &v) < 0) {
-		fprintf(stderr, PROG ": version: %s\n", strerror(errno));
+		mp_fail(a->cmd, "%s", strerror(errno));
 		close(fd);
 		return 1;
 	}

@@ -12,6 +12,10 @@
 
 #define MP_DEV_PATH "/dev/mempool"
 
+/* "mempoolctl: CMD: MESSAGE" on stderr; returns 1, the exit status. */
+int mp_fail(enum mp_cmd cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Open the device and check the ABI version; -1 (message printed) on error. */
 int mp_open_dev(int flags);
 

@@ -316,6 +316,25 @@ void test_bench_binary(void)
 	r = run_fake("--json", "\n", LINE1 "allocator=naive", &o, &e);
 	ok(r == 1 && strstr(e, "line 2: the last line has no newline"),
 	   "bench: an unterminated result line");
+	/* the kernel refuses: here a write error of /dev/full */
+	snprintf(cmd, sizeof(cmd), "%s/mempool_bench/run", fake);
+	unlink(cmd);
+	if (symlink("/dev/full", cmd) == 0) {
+		r = run_env(env, "bench --ops 1000", &o, &e);
+		ok(r == 1 && !*o &&
+		   !strcmp(e, "mempoolctl: bench: No space left on device\n"),
+		   "bench: the write to run fails: exit 1, the reason");
+	} else {
+		skip("cannot link run to /dev/full");
+	}
+	/* run cannot be opened */
+	unlink(cmd);
+	mkdir(cmd, 0700);
+	r = run_env(env, "bench", &o, &e);
+	ok(r == 1 && strstr(e, "mempoolctl: bench: cannot open ") &&
+	   strstr(e, "/mempool_bench/run: Is a directory"),
+	   "bench: run cannot be opened: exit 1, which file and why");
+	rmdir(cmd);
 	/* the usage errors come first, whatever the directory */
 	r = run_fake("--allocator slab", "", "", &o, &e);
 	ok(r == 2 && strstr(e, "mempoolctl: bench: unknown allocator 'slab'"),
