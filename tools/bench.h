@@ -25,9 +25,6 @@
 #define MP_BENCH_DEBUGFS	"/sys/kernel/debug"
 #define MP_BENCH_DIR		MP_BENCH_DEBUGFS "/mempool_bench"
 
-/* The name of the pool the benchmark creates for the mempool allocators. */
-#define MP_BENCH_POOL_NAME	"mempool-bench"
-
 enum mp_bench_kind {
 	MP_BENCH_ALLOCATOR,
 	MP_BENCH_WORKLOAD,

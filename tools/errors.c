@@ -27,8 +27,6 @@ static const char *bench_strerror(int err)
 		return "out of memory in the kernel";
 	case EAGAIN:
 		return "a CPU went offline during the run; try again";
-	case EEXIST:
-		return "a pool named '" MP_BENCH_POOL_NAME "' exists, and the benchmark needs that name: destroy the pool first";
 	case ENOENT:
 		return "the benchmark module went away (was mempool_bench unloaded?)";
 	default:
