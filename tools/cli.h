@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * cli.h - the commands of mempoolctl: their one table, and the arguments
+ * the parser (args.c) fills in for the handlers (commands.c, bench_run.c).
+ */
+#ifndef MEMPOOLCTL_CLI_H
+#define MEMPOOLCTL_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PROG "mempoolctl"
+
+enum mp_cmd {
+	MP_CMD_NONE = 0,
+	MP_CMD_CREATE,
+	MP_CMD_DESTROY,
+	MP_CMD_LIST,
+	MP_CMD_STATS,
+	MP_CMD_ALLOC,
+	MP_CMD_FREE,
+	MP_CMD_WRITE,
+	MP_CMD_READ,
+	MP_CMD_RESET,
+	MP_CMD_BENCH,
+	MP_CMD_VERSION,
+	MP_CMD_HELP,
+	MP_CMD_COUNT
+};
+
+/* Everything a command needs, filled in by mp_parse_args() without I/O. */
+struct mp_args {
+	enum mp_cmd cmd;
+	const char *name;		/* pool name, validated */
+	/* create, bench (0: the kernel's default) */
+	uint32_t block_size;
+	uint32_t nr_blocks;
+	uint32_t align;
+	uint32_t create_flags;		/* MPOOL_CREATE_* */
+	/* destroy */
+	int force;
+	/* list, stats, bench */
+	int json;
+	/* alloc */
+	uint32_t count;
+	int have_timeout;
+	uint32_t timeout_ms;
+	/* free: offsets[nr_offsets], strs[] the arguments they came from */
+	uint64_t *offsets;
+	const char **offset_strs;
+	size_t nr_offsets;
+	/* read, write */
+	uint64_t offset;
+	const char *offset_str;
+	const char *data;
+	size_t data_len;
+	uint32_t pos;
+	int have_length;
+	uint32_t length;
+	/* bench: 0 in each means the kernel's default */
+	uint32_t bench_allocators;	/* bit i: mp_bench_name(ALLOCATOR, i) */
+	uint32_t bench_workloads;	/* bit i: mp_bench_name(WORKLOAD, i) */
+	uint32_t cpus;
+	uint32_t ops;
+	uint32_t rounds;
+	/* help: the command whose usage to print (MP_CMD_NONE: top level) */
+	enum mp_cmd help_cmd;
+};
+
+/* The options; a command accepts a set of them (MP_OPT(x) bits). */
+enum mp_opt {
+	MP_OPT_BLOCK_SIZE, MP_OPT_BLOCKS, MP_OPT_ALIGN, MP_OPT_ZERO,
+	MP_OPT_POISON, MP_OPT_TRACK, MP_OPT_PERCPU, MP_OPT_FORCE, MP_OPT_JSON,
+	MP_OPT_COUNT, MP_OPT_TIMEOUT, MP_OPT_POS, MP_OPT_LENGTH,
+	MP_OPT_ALLOCATOR, MP_OPT_WORKLOAD, MP_OPT_CPUS, MP_OPT_OPS,
+	MP_OPT_ROUNDS,
+	MP_OPT_NR
+};
+#define MP_OPT(x)	(1u << MP_OPT_##x)
+
+/* What a command's handler is given: no device, or an fd of /dev/mempool. */
+enum mp_dev {
+	MP_DEV_NONE,		/* the handler opens what it needs */
+	MP_DEV_RO,		/* /dev/mempool opened O_RDONLY */
+	MP_DEV_RW,		/* /dev/mempool opened O_RDWR */
+};
+
+/*
+ * One command.  Its usage is "Usage: mempoolctl NAME" + @args + @help;
+ * the top-level usage lists "  NAME" + @synopsis of each.  In @help, "@A"
+ * expands to the allocator names (wrapped) and "@0".."@9" to workload i's
+ * name (see usage.c).
+ */
+struct mp_cmd_desc {
+	const char *name;
+	const char *synopsis;
+	const char *args;
+	const char *help;
+	unsigned int opts;		/* MP_OPT() bits accepted */
+	int npos_min, npos_max;		/* positional arguments; max -1: any */
+	const char *pos_names[3];	/* for "missing NAME" */
+	enum mp_dev dev;
+	/* Returns the exit status; NULL for help (handled by main). */
+	int (*run)(int fd, const struct mp_args *a);
+};
+
+/* The table, indexed by enum mp_cmd (entry MP_CMD_NONE is empty). */
+extern const struct mp_cmd_desc mp_cmds[MP_CMD_COUNT];
+
+#endif /* MEMPOOLCTL_CLI_H */

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cmdtab.c - the one table of mempoolctl's commands: name, usage, the
+ * options and positional arguments each takes, what it needs opened and
+ * its handler.  Everything else (the parser, the usage texts, main) reads
+ * it; a command name is spelled only here.
+ */
+#include "cli.h"
+#include "commands.h"
+
+const struct mp_cmd_desc mp_cmds[MP_CMD_COUNT] = {
+	[MP_CMD_CREATE] = {
+		.name = "create",
+		.synopsis =
+		" NAME --block-size N --blocks N [--align N] [--zero] [--poison]\n"
+		"         [--track] [--percpu]\n",
+		.args =
+		" NAME --block-size N --blocks N [--align N]\n"
+		"                         [--zero] [--poison] [--track] [--percpu]\n",
+		.help =
+		"\n"
+		"Create a pool of N blocks of --block-size bytes each.\n"
+		"NAME: 1 to 31 characters from [A-Za-z0-9_.-].\n"
+		"  --block-size N  bytes per block (at least 1; suffixes k, m, g)\n"
+		"  --blocks N      number of blocks (at least 1)\n"
+		"  --align N       block alignment: a power of two up to the page size\n"
+		"                  (default 8)\n"
+		"  --zero          zero each block on allocation\n"
+		"  --poison        poison freed blocks, report writes to them\n"
+		"  --track         record the allocating caller (shown in debugfs)\n"
+		"  --percpu        per-CPU caches of free blocks (if the module has them)\n",
+		.opts = MP_OPT(BLOCK_SIZE) | MP_OPT(BLOCKS) | MP_OPT(ALIGN) |
+			MP_OPT(ZERO) | MP_OPT(POISON) | MP_OPT(TRACK) |
+			MP_OPT(PERCPU),
+		.npos_min = 1, .npos_max = 1, .pos_names = { "NAME" },
+		.dev = MP_DEV_RW, .run = mp_run_create,
+	},
+	[MP_CMD_DESTROY] = {
+		.name = "destroy",
+		.synopsis = " NAME [--force]\n",
+		.args = " NAME [--force]\n",
+		.help =
+		"\n"
+		"Destroy a pool.\n"
+		"  --force  destroy it even though blocks are still allocated\n",
+		.opts = MP_OPT(FORCE),
+		.npos_min = 1, .npos_max = 1, .pos_names = { "NAME" },
+		.dev = MP_DEV_RW, .run = mp_run_destroy,
+	},
+	[MP_CMD_LIST] = {
+		.name = "list",
+		.synopsis = " [--json]\n",
+		.args = " [--json]\n",
+		.help =
+		"\n"
+		"List the pools with their headline numbers.\n"
+		"  --json  print a JSON array\n",
+		.opts = MP_OPT(JSON),
+		.npos_min = 0, .npos_max = 0,
+		.dev = MP_DEV_RO, .run = mp_run_list,
+	},
+	[MP_CMD_STATS] = {
+		.name = "stats",
+		.synopsis = " NAME [--json]\n",
+		.args = " NAME [--json]\n",
+		.help =
+		"\n"
+		"Print a pool's statistics as 'key: value' lines, the format of\n"
+		"/sys/kernel/debug/mempool/NAME/stats.\n"
+		"  --json  print a JSON object\n",
+		.opts = MP_OPT(JSON),
+		.npos_min = 1, .npos_max = 1, .pos_names = { "NAME" },
+		.dev = MP_DEV_RO, .run = mp_run_stats,
+	},
+	[MP_CMD_ALLOC] = {
+		.name = "alloc",
+		.synopsis = " NAME [--count N] [--timeout MS]\n",
+		.args = " NAME [--count N] [--timeout MS]\n",
+		.help =
+		"\n"
+		"Allocate up to --count blocks (default 1, at most 1024) and print\n"
+		"their offsets, one per line.  Fewer may be allocated if fewer are free.\n"
+		"  --count N     most blocks to allocate\n"
+		"  --timeout MS  when no block is free, wait up to MS milliseconds\n"
+		"                (at least 1) for one\n",
+		.opts = MP_OPT(COUNT) | MP_OPT(TIMEOUT),
+		.npos_min = 1, .npos_max = 1, .pos_names = { "NAME" },
+		.dev = MP_DEV_RW, .run = mp_run_alloc,
+	},
+	[MP_CMD_FREE] = {
+		.name = "free",
+		.synopsis = " NAME OFFSET...\n",
+		.args = " NAME OFFSET...\n",
+		.help =
+		"\n"
+		"Free blocks by offset (decimal or 0x hex).  Every valid offset is\n"
+		"freed; each invalid one is reported and makes the exit status 1.\n",
+		.opts = 0,
+		.npos_min = 2, .npos_max = -1, .pos_names = { "NAME", "OFFSET" },
+		.dev = MP_DEV_RW, .run = mp_run_free,
+	},
+	[MP_CMD_WRITE] = {
+		.name = "write",
+		.synopsis = " NAME OFFSET DATA [--pos N]\n",
+		.args = " NAME OFFSET DATA [--pos N]\n",
+		.help =
+		"\n"
+		"Copy the bytes of the string DATA (without a NUL) into the allocated\n"
+		"block at OFFSET.  Put '--' before DATA if it begins with '-'.\n"
+		"  --pos N  first byte within the block (default 0)\n",
+		.opts = MP_OPT(POS),
+		.npos_min = 3, .npos_max = 3,
+		.pos_names = { "NAME", "OFFSET", "DATA" },
+		.dev = MP_DEV_RW, .run = mp_run_write,
+	},
+	[MP_CMD_READ] = {
+		.name = "read",
+		.synopsis = " NAME OFFSET [--length N] [--pos N]\n",
+		.args = " NAME OFFSET [--length N] [--pos N]\n",
+		.help =
+		"\n"
+		"Write the raw bytes of the allocated block at OFFSET to stdout.\n"
+		"  --length N  bytes to read (default: to the end of the block)\n"
+		"  --pos N     first byte within the block (default 0)\n",
+		.opts = MP_OPT(LENGTH) | MP_OPT(POS),
+		.npos_min = 2, .npos_max = 2, .pos_names = { "NAME", "OFFSET" },
+		.dev = MP_DEV_RW, .run = mp_run_read,
+	},
+	[MP_CMD_RESET] = {
+		.name = "reset",
+		.synopsis = " NAME\n",
+		.args = " NAME\n",
+		.help =
+		"\n"
+		"Zero a pool's counters; its high watermark becomes the blocks in use.\n",
+		.opts = 0,
+		.npos_min = 1, .npos_max = 1, .pos_names = { "NAME" },
+		.dev = MP_DEV_RW, .run = mp_run_reset,
+	},
+	[MP_CMD_BENCH] = {
+		.name = "bench",
+		.synopsis =
+		" [--allocator LIST] [--workload LIST] [--cpus N] [--block-size N]\n"
+		"        [--ops N] [--rounds N] [--json]\n",
+		.args =
+		" [--allocator LIST] [--workload LIST] [--cpus N]\n"
+		"                        [--block-size N] [--ops N] [--rounds N] [--json]\n",
+		/*
+		 * @A: the allocators, the line wrapped; @0, @1, @2: the
+		 * workloads (usage.c)
+		 */
+		.help =
+		"\n"
+		"Run the in-kernel benchmark of mempool_bench.ko (load it first:\n"
+		"modprobe mempool_bench): each allocator on each workload, in\n"
+		"kthreads pinned one per CPU, and print one line per run (needs\n"
+		"CAP_SYS_ADMIN; keeps the CPUs busy for seconds).\n"
+		"  --allocator LIST  comma-separated, from: @A (default: every one this kernel has)\n"
+		"  --workload LIST   comma-separated, from: @0 (alloc, free), @1\n"
+		"                    (64 allocs, 64 frees), @2 (alloc on one CPU, free\n"
+		"                    on the next) (default: all; @2 needs 2 CPUs)\n"
+		"  --cpus N          run on N CPUs (default: on 1 and on all online)\n"
+		"  --block-size N    bytes per block, 8 to the page size (default 64)\n"
+		"  --ops N           alloc+free pairs per CPU per run, 1000 to 10000000\n"
+		"                    (default 200000)\n"
+		"  --rounds N        repeat each run N times, 1 to 15, interleaved with the\n"
+		"                    other allocators; report the fastest (default 5)\n"
+		"  --json            print a JSON array, one object per run\n"
+		"Both options taking a LIST may be repeated.  Columns: ns/op is the time\n"
+		"of one alloc+free pair on one CPU; Mops/s the pairs per second of all\n"
+		"CPUs together (millions); p50, p99, max the latency of one sampled\n"
+		"alloc or free call, in ns.\n",
+		.opts = MP_OPT(ALLOCATOR) | MP_OPT(WORKLOAD) | MP_OPT(CPUS) |
+			MP_OPT(BLOCK_SIZE) | MP_OPT(OPS) | MP_OPT(ROUNDS) |
+			MP_OPT(JSON),
+		.npos_min = 0, .npos_max = 0,
+		.dev = MP_DEV_NONE, .run = mp_run_bench,
+	},
+	[MP_CMD_VERSION] = {
+		.name = "version",
+		.synopsis = "\n",
+		.args = "\n",
+		.help =
+		"\n"
+		"Print the ABI version of mempoolctl and of the loaded module.\n",
+		.opts = 0,
+		.npos_min = 0, .npos_max = 0,
+		.dev = MP_DEV_NONE, .run = mp_run_version,
+	},
+	[MP_CMD_HELP] = {
+		.name = "help",
+		.synopsis = " [COMMAND]\n",
+		.args = " [COMMAND]\n",
+		.help =
+		"\n"
+		"Print the usage of mempoolctl or of COMMAND.\n",
+		.opts = 0,
+		.npos_min = 0, .npos_max = 1,
+		.dev = MP_DEV_NONE, .run = NULL,
+	},
+};

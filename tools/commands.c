@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * commands.c - the handlers of the pool commands: open /dev/mempool,
+ * issue the ioctls, print (see commands.h).  The bench handler is in
+ * bench_run.c.
+ */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "commands.h"
+#include "errors.h"
+#include "format.h"
+#include "mpool_ioctl.h"
+
+static char outbuf[4096];
+
+int mp_fail(enum mp_cmd cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": %s: ", mp_cmd_name(cmd));
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+/* "mempoolctl: CMD 'NAME': REASON" for an ioctl that failed with @err. */
+static int kerr(const struct mp_args *a, int err)
+{
+	const char *cmd = mp_cmd_name(a->cmd);
+
+	if (a->name)
+		fprintf(stderr, PROG ": %s '%s': %s\n", cmd, a->name,
+			mp_strerror(a->cmd, err));
+	else
+		fprintf(stderr, PROG ": %s: %s\n", cmd,
+			mp_strerror(a->cmd, err));
+	return 1;
+}
+
+static void set_name(__u8 *dst, const char *name)
+{
+	/* name is validated: at most MPOOL_IOC_NAME_MAX - 1 chars */
+	memset(dst, 0, MPOOL_IOC_NAME_MAX);
+	memcpy(dst, name, strlen(name));
+}
+
+static int xioctl(int fd, unsigned long req, void *arg)
+{
+	int r;
+
+	do {
+		r = ioctl(fd, req, arg);
+	} while (r < 0 && errno == EINTR && req != MPOOL_IOC_ALLOC);
+	return r;
+}
+
+/* Open the device and check the ABI version; -1 (message printed) on error. */
+int mp_open_dev(int flags)
+{
+	struct mpool_ioc_version v;
+	int fd, err;
+
+	fd = open(MP_DEV_PATH, flags | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		if (err == ENOENT)
+			fprintf(stderr, PROG ": " MP_DEV_PATH " not found: the mempool module is not loaded (load it with: insmod mempool.ko, or modprobe mempool)\n");
+		else if (err == EACCES)
+			fprintf(stderr, PROG ": permission denied opening " MP_DEV_PATH " (are you root?)\n");
+		else if (err == ENODEV || err == ENXIO)
+			fprintf(stderr, PROG ": cannot open " MP_DEV_PATH ": %s (is the mempool module loaded?)\n",
+				strerror(err));
+		else
+			fprintf(stderr, PROG ": cannot open " MP_DEV_PATH ": %s\n",
+				strerror(err));
+		return -1;
+	}
+	memset(&v, 0, sizeof(v));
+	v.size = sizeof(v);
+	if (xioctl(fd, MPOOL_IOC_VERSION, &v) < 0) {
+		err = errno;
+		fprintf(stderr, PROG ": " MP_DEV_PATH " did not answer the version query: %s (is it the mempool device?)\n",
+			strerror(err));
+		close(fd);
+		return -1;
+	}
+	if (v.out_abi_version != MPOOL_IOC_ABI_VERSION) {
+		fprintf(stderr, PROG ": the loaded mempool module speaks ABI version %u, this mempoolctl speaks %u; use the mempoolctl built with the module\n",
+			v.out_abi_version, (unsigned int)MPOOL_IOC_ABI_VERSION);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int get_stats(int fd, const char *name, struct mpool_ioc_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->size = sizeof(*st);
+	set_name(st->name, name);
+	return xioctl(fd, MPOOL_IOC_STATS, st);
+}
+
+int mp_run_create(int fd, const struct mp_args *a)
+{
+	struct mpool_ioc_create c;
+
+	memset(&c, 0, sizeof(c));
+	c.size = sizeof(c);
+	c.flags = a->create_flags;
+	c.block_size = a->block_size;
+	c.nr_blocks = a->nr_blocks;
+	c.align = a->align;
+	set_name(c.name, a->name);
+	if (xioctl(fd, MPOOL_IOC_CREATE, &c) < 0)
+		return kerr(a, errno);
+	return 0;
+}
+
+static int cmd_name(int fd, const struct mp_args *a, unsigned long req,
+		    __u32 flags)
+{
+	struct mpool_ioc_name n;
+
+	memset(&n, 0, sizeof(n));
+	n.size = sizeof(n);
+	n.flags = flags;
+	set_name(n.name, a->name);
+	if (xioctl(fd, req, &n) < 0)
+		return kerr(a, errno);
+	return 0;
+}
+
+int mp_run_list(int fd, const struct mp_args *a)
+{
+	struct mpool_ioc_list l;
+	struct mpool_ioc_stats st;
+	char *names = NULL, *tmp;
+	__u32 cap = 0, i;
+	const char *sep = "";
+	int n, err;
+
+	for (;;) {
+		memset(&l, 0, sizeof(l));
+		l.size = sizeof(l);
+		l.count = cap;
+		l.names = (__u64)(uintptr_t)names;
+		if (xioctl(fd, MPOOL_IOC_LIST, &l) < 0) {
+			err = errno;
+			free(names);
+			return kerr(a, err);
+		}
+		if (l.count <= cap || (cap == 0 && l.count == 0))
+			break;
+		/* pools were created in between: grow and ask again */
+		cap = l.count + 8;
+		tmp = realloc(names, (size_t)cap * MPOOL_IOC_NAME_MAX);
+		if (!tmp) {
+			free(names);
+			mp_fail(a->cmd, "out of memory");
+			return 1;
+		}
+		names = tmp;
+		memset(names, 0, (size_t)cap * MPOOL_IOC_NAME_MAX);
+	}
+
+	if (a->json) {
+		printf("[");
+	} else {
+		mp_format_list_header(outbuf, sizeof(outbuf));
+		fputs(outbuf, stdout);
+	}
+	for (i = 0; i < l.count; i++) {
+		char name[MPOOL_IOC_NAME_MAX];
+
+		memcpy(name, names + (size_t)i * MPOOL_IOC_NAME_MAX,
+		       MPOOL_IOC_NAME_MAX);
+		name[MPOOL_IOC_NAME_MAX - 1] = '\0';
+		if (get_stats(fd, name, &st) < 0) {
+			if (errno == ENOENT)	/* destroyed meanwhile */
+				continue;
+			err = errno;
+			mp_fail(a->cmd, "stats of '%s': %s", name,
+				mp_strerror(MP_CMD_STATS, err));
+			free(names);
+			return 1;
+		}
+		if (a->json) {
+			n = mp_format_list_json(name, &st, outbuf,
+						sizeof(outbuf));
+			if (n >= 0)
+				printf("%s%s", sep, outbuf);
+			sep = ", ";
+		} else {
+			n = mp_format_list_line(name, &st, outbuf,
+						sizeof(outbuf));
+			if (n >= 0)
+				fputs(outbuf, stdout);
+		}
+	}
+	if (a->json)
+		printf("]\n");
+	free(names);
+	return 0;
+}
+
+int mp_run_stats(int fd, const struct mp_args *a)
+{
+	struct mpool_ioc_stats st;
+	int n;
+
+	if (get_stats(fd, a->name, &st) < 0)
+		return kerr(a, errno);
+	if (a->json)
+		n = mp_format_stats_json(&st, outbuf, sizeof(outbuf));
+	else
+		n = mp_format_stats_text(&st, outbuf, sizeof(outbuf));
+	if (n < 0) {
+		mp_fail(a->cmd, "output too long");
+		return 1;
+	}
+	fputs(outbuf, stdout);
+	return 0;
+}
+
+int mp_run_alloc(int fd, const struct mp_args *a)
+{
+	struct mpool_ioc_alloc al;
+	__u64 *offs;
+	__u32 i;
+
+	offs = calloc(a->count, sizeof(*offs));
+	if (!offs) {
+		mp_fail(a->cmd, "out of memory");
+		return 1;
+	}
+	memset(&al, 0, sizeof(al));
+	al.size = sizeof(al);
+	set_name(al.name, a->name);
+	al.count = a->count;
+	if (a->have_timeout) {
+		al.flags = MPOOL_ALLOC_WAIT;
+		al.timeout_ms = a->timeout_ms;
+	}
+	al.offsets = (__u64)(uintptr_t)offs;
+	if (xioctl(fd, MPOOL_IOC_ALLOC, &al) < 0) {
+		int err = errno;
+
+		free(offs);
+		return kerr(a, err);
+	}
+	for (i = 0; i < al.out_allocated && i < a->count; i++)
+		printf("%llu\n", (unsigned long long)offs[i]);
+	free(offs);
+	return 0;
+}
+
+int mp_run_free(int fd, const struct mp_args *a)
+{
+	struct mpool_ioc_free f;
+	__s32 *res;
+	size_t done = 0, n, i;
+	int bad = 0;
+
+	res = calloc(MPOOL_IOC_BATCH_MAX, sizeof(*res));
+	if (!res) {
+		mp_fail(a->cmd, "out of memory");
+		return 1;
+	}
+	while (done < a->nr_offsets) {
+		n = a->nr_offsets - done;
+		if (n > MPOOL_IOC_BATCH_MAX)
+			n = MPOOL_IOC_BATCH_MAX;
+		memset(res, 0, MPOOL_IOC_BATCH_MAX * sizeof(*res));
+		memset(&f, 0, sizeof(f));
+		f.size = sizeof(f);
+		f.count = (__u32)n;
+		set_name(f.name, a->name);
+		f.offsets = (__u64)(uintptr_t)(a->offsets + done);
+		f.results = (__u64)(uintptr_t)res;
+		if (xioctl(fd, MPOOL_IOC_FREE, &f) < 0) {
+			int err = errno;
+
+			free(res);
+			return kerr(a, err);
+		}
+		for (i = 0; i < n; i++) {
+			if (res[i] >= 0)
+				continue;
+			fprintf(stderr, PROG ": %s '%s': offset %s: %s\n",
+				mp_cmd_name(a->cmd), a->name,
+				a->offset_strs[done + i],
+				mp_free_result_str(res[i]));
+			bad = 1;
+		}
+		done += n;
+	}
+	free(res);
+	return bad;
+}
+
+static int rw_err(const struct mp_args *a, int err)
+{
+	fprintf(stderr, PROG ": %s '%s': offset %s: %s\n",
+		mp_cmd_name(a->cmd), a->name, a->offset_str,
+		mp_strerror(a->cmd, err));
+	return 1;
+}
+
+int mp_run_write(int fd, const struct mp_args *a)
+{
+	struct mpool_ioc_rw rw;
+
+	memset(&rw, 0, sizeof(rw));
+	rw.size = sizeof(rw);
+	set_name(rw.name, a->name);
+	rw.offset = a->offset;
+	rw.pos = a->pos;
+	rw.length = (__u32)a->data_len;
+	rw.buf = (__u64)(uintptr_t)a->data;
+	if (xioctl(fd, MPOOL_IOC_WRITE, &rw) < 0)
+		return errno == ENOENT || errno == EPERM ? kerr(a, errno)
+							 : rw_err(a, errno);
+	return 0;
+}
+
+int mp_run_read(int fd, const struct mp_args *a)
+{
+	struct mpool_ioc_rw rw;
+	struct mpool_ioc_stats st;
+	__u32 length = a->length;
+	char *buf;
+	int err;
+
+	if (!a->have_length) {
+		if (get_stats(fd, a->name, &st) < 0)
+			return kerr(a, errno);
+		/* 0 when pos is past the end: the kernel refuses (EINVAL) */
+		length = st.out_block_size > a->pos ?
+			 (__u32)(st.out_block_size - a->pos) : 0;
+	}
+	buf = malloc(length ? length : 1);
+	if (!buf) {
+		mp_fail(a->cmd, "out of memory");
+		return 1;
+	}
+	memset(&rw, 0, sizeof(rw));
+	rw.size = sizeof(rw);
+	set_name(rw.name, a->name);
+	rw.offset = a->offset;
+	rw.pos = a->pos;
+	rw.length = length;
+	rw.buf = (__u64)(uintptr_t)buf;
+	if (xioctl(fd, MPOOL_IOC_READ, &rw) < 0) {
+		err = errno;
+		free(buf);
+		return err == ENOENT || err == EPERM ? kerr(a, err)
+						     : rw_err(a, err);
+	}
+	if (fwrite(buf, 1, length, stdout) != length || fflush(stdout)) {
+		mp_fail(a->cmd, "writing to stdout: %s", strerror(errno));
+		free(buf);
+		return 1;
+	}
+	free(buf);
+	return 0;
+}
+
+int mp_run_destroy(int fd, const struct mp_args *a)
+{
+	return cmd_name(fd, a, MPOOL_IOC_DESTROY,
+			a->force ? MPOOL_DESTROY_FORCE : 0);
+}
+
+int mp_run_reset(int fd, const struct mp_args *a)
+{
+	return cmd_name(fd, a, MPOOL_IOC_RESET, 0);
+}
+
+int mp_run_version(int fd, const struct mp_args *a)
+{
+	struct mpool_ioc_version v;
+
+	(void)fd;
+	(void)a;
+	printf("mempoolctl ABI version %u\n", (unsigned int)MPOOL_IOC_ABI_VERSION);
+	fflush(stdout);
+	fd = mp_open_dev(O_RDONLY);
+	if (fd < 0)
+		return 1;
+	memset(&v, 0, sizeof(v));
+	v.size = sizeof(v);
+	if (xioctl(fd, MPOOL_IOC_VERSION, &v) < 0) {
+		mp_fail(a->cmd, "%s", strerror(errno));
+		close(fd);
+		return 1;
+	}
+	printf("module ABI version %u\n", v.out_abi_version);
+	close(fd);
+	return 0;
+}

@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_bench.c - host tests of bench.c: the name lists, the request line,
+ * the result lines, and the bench messages and formats.
+ */
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "bench.h"
+#include "errors.h"
+#include "format.h"
+#include "tap.h"
+
+/* ---- bench: names, lists, messages, formats ---- */
+
+static void list_ok(enum mp_bench_kind kind, const char *list, uint32_t want)
+{
+	uint32_t m = 0xdeadbeef;
+	char bad[32] = "x";
+	int r = mp_bench_parse_list(kind, list, &m, bad, sizeof(bad));
+
+	ok(r == 0 && m == want && !*bad, "bench list '%s' -> 0x%x (got r=%d 0x%x)",
+	   list, want, r, m);
+}
+
+static void list_bad(enum mp_bench_kind kind, const char *list,
+		     const char *want_bad)
+{
+	uint32_t m = 12345;
+	char bad[32] = "";
+	int r = mp_bench_parse_list(kind, list, &m, bad, sizeof(bad));
+
+	ok(r == -1 && m == 12345 && !strcmp(bad, want_bad),
+	   "bench list '%s' is rejected at '%s' (got r=%d bad='%s')", list,
+	   want_bad, r, bad);
+}
+
+/* A result whose numbers all differ, for the formatters. */
+void fill_result(struct mp_bench_result *r, const char *a,
+			const char *w, unsigned int cpus, unsigned long long ps,
+			unsigned long long kops)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->allocator, sizeof(r->allocator), "%s", a);
+	snprintf(r->workload, sizeof(r->workload), "%s", w);
+	r->cpus = cpus;
+	r->ops = 200000;
+	r->elapsed_ns = 987654321;
+	r->ps_per_op = ps;
+	r->kops_per_sec = kops;
+	r->p50_ns = 41;
+	r->p99_ns = 250;
+	r->max_ns = 123456;
+}
+
+void test_bench(void)
+{
+	static const char *const allocs[] = {
+		"mempool", "mempool-nocache", "naive", "kmem_cache", "kmalloc",
+		"mempool_t", "gen_pool", "objpool",
+	};
+	static const char *const works[] = { "pair", "burst", "cross" };
+	struct mp_bench_result res[3];
+	char buf[4096], small[40];
+	unsigned int i;
+	int n, all;
+
+	/* The names in the kernel's order: bit i is allocs[i]. */
+	all = MP_BENCH_NR_ALLOCATORS == 8;
+	for (i = 0; i < 8; i++) {
+		const char *got = mp_bench_name(MP_BENCH_ALLOCATOR, i);
+
+		all &= got && !strcmp(got, allocs[i]);
+	}
+	ok(all && !mp_bench_name(MP_BENCH_ALLOCATOR, 8),
+	   "allocator names in the kernel's order");
+	all = MP_BENCH_NR_WORKLOADS == 3;
+	for (i = 0; i < 3; i++) {
+		const char *got = mp_bench_name(MP_BENCH_WORKLOAD, i);
+
+		all &= got && !strcmp(got, works[i]) &&
+		       mp_bench_workload_desc(i);
+	}
+	ok(all && !mp_bench_name(MP_BENCH_WORKLOAD, 3) &&
+	   !mp_bench_workload_desc(3), "workload names, each described");
+	ok(mp_bench_lookup(MP_BENCH_ALLOCATOR, "objpoolx", 7) == 7 &&
+	   mp_bench_lookup(MP_BENCH_ALLOCATOR, "objpool", 6) == -1 &&
+	   mp_bench_lookup(MP_BENCH_WORKLOAD, "cross", 5) == 2,
+	   "name lookup takes a length");
+	n = mp_bench_names_joined(MP_BENCH_ALLOCATOR, ", ", buf, sizeof(buf));
+	ok(n > 0 && !strcmp(buf, "mempool, mempool-nocache, naive, kmem_cache, kmalloc, mempool_t, gen_pool, objpool"),
+	   "allocator names joined");
+	ok(mp_bench_names_joined(MP_BENCH_WORKLOAD, ", ", small, 5) == -1,
+	   "names joined: a short buffer");
+
+	for (i = 0; i < 8; i++)
+		list_ok(MP_BENCH_ALLOCATOR, allocs[i], 1u << i);
+	list_ok(MP_BENCH_ALLOCATOR, "mempool,naive", 0x5);
+	list_ok(MP_BENCH_ALLOCATOR, "objpool,mempool-nocache,objpool", 0x82);
+	list_ok(MP_BENCH_ALLOCATOR,
+		"mempool,mempool-nocache,naive,kmem_cache,kmalloc,mempool_t,gen_pool,objpool",
+		0xff);
+	list_ok(MP_BENCH_WORKLOAD, "pair", 0x1);
+	list_ok(MP_BENCH_WORKLOAD, "cross,burst", 0x6);
+	list_ok(MP_BENCH_WORKLOAD, "pair,burst,cross", 0x7);
+	list_bad(MP_BENCH_ALLOCATOR, "slab", "slab");
+	list_bad(MP_BENCH_ALLOCATOR, "mempool,slub,naive", "slub");
+	list_bad(MP_BENCH_ALLOCATOR, "Mempool", "Mempool");
+	list_bad(MP_BENCH_ALLOCATOR, "mem", "mem");
+	list_bad(MP_BENCH_ALLOCATOR, "mempool-nocachex", "mempool-nocachex");
+	list_bad(MP_BENCH_ALLOCATOR, "pair", "pair");
+	list_bad(MP_BENCH_WORKLOAD, "mempool", "mempool");
+	list_bad(MP_BENCH_ALLOCATOR, "", "");
+	list_bad(MP_BENCH_ALLOCATOR, "mempool,", "");
+	list_bad(MP_BENCH_WORKLOAD, ",pair", "");
+	list_bad(MP_BENCH_WORKLOAD, "pair,,cross", "");
+	list_bad(MP_BENCH_WORKLOAD, "pair cross", "pair cross");
+
+	/* EOPNOTSUPP: which asked-for allocators the allocators file lacks */
+	ok(mp_bench_missing(0x81, "mempool\nmempool-nocache\nnaive\nkmem_cache\nkmalloc\nmempool_t\ngen_pool\n") == 0x80,
+	   "missing: objpool, not in the allocators file of 6.1");
+	ok(mp_bench_missing(0xff, "mempool\nnaive\n") == 0xfa &&
+	   mp_bench_missing(0x05, "  naive \n\nmempool") == 0 &&
+	   mp_bench_missing(0x01, "mempoolx\nmempoo\n") == 0x01 &&
+	   mp_bench_missing(0x03, "") == 0x03 &&
+	   mp_bench_missing(0x03, NULL) == 0x03,
+	   "missing: whole names only, any spacing, empty file");
+	n = mp_format_bench_unavailable(1u << 7, buf, sizeof(buf));
+	ok(n > 0 && !strcmp(buf, "allocator objpool is not available in this kernel"),
+	   "EOPNOTSUPP names the one allocator ('%s')", buf);
+	n = mp_format_bench_unavailable((1u << 6) | (1u << 7), buf,
+					sizeof(buf));
+	ok(n > 0 && !strcmp(buf, "allocators gen_pool, objpool are not available in this kernel"),
+	   "EOPNOTSUPP names two allocators ('%s')", buf);
+	ok(mp_format_bench_unavailable(0x80, small, 10) == -1,
+	   "EOPNOTSUPP message reports a short buffer");
+	ok(strstr(mp_strerror(MP_CMD_BENCH, EPERM), "needs CAP_SYS_ADMIN") &&
+	   !strcmp(mp_strerror(MP_CMD_BENCH, EACCES),
+		   mp_strerror(MP_CMD_BENCH, EPERM)) &&
+	   !strstr(mp_strerror(MP_CMD_CREATE, EPERM), "CAP_SYS_ADMIN"),
+	   "bench EPERM, EACCES: needs CAP_SYS_ADMIN");
+	ok(!strncmp(mp_strerror(MP_CMD_BENCH, EINVAL), "invalid argument (", 18) &&
+	   strstr(mp_strerror(MP_CMD_BENCH, EINVAL), "--cpus") &&
+	   strstr(mp_strerror(MP_CMD_BENCH, EINVAL), "--ops") &&
+	   strstr(mp_strerror(MP_CMD_BENCH, EINVAL), "--block-size") &&
+	   strstr(mp_strerror(MP_CMD_BENCH, EINVAL), "cross"),
+	   "bench EINVAL names --cpus, --block-size, --ops, cross");
+	ok(!strcmp(mp_strerror(MP_CMD_BENCH, EINTR), "interrupted by a signal"),
+	   "bench EINTR");
+	ok(strstr(mp_strerror(MP_CMD_BENCH, EOPNOTSUPP), "not available in this kernel") != NULL,
+	   "bench EOPNOTSUPP without names");
+	ok(strcmp(mp_strerror(MP_CMD_BENCH, ENOSPC),
+		  mp_strerror(MP_CMD_ALLOC, ENOSPC)) != 0 &&
+	   strcmp(mp_strerror(MP_CMD_BENCH, ENOENT), "no such pool") != 0,
+	   "bench errors are not the pool commands' ('the pool is exhausted')");
+	ok(!strcmp(mp_strerror(MP_CMD_BENCH, EEXIST), strerror(EEXIST)),
+	   "bench EEXIST: no pool name is the benchmark's any more");
+
+	fill_result(&res[0], "mempool", "pair", 1, 12345, 81004);
+	fill_result(&res[1], "objpool", "cross", 2, 12350, 1234567);
+	fill_result(&res[2], "mempool-nocache", "burst", 16, 999, 5);
+	n = mp_format_bench_text(res, 3, buf, sizeof(buf));
+	{
+		static const char want[] =
+			"ALLOCATOR        WORKLOAD CPUS      NS/OP     MOPS/S   P50_NS   P99_NS     MAX_NS\n"
+			"mempool          pair        1       12.3      81.00       41      250     123456\n"
+			"objpool          cross       2       12.4    1234.57       41      250     123456\n"
+			"mempool-nocache  burst      16        1.0       0.01       41      250     123456\n";
+
+		ok(n == (int)strlen(want) && !strcmp(buf, want),
+		   "bench table: header, ns/op to 0.1, Mops/s to 0.01");
+		if (strcmp(buf, want))
+			printf("# got:\n%s", buf);
+	}
+	ok(mp_format_bench_text(res, 3, small, sizeof(small)) == -1,
+	   "bench table reports a short buffer");
+	n = mp_format_bench_text(res, 0, buf, sizeof(buf));
+	ok(n > 0 && count_lines(buf) == 1 && !strncmp(buf, "ALLOCATOR ", 10),
+	   "bench table without results: the header only");
+
+	n = mp_format_bench_json(res, 2, buf, sizeof(buf));
+	{
+		static const char want[] =
+			"[\n"
+			"{\"allocator\": \"mempool\", \"workload\": \"pair\", \"cpus\": 1, \"ops\": 200000, \"ns_per_op\": 12.345, \"mops\": 81.004, \"p50_ns\": 41, \"p99_ns\": 250, \"max_ns\": 123456, \"elapsed_ns\": 987654321},\n"
+			"{\"allocator\": \"objpool\", \"workload\": \"cross\", \"cpus\": 2, \"ops\": 200000, \"ns_per_op\": 12.350, \"mops\": 1234.567, \"p50_ns\": 41, \"p99_ns\": 250, \"max_ns\": 123456, \"elapsed_ns\": 987654321}\n"
+			"]\n";
+
+		ok(n == (int)strlen(want) && !strcmp(buf, want),
+		   "bench JSON: keys in order, ns_per_op and mops exact");
+		if (strcmp(buf, want))
+			printf("# got:\n%s", buf);
+	}
+	n = mp_format_bench_json(res, 0, buf, sizeof(buf));
+	ok(n == 4 && !strcmp(buf, "[\n]\n"), "bench JSON without results");
+	ok(mp_format_bench_json(res, 3, small, sizeof(small)) == -1,
+	   "bench JSON reports a short buffer");
+	fill_result(&res[0], "slab2", "zigzag", 1, 5, 5);
+	n = mp_format_bench_json(res, 1, buf, sizeof(buf));
+	ok(n > 0 && strstr(buf, "\"allocator\": \"slab2\", \"workload\": \"zigzag\"") &&
+	   strstr(buf, "\"ns_per_op\": 0.005, \"mops\": 0.005"),
+	   "bench JSON: names a newer module added, small values");
+	fill_result(&res[0], "a\"b\\", "w", 1, 5, 5);
+	n = mp_format_bench_json(res, 1, buf, sizeof(buf));
+	ok(n > 0 && strstr(buf, "\"allocator\": \"a\\\"b\\\\\""),
+	   "bench JSON escapes a name");
+	{
+		struct mp_bench_result big[MP_BENCH_NR_ALLOCATORS *
+					   MP_BENCH_NR_WORKLOADS * 2];
+		size_t len = MP_BENCH_FMT_MAX(sizeof(big) / sizeof(big[0]));
+		char *p = malloc(len), name[MP_BENCH_NAME_MAX];
+
+		memset(name, 'x', sizeof(name) - 1);
+		name[sizeof(name) - 1] = '\0';
+		for (i = 0; i < sizeof(big) / sizeof(big[0]); i++) {
+			fill_result(&big[i], name, name, 4294967295u,
+				    UINT64_MAX, UINT64_MAX);
+			big[i].ops = big[i].elapsed_ns = big[i].p50_ns =
+				big[i].p99_ns = big[i].max_ns = UINT64_MAX;
+		}
+		ok(p && mp_format_bench_json(big, i, p, len) > 0 &&
+		   mp_format_bench_text(big, i, p, len) > 0,
+		   "MP_BENCH_FMT_MAX holds %u results of the longest names and numbers", i);
+		free(p);
+	}
+}
+
+/* ---- the request line and the result lines ---- */
+
+static void req_is(const struct mp_args *a, const char *want)
+{
+	char buf[MP_BENCH_REQ_MAX];
+	int n = mp_bench_request(a, buf, sizeof(buf));
+
+	ok(n == (int)strlen(want) && !strcmp(buf, want),
+	   "request line '%.*s'", (int)strlen(want) - 1, want);
+}
+
+#define GOOD "allocator=mempool workload=pair cpus=2 ops=400000 elapsed_ns=987654321 ps_per_op=12345 kops_per_sec=81004 p50_ns=41 p99_ns=250 max_ns=123456"
+
+static void result_bad(const char *line, const char *want_why)
+{
+	struct mp_bench_result r;
+	const char *why = NULL;
+	int ret = mp_bench_parse_result(line, strlen(line), &r, &why);
+
+	ok(ret == -1 && why && strstr(why, want_why),
+	   "result line refused (%s): '%.60s'", want_why, line);
+}
+
+void test_bench_results(void)
+{
+	struct mp_bench_result r, res[4];
+	struct mp_args a;
+	const char *why = NULL;
+	char buf[1024];
+	size_t count = 99, bad = 0;
+
+	memset(&a, 0, sizeof(a));
+	req_is(&a, "\n");
+	a.bench_allocators = 0x81;
+	req_is(&a, "allocators=mempool,objpool\n");
+	a.bench_workloads = 0x6;
+	a.cpus = 2;
+	a.block_size = 4096;
+	a.ops = 1048576;
+	a.rounds = 15;
+	req_is(&a, "allocators=mempool,objpool workloads=burst,cross cpus=2 block_size=4096 ops=1048576 rounds=15\n");
+	memset(&a, 0, sizeof(a));
+	a.ops = 1000;
+	a.cpus = 1;
+	req_is(&a, "cpus=1 ops=1000\n");
+	memset(&a, 0, sizeof(a));
+	a.bench_allocators = 0xff;
+	a.bench_workloads = 0x7;
+	a.cpus = a.block_size = a.ops = a.rounds = UINT32_MAX;
+	req_is(&a, "allocators=mempool,mempool-nocache,naive,kmem_cache,kmalloc,mempool_t,gen_pool,objpool workloads=pair,burst,cross cpus=4294967295 block_size=4294967295 ops=4294967295 rounds=4294967295\n");
+	ok(mp_bench_request(&a, buf, 20) == -1, "request line: a short buffer");
+
+	ok(mp_bench_parse_result(GOOD, strlen(GOOD), &r, &why) == 0 &&
+	   !strcmp(r.allocator, "mempool") && !strcmp(r.workload, "pair") &&
+	   r.cpus == 2 && r.ops == 400000 && r.elapsed_ns == 987654321 &&
+	   r.ps_per_op == 12345 && r.kops_per_sec == 81004 &&
+	   r.p50_ns == 41 && r.p99_ns == 250 && r.max_ns == 123456,
+	   "result line: every field");
+	snprintf(buf, sizeof(buf), "%s", "max_ns=3 p99_ns=2 p50_ns=1 kops_per_sec=0 ps_per_op=0 elapsed_ns=0 ops=0 cpus=1 workload=cross allocator=objpool");
+	ok(mp_bench_parse_result(buf, strlen(buf), &r, NULL) == 0 &&
+	   !strcmp(r.allocator, "objpool") && r.max_ns == 3 && r.cpus == 1,
+	   "result line: fields in any order");
+	snprintf(buf, sizeof(buf), "%s new_field=x  ", GOOD);
+	ok(mp_bench_parse_result(buf, strlen(buf), &r, NULL) == 0,
+	   "result line: a newer module's field and spaces are ignored");
+	snprintf(buf, sizeof(buf), "%s", "allocator=slab_v2 workload=zig.zag cpus=4294967295 ops=18446744073709551615 elapsed_ns=0 ps_per_op=0 kops_per_sec=0 p50_ns=0 p99_ns=0 max_ns=18446744073709551615");
+	ok(mp_bench_parse_result(buf, strlen(buf), &r, NULL) == 0 &&
+	   !strcmp(r.allocator, "slab_v2") && !strcmp(r.workload, "zig.zag") &&
+	   r.cpus == UINT32_MAX && r.ops == UINT64_MAX &&
+	   r.max_ns == UINT64_MAX,
+	   "result line: unknown names kept, largest values");
+	/* the line need not be NUL-terminated at n */
+	ok(mp_bench_parse_result(GOOD "9", strlen(GOOD), &r, NULL) == 0 &&
+	   r.max_ns == 123456, "result line: parsed up to n only");
+
+	result_bad("", "missing");
+	result_bad("allocator=mempool workload=pair cpus=2 ops=400000 elapsed_ns=987654321 ps_per_op=12345 kops_per_sec=81004 p50_ns=41 p99_ns=250",
+		   "missing");
+	result_bad(GOOD " cpus=2", "twice");
+	result_bad(GOOD " junk", "without '='");
+	result_bad("hello world", "without '='");
+	result_bad("allocator=mempool workload=pair cpus=2 ops=4e5 elapsed_ns=1 ps_per_op=1 kops_per_sec=1 p50_ns=1 p99_ns=1 max_ns=1",
+		   "decimal");
+	result_bad("allocator=mempool workload=pair cpus=-2 ops=4 elapsed_ns=1 ps_per_op=1 kops_per_sec=1 p50_ns=1 p99_ns=1 max_ns=1",
+		   "decimal");
+	result_bad("allocator=mempool workload=pair cpus=4294967296 ops=4 elapsed_ns=1 ps_per_op=1 kops_per_sec=1 p50_ns=1 p99_ns=1 max_ns=1",
+		   "decimal");
+	result_bad("allocator=mempool workload=pair cpus=1 ops=18446744073709551616 elapsed_ns=1 ps_per_op=1 kops_per_sec=1 p50_ns=1 p99_ns=1 max_ns=1",
+		   "decimal");
+	result_bad("allocator=mempool workload=pair cpus=1 ops=99999999999999999999999 elapsed_ns=1 ps_per_op=1 kops_per_sec=1 p50_ns=1 p99_ns=1 max_ns=1",
+		   "decimal");
+	result_bad("allocator=mempool workload=pair cpus= ops=1 elapsed_ns=1 ps_per_op=1 kops_per_sec=1 p50_ns=1 p99_ns=1 max_ns=1",
+		   "decimal");
+	result_bad("allocator= workload=pair cpus=1 ops=1 elapsed_ns=1 ps_per_op=1 kops_per_sec=1 p50_ns=1 p99_ns=1 max_ns=1",
+		   "name");
+	result_bad("allocator=mem\"pool workload=pair cpus=1 ops=1 elapsed_ns=1 ps_per_op=1 kops_per_sec=1 p50_ns=1 p99_ns=1 max_ns=1",
+		   "name");
+	result_bad("allocator=abcdefghijabcdefghijabcdefghijab workload=pair cpus=1 ops=1 elapsed_ns=1 ps_per_op=1 kops_per_sec=1 p50_ns=1 p99_ns=1 max_ns=1",
+		   "name");
+	result_bad("allocator=mempool\tworkload=pair cpus=1 ops=1 elapsed_ns=1 ps_per_op=1 kops_per_sec=1 p50_ns=1 p99_ns=1 max_ns=1",
+		   "name");
+
+	snprintf(buf, sizeof(buf), "%s\n%s\n", GOOD, GOOD);
+	ok(mp_bench_count_lines(buf, strlen(buf)) == 2 &&
+	   mp_bench_parse_results(buf, strlen(buf), res, 4, &count, &bad,
+				  &why) == 0 && count == 2,
+	   "results: two lines");
+	ok(mp_bench_parse_results("", 0, res, 0, &count, &bad, &why) == 0 &&
+	   count == 0, "results: none");
+	snprintf(buf, sizeof(buf), "%s\n%s", GOOD, GOOD);
+	ok(mp_bench_parse_results(buf, strlen(buf), res, 4, &count, &bad,
+				  &why) == -1 && bad == 2 &&
+	   strstr(why, "newline"), "results: the last line unterminated");
+	snprintf(buf, sizeof(buf), "%s\ngarbage\n", GOOD);
+	ok(mp_bench_parse_results(buf, strlen(buf), res, 4, &count, &bad,
+				  &why) == -1 && bad == 2,
+	   "results: junk on line 2");
+	snprintf(buf, sizeof(buf), "%s\n%s\n", GOOD, GOOD);
+	ok(mp_bench_parse_results(buf, strlen(buf), res, 1, &count, &bad,
+				  &why) == -1 && count == 1,
+	   "results: never more than the room given");
+}
