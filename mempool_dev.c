@@ -444,25 +444,6 @@ out_put:
 	return ret;
 }
 
-static long dev_bench(void __user *uarg)
-{
-	struct mpool_ioc_bench b;
-	u32 usize;
-	int ret = COPY_IN(b, uarg, &usize);
-
-	if (ret)
-		return ret;
-	/* It keeps every CPU busy for seconds. */
-	if (!capable(CAP_SYS_ADMIN))
-		return -EPERM;
-	ret = mpool_bench_check(&b);
-	if (!ret)
-		ret = mpool_bench(&b);
-	if (ret)
-		return ret;
-	return dev_copy_out(uarg, &b, sizeof(b), usize);
-}
-
 static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	void __user *uarg = (void __user *)arg;
@@ -481,7 +462,6 @@ static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case MPOOL_IOC_WRITE:
 	case MPOOL_IOC_READ:
 	case MPOOL_IOC_RESET:
-	case MPOOL_IOC_BENCH:
 		break;
 	default:
 		return -ENOTTY;
@@ -503,8 +483,6 @@ static long dev_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return dev_rw(uarg, true);
 	case MPOOL_IOC_READ:
 		return dev_rw(uarg, false);
-	case MPOOL_IOC_BENCH:
-		return dev_bench(uarg);
 	default:
 		return dev_reset(uarg);
 	}

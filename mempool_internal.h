@@ -26,11 +26,6 @@ void mpool_debugfs_exit(void);
 void mpool_debugfs_add(struct mpool *pool);
 void mpool_debugfs_remove(struct mpool *pool);
 
-/* mempool_bench.c: MPOOL_IOC_BENCH */
-struct mpool_ioc_bench;
-int mpool_bench_check(struct mpool_ioc_bench *b);
-int mpool_bench(struct mpool_ioc_bench *b);
-
 /* mempool_dev.c: /dev/mempool */
 int mpool_dev_init(void);
 void mpool_dev_exit(void);
