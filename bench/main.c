@@ -143,7 +143,9 @@ static ssize_t bench_run_write(struct file *file, const char __user *ubuf,
 	kvfree(out);
 out_line:
 	kfree(line);
-	return ret ? ret : count;
+	if (ret)
+		return ret;
+	return count;
 }
 
 static ssize_t bench_run_read(struct file *file, char __user *ubuf,
