@@ -131,23 +131,18 @@ static void bench_test_parse_machine(struct kunit *test)
 {
 	unsigned int online = num_online_cpus();
 	struct bench_request req;
-	char *line;
+	char line[32];
 
-	line = kunit_kasprintf(test, GFP_KERNEL, "block_size=%lu", PAGE_SIZE);
-	KUNIT_ASSERT_NOT_NULL(test, line);
+	snprintf(line, sizeof(line), "block_size=%lu", PAGE_SIZE);
 	KUNIT_EXPECT_EQ(test, mpool_bench_parse(line, ALL, &req), 0);
 	KUNIT_EXPECT_EQ(test, req.block_size, (unsigned int)PAGE_SIZE);
-	line = kunit_kasprintf(test, GFP_KERNEL, "block_size=%lu",
-			       PAGE_SIZE + 1);
-	KUNIT_ASSERT_NOT_NULL(test, line);
+	snprintf(line, sizeof(line), "block_size=%lu", PAGE_SIZE + 1);
 	KUNIT_EXPECT_EQ(test, mpool_bench_parse(line, ALL, &req), -EINVAL);
 
-	line = kunit_kasprintf(test, GFP_KERNEL, "cpus=%u", online);
-	KUNIT_ASSERT_NOT_NULL(test, line);
+	snprintf(line, sizeof(line), "cpus=%u", online);
 	KUNIT_EXPECT_EQ(test, mpool_bench_parse(line, ALL, &req), 0);
 	KUNIT_EXPECT_EQ(test, req.cpus, online);
-	line = kunit_kasprintf(test, GFP_KERNEL, "cpus=%u", online + 1);
-	KUNIT_ASSERT_NOT_NULL(test, line);
+	snprintf(line, sizeof(line), "cpus=%u", online + 1);
 	KUNIT_EXPECT_EQ(test, mpool_bench_parse(line, ALL, &req), -EINVAL);
 }
 
