@@ -113,6 +113,9 @@ static ssize_t bench_run_write(struct file *file, const char __user *ubuf,
 	char *line, *out;
 	int ret;
 
+	/* Nothing written is no request: only a line, empty or not, runs. */
+	if (!count)
+		return 0;
 	if (count > BENCH_MAX_LINE)
 		return -EINVAL;
 	line = memdup_user_nul(ubuf, count);
