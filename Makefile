@@ -1,12 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# make              build mempool.ko against KDIR and tools/mempoolctl
+# make              build mempool.ko, bench/mempool_bench.ko (the benchmark)
+#                   against KDIR, and tools/mempoolctl
 # make check        install what is missing, run every suite in QEMU
 # make demo         boot a stock kernel, load the module, show it working
-# make vm           boot a stock kernel with the module, leave a shell
-# make bench        boot stock 6.1 (VM_KERNEL), run the benchmark, print the
-#                   table (build/bench-KERNEL.json, .png); BENCH_ARGS adds
-#                   mempoolctl bench options
+# make vm           boot a stock kernel with the modules, leave a shell
+# make bench        boot stock 6.1 (VM_KERNEL), load mempool_bench.ko, run
+#                   the benchmark, print the table (build/bench-KERNEL.json,
+#                   .png); BENCH_ARGS is the request, key=value pairs of
+#                   /sys/kernel/debug/mempool_bench/run
 # make style        checkpatch --strict; make sparse: sparse (C=2)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -26,7 +28,8 @@ install: module
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || \
-		rm -f *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers kunit/*.o kunit/*.ko
+		rm -f *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers \
+			kunit/*.o kunit/*.ko bench/*.o bench/*.ko bench/*.mod bench/*.mod.c
 	$(MAKE) -C tools clean
 
 check:

@@ -107,11 +107,6 @@ int mpool_debugfs_add(struct mpool *pool, const char *name,
 		      struct dentry **dir);
 void mpool_debugfs_remove(struct dentry *dir);
 
-/* mempool_bench.c: MPOOL_IOC_BENCH */
-struct mpool_ioc_bench;
-int mpool_bench_check(struct mpool_ioc_bench *b);
-int mpool_bench(struct mpool_ioc_bench *b);
-
 /* mempool_dev.c: /dev/mempool */
 int mpool_dev_init(void);
 void mpool_dev_exit(void);

@@ -1,26 +1,60 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Turn `mempoolctl bench --json` output into a Markdown table, the target
-ratios of the README, and a PNG plot of throughput at 1 CPU and at all CPUs.
+"""Turn benchmark results into a Markdown table, the target ratios of the
+README, and a PNG plot of throughput at 1 CPU and at all CPUs.
 
-    bench_report.py RUN.json [--png plot.png]
+    bench_report.py RUN [--png plot.png] [--save-json RUN.json]
 
-The JSON may be preceded by other console lines: the first line that starts
-with '[' begins it.
+RUN is either `mempoolctl bench --json` output, which may be preceded by
+other console lines (the first line that starts with '[' begins it), or
+the lines read from /sys/kernel/debug/mempool_bench/run
+(allocator=NAME workload=NAME cpus=N ops=N ... max_ns=N), which it
+converts to the same JSON (--save-json writes it, in mempoolctl's layout).
 """
 import argparse
 import json
 import sys
 
+# The JSON's keys, in mempoolctl's order.
+KEYS = ("allocator", "workload", "cpus", "ops", "ns_per_op", "mops",
+        "p50_ns", "p99_ns", "max_ns", "elapsed_ns")
+
+
+def from_debugfs(line):
+    """One result line of the run file as a JSON row."""
+    f = dict(kv.split("=", 1) for kv in line.split())
+    ps, kops = int(f["ps_per_op"]), int(f["kops_per_sec"])
+    return {"allocator": f["allocator"], "workload": f["workload"],
+            "cpus": int(f["cpus"]), "ops": int(f["ops"]),
+            # mempoolctl's rounding: truncated to thousandths
+            "ns_per_op": float(f"{ps // 1000}.{ps % 1000:03d}"),
+            "mops": float(f"{kops // 1000}.{kops % 1000:03d}"),
+            "p50_ns": int(f["p50_ns"]), "p99_ns": int(f["p99_ns"]),
+            "max_ns": int(f["max_ns"]), "elapsed_ns": int(f["elapsed_ns"])}
+
 
 def load(path):
     with open(path, encoding="utf-8", errors="replace") as f:
         lines = f.read().splitlines()
+    rows = [from_debugfs(line) for line in lines if line.startswith("allocator=")]
+    if rows:
+        return rows
     for i, line in enumerate(lines):
         if line.lstrip().startswith("["):
             text = "\n".join(lines[i:])
             return json.JSONDecoder().raw_decode(text.lstrip())[0]
-    sys.exit(f"{path}: no JSON array found")
+    sys.exit(f"{path}: no results found")
+
+
+def save_json(rows, path):
+    """One object a line, keys in mempoolctl's order, as it prints them."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("[\n")
+        for i, r in enumerate(rows):
+            obj = ", ".join(f'"{k}": ' + (f"{r[k]:.3f}" if k in ("ns_per_op", "mops")
+                                         else json.dumps(r[k])) for k in KEYS)
+            f.write("{" + obj + "}" + ("," if i < len(rows) - 1 else "") + "\n")
+        f.write("]\n")
 
 
 def table(rows):
@@ -96,10 +130,13 @@ def plot(rows, path):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("json")
+    ap.add_argument("run", help="mempoolctl's JSON or the run file's lines")
     ap.add_argument("--png")
+    ap.add_argument("--save-json", help="write the results as JSON here")
     args = ap.parse_args()
-    rows = load(args.json)
+    rows = load(args.run)
+    if args.save_json:
+        save_json(rows, args.save_json)
     print(table(rows))
     print()
     print(ratios(rows))

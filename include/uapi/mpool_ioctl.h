@@ -53,7 +53,11 @@
  */
 
 #define MPOOL_IOC_MAGIC		0xB9
-#define MPOOL_IOC_ABI_VERSION	1
+/*
+ * 2: MPOOL_IOC_BENCH is gone (the benchmark is its own module, driven
+ * through debugfs); the other commands are as in version 1.
+ */
+#define MPOOL_IOC_ABI_VERSION	2
 #define MPOOL_IOC_NAME_MAX	32
 /* Most blocks one MPOOL_IOC_ALLOC or MPOOL_IOC_FREE handles. */
 #define MPOOL_IOC_BATCH_MAX	1024
@@ -256,103 +260,6 @@ struct mpool_ioc_rw {
 	__aligned_u64 buf;
 };
 
-/* Allocators MPOOL_IOC_BENCH compares: bit numbers of @allocators. */
-enum mpool_bench_allocator {
-	MPOOL_BENCH_MEMPOOL = 0,	/* this module's pool */
-	MPOOL_BENCH_MEMPOOL_NOCACHE = 1, /* the same without per-CPU caches */
-	MPOOL_BENCH_NAIVE = 2,		/* spinlock around a pointer stack */
-	MPOOL_BENCH_KMEM_CACHE = 3,	/* kmem_cache_alloc() */
-	MPOOL_BENCH_KMALLOC = 4,	/* kmalloc() */
-	MPOOL_BENCH_MEMPOOL_T = 5,	/* mempool_t over a kmem_cache */
-	MPOOL_BENCH_GEN_POOL = 6,	/* gen_pool over a vmalloc'd region */
-	MPOOL_BENCH_OBJPOOL = 7,	/* lib/objpool (Linux 6.7 and later) */
-	MPOOL_BENCH_NR_ALLOCATORS
-};
-
-/* The name of the pool the benchmark creates for the mempool allocators. */
-#define MPOOL_BENCH_POOL_NAME	"mempool-bench"
-
-/* Workloads: bit numbers of @workloads. */
-enum mpool_bench_workload {
-	MPOOL_BENCH_PAIR = 0,	/* alloc, free, repeat */
-	MPOOL_BENCH_BURST = 1,	/* alloc 64, free those 64, repeat */
-	MPOOL_BENCH_CROSS = 2,	/* alloc on one CPU, free on the next */
-	MPOOL_BENCH_NR_WORKLOADS
-};
-
-/**
- * struct mpool_ioc_bench_result - one (allocator, workload, cpus) run
- * @allocator: enum mpool_bench_allocator
- * @workload: enum mpool_bench_workload
- * @cpus: kthreads that ran at once, one pinned to each CPU
- * @__reserved: 0
- * @ops: alloc+free pairs done, all threads together
- * @elapsed_ns: wall time from the common start to the last thread's end
- * @ps_per_op: picoseconds per alloc+free pair, per thread (its elapsed
- *	time over its pairs, averaged over the threads)
- * @kops_per_sec: thousands of pairs per second, all threads together
- * @p50_ns: median latency of one sampled alloc or free call
- * @p99_ns: 99th percentile of the same samples
- * @max_ns: longest sampled call
- */
-struct mpool_ioc_bench_result {
-	__u32 allocator;
-	__u32 workload;
-	__u32 cpus;
-	__u32 __reserved;
-	__u64 ops;
-	__u64 elapsed_ns;
-	__u64 ps_per_op;
-	__u64 kops_per_sec;
-	__u64 p50_ns;
-	__u64 p99_ns;
-	__u64 max_ns;
-};
-
-/**
- * struct mpool_ioc_bench - ioctl(MPOOL_IOC_BENCH)
- * @size: sizeof(struct mpool_ioc_bench)
- * @flags: 0
- * @allocators: bit mask of enum mpool_bench_allocator; 0 for every one
- *	the kernel has
- * @workloads: bit mask of enum mpool_bench_workload; 0 for all
- * @cpus: 0 to run each case on 1 CPU and on all online CPUs; else the
- *	number of CPUs, 1 to the number online
- * @block_size: bytes per block: 0 for 64, else 8 to 4096
- * @ops: alloc+free pairs per thread per run: 0 for 200000, else 1000 to
- *	10000000
- * @max_results: room in @results
- * @results: address of @max_results struct mpool_ioc_bench_result
- * @out_count: results written
- * @rounds: how often each run is repeated, the runs of all allocators
- *	interleaved, so that a slow spell of the machine is shared out; the
- *	fastest round is reported, since interference only adds time: 0 for
- *	5, else 1 to 15
- *
- * Runs each chosen allocator on each chosen workload, in kthreads pinned
- * one per CPU; the cross workload needs 2 CPUs or more and is skipped on
- * one.  Needs CAP_SYS_ADMIN, as it keeps CPUs busy.  Takes seconds.
- *
- * Errors: EOPNOTSUPP, an allocator asked for by bit is not in this
- * kernel (objpool before 6.7, gen_pool without CONFIG_GENERIC_ALLOCATOR);
- * ENOSPC, @max_results is too small for the runs asked for; EPERM, no
- * CAP_SYS_ADMIN; EINTR, a signal stopped it; EEXIST, a pool named
- * MPOOL_BENCH_POOL_NAME exists.
- */
-struct mpool_ioc_bench {
-	__u32 size;
-	__u32 flags;
-	__u32 allocators;
-	__u32 workloads;
-	__u32 cpus;
-	__u32 block_size;
-	__u32 ops;
-	__u32 max_results;
-	__aligned_u64 results;
-	__u32 out_count;
-	__u32 rounds;
-};
-
 /* Command numbers: the nr of each command's _IO(MPOOL_IOC_MAGIC, nr). */
 enum mpool_ioc_cmd {
 	MPOOL_CMD_VERSION = 0x00,
@@ -365,7 +272,7 @@ enum mpool_ioc_cmd {
 	MPOOL_CMD_WRITE = 0x07,
 	MPOOL_CMD_READ = 0x08,
 	MPOOL_CMD_RESET = 0x09,
-	MPOOL_CMD_BENCH = 0x0a,
+	/* 0x0a was MPOOL_IOC_BENCH in ABI version 1: never reused. */
 };
 
 #define MPOOL_IOC_VERSION	_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_VERSION)
@@ -378,6 +285,5 @@ enum mpool_ioc_cmd {
 #define MPOOL_IOC_WRITE		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_WRITE)
 #define MPOOL_IOC_READ		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_READ)
 #define MPOOL_IOC_RESET		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_RESET)
-#define MPOOL_IOC_BENCH		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_BENCH)
 
 #endif /* _UAPI_MPOOL_IOCTL_H */

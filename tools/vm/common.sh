@@ -139,7 +139,7 @@ build_module_in() {
 		--exclude='*.mod' --exclude='*.mod.c' --exclude='*.order' \
 		--exclude='Module.symvers' --exclude='*.o.d' \
 		--include='/Kbuild' --include='/*.[ch]' \
-		--include='/include/***' --include='/kunit/***' \
+		--include='/include/***' --include='/kunit/***' --include='/bench/***' \
 		--exclude='*' "$MODULE_SRC/" "$d/"
 	make -C "$kdir" M="$d" "$@" modules >"$log" 2>&1
 }
@@ -179,8 +179,11 @@ make_initramfs() {
 		user:x:1000:
 	EOF
 	echo /bin/sh >"$root/etc/shells"
-	cp "$d/mempool.ko" "$root/lib/mempool/"
-	[ ! -f "$d/kunit/mempool_kunit.ko" ] || cp "$d/kunit/mempool_kunit.ko" "$root/lib/mempool/"
+	cp "$d/mempool.ko" "$d/bench/mempool_bench.ko" "$root/lib/mempool/"
+	# The KUnit modules exist only for a kernel with KUnit (debug).
+	for a in kunit/mempool_kunit.ko bench/mempool_bench_test.ko; do
+		[ ! -f "$d/$a" ] || cp "$d/$a" "$root/lib/mempool/"
+	done
 	ctl=$REPO/tools/mempoolctl.static
 	[ ! -x "$ctl" ] || cp "$ctl" "$root/bin/mempoolctl"
 	cp "$VM_DIR"/guest/* "$root/mptest/"

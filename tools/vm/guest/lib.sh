@@ -9,6 +9,8 @@
 
 MPTEST_MODULE=/lib/mempool/mempool.ko
 MPTEST_KUNIT_MODULE=/lib/mempool/mempool_kunit.ko
+MPTEST_BENCH_MODULE=/lib/mempool/mempool_bench.ko
+MPTEST_BENCH_KUNIT_MODULE=/lib/mempool/mempool_bench_test.ko
 [ -n "${MPTEST_KERNEL:-}" ] || . /etc/mptest.env
 
 # pass NAME
@@ -41,6 +43,8 @@ check_exit() {
 load_module() { insmod "$MPTEST_MODULE" "$@"; }
 # unload_module: rmmod mempool, returns rmmod's status
 unload_module() { rmmod mempool; }
+# load_bench_module: insmod mempool_bench.ko (mempool.ko first)
+load_bench_module() { insmod "$MPTEST_BENCH_MODULE"; }
 # as_user CMD...: run a shell command line as the unprivileged user (uid 1000)
 as_user() { su user -c "$*"; }
 

@@ -52,7 +52,7 @@ expect cli-no-module 1 "the mempool module is not loaded" mempoolctl list
 check cli-insmod load_module || exit 0
 
 expect cli-version 0 "" mempoolctl version
-grep -qx "module ABI version 1" "$T/out" && pass cli-version-module ||
+grep -qx "module ABI version 2" "$T/out" && pass cli-version-module ||
 	fail cli-version-module "$(oneline "$T/out")"
 
 expect cli-list-empty 0 "" mempoolctl list

@@ -1,18 +1,35 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# The benchmark through mempoolctl bench: a short run gives one sane result
-# for every (allocator, workload, cpus) this kernel should have, the kernel
-# refuses bad arguments with worded errors, and the benchmark's pool
-# (mempool-bench) is gone afterwards.  Never asserts a timing or a ratio:
-# only counts, shapes and orderings that hold on any machine.
+# The benchmark, its own module (mempool_bench.ko) over mempool.ko's
+# exports: mempool.ko alone has none of it; through its debugfs files and
+# through mempoolctl bench, a short run gives one sane result for every
+# (allocator, workload, cpus) this kernel should have, bad requests are
+# refused, a user's pool of any name cannot stop it, and it leaves no pool
+# behind.  Never asserts a timing or a ratio: only counts, shapes and
+# orderings that hold on any machine.
 . "$(dirname "$0")/lib.sh"
 
 D=/sys/kernel/debug/mempool
+B=/sys/kernel/debug/mempool_bench
 T=/tmp/test_40_bench.$$
 OPS=2000
 mkdir -p "$T"
 
 check bench-insmod load_module || exit 0
+# Only mempool.ko is loaded: no symbol of it may be the benchmark's.
+n=$(grep -c '\[mempool\]$' /proc/kallsyms)
+nb=$(grep '\[mempool\]$' /proc/kallsyms | grep -ci bench)
+if [ "$n" -gt 0 ] && [ "$nb" = 0 ]; then pass bench-not-in-mempool-ko
+else fail bench-not-in-mempool-ko "$nb of mempool.ko's $n symbols name the benchmark"; fi
+check bench-no-debugfs-without-module test ! -e "$B"
+check bench-insmod-bench load_bench_module || { unload_module; exit 0; }
+# It uses mempool.ko's exports: mempool.ko cannot go first.
+if rmmod mempool 2>/dev/null; then
+	fail bench-pins-mempool "rmmod mempool succeeded under mempool_bench"
+	load_module
+else
+	pass bench-pins-mempool
+fi
 
 # ---- what this kernel should have -------------------------------------------
 # gen_pool needs CONFIG_GENERIC_ALLOCATOR: Debian's kernels have it, the
@@ -42,6 +59,122 @@ for c in $cpus; do
 		done
 	done
 done | sort >"$T/want"
+
+# ---- debugfs, directly -----------------------------------------------------------
+# bench_w FD LINE: write LINE to the run file open as FD, in one write();
+# sets rc and keeps the shell's error message in $T/err.
+bench_w() { eval "echo \"\$2\" >&$1" 2>"$T/err"; rc=$?; }
+# bench_try NAME LINE WANT: a fresh open of the run file, LINE written;
+# WANT is "ok" or the error's text (strerror) the write must fail with.
+bench_try() {
+	exec 4<>"$B/run"
+	bench_w 4 "$2"
+	exec 4>&-
+	if [ "$3" = ok ]; then
+		if [ "$rc" = 0 ]; then pass "$1"
+		else fail "$1" "'$2' failed: $(oneline "$T/err")"; fi
+	elif [ "$rc" != 0 ] && grep -qF "$3" "$T/err"; then
+		pass "$1"
+	else
+		fail "$1" "'$2': exit $rc, wanted '$3': $(oneline "$T/err")"
+	fi
+}
+
+modes="$(stat -c %a "$B/allocators" 2>&1) $(stat -c %a "$B/run" 2>&1)"
+if [ "$modes" = "400 600" ]; then pass bench-debugfs-modes
+else fail bench-debugfs-modes "allocators and run have modes $modes, wanted 400 600"; fi
+echo "$allocs" | tr ' ' '\n' >"$T/allocs-want"
+if cat "$B/allocators" >"$T/allocs-got" && cmp -s "$T/allocs-got" "$T/allocs-want"; then
+	pass bench-debugfs-allocators
+else
+	echo "# got:"; cat "$T/allocs-got"
+	fail bench-debugfs-allocators "not one line per allocator this kernel has: $allocs"
+fi
+
+cat "$D/pools" >"$T/pools-before"
+exec 3<>"$B/run"
+if [ -z "$(cat <&3)" ]; then pass bench-debugfs-read-before-write
+else fail bench-debugfs-read-before-write "a read before any write gave text"; fi
+bench_w 3 "allocators=mempool workloads=pair ops=$OPS rounds=1"
+cat <&3 >"$T/dfs"
+if [ "$rc" = 0 ]; then pass bench-debugfs-run
+else fail bench-debugfs-run "$(oneline "$T/err")"; fi
+line='^allocator=[a-z_-]* workload=[a-z]* cpus=[0-9]* ops=[0-9]* elapsed_ns=[0-9]* ps_per_op=[0-9]* kops_per_sec=[0-9]* p50_ns=[0-9]* p99_ns=[0-9]* max_ns=[0-9]*$'
+# 1 CPU, then all of them: the default cpus=0.
+want="mempool pair 1"
+[ "$ncpus" -le 1 ] || want="$want mempool pair $ncpus"
+got=$(awk '{ for (i = 1; i <= 3; i++) { sub(/^[a-z_]*=/, "", $i); printf "%s%s", sep, $i; sep = " " } }' "$T/dfs")
+insane=$(tr '=' ' ' <"$T/dfs" | awk -v ops=$OPS -v fine=$fine '
+	$8 != ops * $6 || !($10 > 0) || (fine && !($12 > 0)) ||
+	$16 + 0 > $18 + 0 || $18 + 0 > $20 + 0 { print }')
+if [ "$(grep -cv "$line" "$T/dfs")" = 0 ] && [ "$got" = "$want" ] && [ -z "$insane" ]; then
+	pass bench-debugfs-result-lines
+else
+	cat "$T/dfs"
+	fail bench-debugfs-result-lines "wanted lines of '$line' for '$want', with ops = $OPS * cpus, elapsed > 0, p50 <= p99 <= max"
+fi
+# A second request on the same file, without a newline: its results
+# replace the first's, and read from their start.
+printf '%s' "allocators=naive workloads=burst cpus=1 ops=1000 rounds=1" >&3 2>"$T/err"
+rc=$?
+cat <&3 >"$T/dfs2"
+if [ "$rc" = 0 ] && [ "$(wc -l <"$T/dfs2" | tr -d ' ')" = 1 ] &&
+   grep -q '^allocator=naive workload=burst cpus=1 ops=1000 ' "$T/dfs2"; then
+	pass bench-debugfs-second-run
+else
+	cat "$T/dfs2"
+	fail bench-debugfs-second-run "rc $rc; not one naive burst line: $(oneline "$T/err")"
+fi
+exec 3>&-
+
+# Every combination, through debugfs.
+exec 3<>"$B/run"
+bench_w 3 "ops=1000 rounds=1"
+cat <&3 | tr '=' ' ' | awk '{ print $2, $4, $6 }' | sort >"$T/dfs-got"
+exec 3>&-
+if [ "$rc" = 0 ] && cmp -s "$T/dfs-got" "$T/want"; then
+	pass bench-debugfs-combinations
+else
+	echo "# got:"; cat "$T/dfs-got"
+	fail bench-debugfs-combinations "rc $rc: results differ from one per expected (allocator, workload, cpus)"
+fi
+
+inval="Invalid argument"
+bench_try bench-debugfs-unknown-key "opz=1000" "$inval"
+bench_try bench-debugfs-no-value "ops" "$inval"
+bench_try bench-debugfs-duplicate-key "ops=1000 ops=2000" "$inval"
+bench_try bench-debugfs-bad-number "ops=lots" "$inval"
+bench_try bench-debugfs-unknown-allocator "allocators=slab" "$inval"
+bench_try bench-debugfs-unknown-workload "workloads=zigzag" "$inval"
+bench_try bench-debugfs-ops-too-few "ops=999" "$inval"
+bench_try bench-debugfs-rounds-too-many "rounds=16" "$inval"
+bench_try bench-debugfs-block-too-small "block_size=4" "$inval"
+bench_try bench-debugfs-cpus-too-many "cpus=$((ncpus + 1))" "$inval"
+bench_try bench-debugfs-cross-one-cpu "workloads=cross cpus=1" "$inval"
+bench_try bench-debugfs-too-long "ops=1000 $(printf '%600s' '')" "$inval"
+if [ "$MPTEST_KERNEL" = stock-6.1 ]; then
+	bench_try bench-debugfs-objpool-missing "allocators=naive,objpool ops=1000" \
+		"Operation not supported"
+fi
+# A user's pool of the name the benchmark once took does not stop it.
+check bench-user-pool-create mempoolctl create mempool-bench --block-size 64 --blocks 16
+cat "$D/pools" >"$T/pools-user"
+bench_try bench-debugfs-user-pool \
+	"allocators=mempool,mempool-nocache workloads=pair,burst cpus=1 ops=1000 rounds=1" ok
+if cmp -s "$D/pools" "$T/pools-user"; then pass bench-debugfs-user-pool-untouched
+else
+	cat "$D/pools"
+	fail bench-debugfs-user-pool-untouched "$D/pools changed across a run"
+fi
+expect bench-user-pool-cli 0 "" \
+	mempoolctl bench --allocator mempool --workload pair --cpus 1 --ops 1000
+check bench-user-pool-destroy mempoolctl destroy mempool-bench
+# Nothing left behind: the pool list is as it was before any run.
+if cmp -s "$D/pools" "$T/pools-before"; then pass bench-debugfs-no-pool-left
+else
+	echo "# before:"; cat "$T/pools-before"; echo "# after:"; cat "$D/pools"
+	fail bench-debugfs-no-pool-left "$D/pools differs from before the runs"
+fi
 
 # ---- a short full run ---------------------------------------------------------
 expect bench-run 0 "" mempoolctl bench --ops $OPS --json
@@ -104,12 +237,6 @@ expect bench-block-size-too-small 1 "$inval" mempoolctl bench --block-size 4
 expect bench-cross-one-cpu 1 "$inval" mempoolctl bench --workload cross --cpus 1
 expect bench-unknown-allocator 2 "unknown allocator 'slab'" mempoolctl bench --allocator slab
 expect bench-unknown-workload 2 "unknown workload 'zigzag'" mempoolctl bench --workload zigzag
-# The benchmark's own pool name, taken by a user: refused, and said why.
-check bench-name-taken-create mempoolctl create mempool-bench --block-size 64 --blocks 8
-expect bench-name-taken 1 \
-	"mempoolctl: bench: a pool named 'mempool-bench' exists, and the benchmark needs that name: destroy the pool first" \
-	mempoolctl bench --allocator mempool --workload pair --cpus 1 --ops 1000
-check bench-name-taken-destroy mempoolctl destroy mempool-bench
 if [ "$MPTEST_KERNEL" = stock-6.1 ]; then
 	expect bench-objpool-missing 1 \
 		"mempoolctl: bench: allocator objpool is not available in this kernel" \
@@ -127,5 +254,7 @@ else
 	cat "$D/pools"
 	fail bench-pool-gone "$D/pools missing or still lists mempool-bench"
 fi
+check bench-rmmod-bench rmmod mempool_bench
+check bench-debugfs-gone test ! -e "$B"
 check bench-rmmod unload_module
 rm -rf "$T"
