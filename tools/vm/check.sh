@@ -27,6 +27,12 @@ if [ -f "$REPO/tools/Makefile" ]; then
 				record_fail host/test_cli-plan "planned $plan, ran $got"
 			fi
 		fi
+		# Raw-ioctl regression tests, run in the guests.
+		if make -C "$REPO/tools/regress" >"$LOGS/regress-build.log" 2>&1; then
+			record_ok host/regress-build
+		else
+			record_fail host/regress-build "see $LOGS/regress-build.log"
+		fi
 	else
 		record_fail host/tools-build "see $LOGS/tools-build.log"
 	fi
@@ -62,6 +68,17 @@ for k in $KERNELS; do
 		continue
 	fi
 	record_ok "$k/build"
+	# A module of someone else's: built outside this tree against
+	# include/mpool.h and mempool.ko's Module.symvers alone.
+	if [ "$base" = "$k" ]; then
+		if build_client "$base" "$LOGS/client-$base.log" &&
+			! grep -q 'warning:' "$LOGS/client-$base.log"; then
+			record_ok "$k/client-build"
+		else
+			tail -n 20 "$LOGS/client-$base.log" >&2
+			record_fail "$k/client-build" "see $LOGS/client-$base.log"
+		fi
+	fi
 	initrd=$BUILD/initrd-$k.cpio.gz
 	log=$LOGS/console-$k.log
 	make_initramfs "$k" tests "$initrd"

@@ -120,6 +120,23 @@ kernel_image() {
 # share objects.  Usage: build_module KERNEL LOGFILE [make args...]
 mod_dir() { echo "$BUILD/mod-$(kernel_base "$1")"; }
 build_module() { build_module_in "$(mod_dir "$1")" "$@"; }
+# The out-of-tree client (examples/mpool_client), copied to a directory
+# outside the repository and built against the module's Module.symvers.
+client_dir() { echo "$BUILD/client-$(kernel_base "$1")"; }
+# Usage: build_client KERNEL LOGFILE
+build_client() {
+	local k=$1 log=$2 tmp out ret=0
+	tmp=$(mktemp -d)
+	out=$(client_dir "$k")
+	rm -rf "$out"
+	cp -r "$REPO/examples/mpool_client/." "$tmp/"
+	make -C "$(kernel_kdir "$k")" M="$tmp" MEMPOOL="$REPO" W=1 \
+		KBUILD_EXTRA_SYMBOLS="$(mod_dir "$k")/Module.symvers" modules \
+		>"$log" 2>&1 || ret=1
+	[ $ret -ne 0 ] || { mkdir -p "$out" && cp "$tmp/mpool_client.ko" "$out/"; }
+	rm -rf "$tmp"
+	return $ret
+}
 # build_module_in DIR KERNEL LOGFILE [make args...]
 build_module_in() {
 	local d=$1 k=$2 log=$3 kdir
@@ -184,8 +201,12 @@ make_initramfs() {
 	for a in kunit/mempool_kunit.ko bench/mempool_bench_test.ko; do
 		[ ! -f "$d/$a" ] || cp "$d/$a" "$root/lib/mempool/"
 	done
+	a=$(client_dir "$k")/mpool_client.ko
+	[ ! -f "$a" ] || cp "$a" "$root/lib/mempool/"
 	ctl=$REPO/tools/mempoolctl.static
 	[ ! -x "$ctl" ] || cp "$ctl" "$root/bin/mempoolctl"
+	a=$REPO/tools/regress/mpool_regress
+	[ ! -x "$a" ] || cp "$a" "$root/bin/"
 	cp "$VM_DIR"/guest/* "$root/mptest/"
 	mv "$root/mptest/init" "$root/init"
 	chmod 0755 "$root/init" "$root"/mptest/*
