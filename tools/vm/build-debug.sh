@@ -60,12 +60,16 @@ make -s -C "$src" O="$out" ARCH=x86_64 -j"$(nproc)" bzImage modules >&2
 make -s -C "$src" O="$out" ARCH=x86_64 modules_prepare >&2
 touch "$out/.mempool-built"
 say "debug kernel built in $(($(date +%s) - t0))s"
-# Builds of older fragments or source versions (~225 MB each) and older
-# extracted sources (~1.6 GB each) are superseded by this one: remove them.
-for d in "$CACHE"/debug-*/ "$CACHE"/src/*/; do
+# Older extracted sources (~1.6 GB each) are superseded by this one:
+# remove them.  Builds of other fragments (~225 MB each) stay: another
+# checkout (a branch, a worktree) may be booting one right now, and would
+# otherwise rebuild it for minutes.  Those older than a week go.
+for d in "$CACHE"/src/*/; do
 	d=${d%/}
-	[ -d "$d" ] && [ "$d" != "$out" ] && [ "$d" != "$src" ] || continue
+	[ -d "$d" ] && [ "$d" != "$src" ] || continue
 	say "removing superseded ${d#"$CACHE"/}"
 	rm -rf "$d"
 done
+find "$CACHE" -maxdepth 1 -name 'debug-*' -type d -mtime +7 \
+	! -path "$out" -exec rm -rf {} + 2>/dev/null || true
 echo "$out"
