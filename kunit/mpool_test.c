@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests for the mpool engine (mempool.ko's exported mpool_* API):
- * the helpers every suite uses, and the one registration of all suites
- * (kunit_test_suites() defines a section array of a fixed name, so a
- * module can hold only one).
+ * the helpers every suite uses, and the one registration of all suites,
+ * which lists them in the order they run.  (On 6.12 each suite file could
+ * register itself: kunit_test_suites() puts a uniquely named array in the
+ * .kunit_test_suites section, which the linker concatenates and the module
+ * loader reads whole; one list keeps the order in one place.)
  *
  * Every pool a test creates is handed to a KUnit deferred action right
  * away, so it is destroyed even when an assertion aborts the test; tests
