@@ -18,7 +18,9 @@
  * unique, userspace's pools are capped by max_bytes, and debugfs and the
  * device can list them.
  *
- * The exported functions are documented (kernel-doc) in include/mpool.h.
+ * Reading a pool without changing it (statistics, the live-block walk,
+ * copies into and out of live blocks) is in mempool_inspect.c.  The
+ * exported functions are documented (kernel-doc) in include/mpool.h.
  */
 #include <linux/align.h>
 #include <linux/bitops.h>
@@ -64,13 +66,6 @@ static size_t mpool_metadata_bytes(unsigned int nr_blocks, unsigned int flags)
 		fixed = size_add(fixed, array_size(num_possible_cpus(),
 						   sizeof(struct mpool_pcp)));
 	return size_add(fixed, array_size(per_block, nr_blocks));
-}
-
-/* The byte that says whether block @idx is allocated. */
-static __always_inline u8 *mpool_live(const struct mpool *pool,
-				      unsigned long idx)
-{
-	return &pool->live[idx << pool->live_shift];
 }
 
 /* Frees whatever a pool has; copes with a half-built one. */
@@ -263,11 +258,6 @@ EXPORT_SYMBOL_IF_KUNIT(mpool_create_user);
 
 static void *mpool_take(struct mpool *pool, unsigned long caller);
 static void mpool_push(struct mpool *pool, u32 idx);
-
-static unsigned int mpool_pcp_count(const struct mpool_pcp *pcp)
-{
-	return READ_ONCE(pcp->state) & ~MPOOL_PCP_BUSY;
-}
 
 /*
  * Fills the empty cache @pcp with up to MPOOL_PCP_BATCH blocks from the
@@ -658,25 +648,6 @@ void mpool_cancel_waits(struct mpool *pool)
 }
 EXPORT_SYMBOL_GPL(mpool_cancel_waits);
 
-/* Index of @block, or a negative errno saying why it is not a block. */
-static __always_inline long mpool_index(struct mpool *pool, const void *block)
-{
-	unsigned long off = (unsigned long)block - (unsigned long)pool->base;
-
-	/* Below base, off wraps to a huge value: one test covers both ends. */
-	if (off >= pool->region_size)
-		return -ERANGE;
-	/* A division costs more than all the rest of a free: avoid it. */
-	if (likely(pool->stride_shift >= 0)) {
-		if (off & (pool->stride - 1))
-			return -EINVAL;
-		return off >> pool->stride_shift;
-	}
-	if (off % pool->stride)
-		return -EINVAL;
-	return off / pool->stride;
-}
-
 /* Pushes block @idx, already marked free, on the shared stack. */
 static void mpool_push(struct mpool *pool, u32 idx)
 {
@@ -795,157 +766,3 @@ void mpool_free(struct mpool *pool, void *block)
 		mpool_report_once(pool, why[-ret], block);
 }
 EXPORT_SYMBOL_GPL(mpool_free);
-
-void *mpool_block_at(struct mpool *pool, u64 offset)
-{
-	if (offset >= pool->region_size)
-		return NULL;
-	return pool->base + offset;
-}
-EXPORT_SYMBOL_IF_KUNIT(mpool_block_at);
-
-u64 mpool_block_offset(struct mpool *pool, const void *block)
-{
-	return (unsigned long)block - (unsigned long)pool->base;
-}
-EXPORT_SYMBOL_IF_KUNIT(mpool_block_offset);
-
-/*
- * Copies between @buf and [pos, pos + len) of an allocated block, under the
- * pool lock, so that without MPOOL_F_PERCPU the block cannot be freed and
- * reused meanwhile; a free between two pages ends the copy with -ENXIO.
- */
-static int mpool_copy_block(struct mpool *pool, void *block, size_t pos,
-			    void *buf, size_t len, bool to_block)
-{
-	unsigned long irqflags;
-	long idx = mpool_index(pool, block);
-	size_t done, n;
-
-	if (idx < 0)
-		return idx;
-	if (!len || pos > pool->block_size || len > pool->block_size - pos)
-		return -EINVAL;
-	/* A page at a time, so that interrupts are never off for long. */
-	for (done = 0; done < len; done += n) {
-		n = min_t(size_t, len - done, PAGE_SIZE);
-		raw_spin_lock_irqsave(&pool->lock, irqflags);
-		if (!*mpool_live(pool, idx)) {
-			raw_spin_unlock_irqrestore(&pool->lock, irqflags);
-			return -ENXIO;
-		}
-		if (to_block)
-			memcpy(block + pos + done, buf + done, n);
-		else
-			memcpy(buf + done, block + pos + done, n);
-		raw_spin_unlock_irqrestore(&pool->lock, irqflags);
-	}
-	return 0;
-}
-
-int mpool_copy_to_block(struct mpool *pool, void *block, size_t pos,
-			const void *src, size_t len)
-{
-	return mpool_copy_block(pool, block, pos, (void *)src, len, true);
-}
-EXPORT_SYMBOL_IF_KUNIT(mpool_copy_to_block);
-
-int mpool_copy_from_block(struct mpool *pool, const void *block, size_t pos,
-			  void *dst, size_t len)
-{
-	return mpool_copy_block(pool, (void *)block, pos, dst, len, false);
-}
-EXPORT_SYMBOL_IF_KUNIT(mpool_copy_from_block);
-
-void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats)
-{
-	unsigned long irqflags;
-	unsigned int cpu;
-
-	/*
-	 * Refills and drains move blocks between the shared stack and the
-	 * caches under the lock: summing under it counts each batch once.
-	 */
-	raw_spin_lock_irqsave(&pool->lock, irqflags);
-	*stats = pool->stats;
-	stats->blocks_free = pool->nr_free;
-	for_each_possible_cpu(cpu) {
-		struct mpool_pcp *pcp;
-
-		if (!pool->pcp)
-			break;
-		pcp = per_cpu_ptr(pool->pcp, cpu);
-		stats->blocks_free += mpool_pcp_count(pcp);
-		stats->allocs += READ_ONCE(pcp->allocs);
-		stats->frees += READ_ONCE(pcp->frees);
-	}
-	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
-
-	stats->block_size = pool->block_size;
-	stats->stride = pool->stride;
-	stats->align = pool->align;
-	stats->flags = pool->flags & ~(MPOOL_F_QUIET | MPOOL_F_USER);
-	stats->blocks_total = pool->nr_blocks;
-	/*
-	 * A CPU between taking a block from its cache and storing the count
-	 * back still shows the block as cached, so blocks_free may exceed the
-	 * truth by one per CPU allocating at this instant.  It never exceeds
-	 * the pool: free + in use is always the total.
-	 */
-	stats->blocks_free = min(stats->blocks_free, stats->blocks_total);
-	stats->blocks_in_use = stats->blocks_total - stats->blocks_free;
-}
-EXPORT_SYMBOL_GPL(mpool_get_stats);
-
-void mpool_reset_stats(struct mpool *pool)
-{
-	unsigned long irqflags;
-	u64 reserved = pool->stats.bytes_reserved;
-
-	unsigned int cpu;
-
-	raw_spin_lock_irqsave(&pool->lock, irqflags);
-	memset(&pool->stats, 0, sizeof(pool->stats));
-	pool->stats.bytes_reserved = reserved;
-	pool->stats.high_watermark = pool->nr_blocks - pool->nr_free;
-	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
-	/* Other CPUs may be counting meanwhile: exact only when idle. */
-	for_each_possible_cpu(cpu) {
-		if (!pool->pcp)
-			break;
-		WRITE_ONCE(per_cpu_ptr(pool->pcp, cpu)->allocs, 0);
-		WRITE_ONCE(per_cpu_ptr(pool->pcp, cpu)->frees, 0);
-	}
-}
-EXPORT_SYMBOL_GPL(mpool_reset_stats);
-
-int mpool_next_live(struct mpool *pool, unsigned int *index,
-		    unsigned long *caller)
-{
-	unsigned long irqflags;
-	unsigned int i;
-
-	/* Scan without the lock: a long walk must not keep interrupts off. */
-	for (i = *index; i < pool->nr_blocks; i++)
-		if (READ_ONCE(*mpool_live(pool, i)))
-			break;
-	if (i >= pool->nr_blocks)
-		return -ENOENT;
-
-	raw_spin_lock_irqsave(&pool->lock, irqflags);
-	*index = i;
-	*caller = pool->callers ? pool->callers[i] : 0;
-	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
-	return 0;
-}
-EXPORT_SYMBOL_IF_KUNIT(mpool_next_live);
-
-const char *mpool_name(const struct mpool *pool)
-{
-	return pool->name;
-}
-
-size_t mpool_block_size(const struct mpool *pool)
-{
-	return pool->block_size;
-}

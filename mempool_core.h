@@ -110,6 +110,42 @@ struct mpool {
 	char name[MPOOL_NAME_MAX];
 };
 
+/*
+ * Helpers the engine's files share, inline because the alloc and free
+ * fast paths use them.
+ */
+
+/* The byte that says whether block @idx is allocated. */
+static __always_inline u8 *mpool_live(const struct mpool *pool,
+				      unsigned long idx)
+{
+	return &pool->live[idx << pool->live_shift];
+}
+
+static inline unsigned int mpool_pcp_count(const struct mpool_pcp *pcp)
+{
+	return READ_ONCE(pcp->state) & ~MPOOL_PCP_BUSY;
+}
+
+/* Index of @block, or a negative errno saying why it is not a block. */
+static __always_inline long mpool_index(struct mpool *pool, const void *block)
+{
+	unsigned long off = (unsigned long)block - (unsigned long)pool->base;
+
+	/* Below base, off wraps to a huge value: one test covers both ends. */
+	if (off >= pool->region_size)
+		return -ERANGE;
+	/* A division costs more than all the rest of a free: avoid it. */
+	if (likely(pool->stride_shift >= 0)) {
+		if (off & (pool->stride - 1))
+			return -EINVAL;
+		return off >> pool->stride_shift;
+	}
+	if (off % pool->stride)
+		return -EINVAL;
+	return off / pool->stride;
+}
+
 /* mempool_registry.c: names, listings and the max_bytes budget */
 int mpool_register(struct mpool *pool, const char *name, size_t charge);
 void mpool_publish(struct mpool *pool);

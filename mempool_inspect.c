@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Looking into a pool without allocating or freeing: its statistics, a
+ * walk of its live blocks (debugfs), and copies into and out of a live
+ * block (the device's READ and WRITE).  All of it takes the pool lock for
+ * short stretches only, so that it may be called from any context.
+ */
+#include <linux/minmax.h>
+#include <linux/string.h>
+#include <kunit/visibility.h>
+
+#include "mempool_core.h"
+#include "mempool_internal.h"
+
+void *mpool_block_at(struct mpool *pool, u64 offset)
+{
+	if (offset >= pool->region_size)
+		return NULL;
+	return pool->base + offset;
+}
+EXPORT_SYMBOL_IF_KUNIT(mpool_block_at);
+
+u64 mpool_block_offset(struct mpool *pool, const void *block)
+{
+	return (unsigned long)block - (unsigned long)pool->base;
+}
+EXPORT_SYMBOL_IF_KUNIT(mpool_block_offset);
+
+/*
+ * Copies between @buf and [pos, pos + len) of an allocated block, under the
+ * pool lock, so that without MPOOL_F_PERCPU the block cannot be freed and
+ * reused meanwhile; a free between two pages ends the copy with -ENXIO.
+ */
+static int mpool_copy_block(struct mpool *pool, void *block, size_t pos,
+			    void *buf, size_t len, bool to_block)
+{
+	unsigned long irqflags;
+	long idx = mpool_index(pool, block);
+	size_t done, n;
+
+	if (idx < 0)
+		return idx;
+	if (!len || pos > pool->block_size || len > pool->block_size - pos)
+		return -EINVAL;
+	/* A page at a time, so that interrupts are never off for long. */
+	for (done = 0; done < len; done += n) {
+		n = min_t(size_t, len - done, PAGE_SIZE);
+		raw_spin_lock_irqsave(&pool->lock, irqflags);
+		if (!*mpool_live(pool, idx)) {
+			raw_spin_unlock_irqrestore(&pool->lock, irqflags);
+			return -ENXIO;
+		}
+		if (to_block)
+			memcpy(block + pos + done, buf + done, n);
+		else
+			memcpy(buf + done, block + pos + done, n);
+		raw_spin_unlock_irqrestore(&pool->lock, irqflags);
+	}
+	return 0;
+}
+
+int mpool_copy_to_block(struct mpool *pool, void *block, size_t pos,
+			const void *src, size_t len)
+{
+	return mpool_copy_block(pool, block, pos, (void *)src, len, true);
+}
+EXPORT_SYMBOL_IF_KUNIT(mpool_copy_to_block);
+
+int mpool_copy_from_block(struct mpool *pool, const void *block, size_t pos,
+			  void *dst, size_t len)
+{
+	return mpool_copy_block(pool, (void *)block, pos, dst, len, false);
+}
+EXPORT_SYMBOL_IF_KUNIT(mpool_copy_from_block);
+
+void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats)
+{
+	unsigned long irqflags;
+	unsigned int cpu;
+
+	/*
+	 * Refills and drains move blocks between the shared stack and the
+	 * caches under the lock: summing under it counts each batch once.
+	 */
+	raw_spin_lock_irqsave(&pool->lock, irqflags);
+	*stats = pool->stats;
+	stats->blocks_free = pool->nr_free;
+	for_each_possible_cpu(cpu) {
+		struct mpool_pcp *pcp;
+
+		if (!pool->pcp)
+			break;
+		pcp = per_cpu_ptr(pool->pcp, cpu);
+		stats->blocks_free += mpool_pcp_count(pcp);
+		stats->allocs += READ_ONCE(pcp->allocs);
+		stats->frees += READ_ONCE(pcp->frees);
+	}
+	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
+
+	stats->block_size = pool->block_size;
+	stats->stride = pool->stride;
+	stats->align = pool->align;
+	stats->flags = pool->flags & ~(MPOOL_F_QUIET | MPOOL_F_USER);
+	stats->blocks_total = pool->nr_blocks;
+	/*
+	 * A CPU between taking a block from its cache and storing the count
+	 * back still shows the block as cached, so blocks_free may exceed the
+	 * truth by one per CPU allocating at this instant.  It never exceeds
+	 * the pool: free + in use is always the total.
+	 */
+	stats->blocks_free = min(stats->blocks_free, stats->blocks_total);
+	stats->blocks_in_use = stats->blocks_total - stats->blocks_free;
+}
+EXPORT_SYMBOL_GPL(mpool_get_stats);
+
+void mpool_reset_stats(struct mpool *pool)
+{
+	unsigned long irqflags;
+	u64 reserved = pool->stats.bytes_reserved;
+
+	unsigned int cpu;
+
+	raw_spin_lock_irqsave(&pool->lock, irqflags);
+	memset(&pool->stats, 0, sizeof(pool->stats));
+	pool->stats.bytes_reserved = reserved;
+	pool->stats.high_watermark = pool->nr_blocks - pool->nr_free;
+	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
+	/* Other CPUs may be counting meanwhile: exact only when idle. */
+	for_each_possible_cpu(cpu) {
+		if (!pool->pcp)
+			break;
+		WRITE_ONCE(per_cpu_ptr(pool->pcp, cpu)->allocs, 0);
+		WRITE_ONCE(per_cpu_ptr(pool->pcp, cpu)->frees, 0);
+	}
+}
+EXPORT_SYMBOL_GPL(mpool_reset_stats);
+
+int mpool_next_live(struct mpool *pool, unsigned int *index,
+		    unsigned long *caller)
+{
+	unsigned long irqflags;
+	unsigned int i;
+
+	/* Scan without the lock: a long walk must not keep interrupts off. */
+	for (i = *index; i < pool->nr_blocks; i++)
+		if (READ_ONCE(*mpool_live(pool, i)))
+			break;
+	if (i >= pool->nr_blocks)
+		return -ENOENT;
+
+	raw_spin_lock_irqsave(&pool->lock, irqflags);
+	*index = i;
+	*caller = pool->callers ? pool->callers[i] : 0;
+	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(mpool_next_live);
+
+const char *mpool_name(const struct mpool *pool)
+{
+	return pool->name;
+}
+
+size_t mpool_block_size(const struct mpool *pool)
+{
+	return pool->block_size;
+}
