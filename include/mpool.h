@@ -35,8 +35,6 @@
 #include <linux/bits.h>
 #include <linux/types.h>
 
-#include "uapi/mpool_ioctl.h"
-
 /* Longest pool name, terminating NUL included. */
 #define MPOOL_NAME_MAX		32
 /* Alignment used when the caller passes 0. */
