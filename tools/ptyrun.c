@@ -8,7 +8,8 @@
  * CMD gets a new session whose controlling terminal (24 rows, 80
  * columns) is its stdin, stdout and stderr.  Everything it writes is
  * copied to ptyrun's stdout.  After -d MS (default 1500) ptyrun types
- * KEYS (default "q"), or sends signal SIGNUM instead.  Exit status: the
+ * KEYS (default "q"), or sends signal SIGNUM instead; with both -s and
+ * -k, the signal after MS and the keys after twice MS.  Exit status: the
  * command's (128 + N if signal N ended it); 124 if it had not ended -t
  * SECONDS (default 10) after the start (it is then killed); 125 if it
  * ended leaving the terminal's echo or canonical mode changed; 126 if
@@ -60,11 +61,11 @@ static ssize_t pump(int m, int wait_ms)
 
 int main(int argc, char **argv)
 {
-	const char *keys = "q";
+	const char *keys = NULL;
 	long delay = 1500, limit = 10, t0;
 	struct termios before, after;
 	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
-	int sig = 0, c, m, s, st, sent = 0;
+	int sig = 0, c, m, s, st, sent = 0, typed = 0;
 	pid_t pid;
 
 	while ((c = getopt(argc, argv, "+d:k:s:t:")) != -1) {
@@ -86,6 +87,12 @@ int main(int argc, char **argv)
 			return 126;
 		}
 	}
+	if (!keys && !sig)
+		keys = "q";
+	if (!keys)
+		typed = 1;	/* nothing to type */
+	if (!sig)
+		sent = 1;	/* nothing to send */
 	if (optind >= argc) {
 		fprintf(stderr, "ptyrun: no command\n");
 		return 126;
@@ -124,11 +131,13 @@ int main(int argc, char **argv)
 		if (pump(m, 50) < 0)
 			return die("writing stdout");
 		if (!sent && now_ms() - t0 >= delay) {
-			if (sig)
-				kill(pid, sig);
-			else if (write(m, keys, strlen(keys)) < 0)
-				return die("typing the keys");
+			kill(pid, sig);
 			sent = 1;
+		}
+		if (!typed && now_ms() - t0 >= (sig ? 2 * delay : delay)) {
+			if (write(m, keys, strlen(keys)) < 0)
+				return die("typing the keys");
+			typed = 1;
 		}
 		if (waitpid(pid, &st, WNOHANG) == pid)
 			break;

@@ -4,7 +4,7 @@
  * statistics each --delay and draws the frames of top.c.  On a terminal
  * (without --once) it redraws in place and reads keys without echo; the
  * terminal's modes are restored on exit and on SIGINT/SIGTERM (which then
- * end the program as they would have).
+ * end the program as they would have), and around a stop (SIGTSTP, ^Z).
  */
 #define _DEFAULT_SOURCE
 #include <errno.h>
@@ -22,13 +22,16 @@
 #include "commands.h"
 #include "top.h"
 
-static volatile sig_atomic_t got_signal;
-static struct termios saved_tio;
+static volatile sig_atomic_t got_signal, got_tstp;
+static struct termios saved_tio, raw_tio;
 static int tio_saved;
 
 static void on_signal(int sig)
 {
-	got_signal = sig;
+	if (sig == SIGTSTP)
+		got_tstp = 1;
+	else
+		got_signal = sig;
 }
 
 static void restore_tty(void)
@@ -119,7 +122,6 @@ int mp_run_top(int fd, const struct mp_args *a)
 	struct mp_top_snap prev = { 0 }, cur;
 	enum mp_top_sort sort = a->sort;
 	struct sigaction sa;
-	struct termios raw;
 	int keys, r = 0, have_prev = 0;
 	uint64_t next;
 
@@ -133,14 +135,15 @@ int mp_run_top(int fd, const struct mp_args *a)
 	sigaction(SIGTERM, &sa, NULL);
 	keys = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_tio) == 0;
 	if (keys) {
-		raw = saved_tio;
-		raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
-		raw.c_cc[VMIN] = 1;
-		raw.c_cc[VTIME] = 0;
+		raw_tio = saved_tio;
+		raw_tio.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+		raw_tio.c_cc[VMIN] = 1;
+		raw_tio.c_cc[VTIME] = 0;
 		tio_saved = 1;
 		atexit(restore_tty);
-		if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw) < 0)
+		if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw_tio) < 0)
 			keys = 0;
+		sigaction(SIGTSTP, &sa, NULL);
 	}
 
 	if (sample(fd, &cur)) {
@@ -156,6 +159,21 @@ int mp_run_top(int fd, const struct mp_args *a)
 		int timeout = now >= next ? 0 : (int)((next - now + 999999) / 1000000);
 		char c;
 
+		if (got_tstp) {
+			/* ^Z: stop with the terminal as it was, then go on */
+			got_tstp = 0;
+			restore_tty();
+			signal(SIGTSTP, SIG_DFL);
+			raise(SIGTSTP);
+			/* continued (or never stopped: an orphaned group) */
+			sigaction(SIGTSTP, &sa, NULL);
+			if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &raw_tio) == 0)
+				tio_saved = 1;
+			else
+				keys = 0;
+			draw(have_prev ? &prev : NULL, &cur, sort, term_rows(), 1);
+			continue;
+		}
 		if (poll(&pfd, keys ? 1 : 0, timeout) > 0) {
 			if (read(STDIN_FILENO, &c, 1) != 1) {
 				keys = 0;	/* end of input: no more keys */

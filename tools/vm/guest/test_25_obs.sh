@@ -85,12 +85,12 @@ eq obs-top-once-idle "$(awk 'NR > 2 { printf "%s %s|", $6, $7 }' "$T/out")" "0.0
 # failure in ob_small (a partial allocation) while top waits
 (nap 0.3; mempoolctl alloc ob_big --count 100 >/dev/null
  mempoolctl alloc ob_small --count 20 >/dev/null) &
-expect obs-top-rates 0 "" timeout 20 mempoolctl top --once --delay 1.5 --sort allocs
+expect obs-top-rates 0 "" timeout 20 mempoolctl top --once --delay 2 --sort allocs
 wait
 eq obs-top-rates-first "$(sed -n 3p "$T/out" | awk '{ print $1 }')" ob_big
 if awk 'NR > 2 { if ($6 < 0 || $7 < 0) bad = 1 }
-	NR > 2 && $1 == "ob_big" { if ($6 < 40 || $6 > 110) bad = 1 }
-	NR > 2 && $1 == "ob_small" { if ($6 < 2 || $7 <= 0) bad = 1 }
+	NR > 2 && $1 == "ob_big" { if ($6 < 30 || $6 > 110) bad = 1 }
+	NR > 2 && $1 == "ob_small" { if ($6 < 1 || $7 <= 0) bad = 1 }
 	END { exit bad }' "$T/out"; then
 	pass obs-top-rates-values
 else
@@ -126,13 +126,17 @@ else
 		fail obs-top-pty-frames "$n headers, $c clears: $(head -c 300 "$T/pty" | tr '\n\033' '|E')"
 	fi
 	# s: the next sort field (in-use -> free), redrawn; then q
-	expect obs-top-pty-s 0 "" ptyrun -d 800 -k sq mempoolctl top --delay 5
+	expect obs-top-pty-s 0 "" ptyrun -d 1000 -k sq mempoolctl top --delay 5
 	tr -d '\r' <"$T/out" >"$T/pty"
 	grep -q 'sort: in-use$' "$T/pty" && grep -q 'sort: free$' "$T/pty" &&
 		pass obs-top-pty-s-sorts || fail obs-top-pty-s-sorts "$(grep 'sort:' "$T/pty" | tr '\n' '|')"
 	# SIGTERM and SIGINT: the terminal restored, then the signal's status
 	expect obs-top-pty-sigterm 143 "" ptyrun -d 800 -s 15 mempoolctl top --delay 0.2
 	expect obs-top-pty-sigint 130 "" ptyrun -d 800 -s 2 mempoolctl top --delay 0.2
+	# ^Z: the terminal restored for the stop and set again after it (here
+	# the stop is ignored: ptyrun's child is an orphaned process group);
+	# q without Enter still quits, so the keys are read raw again
+	expect obs-top-pty-sigtstp 0 "" ptyrun -d 800 -s 20 -k q mempoolctl top --delay 0.2
 	# --once on a terminal: one frame, no clearing
 	expect obs-top-pty-once 0 "" ptyrun -d 5000 mempoolctl top --once --delay 0.2
 	if grep -q "$(printf '\033')" "$T/out"; then fail obs-top-pty-once-plain "escape sequences in --once"
