@@ -137,6 +137,19 @@ else
 	# the stop is ignored: ptyrun's child is an orphaned process group);
 	# q without Enter still quits, so the keys are read raw again
 	expect obs-top-pty-sigtstp 0 "" ptyrun -d 800 -s 20 -k q mempoolctl top --delay 0.2
+	# ^Z under a shell with job control: top stops with the terminal
+	# restored (the shell's stty sees icanon and echo), and after fg it
+	# reads q raw again and exits 0
+	expect obs-top-pty-stop 0 "" ptyrun -d 4000 -k q -t 20 sh -m -c '
+		(sleep 1; kill -TSTP $(pidof mempoolctl)) &
+		mempoolctl top --delay 0.2
+		echo "stopped $?"
+		echo "modes $(stty -a | tr " ;" "\n\n" | grep -x -- "-*icanon\|-*echo" | tr "\n" " ")"
+		fg
+		echo "resumed $?"'
+	tr -d '\r' <"$T/out" >"$T/pty"
+	eq obs-top-pty-stop-out "$(grep -E '^(stopped|modes|resumed) ' "$T/pty" | tr '\n' '|')" \
+		"stopped 148|modes icanon echo |resumed 0|"
 	# --once on a terminal: one frame, no clearing
 	expect obs-top-pty-once 0 "" ptyrun -d 5000 mempoolctl top --once --delay 0.2
 	if grep -q "$(printf '\033')" "$T/out"; then fail obs-top-pty-once-plain "escape sequences in --once"
