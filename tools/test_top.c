@@ -359,4 +359,17 @@ void test_top(void)
 	cur.n = 4;
 	ok(mp_format_top(&prev, &cur, MP_TOP_SORT_NAME, 0, buf, 64) == -1,
 	   "top frame reports a short buffer");
+	/* the largest numbers over 1 ns fit top_run.c's 1024 + 512 a pool */
+	p1[0] = pool("abcdefghijabcdefghijabcdefghija", UINT64_MAX, UINT64_MAX,
+		     UINT64_MAX, UINT64_MAX, UINT64_MAX);
+	p1[0].st.out_blocks_free = UINT64_MAX;
+	cur.n = 1;
+	cur.t_ns = prev.t_ns + 1;
+	len = mp_format_top(NULL, &cur, MP_TOP_SORT_ALLOCS, 0, buf, 1024 + 512);
+	ok(len > 0 && len < 1024 + 512, "top frame of the largest numbers: %d bytes",
+	   len);
+	len = mp_format_top(&prev, &cur, MP_TOP_SORT_ALLOCS, 0, buf, 1024 + 512);
+	ok(len > 0 && strstr(buf, " 18446744073709551615 ") &&
+	   strstr(buf, " 184467440737095516") && strstr(buf, ".0\n"),
+	   "top frame: u64 counters, a rate over 1 ns (%d bytes)", len);
 }

@@ -64,7 +64,8 @@ static int sample(int fd, struct mp_top_snap *s)
 static int draw(const struct mp_top_snap *prev, const struct mp_top_snap *cur,
 		enum mp_top_sort sort, size_t max_rows, int clear)
 {
-	size_t len = 1024 + cur->n * 160;
+	/* a line is at most 31 + 4 * 21 + 2 * 40 characters; doubles fit */
+	size_t len = 1024 + cur->n * 512;
 	char *buf = malloc(len);
 	int n;
 
