@@ -31,6 +31,7 @@
 #include "args.h"
 #include "bench.h"
 #include "mpool_ioctl.h"
+#include "top.h"
 
 static int digit_val(char c, int base)
 {
@@ -121,6 +122,37 @@ int mp_parse_offset(const char *s, uint64_t *out)
 	return 0;
 }
 
+int mp_parse_delay(const char *s, uint32_t *ms)
+{
+	uint64_t v = 0;
+	int digits = 0, frac = -1;
+
+	if (!s)
+		return -1;
+	for (; *s; s++) {
+		if (*s == '.' && frac < 0 && digits) {
+			frac = 0;
+			continue;
+		}
+		if (*s < '0' || *s > '9' || frac >= 3)
+			return -1;
+		if (v > 3600000)	/* far above the limit: stop counting */
+			return -1;
+		v = v * 10 + (uint64_t)(*s - '0');
+		digits++;
+		if (frac >= 0)
+			frac++;
+	}
+	if (!digits || frac == 0)
+		return -1;
+	for (frac = frac < 0 ? 0 : frac; frac < 3; frac++)
+		v *= 10;
+	if (v < MP_DELAY_MIN_MS || v > MP_DELAY_MAX_MS)
+		return -1;
+	*ms = (uint32_t)v;
+	return 0;
+}
+
 int mp_valid_name(const char *s)
 {
 	size_t n = 0;
@@ -185,6 +217,10 @@ static const struct {
 	[MP_OPT_CPUS] = { "cpus", 1, U32(cpus) },
 	[MP_OPT_OPS] = { "ops", 1, U32(ops) },
 	[MP_OPT_ROUNDS] = { "rounds", 1, U32(rounds) },
+	[MP_OPT_PROMETHEUS] = { "prometheus", 0, 0 },
+	[MP_OPT_SORT] = { "sort", 1, 0 },
+	[MP_OPT_ONCE] = { "once", 0, 0 },
+	[MP_OPT_DELAY] = { "delay", 1, 0 },
 };
 
 static int usage_err(char *err, size_t errlen, const char *fmt, ...)
@@ -292,6 +328,28 @@ static int apply_opt(enum mp_opt id, const char *val, struct mp_args *a,
 		break;
 	case MP_OPT_JSON:
 		a->json = 1;
+		break;
+	case MP_OPT_PROMETHEUS:
+		a->prometheus = 1;
+		break;
+	case MP_OPT_ONCE:
+		a->once = 1;
+		break;
+	case MP_OPT_SORT: {
+		int f = mp_top_sort_lookup(val);
+
+		if (f < 0)
+			return usage_err(err, errlen,
+					 "%s: unknown sort field '%s' (known: name, blocks, in-use, free, hwm, allocs, failures)",
+					 cmd, val);
+		a->sort = (enum mp_top_sort)f;
+		break;
+	}
+	case MP_OPT_DELAY:
+		if (mp_parse_delay(val, &a->delay_ms))
+			return usage_err(err, errlen,
+					 "%s: invalid value '%s' for --delay: expected seconds from 0.1 to 3600 (up to three decimals)",
+					 cmd, val);
 		break;
 	case MP_OPT_ALLOCATOR:
 	case MP_OPT_WORKLOAD:
@@ -426,14 +484,23 @@ static int check_cmd(struct mp_args *a, const char **pos, int npos,
 		break;
 	case MP_CMD_ALLOC:
 		if ((have & MP_OPT(COUNT)) &&
-		    (a->count < 1 || a->count > MPOOL_IOC_BATCH_MAX))
+		    (a->count < 1 || a->count > MP_ALLOC_COUNT_MAX))
 			return usage_err(err, errlen,
-					 "%s: --count must be from 1 to %d",
-					 cmd, MPOOL_IOC_BATCH_MAX);
+					 "%s: --count must be from 1 to %u (16m)",
+					 cmd, MP_ALLOC_COUNT_MAX);
 		if (a->have_timeout && a->timeout_ms == 0)
 			return usage_err(err, errlen,
 					 "%s: --timeout must be at least 1 (milliseconds)",
 					 cmd);
+		break;
+	case MP_CMD_STATS:
+		if (a->json && a->prometheus)
+			return usage_err(err, errlen,
+					 "%s: --json and --prometheus exclude each other",
+					 cmd);
+		/* only --prometheus can do without NAME */
+		if (!a->name && !a->prometheus)
+			return usage_err(err, errlen, "%s: missing NAME", cmd);
 		break;
 	case MP_CMD_FREE:
 		a->nr_offsets = (size_t)(npos - 1);
@@ -486,9 +553,20 @@ int mp_parse_args(int argc, char *const argv[], struct mp_args *a,
 	if (err && errlen)
 		err[0] = '\0';
 	a->count = 1;
+	a->sort = MP_TOP_SORT_IN_USE;
+	a->delay_ms = 1000;
 
 	if (argc < 2)
 		return usage_err(err, errlen, "no command given");
+	if (!strcmp(argv[1], "--version")) {
+		a->cmd = MP_CMD_VERSION;
+		a->version_opt = 1;
+		if (argc > 2)
+			return usage_err(err, errlen,
+					 "--version: unexpected argument '%s'",
+					 argv[2]);
+		return MP_PARSE_OK;
+	}
 	if (is_help(argv[1])) {
 		a->cmd = MP_CMD_HELP;
 		a->help_cmd = MP_CMD_NONE;
@@ -555,7 +633,7 @@ int mp_parse_args(int argc, char *const argv[], struct mp_args *a,
 				cmd, pos[d->npos_max]);
 		goto out;
 	}
-	if (d->npos_min >= 1) {
+	if (npos >= 1 && d->pos_names[0] && !strcmp(d->pos_names[0], "NAME")) {
 		a->name = pos[0];
 		ret = check_name(cmd, a->name, err, errlen);
 		if (ret)

@@ -27,6 +27,14 @@ int mp_parse_size(const char *s, uint64_t max, uint64_t *out);
 /* Parse a block offset: decimal or 0x hex, no suffix.  Returns 0 or -1. */
 int mp_parse_offset(const char *s, uint64_t *out);
 
+/*
+ * Parse top's --delay: seconds with up to three decimals ("1", "0.25"),
+ * MP_DELAY_MIN_MS to MP_DELAY_MAX_MS.  Returns 0 (*@ms set) or -1.
+ */
+#define MP_DELAY_MIN_MS	100
+#define MP_DELAY_MAX_MS	3600000
+int mp_parse_delay(const char *s, uint32_t *ms);
+
 /* 1 if @s is a valid pool name: 1..31 chars from [A-Za-z0-9_.-]. */
 int mp_valid_name(const char *s);
 

@@ -11,12 +11,37 @@
 
 #define PROG "mempoolctl"
 
+/*
+ * The version of mempoolctl, printed by "mempoolctl --version".  The
+ * Makefile passes the top-level VERSION file's (the one DKMS packages
+ * use) as -DMP_VERSION when there is one; this is the fallback.
+ */
+#ifndef MP_VERSION
+#define MP_VERSION "1.0.0"
+#endif
+
+/* alloc --count: the most blocks one command allocates (in batches). */
+#define MP_ALLOC_COUNT_MAX	(1u << 24)
+
+/* top --sort: the fields (mp_top_sort_name() spells them). */
+enum mp_top_sort {
+	MP_TOP_SORT_NAME,
+	MP_TOP_SORT_BLOCKS,
+	MP_TOP_SORT_IN_USE,
+	MP_TOP_SORT_FREE,
+	MP_TOP_SORT_HWM,
+	MP_TOP_SORT_ALLOCS,	/* allocations per second */
+	MP_TOP_SORT_FAILURES,	/* failed allocations per second */
+	MP_TOP_SORT_NR
+};
+
 enum mp_cmd {
 	MP_CMD_NONE = 0,
 	MP_CMD_CREATE,
 	MP_CMD_DESTROY,
 	MP_CMD_LIST,
 	MP_CMD_STATS,
+	MP_CMD_TOP,
 	MP_CMD_ALLOC,
 	MP_CMD_FREE,
 	MP_CMD_WRITE,
@@ -41,6 +66,14 @@ struct mp_args {
 	int force;
 	/* list, stats, bench */
 	int json;
+	/* stats */
+	int prometheus;
+	/* version: 1 for "mempoolctl --version" (never fails) */
+	int version_opt;
+	/* top */
+	enum mp_top_sort sort;
+	int once;
+	uint32_t delay_ms;
 	/* alloc */
 	uint32_t count;
 	int have_timeout;
@@ -73,7 +106,8 @@ enum mp_opt {
 	MP_OPT_POISON, MP_OPT_TRACK, MP_OPT_PERCPU, MP_OPT_FORCE, MP_OPT_JSON,
 	MP_OPT_COUNT, MP_OPT_TIMEOUT, MP_OPT_POS, MP_OPT_LENGTH,
 	MP_OPT_ALLOCATOR, MP_OPT_WORKLOAD, MP_OPT_CPUS, MP_OPT_OPS,
-	MP_OPT_ROUNDS,
+	MP_OPT_ROUNDS, MP_OPT_PROMETHEUS, MP_OPT_SORT, MP_OPT_ONCE,
+	MP_OPT_DELAY,
 	MP_OPT_NR
 };
 #define MP_OPT(x)	(1u << MP_OPT_##x)

@@ -61,16 +61,44 @@ const struct mp_cmd_desc mp_cmds[MP_CMD_COUNT] = {
 	},
 	[MP_CMD_STATS] = {
 		.name = "stats",
-		.synopsis = " NAME [--json]\n",
-		.args = " NAME [--json]\n",
+		.synopsis = " NAME [--json]\n  stats [NAME] --prometheus\n",
+		.args = " NAME [--json]\n"
+		"       mempoolctl stats [NAME] --prometheus\n",
 		.help =
 		"\n"
 		"Print a pool's statistics as 'key: value' lines, the format of\n"
 		"/sys/kernel/debug/mempool/NAME/stats.\n"
-		"  --json  print a JSON object\n",
-		.opts = MP_OPT(JSON),
-		.npos_min = 1, .npos_max = 1, .pos_names = { "NAME" },
+		"  --json        print a JSON object, the pool's \"name\" first\n"
+		"  --prometheus  print the Prometheus text format (for node_exporter's\n"
+		"                textfile collector) of NAME, or of every pool without\n"
+		"                NAME: metrics mempool_<stat>{pool=\"NAME\"}, counters\n"
+		"                as mempool_<stat>_total\n",
+		.opts = MP_OPT(JSON) | MP_OPT(PROMETHEUS),
+		/* NAME is optional for --prometheus only (args.c) */
+		.npos_min = 0, .npos_max = 1, .pos_names = { "NAME" },
 		.dev = MP_DEV_RO, .run = mp_run_stats,
+	},
+	[MP_CMD_TOP] = {
+		.name = "top",
+		.synopsis = " [--sort FIELD] [--once] [--delay SECONDS]\n",
+		.args = " [--sort FIELD] [--once] [--delay SECONDS]\n",
+		.help =
+		"\n"
+		"Show every pool, refreshed every --delay seconds, like slabtop: a line\n"
+		"of totals, then NAME BLOCKS IN_USE FREE HWM ALLOC/S FAIL/S (the rates\n"
+		"of allocations and of failed ones over the last interval).  On a\n"
+		"terminal the view is redrawn in place; keys: q quits, s changes the\n"
+		"sort field.  Otherwise, or with --once, one frame is printed (after\n"
+		"one interval, so that its rates are measured).\n"
+		"  --sort FIELD     name, blocks, in-use, free, hwm, allocs (ALLOC/S)\n"
+		"                   or failures (FAIL/S); default in-use.  Numbers sort\n"
+		"                   largest first, names alphabetically\n"
+		"  --once           print one frame and exit\n"
+		"  --delay SECONDS  the interval, 0.1 to 3600 (default 1; up to three\n"
+		"                   decimals)\n",
+		.opts = MP_OPT(SORT) | MP_OPT(ONCE) | MP_OPT(DELAY),
+		.npos_min = 0, .npos_max = 0,
+		.dev = MP_DEV_RO, .run = mp_run_top,
 	},
 	[MP_CMD_ALLOC] = {
 		.name = "alloc",
@@ -78,11 +106,12 @@ const struct mp_cmd_desc mp_cmds[MP_CMD_COUNT] = {
 		.args = " NAME [--count N] [--timeout MS]\n",
 		.help =
 		"\n"
-		"Allocate up to --count blocks (default 1, at most 1024) and print\n"
-		"their offsets, one per line.  Fewer may be allocated if fewer are free.\n"
-		"  --count N     most blocks to allocate\n"
+		"Allocate up to --count blocks (default 1) and print their offsets,\n"
+		"one per line.  Fewer may be allocated if fewer are free (exit 0).\n"
+		"  --count N     most blocks to allocate, 1 to 16m; above 1024 they are\n"
+		"                asked for 1024 at a time\n"
 		"  --timeout MS  when no block is free, wait up to MS milliseconds\n"
-		"                (at least 1) for one\n",
+		"                (at least 1) for one (the first 1024 only)\n",
 		.opts = MP_OPT(COUNT) | MP_OPT(TIMEOUT),
 		.npos_min = 1, .npos_max = 1, .pos_names = { "NAME" },
 		.dev = MP_DEV_RW, .run = mp_run_alloc,
@@ -182,7 +211,9 @@ const struct mp_cmd_desc mp_cmds[MP_CMD_COUNT] = {
 		.args = "\n",
 		.help =
 		"\n"
-		"Print the ABI version of mempoolctl and of the loaded module.\n",
+		"Print the version and ABI version of mempoolctl, and the ABI version\n"
+		"of the loaded module.  'mempoolctl --version' prints the same, and\n"
+		"exits 0 when the module is not loaded.\n",
 		.opts = 0,
 		.npos_min = 0, .npos_max = 0,
 		.dev = MP_DEV_NONE, .run = mp_run_version,

@@ -20,6 +20,7 @@
 #include "errors.h"
 #include "format.h"
 #include "mpool_ioctl.h"
+#include "top.h"
 
 static char outbuf[4096];
 
@@ -143,14 +144,16 @@ static int cmd_name(int fd, const struct mp_args *a, unsigned long req,
 	return 0;
 }
 
-int mp_run_list(int fd, const struct mp_args *a)
+/*
+ * The names of every pool (@*names: @*count * MPOOL_IOC_NAME_MAX bytes,
+ * each NUL-terminated; free() it).  Returns 0 or an errno.
+ */
+static int list_names(int fd, char **names_out, __u32 *count)
 {
 	struct mpool_ioc_list l;
-	struct mpool_ioc_stats st;
 	char *names = NULL, *tmp;
 	__u32 cap = 0, i;
-	const char *sep = "";
-	int n, err;
+	int err;
 
 	for (;;) {
 		memset(&l, 0, sizeof(l));
@@ -160,7 +163,7 @@ int mp_run_list(int fd, const struct mp_args *a)
 		if (xioctl(fd, MPOOL_IOC_LIST, &l) < 0) {
 			err = errno;
 			free(names);
-			return kerr(a, err);
+			return err;
 		}
 		if (l.count <= cap || (cap == 0 && l.count == 0))
 			break;
@@ -169,42 +172,85 @@ int mp_run_list(int fd, const struct mp_args *a)
 		tmp = realloc(names, (size_t)cap * MPOOL_IOC_NAME_MAX);
 		if (!tmp) {
 			free(names);
-			mp_fail(a->cmd, "out of memory");
-			return 1;
+			return ENOMEM;
 		}
 		names = tmp;
 		memset(names, 0, (size_t)cap * MPOOL_IOC_NAME_MAX);
 	}
+	for (i = 0; i < l.count; i++)
+		names[(size_t)i * MPOOL_IOC_NAME_MAX + MPOOL_IOC_NAME_MAX - 1] = 0;
+	*names_out = names;
+	*count = l.count;
+	return 0;
+}
 
+int mp_sample_pools(int fd, struct mp_top_snap *s, char *err, size_t errlen)
+{
+	struct mp_top_pool *p;
+	char *names = NULL;
+	__u32 count = 0, i;
+	int e;
+
+	s->pools = NULL;
+	s->n = 0;
+	e = list_names(fd, &names, &count);
+	if (e) {
+		snprintf(err, errlen, "listing the pools: %s",
+			 e == ENOMEM ? "out of memory" : mp_strerror(MP_CMD_LIST, e));
+		return -1;
+	}
+	p = calloc(count ? count : 1, sizeof(*p));
+	if (!p) {
+		free(names);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < count; i++) {
+		const char *name = names + (size_t)i * MPOOL_IOC_NAME_MAX;
+
+		if (get_stats(fd, name, &p[s->n].st) < 0) {
+			if (errno == ENOENT)	/* destroyed meanwhile */
+				continue;
+			snprintf(err, errlen, "stats of '%s': %s", name,
+				 mp_strerror(MP_CMD_STATS, errno));
+			free(names);
+			free(p);
+			return -1;
+		}
+		memcpy(p[s->n].name, name, MPOOL_IOC_NAME_MAX);
+		s->n++;
+	}
+	free(names);
+	s->pools = p;
+	return 0;
+}
+
+int mp_run_list(int fd, const struct mp_args *a)
+{
+	struct mp_top_snap s;
+	const char *sep = "";
+	char err[256];
+	size_t i;
+	int n;
+
+	if (mp_sample_pools(fd, &s, err, sizeof(err)))
+		return mp_fail(a->cmd, "%s", err);
 	if (a->json) {
 		printf("[");
 	} else {
 		mp_format_list_header(outbuf, sizeof(outbuf));
 		fputs(outbuf, stdout);
 	}
-	for (i = 0; i < l.count; i++) {
-		char name[MPOOL_IOC_NAME_MAX];
-
-		memcpy(name, names + (size_t)i * MPOOL_IOC_NAME_MAX,
-		       MPOOL_IOC_NAME_MAX);
-		name[MPOOL_IOC_NAME_MAX - 1] = '\0';
-		if (get_stats(fd, name, &st) < 0) {
-			if (errno == ENOENT)	/* destroyed meanwhile */
-				continue;
-			err = errno;
-			mp_fail(a->cmd, "stats of '%s': %s", name,
-				mp_strerror(MP_CMD_STATS, err));
-			free(names);
-			return 1;
-		}
+	for (i = 0; i < s.n; i++) {
 		if (a->json) {
-			n = mp_format_list_json(name, &st, outbuf,
-						sizeof(outbuf));
+			n = mp_format_list_json(s.pools[i].name, &s.pools[i].st,
+						outbuf, sizeof(outbuf));
 			if (n >= 0)
 				printf("%s%s", sep, outbuf);
 			sep = ", ";
 		} else {
-			n = mp_format_list_line(name, &st, outbuf,
+			n = mp_format_list_line(s.pools[i].name,
+						&s.pools[i].st, outbuf,
 						sizeof(outbuf));
 			if (n >= 0)
 				fputs(outbuf, stdout);
@@ -212,7 +258,63 @@ int mp_run_list(int fd, const struct mp_args *a)
 	}
 	if (a->json)
 		printf("]\n");
+	free(s.pools);
+	return 0;
+}
+
+/* stats [NAME] --prometheus */
+static int run_prometheus(int fd, const struct mp_args *a)
+{
+	struct mp_top_snap s;
+	const char **names;
+	char err[256], *buf = NULL;
+	size_t len = 1 << 16, i;
+	int n = -1;
+
+	if (a->name) {
+		s.pools = calloc(1, sizeof(*s.pools));
+		if (!s.pools)
+			return mp_fail(a->cmd, "out of memory");
+		s.n = 1;
+		snprintf(s.pools[0].name, sizeof(s.pools[0].name), "%s",
+			 a->name);
+		if (get_stats(fd, a->name, &s.pools[0].st) < 0) {
+			int e = errno;
+
+			free(s.pools);
+			return kerr(a, e);
+		}
+	} else if (mp_sample_pools(fd, &s, err, sizeof(err))) {
+		return mp_fail(a->cmd, "%s", err);
+	}
+	names = calloc(s.n ? s.n : 1, sizeof(*names));
+	for (i = 0; names && i < s.n; i++)
+		names[i] = s.pools[i].name;
+	/* the statistics of one pool each, in a buffer made to fit */
+	{
+		struct mpool_ioc_stats *st = calloc(s.n ? s.n : 1, sizeof(*st));
+
+		for (i = 0; st && i < s.n; i++)
+			st[i] = s.pools[i].st;
+		while (names && st && len <= ((size_t)1 << 30)) {
+			free(buf);
+			buf = malloc(len);
+			if (!buf)
+				break;
+			n = mp_format_prometheus(names, st, s.n, buf, len);
+			if (n >= 0)
+				break;
+			len *= 4;
+		}
+		free(st);
+	}
+	if (n >= 0)
+		fputs(buf, stdout);
+	free(buf);
 	free(names);
+	free(s.pools);
+	if (n < 0)
+		return mp_fail(a->cmd, "out of memory");
 	return 0;
 }
 
@@ -221,10 +323,12 @@ int mp_run_stats(int fd, const struct mp_args *a)
 	struct mpool_ioc_stats st;
 	int n;
 
+	if (a->prometheus)
+		return run_prometheus(fd, a);
 	if (get_stats(fd, a->name, &st) < 0)
 		return kerr(a, errno);
 	if (a->json)
-		n = mp_format_stats_json(&st, outbuf, sizeof(outbuf));
+		n = mp_format_stats_json(a->name, &st, outbuf, sizeof(outbuf));
 	else
 		n = mp_format_stats_text(&st, outbuf, sizeof(outbuf));
 	if (n < 0) {
@@ -235,34 +339,56 @@ int mp_run_stats(int fd, const struct mp_args *a)
 	return 0;
 }
 
+/*
+ * Up to --count blocks, in calls of at most MPOOL_IOC_BATCH_MAX; each
+ * call's offsets are printed as it returns.  The first call may wait
+ * (--timeout) and its error is the command's; after it, a call that gets
+ * fewer blocks than asked or finds the pool empty (ENOSPC) ends the
+ * command as a partial allocation does: exit 0.  Any other error of a
+ * later call is reported (exit 1) after the offsets already allocated.
+ */
 int mp_run_alloc(int fd, const struct mp_args *a)
 {
 	struct mpool_ioc_alloc al;
 	__u64 *offs;
-	__u32 i;
+	__u32 done = 0, want, i;
+	int first = 1;
 
-	offs = calloc(a->count, sizeof(*offs));
+	offs = calloc(MPOOL_IOC_BATCH_MAX, sizeof(*offs));
 	if (!offs) {
 		mp_fail(a->cmd, "out of memory");
 		return 1;
 	}
-	memset(&al, 0, sizeof(al));
-	al.size = sizeof(al);
-	set_name(al.name, a->name);
-	al.count = a->count;
-	if (a->have_timeout) {
-		al.flags = MPOOL_ALLOC_WAIT;
-		al.timeout_ms = a->timeout_ms;
-	}
-	al.offsets = (__u64)(uintptr_t)offs;
-	if (xioctl(fd, MPOOL_IOC_ALLOC, &al) < 0) {
-		int err = errno;
+	while (done < a->count) {
+		want = a->count - done;
+		if (want > MPOOL_IOC_BATCH_MAX)
+			want = MPOOL_IOC_BATCH_MAX;
+		memset(&al, 0, sizeof(al));
+		al.size = sizeof(al);
+		set_name(al.name, a->name);
+		al.count = want;
+		if (a->have_timeout && first) {
+			al.flags = MPOOL_ALLOC_WAIT;
+			al.timeout_ms = a->timeout_ms;
+		}
+		al.offsets = (__u64)(uintptr_t)offs;
+		if (xioctl(fd, MPOOL_IOC_ALLOC, &al) < 0) {
+			int err = errno;
 
-		free(offs);
-		return kerr(a, err);
+			free(offs);
+			if (!first && err == ENOSPC)
+				return 0;
+			if (!first)
+				fflush(stdout);
+			return kerr(a, err);
+		}
+		for (i = 0; i < al.out_allocated && i < want; i++)
+			printf("%llu\n", (unsigned long long)offs[i]);
+		done += i;
+		first = 0;
+		if (al.out_allocated < want)
+			break;
 	}
-	for (i = 0; i < al.out_allocated && i < a->count; i++)
-		printf("%llu\n", (unsigned long long)offs[i]);
 	free(offs);
 	return 0;
 }
@@ -389,13 +515,45 @@ int mp_run_reset(int fd, const struct mp_args *a)
 	return cmd_name(fd, a, MPOOL_IOC_RESET, 0);
 }
 
+/* The module's ABI version, or -errno; no checks, no message. */
+static int module_abi(void)
+{
+	struct mpool_ioc_version v;
+	int fd, err;
+
+	fd = open(MP_DEV_PATH, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	memset(&v, 0, sizeof(v));
+	v.size = sizeof(v);
+	if (xioctl(fd, MPOOL_IOC_VERSION, &v) < 0) {
+		err = errno;
+		close(fd);
+		return -err;
+	}
+	close(fd);
+	return v.out_abi_version <= INT32_MAX ? (int)v.out_abi_version : -ERANGE;
+}
+
 int mp_run_version(int fd, const struct mp_args *a)
 {
 	struct mpool_ioc_version v;
+	int abi;
 
-	(void)fd;
-	(void)a;
-	printf("mempoolctl ABI version %u\n", (unsigned int)MPOOL_IOC_ABI_VERSION);
+	printf(PROG " " MP_VERSION " (ABI %u)\n",
+	       (unsigned int)MPOOL_IOC_ABI_VERSION);
+	if (a->version_opt) {
+		/* --version: says what it finds, always exits 0 */
+		abi = module_abi();
+		if (abi >= 0)
+			printf("module ABI version %d\n", abi);
+		else if (abi == -ENOENT)
+			printf("module not loaded (no " MP_DEV_PATH ")\n");
+		else
+			printf("module ABI version unknown: " MP_DEV_PATH ": %s\n",
+			       strerror(-abi));
+		return 0;
+	}
 	fflush(stdout);
 	fd = mp_open_dev(O_RDONLY);
 	if (fd < 0)

@@ -8,6 +8,8 @@
 #ifndef MEMPOOLCTL_COMMANDS_H
 #define MEMPOOLCTL_COMMANDS_H
 
+#include <stddef.h>
+
 #include "cli.h"
 
 #define MP_DEV_PATH "/dev/mempool"
@@ -19,6 +21,14 @@ int mp_fail(enum mp_cmd cmd, const char *fmt, ...)
 /* Open the device and check the ABI version; -1 (message printed) on error. */
 int mp_open_dev(int flags);
 
+struct mp_top_snap;
+/*
+ * Sample every pool's statistics (pools destroyed meanwhile are left
+ * out); @s->pools is malloc'd, @s->t_ns left alone.  Returns 0, or -1
+ * with the reason in @err.
+ */
+int mp_sample_pools(int fd, struct mp_top_snap *s, char *err, size_t errlen);
+
 int mp_run_create(int fd, const struct mp_args *a);
 int mp_run_destroy(int fd, const struct mp_args *a);
 int mp_run_list(int fd, const struct mp_args *a);
@@ -29,6 +39,8 @@ int mp_run_write(int fd, const struct mp_args *a);
 int mp_run_read(int fd, const struct mp_args *a);
 int mp_run_reset(int fd, const struct mp_args *a);
 int mp_run_version(int fd, const struct mp_args *a);
+/* top_run.c */
+int mp_run_top(int fd, const struct mp_args *a);
 /* bench_run.c */
 int mp_run_bench(int fd, const struct mp_args *a);
 

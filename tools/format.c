@@ -3,8 +3,10 @@
  * format.c - the output formats of mempoolctl (see format.h).
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "bench.h"
 #include "format.h"
@@ -39,24 +41,6 @@ int mp_format_stats_text(const struct mpool_ioc_stats *st, char *buf,
 	return mp_buf_done(&b);
 }
 
-int mp_format_stats_json(const struct mpool_ioc_stats *st, char *buf,
-			 size_t len)
-{
-	struct mp_buf b = MP_BUF_INIT(buf, len);
-	const char *sep = "";
-
-	mp_app(&b, "{");
-#define MPOOL_STAT(f) do {						\
-		mp_app(&b, "%s\"%s\": %llu", sep, #f,			\
-		       (unsigned long long)st->out_##f);		\
-		sep = ", ";						\
-	} while (0)
-#include "mpool_stat_list.h"
-#undef MPOOL_STAT
-	mp_app(&b, "}\n");
-	return mp_buf_done(&b);
-}
-
 /* @s as a JSON string, quotes included. */
 static void app_json_str(struct mp_buf *b, const char *s)
 {
@@ -72,6 +56,27 @@ static void app_json_str(struct mp_buf *b, const char *s)
 			mp_app(b, "%c", c);
 	}
 	mp_app(b, "\"");
+}
+
+/* ", \"key\": value" for every statistic, in the stat list's order */
+static void app_json_stats(struct mp_buf *b, const struct mpool_ioc_stats *st)
+{
+#define MPOOL_STAT(f) mp_app(b, ", \"%s\": %llu", #f,			\
+			     (unsigned long long)st->out_##f)
+#include "mpool_stat_list.h"
+#undef MPOOL_STAT
+}
+
+int mp_format_stats_json(const char *name, const struct mpool_ioc_stats *st,
+			 char *buf, size_t len)
+{
+	struct mp_buf b = MP_BUF_INIT(buf, len);
+
+	mp_app(&b, "{\"name\": ");
+	app_json_str(&b, name);
+	app_json_stats(&b, st);
+	mp_app(&b, "}\n");
+	return mp_buf_done(&b);
 }
 
 #define LIST_FMT "%-31s %10s %10s %10s %10s %14s\n"
@@ -107,13 +112,113 @@ int mp_format_list_json(const char *name, const struct mpool_ioc_stats *st,
 
 	mp_app(&b, "{\"name\": ");
 	app_json_str(&b, name);
-	mp_app(&b,
-	       ", \"block_size\": %llu, \"blocks_total\": %llu, \"blocks_in_use\": %llu, \"blocks_free\": %llu, \"high_watermark\": %llu}",
-	       (unsigned long long)st->out_block_size,
-	       (unsigned long long)st->out_blocks_total,
-	       (unsigned long long)st->out_blocks_in_use,
-	       (unsigned long long)st->out_blocks_free,
-	       (unsigned long long)st->out_high_watermark);
+	app_json_stats(&b, st);
+	mp_app(&b, "}");
+	return mp_buf_done(&b);
+}
+
+/* ---- the Prometheus text format ---- */
+
+struct stat_desc {
+	const char *name;
+	int counter;
+	size_t off;		/* of the __u64 in struct mpool_ioc_stats */
+};
+
+/* The statistics of mpool_stat_list.h; returns how many (at most @max). */
+static size_t stat_descs(struct stat_desc *d, size_t max)
+{
+	size_t n = 0;
+
+#define ADD(f, c) do {							\
+		if (n < max)						\
+			d[n] = (struct stat_desc){ #f, (c),		\
+				offsetof(struct mpool_ioc_stats, out_##f) }; \
+		n++;							\
+	} while (0)
+#define MPOOL_STAT(f) ADD(f, 0)
+#define MPOOL_COUNTER(f) ADD(f, 1)
+#include "mpool_stat_list.h"
+#undef MPOOL_COUNTER
+#undef MPOOL_STAT
+#undef ADD
+	return n < max ? n : max;
+}
+
+/*
+ * HELP texts of the statistics known when this was written; a newer one
+ * gets "mempool statistic NAME" (mp_prom_help()).
+ */
+static const struct {
+	const char *name, *help;
+} stat_help[] = {
+	{ "block_size", "Usable bytes per block." },
+	{ "stride", "Distance in bytes between two blocks." },
+	{ "align", "Alignment of each block in bytes." },
+	{ "flags", "MPOOL_CREATE_* flags of the pool." },
+	{ "blocks_total", "Blocks in the pool." },
+	{ "blocks_free", "Blocks that can be allocated now." },
+	{ "blocks_in_use", "Blocks allocated and not yet freed." },
+	{ "high_watermark", "Most blocks in use at once since the last reset." },
+	{ "allocs", "Successful allocations." },
+	{ "alloc_failures", "Allocations that found the pool empty." },
+	{ "frees", "Successful frees." },
+	{ "invalid_frees", "Refused frees." },
+	{ "waits", "Blocking allocations that slept." },
+	{ "timeouts", "Blocking allocations that gave up." },
+	{ "poison_errors", "Allocations that found a freed block written." },
+	{ "bytes_reserved", "Memory the pool holds in bytes, region plus metadata." },
+};
+
+const char *mp_prom_help(const char *stat, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(stat_help) / sizeof(stat_help[0]); i++)
+		if (!strcmp(stat, stat_help[i].name))
+			return stat_help[i].help;
+	snprintf(buf, len, "mempool statistic %s", stat);
+	return buf;
+}
+
+/* A label value: backslash, double quote and newline escaped. */
+static void app_label(struct mp_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			mp_app(b, "\\%c", *s);
+		else if (*s == '\n')
+			mp_app(b, "\\n");
+		else
+			mp_app(b, "%c", *s);
+	}
+}
+
+int mp_format_prometheus(const char *const *names,
+			 const struct mpool_ioc_stats *st, size_t n, char *buf,
+			 size_t len)
+{
+	struct mp_buf b = MP_BUF_INIT(buf, len);
+	struct stat_desc d[64];
+	size_t nd = stat_descs(d, sizeof(d) / sizeof(d[0])), i, j;
+	char help[96];
+
+	for (i = 0; i < nd; i++) {
+		const char *suffix = d[i].counter ? "_total" : "";
+
+		mp_app(&b, "# HELP mempool_%s%s %s\n", d[i].name, suffix,
+		       mp_prom_help(d[i].name, help, sizeof(help)));
+		mp_app(&b, "# TYPE mempool_%s%s %s\n", d[i].name, suffix,
+		       d[i].counter ? "counter" : "gauge");
+		for (j = 0; j < n; j++) {
+			uint64_t v;
+
+			memcpy(&v, (const char *)&st[j] + d[i].off, sizeof(v));
+			mp_app(&b, "mempool_%s%s{pool=\"", d[i].name, suffix);
+			app_label(&b, names[j]);
+			mp_app(&b, "\"} %llu\n", (unsigned long long)v);
+		}
+	}
 	return mp_buf_done(&b);
 }
 

@@ -28,20 +28,34 @@ int mp_buf_done(const struct mp_buf *b);
 
 /*
  * The stats in the debugfs format ("key: value" lines) or as one JSON
- * object (with a trailing newline), both from mpool_stat_list.h.
+ * object (with a trailing newline): "name" first, then every statistic
+ * of mpool_stat_list.h in its order.
  */
 int mp_format_stats_text(const struct mpool_ioc_stats *st, char *buf,
 			 size_t len);
-int mp_format_stats_json(const struct mpool_ioc_stats *st, char *buf,
-			 size_t len);
+int mp_format_stats_json(const char *name, const struct mpool_ioc_stats *st,
+			 char *buf, size_t len);
 
 /* list: the header line and one line per pool (both end in newline). */
 int mp_format_list_header(char *buf, size_t len);
 int mp_format_list_line(const char *name, const struct mpool_ioc_stats *st,
 			char *buf, size_t len);
-/* list --json: one object (no newline, no comma). */
+/* list --json: one object as stats --json's (no newline, no comma). */
 int mp_format_list_json(const char *name, const struct mpool_ioc_stats *st,
 			char *buf, size_t len);
+
+/*
+ * The Prometheus text format (node_exporter's textfile collector) of the
+ * pools @names[i] with statistics @st[i], i < @n: per statistic a HELP
+ * and a TYPE line, then one sample per pool, mempool_<stat>{pool="NAME"};
+ * counters (MPOOL_COUNTER) are mempool_<stat>_total of TYPE counter, the
+ * others gauges.
+ */
+int mp_format_prometheus(const char *const *names,
+			 const struct mpool_ioc_stats *st, size_t n, char *buf,
+			 size_t len);
+/* The HELP text of statistic @stat (a generic one, in @buf, if unknown). */
+const char *mp_prom_help(const char *stat, char *buf, size_t len);
 
 /*
  * bench results: a table with a header line, or a JSON array of one object

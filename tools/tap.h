@@ -23,6 +23,9 @@ void fill_result(struct mp_bench_result *r, const char *a, const char *w,
 
 void test_sizes(void);
 void test_offsets(void);
+void test_delays(void);
+void test_top(void);
+void test_prometheus(void);
 void test_names(void);
 void test_args(void);
 void test_getopt_quirks(void);
@@ -34,5 +37,6 @@ void test_bench_results(void);
 void test_binary(void);
 void test_bench_binary(void);
 void test_bench_report(void);
+void test_json_python(void);
 
 #endif /* MEMPOOLCTL_TAP_H */

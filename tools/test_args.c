@@ -16,6 +16,7 @@
 #include "bench.h"
 #include "mpool_ioctl.h"
 #include "tap.h"
+#include "top.h"
 
 /* ---- sizes, offsets, names ---- */
 
@@ -70,6 +71,42 @@ void test_sizes(void)
 	size_bad("99999999999999999999999", UINT64_MAX);
 	size_bad("17179869184G", UINT64_MAX);
 	size_bad("0x1g", 100);
+}
+
+static void delay_is(const char *s, int want_ok, uint32_t want)
+{
+	uint32_t ms = 4242;
+	int r = mp_parse_delay(s, &ms);
+
+	if (want_ok)
+		ok(r == 0 && ms == want, "delay '%s' is %u ms (got r=%d %u)", s,
+		   want, r, ms);
+	else
+		ok(r == -1 && ms == 4242, "delay '%s' is rejected", s);
+}
+
+void test_delays(void)
+{
+	delay_is("1", 1, 1000);
+	delay_is("0.1", 1, 100);
+	delay_is("0.25", 1, 250);
+	delay_is("2.5", 1, 2500);
+	delay_is("1.000", 1, 1000);
+	delay_is("3600", 1, 3600000);
+	delay_is("007", 1, 7000);
+	delay_is("0.099", 0, 0);
+	delay_is("0", 0, 0);
+	delay_is("3600.001", 0, 0);
+	delay_is("99999999999999999999", 0, 0);
+	delay_is("1.0001", 0, 0);
+	delay_is(".5", 0, 0);
+	delay_is("1.", 0, 0);
+	delay_is("1..0", 0, 0);
+	delay_is("", 0, 0);
+	delay_is("-1", 0, 0);
+	delay_is("1s", 0, 0);
+	delay_is("1e3", 0, 0);
+	delay_is(" 1", 0, 0);
 }
 
 void test_offsets(void)
@@ -243,7 +280,15 @@ void test_args(void)
 	   a.timeout_ms == 100, "alloc --count 1k --timeout 100");
 	mp_args_free(&a);
 	r = P(&a, "alloc", "rx", "--count", "1025");
-	usage_case("alloc --count above the batch limit", r, err, "--count");
+	ok(r == MP_PARSE_OK && a.count == 1025,
+	   "alloc --count above the batch size is batched, not refused");
+	mp_args_free(&a);
+	r = P(&a, "alloc", "rx", "--count", "16m");
+	ok(r == MP_PARSE_OK && a.count == 16777216, "alloc --count 16m");
+	mp_args_free(&a);
+	r = P(&a, "alloc", "rx", "--count", "16777217");
+	usage_case("alloc --count above 16m", r, err,
+		   "alloc: --count must be from 1 to 16777216 (16m)");
 	mp_args_free(&a);
 	r = P(&a, "alloc", "rx", "--count", "0");
 	usage_case("alloc --count 0", r, err, "--count");
@@ -294,7 +339,74 @@ void test_args(void)
 	ok(r == MP_PARSE_OK && a.cmd == MP_CMD_RESET, "reset NAME");
 	mp_args_free(&a);
 	r = P(&a, "version");
-	ok(r == MP_PARSE_OK && a.cmd == MP_CMD_VERSION, "version");
+	ok(r == MP_PARSE_OK && a.cmd == MP_CMD_VERSION && !a.version_opt,
+	   "version");
+	mp_args_free(&a);
+	r = P(&a, "--version");
+	ok(r == MP_PARSE_OK && a.cmd == MP_CMD_VERSION && a.version_opt,
+	   "--version: the version command, as the option");
+	mp_args_free(&a);
+	r = P(&a, "--version", "x");
+	usage_case("--version with an argument", r, err,
+		   "--version: unexpected argument 'x'");
+	mp_args_free(&a);
+	r = P(&a, "version", "--version");
+	usage_case("version --version", r, err, "unknown option '--version'");
+	mp_args_free(&a);
+
+	/* stats: NAME is optional for --prometheus only */
+	r = P(&a, "stats", "--prometheus");
+	ok(r == MP_PARSE_OK && a.cmd == MP_CMD_STATS && a.prometheus &&
+	   !a.name, "stats --prometheus: every pool");
+	mp_args_free(&a);
+	r = P(&a, "stats", "--prometheus", "rx");
+	ok(r == MP_PARSE_OK && a.prometheus && a.name && !strcmp(a.name, "rx"),
+	   "stats --prometheus NAME");
+	mp_args_free(&a);
+	r = P(&a, "stats");
+	usage_case("stats without NAME", r, err, "stats: missing NAME");
+	mp_args_free(&a);
+	r = P(&a, "stats", "--json");
+	usage_case("stats --json without NAME", r, err, "stats: missing NAME");
+	mp_args_free(&a);
+	r = P(&a, "stats", "rx", "--json", "--prometheus");
+	usage_case("stats --json --prometheus", r, err,
+		   "--json and --prometheus exclude each other");
+	mp_args_free(&a);
+	r = P(&a, "stats", "a/b", "--prometheus");
+	usage_case("stats --prometheus with a bad name", r, err,
+		   "invalid pool name 'a/b'");
+	mp_args_free(&a);
+	r = P(&a, "stats", "a", "b", "--prometheus");
+	usage_case("stats --prometheus with two names", r, err,
+		   "unexpected argument 'b'");
+	mp_args_free(&a);
+
+	/* top */
+	r = P(&a, "top");
+	ok(r == MP_PARSE_OK && a.cmd == MP_CMD_TOP &&
+	   a.sort == MP_TOP_SORT_IN_USE && !a.once && a.delay_ms == 1000,
+	   "top: sorted by in-use, every second, until q");
+	mp_args_free(&a);
+	r = P(&a, "top", "--sort", "name", "--once", "--delay=0.25");
+	ok(r == MP_PARSE_OK && a.sort == MP_TOP_SORT_NAME && a.once &&
+	   a.delay_ms == 250, "top --sort name --once --delay=0.25");
+	mp_args_free(&a);
+	r = P(&a, "top", "--sort", "failures");
+	ok(r == MP_PARSE_OK && a.sort == MP_TOP_SORT_FAILURES,
+	   "top --sort failures");
+	mp_args_free(&a);
+	r = P(&a, "top", "--sort", "in_use");
+	usage_case("top --sort in_use", r, err,
+		   "top: unknown sort field 'in_use' (known: name, blocks, in-use, free, hwm, allocs, failures)");
+	mp_args_free(&a);
+	r = P(&a, "top", "--delay", "0");
+	usage_case("top --delay 0", r, err,
+		   "top: invalid value '0' for --delay");
+	mp_args_free(&a);
+	r = P(&a, "top", "rx");
+	usage_case("top with an argument", r, err, "unexpected argument 'rx'");
+	mp_args_free(&a);
 	mp_args_free(&a);
 
 	r = P(&a, "bench");

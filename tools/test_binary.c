@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "bench.h"
+#include "cli.h"
 #include "format.h"
+#include "mpool_ioctl.h"
 #include "tap.h"
 
 /* ---- the binary ---- */
@@ -132,6 +134,18 @@ void test_binary(void)
 	r = run("list --frob", &o, &e);
 	ok(r == 2 && strstr(e, "unknown option '--frob'"),
 	   "unknown option: exit 2");
+	r = run("top --help", &o, &e);
+	ok(r == 0 && strstr(o, "Usage: mempoolctl top [--sort FIELD] [--once] [--delay SECONDS]\n") &&
+	   strstr(o, "q quits"), "top --help");
+	r = run("stats --help", &o, &e);
+	ok(r == 0 && strstr(o, "Usage: mempoolctl stats NAME [--json]\n       mempoolctl stats [NAME] --prometheus\n"),
+	   "stats --help: both forms");
+	r = run("stats", &o, &e);
+	ok(r == 2 && strstr(e, "mempoolctl: stats: missing NAME\n"),
+	   "stats without NAME or --prometheus: exit 2, as before");
+	r = run("--version extra", &o, &e);
+	ok(r == 2 && strstr(e, "--version: unexpected argument 'extra'"),
+	   "--version with an argument: exit 2");
 
 	if (stat("/dev/mempool", &sb) == 0) {
 		skip("/dev/mempool exists on this host");
@@ -140,8 +154,18 @@ void test_binary(void)
 			"list", "stats rx", "create rx --block-size 32 --blocks 10",
 			"alloc rx", "free rx 0", "read rx 0", "version",
 			"destroy rx --force", "reset rx", "write rx 0 x",
+			"top --once", "top", "stats --prometheus",
+			"stats rx --prometheus", "alloc rx --count 3000",
 		};
 
+		r = run("--version", &o, &e);
+		ok(r == 0 && !*e &&
+		   !strcmp(o, "mempoolctl " MP_VERSION " (ABI 2)\nmodule not loaded (no /dev/mempool)\n"),
+		   "--version without the device: the version, module not loaded, exit 0");
+		r = run("version", &o, &e);
+		ok(r == 1 && !strcmp(o, "mempoolctl " MP_VERSION " (ABI 2)\n") &&
+		   strstr(e, "the mempool module is not loaded"),
+		   "version without the device: the version, exit 1 as before");
 		for (i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
 			r = run(valid[i], &o, &e);
 			ok(r == 1 && strstr(e,
@@ -152,6 +176,60 @@ void test_binary(void)
 	}
 	unlink(out_path);
 	unlink(err_path);
+}
+
+/* The JSON of stats and list, read by python3's json module. */
+void test_json_python(void)
+{
+	static const char *const names[] = {
+		"rx", "a.b-c_9", "q\"uote", "back\\slash", "nl\nx", "\x01",
+	};
+	struct mpool_ioc_stats st;
+	char path[] = "/tmp/test_cli_jsonXXXXXX", cmd[512], buf[2048];
+	const char *sep = "";
+	size_t i;
+	FILE *f;
+	int fd, st_rc;
+
+	if (system("python3 -c 'import json' >/dev/null 2>&1") != 0) {
+		skip("python3 missing");
+		return;
+	}
+	memset(&st, 0, sizeof(st));
+	st.out_bytes_reserved = UINT64_MAX;
+	st.out_allocs = 7;
+	fd = mkstemp(path);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f) {
+		ok(0, "a temporary file for the JSON");
+		return;
+	}
+	/* line 1: list --json; then one stats --json per name */
+	fputs("[", f);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (mp_format_list_json(names[i], &st, buf, sizeof(buf)) > 0)
+			fprintf(f, "%s%s", sep, buf);
+		sep = ", ";
+	}
+	fputs("]\n", f);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (mp_format_stats_json(names[i], &st, buf, sizeof(buf)) > 0)
+			fputs(buf, f);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd),
+		 "python3 -c 'import json,sys\n"
+		 "L=open(sys.argv[1]).read().splitlines()\n"
+		 "l=json.loads(L[0]); s=[json.loads(x) for x in L[1:]]\n"
+		 "want=[\"rx\",\"a.b-c_9\",\"q\\\"uote\",\"back\\\\slash\",\"nl\\nx\",\"\\x01\"]\n"
+		 "assert [o[\"name\"] for o in l] == want, l\n"
+		 "assert [o[\"name\"] for o in s] == want, s\n"
+		 "assert all(list(o)[0] == \"name\" and len(o) == 17 for o in l + s)\n"
+		 "assert l == s and l[0][\"bytes_reserved\"] == 2**64 - 1 and l[0][\"allocs\"] == 7\n"
+		 "' %s", path);
+	st_rc = system(cmd);
+	ok(st_rc == 0,
+	   "list --json and stats --json are valid JSON for any name: \"name\" first, every statistic");
+	unlink(path);
 }
 
 /* Feed mempoolctl's JSON to tools/bench_report.py, its consumer. */

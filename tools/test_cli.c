@@ -45,9 +45,12 @@ int main(void)
 {
 	test_sizes();
 	test_offsets();
+	test_delays();
 	test_names();
 	test_errors();
 	test_format();
+	test_prometheus();
+	test_top();
 	test_bench();
 	test_bench_results();
 	test_args();
@@ -56,6 +59,7 @@ int main(void)
 	test_binary();
 	test_bench_binary();
 	test_bench_report();
+	test_json_python();
 	printf("1..%d\n", tap_pass + tap_fail);
 	printf("# %d passed, %d failed\n", tap_pass, tap_fail);
 	return tap_fail ? 1 : 0;
