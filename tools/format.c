@@ -67,15 +67,23 @@ static void app_json_stats(struct mp_buf *b, const struct mpool_ioc_stats *st)
 #undef MPOOL_STAT
 }
 
+/* {"name": ..., then every statistic} */
+static void app_json_pool(struct mp_buf *b, const char *name,
+			  const struct mpool_ioc_stats *st)
+{
+	mp_app(b, "{\"name\": ");
+	app_json_str(b, name);
+	app_json_stats(b, st);
+	mp_app(b, "}");
+}
+
 int mp_format_stats_json(const char *name, const struct mpool_ioc_stats *st,
 			 char *buf, size_t len)
 {
 	struct mp_buf b = MP_BUF_INIT(buf, len);
 
-	mp_app(&b, "{\"name\": ");
-	app_json_str(&b, name);
-	app_json_stats(&b, st);
-	mp_app(&b, "}\n");
+	app_json_pool(&b, name, st);
+	mp_app(&b, "\n");
 	return mp_buf_done(&b);
 }
 
@@ -110,10 +118,7 @@ int mp_format_list_json(const char *name, const struct mpool_ioc_stats *st,
 {
 	struct mp_buf b = MP_BUF_INIT(buf, len);
 
-	mp_app(&b, "{\"name\": ");
-	app_json_str(&b, name);
-	app_json_stats(&b, st);
-	mp_app(&b, "}");
+	app_json_pool(&b, name, st);
 	return mp_buf_done(&b);
 }
 
