@@ -29,6 +29,12 @@ INSTALL ?= install
 KREL = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
 	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
+# modules_install signs the modules with the kernel's key when it has one
+# (a kernel built here); distribution headers have none: no signing then.
+SIG_KEY_CFG = $(shell sed -n 's/^CONFIG_MODULE_SIG_KEY="\(.*\)"/\1/p' \
+	$(KDIR)/.config 2>/dev/null)
+SIG_KEY = $(if $(filter /%,$(SIG_KEY_CFG)),$(SIG_KEY_CFG),$(KDIR)/$(SIG_KEY_CFG))
+
 # Manifest lines: "M PATH" under INSTALL_MOD_PATH, "D PATH" under DESTDIR,
 # "K RELEASE" the kernel depmod ran for.
 install: all
@@ -37,12 +43,15 @@ install: all
 		echo "UDEV_GROUP: not a group name: $(UDEV_GROUP)" >&2; exit 1;; esac
 	$(MAKE) -C $(KDIR) M=$(PWD) KERNELRELEASE=$(KREL) \
 		INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) \
-		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) DEPMOD=/bin/true modules_install
+		INSTALL_MOD_DIR=$(INSTALL_MOD_DIR) DEPMOD=/bin/true \
+		$(if $(wildcard $(SIG_KEY)),,CONFIG_MODULE_SIG_ALL=) \
+		modules_install
 	@set -e; m="$(DESTDIR)$(MANIFEST)"; \
 	$(INSTALL) -d "$$(dirname "$$m")"; : >"$$m.tmp"; \
-	for o in $$(sed 's/\.[ok]*$$//' modules.order); do \
-		for f in "/lib/modules/$(KREL)/$(INSTALL_MOD_DIR)/$$o".ko*; do \
-			[ ! -f "$(INSTALL_MOD_PATH)$$f" ] || echo "M $$f" >>"$$m.tmp"; \
+	r="$(INSTALL_MOD_PATH)"; \
+	for o in $$(sed 's|^$(PWD)/||; s/\.[ok]*$$//' modules.order); do \
+		for f in "$$r/lib/modules/$(KREL)/$(INSTALL_MOD_DIR)/$$o".ko*; do \
+			[ ! -f "$$f" ] || echo "M $${f#"$$r"}" >>"$$m.tmp"; \
 		done; \
 	done; \
 	$(INSTALL) -D -m 0755 tools/mempoolctl "$(DESTDIR)$(SBINDIR)/mempoolctl"; \
