@@ -266,7 +266,8 @@ fi
 plog=$LOG-deb.log
 deb=$src/build/mempool-dkms_${VERSION}_all.deb
 if make -C "$src" deb >"$plog" 2>&1 && [ -f "$deb" ] &&
-	dpkg-deb -c "$deb" | grep -q "/usr/src/mempool-$VERSION/dkms.conf"; then
+	dpkg-deb -c "$deb" >"$tmp/deb.list" &&
+	grep -q "/usr/src/mempool-$VERSION/dkms.conf" "$tmp/deb.list"; then
 	record_ok install/deb-build
 	if DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$deb" >>"$plog" 2>&1; then
 		st=$(dkms status -m mempool -v "$VERSION" 2>/dev/null)
