@@ -86,7 +86,11 @@ uninstall:
 	[ -f "$$m" ] || { echo "nothing to uninstall: no $$m" >&2; exit 1; }; \
 	while read -r kind path; do \
 		case $$kind in \
-		M) rm -fv "$(INSTALL_MOD_PATH)$$path" ;; \
+		M) rm -fv "$(INSTALL_MOD_PATH)$$path"; d=$${path%/*}; \
+			while case $$d in /lib/modules/*/*) ;; *) false ;; esac; do \
+				rmdir "$(INSTALL_MOD_PATH)$$d" 2>/dev/null || break; \
+				d=$${d%/*}; \
+			done ;; \
 		D) [ "$$path" = "$(MANIFEST)" ] || rm -fv "$(DESTDIR)$$path" ;; \
 		esac; \
 	done <"$$m"; \
