@@ -102,7 +102,8 @@ uninstall:
 # The sources DKMS builds: Kbuild files, kernel C files and headers, the
 # uapi headers, dkms.conf with the version filled in.
 DKMS_SRC = dkms.conf VERSION Kbuild \
-	$(filter-out %.mod.c,$(wildcard *.c *.h bench/*.c bench/*.h kunit/*.c)) \
+	$(filter-out %.mod.c,$(wildcard *.c *.h bench/*.c bench/*.h \
+		kunit/*.c kunit/*.h)) \
 	bench/Kbuild $(wildcard include/*.h include/uapi/*.h)
 DKMS_DIR = /usr/src/mempool-$(VERSION)
 # Kernels to build for (default: the running one).
