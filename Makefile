@@ -10,6 +10,17 @@
 #                   .png); BENCH_ARGS is the request, key=value pairs of
 #                   /sys/kernel/debug/mempool_bench/run
 # make style        checkpatch --strict; make sparse: sparse (C=2)
+#
+# Installing (README "Install"):
+# make install      the modules (modules_install, INSTALL_MOD_PATH), depmod,
+#                   mempoolctl, its man page and bash completion, the
+#                   modprobe.d example (DESTDIR, PREFIX); UDEV_GROUP=GROUP
+#                   also installs a udev rule giving /dev/mempool to GROUP
+# make uninstall    remove what install put there (its manifest)
+# make dkms-install copy the sources to /usr/src/mempool-VERSION, dkms add,
+#                   build and install (DKMS_KERNELS, default the running one)
+# make dkms-uninstall  dkms remove --all, remove /usr/src/mempool-VERSION
+# make deb          build/mempool-dkms_VERSION_all.deb (DKMS source package)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PWD := $(shell pwd)
@@ -22,9 +33,7 @@ module:
 tools:
 	$(MAKE) -C tools
 
-install: module
-	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
-	depmod -a
+include packaging/install.mk
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || \

@@ -3,6 +3,7 @@
 #ifndef _MEMPOOL_INTERNAL_H
 #define _MEMPOOL_INTERNAL_H
 
+#include "compat.h"
 #include "mpool.h"
 
 struct dentry;

@@ -5,6 +5,7 @@
 # "N passed, N failed" last; exits 1 if anything failed.
 #   KERNELS="debug" tools/vm/check.sh     only some kernels
 #   SKIP_STYLE=1 tools/vm/check.sh        no W=1/sparse/checkpatch
+#   SKIP_INSTALL=1 tools/vm/check.sh      no install test (install-test.sh)
 set -eu
 T0=$(date +%s)
 # First, so that common.sh resolves the ABIs against fresh package lists.
@@ -36,6 +37,14 @@ if [ -f "$REPO/tools/Makefile" ]; then
 	else
 		record_fail host/tools-build "see $LOGS/tools-build.log"
 	fi
+fi
+
+# --- install: make install/uninstall, DKMS, the .deb, man page, completion ---
+# (tools/vm/install-test.sh; host only, ~3-4 min: four DKMS builds)
+if [ -z "${SKIP_INSTALL:-}" ]; then
+	"$VM_DIR/install-test.sh" 2>"$LOGS/install-test.log" |
+		grep -E '^(not )?ok ' >"$LOGS/install.checks" || true
+	absorb "" <"$LOGS/install.checks"
 fi
 
 # --- the debug kernel (cached) ----------------------------------------------------
