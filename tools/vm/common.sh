@@ -207,6 +207,8 @@ make_initramfs() {
 	[ ! -x "$ctl" ] || cp "$ctl" "$root/bin/mempoolctl"
 	a=$REPO/tools/regress/mpool_regress
 	[ ! -x "$a" ] || cp "$a" "$root/bin/"
+	a=$REPO/tools/faults/mpool_faults
+	[ ! -x "$a" ] || cp "$a" "$root/bin/"
 	cp "$VM_DIR"/guest/* "$root/mptest/"
 	mv "$root/mptest/init" "$root/init"
 	chmod 0755 "$root/init" "$root"/mptest/*
