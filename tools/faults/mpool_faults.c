@@ -352,6 +352,44 @@ static const char *load_check(int err)
 	return NULL;
 }
 
+/* Module unload: delete_module() of a module loaded uninjected. */
+static int finit(void)
+{
+	int fd = open(MODULE_PATH, O_RDONLY), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (syscall(SYS_finit_module, fd, "", 0))
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static const char *unload_setup(void)
+{
+	return finit() ? "finit_module" : NULL;
+}
+
+static int unload_call(void)
+{
+	return syscall(SYS_delete_module, "mempool", O_NONBLOCK) ? errno : 0;
+}
+
+static const char *unload_check(int err)
+{
+	if (!err)
+		return mod_loaded() || exists(DEVICE) || exists(DEBUGFS) ?
+		       "unloaded, but traces are left" : NULL;
+	if (!mod_loaded() || !exists(DEVICE) || !exists(DEBUGFS "/pools"))
+		return "failed unload left a half-unloaded module";
+	return NULL;
+}
+
+static void unload_teardown(void)
+{
+	syscall(SYS_delete_module, "mempool", O_NONBLOCK);
+}
+
 /* ---- pool create ----------------------------------------------------- */
 
 static uint32_t create_flags;
@@ -626,17 +664,23 @@ static const char *read_check(int err)
 	return NULL;
 }
 
-/* RESET */
+/*
+ * RESET, on a pool without per-CPU caches: with them, the high watermark
+ * counts the blocks the caches took from the shared stack too.
+ */
 static const char *reset_setup(void)
 {
-	const char *bad = pool2_setup();
 	struct mpool_ioc_free f = { .size = sizeof(f), .count = 1,
 				    .offsets = (uintptr_t)offs };
 
+	if (create("fc", 64, 16, MPOOL_CREATE_TRACK))
+		return "create";
+	if (alloc("fc", offs, 2) != 2)
+		return "alloc";
 	set_name(f.name, "fc");
-	if (!bad && io(MPOOL_IOC_FREE, &f))
-		bad = "free";
-	return bad;
+	if (io(MPOOL_IOC_FREE, &f))
+		return "free";
+	return NULL;
 }
 
 static int reset_call(void)
@@ -656,6 +700,32 @@ static const char *reset_check(int err)
 	if (!err && (s.out_allocs || s.out_frees || s.out_high_watermark != 1))
 		return "counters not reset";
 	return NULL;
+}
+
+/* Reading the debugfs files of a pool with live blocks (whole file). */
+static const char *debugfs_file;
+static char dfs_buf[65536];
+
+static int debugfs_call(void)
+{
+	int fd = open(debugfs_file, O_RDONLY), err = 0;
+	ssize_t r;
+
+	if (fd < 0)
+		return errno;
+	while ((r = read(fd, dfs_buf, sizeof(dfs_buf))) > 0)
+		;
+	if (r < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static const char *debugfs_check(int err)
+{
+	(void)err;
+	return pool_present("fc") ?: in_use("fc") != 2 ?
+	       "blocks_in_use changed" : NULL;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -688,6 +758,13 @@ int main(void)
 	static const char *const flag_names[] = { "ZERO", "POISON", "TRACK",
 						  "PERCPU" };
 	const struct op load = { "load", load_setup, load_call, load_check, NULL };
+	const struct op unload = { "unload", unload_setup, unload_call,
+				   unload_check, unload_teardown };
+	static const char *const dfs_files[] = { "fc/stats", "fc/blocks",
+						 "pools" };
+	const struct op dfs_op = { "debugfs", pool2_setup, debugfs_call,
+				   debugfs_check, destroy_teardown };
+	char path[128];
 	const struct op ops[] = {
 		{ "version", NULL, version_call, NULL, NULL },
 		{ "destroy", destroy_setup, destroy_call, destroy_check,
@@ -735,14 +812,14 @@ int main(void)
 	}
 
 	run_op(&load, "load");
+	run_op(&unload, "unload");
 
 	/* The ioctls, on a module loaded the usual way. */
-	fd = open(MODULE_PATH, O_RDONLY);
-	if (fd < 0 || syscall(SYS_finit_module, fd, "", 0)) {
-		result(0, "faults-reload", "finit_module: %s", strerror(errno));
+	fd = finit();
+	if (fd) {
+		result(0, "faults-reload", "finit_module: %s", strerror(fd));
 		return 0;
 	}
-	close(fd);
 	result(1, "faults-reload", NULL);
 	dev = open(DEVICE, O_RDWR);
 	if (dev < 0) {
@@ -781,6 +858,13 @@ int main(void)
 		} else {
 			run_op(&ops[i], ops[i].name);
 		}
+	}
+
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), DEBUGFS "/%s", dfs_files[i]);
+		debugfs_file = path;
+		snprintf(label, sizeof(label), "debugfs read %s", dfs_files[i]);
+		run_op(&dfs_op, label);
 	}
 
 	close(dev);
