@@ -34,6 +34,12 @@ if [ -f "$REPO/tools/Makefile" ]; then
 		else
 			record_fail host/regress-build "see $LOGS/regress-build.log"
 		fi
+		# Fault-injection tests, run in the debug guest.
+		if make -C "$REPO/tools/faults" >"$LOGS/faults-build.log" 2>&1; then
+			record_ok host/faults-build
+		else
+			record_fail host/faults-build "see $LOGS/faults-build.log"
+		fi
 	else
 		record_fail host/tools-build "see $LOGS/tools-build.log"
 	fi

@@ -209,6 +209,8 @@ make_initramfs() {
 	[ ! -x "$a" ] || cp "$a" "$root/bin/"
 	a=$REPO/tools/ptyrun	# a pty for test_25_obs.sh's "top"
 	[ ! -x "$a" ] || cp "$a" "$root/bin/"
+	a=$REPO/tools/faults/mpool_faults
+	[ ! -x "$a" ] || cp "$a" "$root/bin/"
 	cp "$VM_DIR"/guest/* "$root/mptest/"
 	mv "$root/mptest/init" "$root/init"
 	chmod 0755 "$root/init" "$root"/mptest/*

@@ -1,0 +1,877 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mpool_faults: systematic allocation-failure injection into mempool.ko,
+ * run in the debug VM (static) as root with the module NOT loaded.
+ *
+ * For module load, pool creation (all 16 MPOOL_CREATE_* combinations) and
+ * every ioctl, it fails the 1st, 2nd, ... allocation the call makes
+ * through /proc/thread-self/fail-nth (failslab and fail_page_alloc, set up
+ * by the guest script), each time on a fresh valid setup, until a call
+ * runs with nothing injected (fail-nth reads back non-zero).  After each
+ * injected failure the call must have returned an errno and left no trace
+ * (or, if the kernel recovered, done all its work); afterwards the module
+ * must still unload.  Prints the guest protocol's lines:
+ *     MPTEST ok NAME
+ *     MPTEST not ok NAME: MSG
+ * and one "faults: ..." summary per operation; exits 0.
+ *
+ * fail-nth is per thread and counts every fault site the thread reaches,
+ * user page faults included, so the program is single-threaded, locks its
+ * memory (mlockall) and touches its stack before it starts.
+ *
+ * Module load uses init_module(2), not finit_module(2): finit_module()
+ * first reads the file with kernel_read_file(), whose vmalloc() has no
+ * __GFP_NOWARN (fs/kernel_read_file.c) and prints an allocation-failure
+ * splat that no module can prevent; init_module() copies the image with
+ * __GFP_NOWARN (kernel/module/main.c) and runs the same load_module().
+ * The loaded module is then reloaded once with finit_module(), uninjected.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "mpool_ioctl.h"
+
+#define MODULE_PATH "/lib/mempool/mempool.ko"
+#define DEVICE "/dev/mempool"
+#define DEBUGFS "/sys/kernel/debug/mempool"
+/* More sites than this in one operation is a failure, not a long loop. */
+#define MAX_SITES 5000
+
+static int dev = -1;
+static int nth_fd = -1;
+static void *image;
+static size_t image_len;
+
+static void result(int ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok) {
+		printf("MPTEST ok %s\n", name);
+	} else {
+		printf("MPTEST not ok %s: ", name);
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+		printf("\n");
+	}
+	fflush(stdout);
+}
+
+/* Arms fail-nth: the @n-th fault site this thread reaches fails. */
+static void inject(unsigned int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%u", n);
+
+	if (pwrite(nth_fd, buf, len, 0) != len) {
+		perror("fail-nth write");
+		exit(1);
+	}
+}
+
+/* Whether the armed fault fired; disarms it if not. */
+static bool fired(void)
+{
+	char buf[16] = "";
+	int saved = errno;
+	bool hit;
+
+	if (pread(nth_fd, buf, sizeof(buf) - 1, 0) <= 0) {
+		perror("fail-nth read");
+		exit(1);
+	}
+	hit = atoi(buf) == 0;
+	if (!hit)
+		inject(0);
+	errno = saved;
+	return hit;
+}
+
+/* ---- ioctl helpers (never injected) ---------------------------------- */
+
+static void set_name(__u8 *dst, const char *name)
+{
+	memset(dst, 0, MPOOL_IOC_NAME_MAX);
+	memcpy(dst, name, strnlen(name, MPOOL_IOC_NAME_MAX - 1));
+}
+
+static int io(unsigned long req, void *arg)
+{
+	return ioctl(dev, req, arg) ? errno : 0;
+}
+
+static int create(const char *name, uint32_t bs, uint32_t n, uint32_t flags)
+{
+	struct mpool_ioc_create c = { .size = sizeof(c), .flags = flags,
+				      .block_size = bs, .nr_blocks = n };
+
+	set_name(c.name, name);
+	return io(MPOOL_IOC_CREATE, &c);
+}
+
+static int destroy(const char *name, uint32_t flags)
+{
+	struct mpool_ioc_name d = { .size = sizeof(d), .flags = flags };
+
+	set_name(d.name, name);
+	return io(MPOOL_IOC_DESTROY, &d);
+}
+
+static int stats(const char *name, struct mpool_ioc_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->size = sizeof(*s);
+	set_name(s->name, name);
+	return io(MPOOL_IOC_STATS, s);
+}
+
+/* blocks_in_use of @name, or -errno. */
+static long in_use(const char *name)
+{
+	struct mpool_ioc_stats s;
+	int err = stats(name, &s);
+
+	return err ? -err : (long)s.out_blocks_in_use;
+}
+
+static int alloc(const char *name, uint64_t *offs, uint32_t count)
+{
+	struct mpool_ioc_alloc a = { .size = sizeof(a), .count = count,
+				     .offsets = (uintptr_t)offs };
+	int err;
+
+	set_name(a.name, name);
+	err = io(MPOOL_IOC_ALLOC, &a);
+	return err ? -err : (int)a.out_allocated;
+}
+
+static int rw(unsigned long req, const char *name, uint64_t off, void *buf,
+	      uint32_t len)
+{
+	struct mpool_ioc_rw r = { .size = sizeof(r), .offset = off,
+				  .length = len, .buf = (uintptr_t)buf };
+
+	set_name(r.name, name);
+	return io(req, &r);
+}
+
+static char list_buf[16][MPOOL_IOC_NAME_MAX];
+
+/* Whether LIST shows @name; -1 if LIST fails. */
+static int listed(const char *name)
+{
+	struct mpool_ioc_list l = { .size = sizeof(l), .count = 16,
+				    .names = (uintptr_t)list_buf };
+	unsigned int i;
+
+	if (io(MPOOL_IOC_LIST, &l))
+		return -1;
+	for (i = 0; i < l.count && i < 16; i++)
+		if (!strcmp(list_buf[i], name))
+			return 1;
+	return 0;
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+static bool has_dir(const char *name)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", DEBUGFS, name);
+	return exists(path);
+}
+
+/*
+ * A pool fully there (listed, STATS works, debugfs directory) or fully
+ * gone (and its name free again); NULL when so, else what is wrong.
+ */
+static char msg[256];
+
+static const char *pool_present(const char *name)
+{
+	if (listed(name) != 1)
+		return "pool not listed";
+	if (in_use(name) < 0)
+		return "STATS fails on the pool";
+	if (!has_dir(name))
+		return "no debugfs directory";
+	return NULL;
+}
+
+static const char *pool_absent(const char *name)
+{
+	if (listed(name) != 0)
+		return "pool still listed (or LIST failed)";
+	if (in_use(name) != -ENOENT)
+		return "STATS does not say ENOENT";
+	if (has_dir(name))
+		return "debugfs directory left behind";
+	return NULL;
+}
+
+/* ---- the loop ------------------------------------------------------- */
+
+/*
+ * One operation: setup() makes a fresh valid state (uninjected), call()
+ * returns 0 or an errno, check(err, hit) says what is wrong with the state
+ * afterwards (NULL: nothing), teardown() cleans up (uninjected).
+ */
+struct op {
+	const char *name;
+	const char *(*setup)(void);
+	int (*call)(void);
+	const char *(*check)(int err);
+	void (*teardown)(void);
+};
+
+static unsigned long errnos_seen[4];
+
+static void run_op(const struct op *op, const char *label)
+{
+	unsigned int n, sites = 0, failed = 0, recovered = 0;
+	const char *bad = NULL;
+	char tname[96], errs[256] = "";
+	int err, e;
+	bool hit;
+
+	snprintf(tname, sizeof(tname), "faults-%s", label);
+	memset(errnos_seen, 0, sizeof(errnos_seen));
+	for (n = 1; n <= MAX_SITES; n++) {
+		if (op->setup) {
+			bad = op->setup();
+			if (bad) {
+				snprintf(msg, sizeof(msg), "setup before n=%u: %s", n, bad);
+				bad = msg;
+				break;
+			}
+		}
+		inject(n);
+		err = op->call();
+		hit = fired();
+		if (hit) {
+			sites++;
+			if (err) {
+				failed++;
+				if (err < 256)
+					errnos_seen[err / 64] |= 1UL << (err % 64);
+			} else {
+				recovered++;
+			}
+		} else if (err) {
+			snprintf(msg, sizeof(msg), "n=%u, nothing injected, failed: %s",
+				 n, strerror(err));
+			bad = msg;
+		}
+		if (!bad && op->check) {
+			const char *c = op->check(err);
+
+			if (c) {
+				snprintf(msg, sizeof(msg), "n=%u (%s, %s): %s", n,
+					 hit ? "injected" : "not injected",
+					 err ? strerror(err) : "success", c);
+				bad = msg;
+			}
+		}
+		if (op->teardown)
+			op->teardown();
+		if (bad || !hit)
+			break;
+	}
+	if (!bad && n > MAX_SITES) {
+		snprintf(msg, sizeof(msg), "more than %d fault sites", MAX_SITES);
+		bad = msg;
+	}
+	for (e = 1; e < 256; e++)
+		if (errnos_seen[e / 64] & (1UL << (e % 64)))
+			snprintf(errs + strlen(errs), sizeof(errs) - strlen(errs),
+				 "%s%s", *errs ? "," : " errnos: ",
+				 strerrorname_np(e) ?: "?");
+	printf("faults: %s: %u sites, %u returned an errno, %u recovered%s%s%s\n",
+	       label, sites, failed, recovered, errs,
+	       bad ? ", FAILED: " : ", state consistent", bad ? bad : "");
+	result(!bad, tname, "%s", bad);
+}
+
+/* ---- module load ----------------------------------------------------- */
+
+static int mod_loaded(void)
+{
+	return exists("/sys/module/mempool");
+}
+
+static const char *load_setup(void)
+{
+	return mod_loaded() ? "module loaded" : NULL;
+}
+
+static int load_call(void)
+{
+	return syscall(SYS_init_module, image, image_len, "") ? errno : 0;
+}
+
+static const char *load_check(int err)
+{
+	if (err) {
+		if (mod_loaded())
+			return "/sys/module/mempool left behind";
+		if (exists(DEVICE))
+			return DEVICE " left behind";
+		if (exists(DEBUGFS))
+			return DEBUGFS " left behind";
+		return NULL;
+	}
+	if (!exists(DEVICE))
+		return "loaded, but no " DEVICE;
+	if (!exists(DEBUGFS "/pools"))
+		return "loaded, but no " DEBUGFS "/pools";
+	if (syscall(SYS_delete_module, "mempool", O_NONBLOCK)) {
+		snprintf(msg, sizeof(msg), "delete_module: %s", strerror(errno));
+		return msg;
+	}
+	if (mod_loaded() || exists(DEVICE) || exists(DEBUGFS))
+		return "unloaded, but traces are left";
+	return NULL;
+}
+
+/* Module unload: delete_module() of a module loaded uninjected. */
+static int finit(void)
+{
+	int fd = open(MODULE_PATH, O_RDONLY), err = 0;
+
+	if (fd < 0)
+		return errno;
+	if (syscall(SYS_finit_module, fd, "", 0))
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static const char *unload_setup(void)
+{
+	return finit() ? "finit_module" : NULL;
+}
+
+static int unload_call(void)
+{
+	return syscall(SYS_delete_module, "mempool", O_NONBLOCK) ? errno : 0;
+}
+
+static const char *unload_check(int err)
+{
+	if (!err)
+		return mod_loaded() || exists(DEVICE) || exists(DEBUGFS) ?
+		       "unloaded, but traces are left" : NULL;
+	if (!mod_loaded() || !exists(DEVICE) || !exists(DEBUGFS "/pools"))
+		return "failed unload left a half-unloaded module";
+	return NULL;
+}
+
+static void unload_teardown(void)
+{
+	syscall(SYS_delete_module, "mempool", O_NONBLOCK);
+}
+
+/* ---- pool create ----------------------------------------------------- */
+
+static uint32_t create_flags;
+
+static int create_call(void)
+{
+	/* kvmalloc'd metadata larger than a page: both of its paths. */
+	return create("fc", 100, 2000, create_flags);
+}
+
+static const char *create_check(int err)
+{
+	struct mpool_ioc_stats s;
+	const char *bad;
+
+	if (err) {
+		bad = pool_absent("fc");
+		if (bad)
+			return bad;
+		/* The name is free: it can be created now. */
+		if (create("fc", 100, 2000, create_flags))
+			return "the name cannot be created again";
+	}
+	bad = pool_present("fc");
+	if (bad)
+		return bad;
+	if (stats("fc", &s) || s.out_flags != create_flags ||
+	    s.out_blocks_total != 2000 || s.out_blocks_in_use)
+		return "wrong STATS for the pool";
+	return NULL;
+}
+
+static void destroy_teardown(void)
+{
+	destroy("fc", MPOOL_DESTROY_FORCE);
+}
+
+/* ---- the other ioctls ------------------------------------------------- */
+
+static uint64_t offs[64];
+
+/* VERSION */
+static int version_call(void)
+{
+	struct mpool_ioc_version v = { .size = sizeof(v) };
+	int err = io(MPOOL_IOC_VERSION, &v);
+
+	return !err && v.out_abi_version != MPOOL_IOC_ABI_VERSION ? EPROTO : err;
+}
+
+/* DESTROY: a pool with blocks live, MPOOL_DESTROY_FORCE; or an idle one. */
+static uint32_t destroy_flags;
+
+static const char *destroy_setup(void)
+{
+	if (create("fc", 100, 64, MPOOL_CREATE_TRACK | MPOOL_CREATE_PERCPU |
+		   MPOOL_CREATE_POISON))
+		return "create";
+	if (destroy_flags && alloc("fc", offs, 3) != 3)
+		return "alloc";
+	return NULL;
+}
+
+static int destroy_call(void)
+{
+	return destroy("fc", destroy_flags);
+}
+
+static const char *destroy_check(int err)
+{
+	const char *bad;
+
+	if (!err)
+		return pool_absent("fc");
+	bad = pool_present("fc");
+	if (bad)
+		return bad;
+	if (in_use("fc") != (destroy_flags ? 3 : 0))
+		return "blocks_in_use changed by the failed DESTROY";
+	return NULL;
+}
+
+/* LIST with three pools */
+static char names[8][MPOOL_IOC_NAME_MAX];
+static struct mpool_ioc_list list_arg;
+
+static const char *list_setup(void)
+{
+	if (create("la", 8, 4, 0) || create("lb", 8, 4, MPOOL_CREATE_PERCPU) ||
+	    create("lc", 8, 4, 0))
+		return "create";
+	return NULL;
+}
+
+static int list_call(void)
+{
+	memset(names, 0xff, sizeof(names));
+	list_arg = (struct mpool_ioc_list){ .size = sizeof(list_arg), .count = 8,
+					    .names = (uintptr_t)names };
+	return io(MPOOL_IOC_LIST, &list_arg);
+}
+
+static const char *list_check(int err)
+{
+	if (!err && (list_arg.count != 3 || strcmp(names[0], "la") ||
+		     strcmp(names[1], "lb") || strcmp(names[2], "lc")))
+		return "wrong LIST answer";
+	if (listed("la") != 1 || listed("lb") != 1 || listed("lc") != 1)
+		return "pools missing afterwards";
+	return NULL;
+}
+
+static void list_teardown(void)
+{
+	destroy("la", 0);
+	destroy("lb", 0);
+	destroy("lc", 0);
+}
+
+/* STATS */
+static struct mpool_ioc_stats stats_arg;
+
+static const char *pool2_setup(void)
+{
+	if (create("fc", 64, 16, MPOOL_CREATE_PERCPU | MPOOL_CREATE_TRACK))
+		return "create";
+	if (alloc("fc", offs, 2) != 2)
+		return "alloc";
+	return NULL;
+}
+
+static int stats_call(void)
+{
+	return stats("fc", &stats_arg);
+}
+
+static const char *stats_check(int err)
+{
+	if (!err && (stats_arg.out_blocks_in_use != 2 ||
+		     stats_arg.out_blocks_total != 16))
+		return "wrong STATS answer";
+	return NULL;
+}
+
+/* ALLOC: a batch of 16 (shared stack or per-CPU caches), or WAIT */
+static uint32_t alloc_pool_flags, alloc_flags;
+static struct mpool_ioc_alloc alloc_arg;
+
+static const char *alloc_setup(void)
+{
+	return create("fc", 64, 64, alloc_pool_flags) ? "create" : NULL;
+}
+
+static int alloc_call(void)
+{
+	alloc_arg = (struct mpool_ioc_alloc){
+		.size = sizeof(alloc_arg), .flags = alloc_flags, .count = 16,
+		.timeout_ms = alloc_flags ? 10000 : 0,
+		.offsets = (uintptr_t)offs,
+	};
+	set_name(alloc_arg.name, "fc");
+	return io(MPOOL_IOC_ALLOC, &alloc_arg);
+}
+
+static const char *alloc_check(int err)
+{
+	long u = in_use("fc");
+
+	if (err)
+		return u ? "blocks_in_use changed by the failed ALLOC" : NULL;
+	if (alloc_arg.out_allocated != 16 || u != 16)
+		return "wrong number of blocks allocated";
+	return NULL;
+}
+
+/* FREE: a batch with bad offsets and per-offset results */
+static uint64_t free_offs[6];
+static int32_t free_res[6];
+static struct mpool_ioc_free free_arg;
+
+static const char *free_setup(void)
+{
+	if (create("fc", 64, 16, MPOOL_CREATE_POISON))
+		return "create";
+	if (alloc("fc", offs, 4) != 4)
+		return "alloc";
+	return NULL;
+}
+
+static int free_call(void)
+{
+	free_offs[0] = offs[0];
+	free_offs[1] = offs[1];
+	free_offs[2] = offs[1] + 1;		/* inside a block */
+	free_offs[3] = 1ULL << 40;		/* outside the region */
+	free_offs[4] = offs[2];
+	free_offs[5] = offs[0];			/* freed just before */
+	memset(free_res, 0x55, sizeof(free_res));
+	free_arg = (struct mpool_ioc_free){
+		.size = sizeof(free_arg), .count = 6,
+		.offsets = (uintptr_t)free_offs, .results = (uintptr_t)free_res,
+	};
+	set_name(free_arg.name, "fc");
+	return io(MPOOL_IOC_FREE, &free_arg);
+}
+
+static const char *free_check(int err)
+{
+	static const int32_t want[6] = { 0, 0, -EINVAL, -ERANGE, 0, -ENXIO };
+	long u = in_use("fc");
+
+	if (err)
+		return u != 4 ? "blocks freed by the failed FREE" : NULL;
+	if (free_arg.out_freed != 3 || free_arg.out_invalid != 3 ||
+	    memcmp(free_res, want, sizeof(want)))
+		return "wrong FREE results";
+	if (u != 1)
+		return "blocks_in_use does not match the results";
+	return NULL;
+}
+
+/* WRITE and READ of a block of three pages and a bit */
+#define RW_LEN (3 * 4096 + 100)
+static unsigned char pattern[RW_LEN], rwbuf[RW_LEN];
+
+static const char *rw_setup(void)
+{
+	if (create("fc", RW_LEN, 4, MPOOL_CREATE_ZERO))
+		return "create";
+	if (alloc("fc", offs, 1) != 1)
+		return "alloc";
+	return NULL;
+}
+
+static const char *read_setup(void)
+{
+	const char *bad = rw_setup();
+
+	if (!bad && rw(MPOOL_IOC_WRITE, "fc", offs[0], pattern, RW_LEN))
+		bad = "write";
+	return bad;
+}
+
+static int write_call(void)
+{
+	return rw(MPOOL_IOC_WRITE, "fc", offs[0], pattern, RW_LEN);
+}
+
+static int read_call(void)
+{
+	memset(rwbuf, 0, RW_LEN);
+	return rw(MPOOL_IOC_READ, "fc", offs[0], rwbuf, RW_LEN);
+}
+
+static const char *write_check(int err)
+{
+	static unsigned char zero[RW_LEN];
+
+	if (rw(MPOOL_IOC_READ, "fc", offs[0], rwbuf, RW_LEN))
+		return "READ back fails";
+	/* The bounce buffer is allocated before any byte is copied. */
+	if (memcmp(rwbuf, err ? zero : pattern, RW_LEN))
+		return err ? "failed WRITE changed the block" :
+			     "block does not hold what was written";
+	return NULL;
+}
+
+static const char *read_check(int err)
+{
+	if (!err && memcmp(rwbuf, pattern, RW_LEN))
+		return "READ returned the wrong bytes";
+	return NULL;
+}
+
+/*
+ * RESET, on a pool without per-CPU caches: with them, the high watermark
+ * counts the blocks the caches took from the shared stack too.
+ */
+static const char *reset_setup(void)
+{
+	struct mpool_ioc_free f = { .size = sizeof(f), .count = 1,
+				    .offsets = (uintptr_t)offs };
+
+	if (create("fc", 64, 16, MPOOL_CREATE_TRACK))
+		return "create";
+	if (alloc("fc", offs, 2) != 2)
+		return "alloc";
+	set_name(f.name, "fc");
+	if (io(MPOOL_IOC_FREE, &f))
+		return "free";
+	return NULL;
+}
+
+static int reset_call(void)
+{
+	struct mpool_ioc_name r = { .size = sizeof(r) };
+
+	set_name(r.name, "fc");
+	return io(MPOOL_IOC_RESET, &r);
+}
+
+static const char *reset_check(int err)
+{
+	struct mpool_ioc_stats s;
+
+	if (stats("fc", &s))
+		return "STATS fails";
+	if (!err && (s.out_allocs || s.out_frees || s.out_high_watermark != 1))
+		return "counters not reset";
+	return NULL;
+}
+
+/* Reading the debugfs files of a pool with live blocks (whole file). */
+static const char *debugfs_file;
+static char dfs_buf[65536];
+
+static int debugfs_call(void)
+{
+	int fd = open(debugfs_file, O_RDONLY), err = 0;
+	ssize_t r;
+
+	if (fd < 0)
+		return errno;
+	while ((r = read(fd, dfs_buf, sizeof(dfs_buf))) > 0)
+		;
+	if (r < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static const char *debugfs_check(int err)
+{
+	(void)err;
+	return pool_present("fc") ?: in_use("fc") != 2 ?
+	       "blocks_in_use changed" : NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+
+/* Faults the stack in so that a later call never grows it. */
+static void __attribute__((noinline)) touch_stack(void)
+{
+	volatile char pad[256 * 1024];
+
+	memset((char *)pad, 0, sizeof(pad));
+}
+
+static int load_image(void)
+{
+	int fd = open(MODULE_PATH, O_RDONLY);
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st))
+		return -1;
+	image_len = st.st_size;
+	image = malloc(image_len);
+	if (!image || read(fd, image, image_len) != (ssize_t)image_len)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+int main(void)
+{
+	static const char *const flag_names[] = { "ZERO", "POISON", "TRACK",
+						  "PERCPU" };
+	const struct op load = { "load", load_setup, load_call, load_check, NULL };
+	const struct op unload = { "unload", unload_setup, unload_call,
+				   unload_check, unload_teardown };
+	static const char *const dfs_files[] = { "fc/stats", "fc/blocks",
+						 "pools" };
+	const struct op dfs_op = { "debugfs", pool2_setup, debugfs_call,
+				   debugfs_check, destroy_teardown };
+	char path[128];
+	const struct op ops[] = {
+		{ "version", NULL, version_call, NULL, NULL },
+		{ "destroy", destroy_setup, destroy_call, destroy_check,
+		  destroy_teardown },
+		{ "list", list_setup, list_call, list_check, list_teardown },
+		{ "stats", pool2_setup, stats_call, stats_check,
+		  destroy_teardown },
+		{ "alloc", alloc_setup, alloc_call, alloc_check,
+		  destroy_teardown },
+		{ "free", free_setup, free_call, free_check, destroy_teardown },
+		{ "write", rw_setup, write_call, write_check,
+		  destroy_teardown },
+		{ "read", read_setup, read_call, read_check, destroy_teardown },
+		{ "reset", reset_setup, reset_call, reset_check,
+		  destroy_teardown },
+	};
+	const struct op create_op = { "create", NULL, create_call, create_check,
+				      destroy_teardown };
+	char label[96];
+	unsigned int i, f;
+	int fd;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 0; i < RW_LEN; i++)
+		pattern[i] = (unsigned char)(i * 7 + 3);
+	if (load_image()) {
+		result(0, "faults-setup", "cannot read %s: %s", MODULE_PATH,
+		       strerror(errno));
+		return 0;
+	}
+	nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (nth_fd < 0) {
+		result(0, "faults-setup", "/proc/thread-self/fail-nth: %s",
+		       strerror(errno));
+		return 0;
+	}
+	touch_stack();
+	if (mlockall(MCL_CURRENT | MCL_FUTURE)) {
+		result(0, "faults-setup", "mlockall: %s", strerror(errno));
+		return 0;
+	}
+	if (mod_loaded()) {
+		result(0, "faults-setup", "mempool is loaded already");
+		return 0;
+	}
+
+	run_op(&load, "load");
+	run_op(&unload, "unload");
+
+	/* The ioctls, on a module loaded the usual way. */
+	fd = finit();
+	if (fd) {
+		result(0, "faults-reload", "finit_module: %s", strerror(fd));
+		return 0;
+	}
+	result(1, "faults-reload", NULL);
+	dev = open(DEVICE, O_RDWR);
+	if (dev < 0) {
+		result(0, "faults-open", "%s: %s", DEVICE, strerror(errno));
+		return 0;
+	}
+
+	for (create_flags = 0; create_flags < 16; create_flags++) {
+		int len = snprintf(label, sizeof(label), "create flags=0x%x",
+				   create_flags);
+
+		for (f = 0; f < 4; f++)
+			if (create_flags & (1U << f))
+				len += snprintf(label + len, sizeof(label) - len,
+						"%s%s", len > 18 ? "|" : " (",
+						flag_names[f]);
+		if (create_flags)
+			snprintf(label + len, sizeof(label) - len, ")");
+		run_op(&create_op, label);
+	}
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (!strcmp(ops[i].name, "destroy")) {
+			destroy_flags = 0;
+			run_op(&ops[i], "destroy");
+			destroy_flags = MPOOL_DESTROY_FORCE;
+			run_op(&ops[i], "destroy FORCE, blocks live");
+		} else if (!strcmp(ops[i].name, "alloc")) {
+			alloc_pool_flags = MPOOL_CREATE_ZERO | MPOOL_CREATE_POISON |
+					   MPOOL_CREATE_TRACK;
+			alloc_flags = 0;
+			run_op(&ops[i], "alloc batch");
+			alloc_pool_flags = MPOOL_CREATE_PERCPU;
+			run_op(&ops[i], "alloc batch PERCPU");
+			alloc_flags = MPOOL_ALLOC_WAIT;
+			run_op(&ops[i], "alloc WAIT, blocks free");
+		} else {
+			run_op(&ops[i], ops[i].name);
+		}
+	}
+
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), DEBUGFS "/%s", dfs_files[i]);
+		debugfs_file = path;
+		snprintf(label, sizeof(label), "debugfs read %s", dfs_files[i]);
+		run_op(&dfs_op, label);
+	}
+
+	close(dev);
+	if (syscall(SYS_delete_module, "mempool", O_NONBLOCK))
+		result(0, "faults-unload", "delete_module: %s", strerror(errno));
+	else
+		result(!mod_loaded() && !exists(DEVICE), "faults-unload",
+		       "traces left after unload");
+	return 0;
+}

@@ -1,0 +1,44 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# Fault injection (tools/faults/mpool_faults): every allocation inside
+# module load, pool creation and each ioctl is failed in turn through
+# /proc/thread-self/fail-nth (failslab + fail_page_alloc).  Debug kernel
+# only: the stock kernels have no CONFIG_FAULT_INJECTION.
+. /mptest/lib.sh
+
+D=/sys/kernel/debug
+if [ "$MPTEST_KERNEL" != debug ] || [ ! -e /proc/thread-self/fail-nth ]; then
+	skip faults "no fail-nth on $MPTEST_KERNEL"
+	exit 0
+fi
+if [ ! -x /bin/mpool_faults ]; then
+	fail faults "mpool_faults is not in the initramfs"
+	exit 0
+fi
+rmmod mempool 2>/dev/null
+
+# fail-nth alone decides (lib/fault-inject.c should_fail_ex(): a task's
+# fail_nth counts down every site regardless of probability, interval,
+# times, space and task-filter), but the per-type filters below apply
+# before it: by default sleeping allocations, highmem pages and order-0
+# pages are never failed, and verbose would print a stack per fault.
+# The stack-trace filter (require-start/-end, reject-*) is left open.
+set_knob() {
+	old=$(cat "$D/$1")
+	echo "$2" >"$D/$1" || { fail faults-setup "cannot set $1"; exit 0; }
+	restore="$restore echo '$old' >$D/$1;"
+}
+restore=
+set_knob failslab/ignore-gfp-wait N
+set_knob failslab/verbose 0
+set_knob fail_page_alloc/ignore-gfp-wait N
+set_knob fail_page_alloc/ignore-gfp-highmem N
+set_knob fail_page_alloc/min-order 0
+set_knob fail_page_alloc/verbose 0
+# cache-filter Y would limit failslab to caches marked for it: off.
+set_knob failslab/cache-filter N
+
+t0=$(date +%s)
+/bin/mpool_faults
+echo "faults: took $(($(date +%s) - t0))s"
+eval "$restore"
