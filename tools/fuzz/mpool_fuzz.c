@@ -1676,7 +1676,8 @@ int main(int argc, char **argv)
 	t1 = now_s();
 	if (__atomic_load_n(&shm->arrived, __ATOMIC_SEQ_CST) != nworkers) {
 		result(false, "fuzz-workers", "a worker process died");
-		kill(0, SIGKILL);
+		for (i = 0; i < opt.procs; i++)
+			kill(pids[i], SIGKILL);
 		return 1;
 	}
 	for (i = 0; i < NSTABLE; i++) {
