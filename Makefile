@@ -10,6 +10,7 @@
 #                   .png); BENCH_ARGS is the request, key=value pairs of
 #                   /sys/kernel/debug/mempool_bench/run
 # make style        checkpatch --strict; make sparse: sparse (C=2)
+# make fuzz         long ioctl fuzz + load test, debug kernel (FUZZ_OPS, FUZZ_SECONDS)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PWD := $(shell pwd)
@@ -47,4 +48,7 @@ bench:
 style:
 	tools/vm/style.sh
 
-.PHONY: all module tools install clean check demo vm bench style
+fuzz:
+	tools/vm/fuzz.sh
+
+.PHONY: all module tools install clean check demo vm bench style fuzz

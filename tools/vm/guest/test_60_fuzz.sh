@@ -29,7 +29,8 @@ fi
 
 before=$(dmesg | wc -l)
 t0=$(date +%s)
-mpool_fuzz --ops "$OPS" --procs 3 --threads 4 --seconds 100 >"$T/out" 2>&1
+mpool_fuzz --ops "$OPS" --procs 3 --threads 4 \
+	--seconds "${MPTEST_FUZZ_SECONDS:-100}" >"$T/out" 2>&1
 rc=$?
 t1=$(date +%s)
 # The fuzzer's own MPTEST lines and summary go to the console as they are.
