@@ -5,7 +5,8 @@
  *   mpool_load churn --seconds N --cpu C --pool NAME [--pool NAME]
  *       pinned to CPU C: allocate 1-16 blocks, write this holder's id into
  *       each, read it back, read again before freeing; a block that holds
- *       another id was given to two holders.
+ *       another id was given to two holders (--inject-mismatch: a
+ *       deliberate wrong id, to see the check fire).
  *   mpool_load cd --seconds N
  *       create pools, allocate from some, destroy them (forced or not).
  *   mpool_load client --seconds N
@@ -39,7 +40,7 @@
 #define DEV "/dev/mempool"
 #define BATCH 16
 
-static int seconds = 10, cpu = -1, npools;
+static int seconds = 10, cpu = -1, npools, inject;
 static const char *pools[4];
 
 static double now(void)
@@ -169,7 +170,8 @@ static int churn(void)
 					errors++;
 					continue;
 				}
-				if ((got[0] >> 32) != (uint64_t)getpid() ||
+				/* --inject: expect another id (the check must fire). */
+				if ((got[0] >> 32) != (uint64_t)getpid() + inject ||
 				    got[1] != ~got[0]) {
 					if (mismatches++ < 5)
 						printf("load: churn: %s+%llu holds 0x%llx/0x%llx, not ours (pid %d)\n",
@@ -329,7 +331,8 @@ int main(int argc, char **argv)
 {
 	static const struct option lo[] = {
 		{ "seconds", 1, NULL, 's' }, { "cpu", 1, NULL, 'c' },
-		{ "pool", 1, NULL, 'p' }, { NULL, 0, NULL, 0 },
+		{ "pool", 1, NULL, 'p' }, { "inject-mismatch", 0, NULL, 'i' },
+		{ NULL, 0, NULL, 0 },
 	};
 	const char *mode;
 	int c;
@@ -338,10 +341,11 @@ int main(int argc, char **argv)
 		goto usage;
 	mode = argv[1];
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "s:c:p:", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "s:c:p:i", lo, NULL)) != -1) {
 		switch (c) {
 		case 's': seconds = atoi(optarg); break;
 		case 'c': cpu = atoi(optarg); break;
+		case 'i': inject = 1; break;
 		case 'p':
 			if (npools < 4)
 				pools[npools++] = optarg;

@@ -45,5 +45,10 @@ splat=$(dmesg | tail -n +"$((before + 1))" |
 	grep -E 'BUG:|WARNING:|KASAN|UBSAN|lockdep|circular locking|Call Trace|Oops|unreferenced object')
 if [ -z "$splat" ]; then pass fz-dmesg-clean
 else echo "$splat"; fail fz-dmesg-clean "kernel log has splats"; fi
+# A failure's replay line works: one worker's first ops, one thread.
+mpool_fuzz --seed 5 --worker 1 --replay-op 500 >"$T/replay" 2>&1
+rc=$?
+tail -n 2 "$T/replay"
+check_exit fz-replay 0 test $rc = 0
 check fz-rmmod unload_module
 rm -rf "$T"

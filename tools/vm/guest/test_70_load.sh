@@ -22,6 +22,12 @@ before=$(dmesg | wc -l)
 check ld-create-percpu mempoolctl create ld_pcp --block-size 64 --blocks 96 --percpu --poison
 check ld-create-locked mempoolctl create ld_lock --block-size 32 --blocks 64 --track
 
+# The holder check can fail: a churn that expects another id.
+mpool_load churn --seconds 1 --pool ld_lock --inject-mismatch >"$T/neg" 2>&1
+rc=$?
+if [ $rc = 1 ] && grep -q 'mismatches=[1-9]' "$T/neg"; then pass ld-holder-check-fires
+else cat "$T/neg"; fail ld-holder-check-fires "exit $rc with a deliberate mismatch"; fi
+
 ncpu=$(grep -c '^processor' /proc/cpuinfo)
 t0=$(date +%s)
 pids=
