@@ -260,7 +260,7 @@ static int client(void)
 			    bad++ < 5)
 				printf("load: client: open: %s\n", strerror(errno));
 			refused++;
-			usleep(2000);
+			usleep(10000);
 			continue;
 		}
 		opens++;
@@ -282,7 +282,8 @@ static int client(void)
 			do_destroy(fd, name, MPOOL_DESTROY_FORCE);
 		}
 		close(fd);
-		usleep(1000);
+		/* Room for rmmod between two sessions, even on the debug kernel. */
+		usleep(20000);
 	}
 	printf("load: client opens=%ld refused=%ld calls=%ld bad=%ld\n", opens,
 	       refused, calls, bad);

@@ -9,7 +9,7 @@
 . /mptest/lib.sh
 T=$(mktemp -d)
 # At least 1e5 ioctls on every kernel, the debug one included.
-OPS=${MPTEST_FUZZ_OPS:-120000}
+OPS=${MPTEST_FUZZ_OPS:-100000}
 
 check fz-insmod load_module max_bytes=16777216 || exit 0
 if [ ! -x /bin/mpool_fuzz ]; then
@@ -30,7 +30,7 @@ fi
 before=$(dmesg | wc -l)
 t0=$(date +%s)
 mpool_fuzz --ops "$OPS" --procs 3 --threads 4 \
-	--seconds "${MPTEST_FUZZ_SECONDS:-100}" >"$T/out" 2>&1
+	--seconds "${MPTEST_FUZZ_SECONDS:-110}" >"$T/out" 2>&1
 rc=$?
 t1=$(date +%s)
 # The fuzzer's own MPTEST lines and summary go to the console as they are.

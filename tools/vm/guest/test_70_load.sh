@@ -80,6 +80,7 @@ mpool_load client --seconds 600 >"$T/cl1" 2>&1 &
 cl1=$!
 mpool_load client --seconds 600 >"$T/cl2" 2>&1 &
 cl2=$!
+t2=$(date +%s)
 ok=0
 refused=0
 held_refused=0
@@ -115,6 +116,7 @@ while [ $i -lt "$CYCLES" ]; do
 	sleep 0.05
 	load_module || { fail ld-rmmod-cycles "insmod failed in cycle $i"; break; }
 	ok=$((ok + 1))
+	[ $((i % 10)) != 0 ] || echo "ld: $i cycles, $(($(date +%s) - t2)) s"
 done
 kill $cl1 $cl2
 wait $cl1
@@ -122,7 +124,7 @@ clrc=$?
 wait $cl2
 clrc=$((clrc + $?))
 cat "$T/cl1" "$T/cl2"
-echo "ld: $ok rmmod/insmod cycles, $refused rmmods refused while clients had the file open"
+echo "ld: $ok rmmod/insmod cycles in $(($(date +%s) - t2)) s, $refused rmmods refused while clients had the file open"
 [ $ok -lt "$CYCLES" ] || pass ld-rmmod-cycles
 if [ "$held_refused" = "$held_cycles" ]; then pass ld-rmmod-refused-while-dev-open
 else fail ld-rmmod-refused-while-dev-open "refused $held_refused of $held_cycles"; fi
