@@ -34,7 +34,8 @@ t=$(date +%s)
 VM_TIMEOUT=${VM_TIMEOUT:-$((secs + load + 900))} run_qemu "$k" "$initrd" "$log"
 say "boot + fuzz + load took $(($(date +%s) - t))s"
 tr -d '\r' <"$log" | grep -a -e '^mpool_fuzz: ' -e '^ld: ' -e '^load: ' -e '^FAIL ' || true
-tr -d '\r' <"$log" | grep -ao 'MPTEST \(not \)\?ok .*' | absorb "$k/"
+# Not in a pipeline: absorb must count in this shell.
+absorb "$k/" < <(tr -d '\r' <"$log" | grep -ao 'MPTEST \(not \)\?ok .*' || true)
 if grep -aq "MPTEST-DONE $(kernel_base "$k")" "$log"; then record_ok "$k/completed"
 else record_fail "$k/completed" "no final marker, see $log"; fi
 bad=$(scan_log "$k" "$log")
