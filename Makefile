@@ -10,6 +10,7 @@
 #                   .png); BENCH_ARGS is the request, key=value pairs of
 #                   /sys/kernel/debug/mempool_bench/run
 # make style        checkpatch --strict; make sparse: sparse (C=2)
+# make fuzz         long ioctl fuzz + load test, debug kernel (FUZZ_OPS, FUZZ_SECONDS)
 #
 # Installing (README "Install"):
 # make install      the modules (modules_install, INSTALL_MOD_PATH), depmod,
@@ -56,4 +57,7 @@ bench:
 style:
 	tools/vm/style.sh
 
-.PHONY: all module tools install clean check demo vm bench style
+fuzz:
+	tools/vm/fuzz.sh
+
+.PHONY: all module tools install clean check demo vm bench style fuzz

@@ -43,6 +43,8 @@
  * - E2BIG: @size is larger than the kernel knows and the extra bytes are
  *   not all zero.
  * - ENOENT: no pool has that name.
+ * - ENAMETOOLONG: a name field has no NUL in its MPOOL_IOC_NAME_MAX bytes
+ *   (every command that takes a name).
  * - ENOMEM: the kernel could not allocate a temporary buffer.
  * - EPERM: the file was opened without write access (all but
  *   MPOOL_IOC_VERSION, MPOOL_IOC_LIST and MPOOL_IOC_STATS need it); or

@@ -40,6 +40,12 @@ if [ -f "$REPO/tools/Makefile" ]; then
 		else
 			record_fail host/faults-build "see $LOGS/faults-build.log"
 		fi
+		# The ioctl fuzzer and the load test's clients, run in the guests.
+		if make -C "$REPO/tools/fuzz" >"$LOGS/fuzz-build.log" 2>&1; then
+			record_ok host/fuzz-build
+		else
+			record_fail host/fuzz-build "see $LOGS/fuzz-build.log"
+		fi
 	else
 		record_fail host/tools-build "see $LOGS/tools-build.log"
 	fi

@@ -211,6 +211,9 @@ make_initramfs() {
 	[ ! -x "$a" ] || cp "$a" "$root/bin/"
 	a=$REPO/tools/faults/mpool_faults
 	[ ! -x "$a" ] || cp "$a" "$root/bin/"
+	for a in "$REPO"/tools/fuzz/mpool_fuzz "$REPO"/tools/fuzz/mpool_load; do
+		[ ! -x "$a" ] || cp "$a" "$root/bin/"
+	done
 	cp "$VM_DIR"/guest/* "$root/mptest/"
 	mv "$root/mptest/init" "$root/init"
 	chmod 0755 "$root/init" "$root"/mptest/*
