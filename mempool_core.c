@@ -229,13 +229,14 @@ EXPORT_SYMBOL_GPL(mpool_create);
  * @align: as mpool_create()
  * @flags: as mpool_create()
  *
- * Like mpool_create(), but the pool counts against the max_bytes module
- * parameter, so that userspace cannot take the memory kernel users of the
+ * Like mpool_create(), but the pool counts against the max_bytes and
+ * max_pools module parameters, so that userspace cannot take the memory kernel users of the
  * module need.
  *
  * Context: process context; sleeps.
- * Return: as mpool_create(), and -EDQUOT when the pools created through
- * this function would reserve more than max_bytes together.
+ * Return: as mpool_create(); -EDQUOT when the pools created through this
+ * function would reserve more than max_bytes together; -ENOSPC when
+ * max_pools of them exist.
  */
 struct mpool *mpool_create_user(const char *name, size_t block_size,
 				unsigned int nr_blocks, size_t align,

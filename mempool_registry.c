@@ -2,7 +2,7 @@
 /*
  * The registry of named pools: names are unique, listings and debugfs
  * find pools here, and the pools userspace creates (MPOOL_F_USER) are
- * capped together by the max_bytes module parameter.
+ * capped together by the max_bytes and max_pools module parameters.
  *
  * A pool is registered before its memory is allocated, so that a name or
  * budget it cannot have costs nothing, and published once it is built:
@@ -21,10 +21,18 @@ static unsigned long max_bytes = 256UL << 20;
 module_param(max_bytes, ulong, 0644);
 MODULE_PARM_DESC(max_bytes, "Most bytes the pools created through /dev/mempool may reserve together (default 256 MiB)");
 
-/* Protects mpool_list, every pool's ready flag, and mpool_reserved. */
+static unsigned int max_pools = 1024;
+module_param(max_pools, uint, 0644);
+MODULE_PARM_DESC(max_pools, "Most pools that may exist through /dev/mempool at once (default 1024)");
+
+/*
+ * Protects mpool_list, every pool's ready flag, and what userspace's
+ * pools hold: mpool_reserved bytes in mpool_user_pools pools.
+ */
 static DEFINE_MUTEX(mpool_list_lock);
 static LIST_HEAD(mpool_list);
 static size_t mpool_reserved;
+static unsigned int mpool_user_pools;
 
 /* [A-Za-z0-9_.-], in ASCII: isalnum() also takes Latin-1 letters. */
 static bool mpool_name_char_valid(char c)
@@ -64,21 +72,28 @@ static struct mpool *mpool_find_locked(const char *name)
  * mpool_register - claim a name and budget for a pool being created
  * @pool: the pool, not yet built
  * @name: its name, or NULL for an anonymous pool
- * @charge: bytes to count against max_bytes; 0 for a kernel user's pool
+ * @charge: bytes to count against max_bytes, and the pool against
+ *	max_pools; 0 for a kernel user's pool, which counts against neither
  *
  * Context: process context; sleeps.
- * Return: 0; -EEXIST when a pool has that name; -EDQUOT when @charge does
- * not fit in what is left of max_bytes.
+ * Return: 0; -EEXIST when a pool has that name; -ENOSPC when max_pools
+ * of userspace's pools exist; -EDQUOT when @charge does not fit in what
+ * is left of max_bytes.
  */
 int mpool_register(struct mpool *pool, const char *name, size_t charge)
 {
-	/* One read: a concurrent write of the parameter must not split it. */
+	/* One read each: a concurrent write must not split a check. */
 	size_t limit = READ_ONCE(max_bytes);
+	unsigned int pools = READ_ONCE(max_pools);
 	int ret = 0;
 
 	mutex_lock(&mpool_list_lock);
 	if (name && mpool_find_locked(name)) {
 		ret = -EEXIST;
+		goto out_unlock;
+	}
+	if (charge && mpool_user_pools >= pools) {
+		ret = -ENOSPC;
 		goto out_unlock;
 	}
 	if (charge > limit || mpool_reserved > limit - charge) {
@@ -87,6 +102,7 @@ int mpool_register(struct mpool *pool, const char *name, size_t charge)
 	}
 	pool->charged = charge;
 	mpool_reserved += charge;
+	mpool_user_pools += !!charge;
 	if (name)
 		list_add_tail(&pool->node, &mpool_list);
 out_unlock:
@@ -108,6 +124,8 @@ void mpool_unregister(struct mpool *pool)
 	mutex_lock(&mpool_list_lock);
 	list_del_init(&pool->node);
 	mpool_reserved -= pool->charged;
+	/* Called twice for a pool destroyed through the device: once here. */
+	mpool_user_pools -= !!pool->charged;
 	pool->charged = 0;
 	mutex_unlock(&mpool_list_lock);
 }

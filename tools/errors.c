@@ -65,6 +65,8 @@ const char *mp_strerror(enum mp_cmd cmd, int err)
 			return "blocks are still allocated (use --force)";
 		return "the device or pool is busy";
 	case ENOSPC:
+		if (cmd == MP_CMD_CREATE)
+			return "the module's max_pools limit is reached: destroy a pool first";
 		return "the pool is exhausted";
 	case ETIMEDOUT:
 		return "no block became free within the timeout";

@@ -104,8 +104,10 @@ struct mpool_ioc_version {
  *
  * Errors: EEXIST, a pool with that name exists; ENAMETOOLONG, the name has
  * no NUL in its first 32 bytes; EOVERFLOW, @block_size * @nr_blocks
- * overflows; EDQUOT, the pool would take all pools past the module
- * parameter max_bytes; ENOMEM, the memory could not be had.
+ * overflows; EDQUOT, the pool would take the pools made through the
+ * device past the module parameter max_bytes; ENOSPC, max_pools such
+ * pools exist already (module parameter); ENOMEM, the memory could not
+ * be had.
  */
 struct mpool_ioc_create {
 	__u32 size;

@@ -374,6 +374,53 @@ static void test_no_junk(void)
 	destroy(dev, "rg_junk", MPOOL_DESTROY_FORCE);
 }
 
+static int read_param(const char *path, unsigned long *v)
+{
+	FILE *f = fopen(path, "r");
+	int ok = f && fscanf(f, "%lu", v) == 1;
+
+	if (f)
+		fclose(f);
+	return ok ? 0 : -1;
+}
+
+static int write_param(const char *path, unsigned long v)
+{
+	FILE *f = fopen(path, "w");
+	int ok = f && fprintf(f, "%lu\n", v) > 0;
+
+	if (f && fclose(f))
+		ok = 0;
+	return ok ? 0 : -1;
+}
+
+/*
+ * max_pools caps the pools userspace makes: one more is ENOSPC, and the
+ * refusal spends nothing (a destroy makes room again).
+ */
+static void test_max_pools(void)
+{
+	static const char param[] = "/sys/module/mempool/parameters/max_pools";
+	unsigned long old;
+	int e1, e2, e3, e4;
+
+	if (read_param(param, &old) || write_param(param, 2)) {
+		result(0, "regress-max-pools", "cannot set %s", param);
+		return;
+	}
+	e1 = create("rg_mp1", 64, 1, 0);
+	e2 = create("rg_mp2", 64, 1, 0);
+	e3 = create("rg_mp3", 64, 1, 0);
+	destroy(dev, "rg_mp1", 0);
+	e4 = create("rg_mp3", 64, 1, 0);
+	destroy(dev, "rg_mp2", 0);
+	destroy(dev, "rg_mp3", 0);
+	write_param(param, old);
+	result(!e1 && !e2 && e3 == ENOSPC && !e4, "regress-max-pools",
+	       "creates gave %d, %d, then %d (want ENOSPC), then %d", e1, e2,
+	       e3, e4);
+}
+
 int main(void)
 {
 	dev = open("/dev/mempool", O_RDWR);
@@ -387,6 +434,7 @@ int main(void)
 	test_no_eperm_race();
 	test_stats_in_range();
 	test_no_junk();
+	test_max_pools();
 	close(dev);
 	return 0;
 }
