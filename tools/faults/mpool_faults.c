@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "mpool_ioctl.h"
+#include "../mptest.h"
 
 #define MODULE_PATH "/lib/mempool/mempool.ko"
 #define DEVICE "/dev/mempool"
@@ -53,22 +54,6 @@ static int dev = -1;
 static int nth_fd = -1;
 static void *image;
 static size_t image_len;
-
-static void result(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		printf("MPTEST ok %s\n", name);
-	} else {
-		printf("MPTEST not ok %s: ", name);
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		printf("\n");
-	}
-	fflush(stdout);
-}
 
 /* Arms fail-nth: the @n-th fault site this thread reaches fails. */
 static void inject(unsigned int n)
@@ -101,12 +86,6 @@ static bool fired(void)
 }
 
 /* ---- ioctl helpers (never injected) ---------------------------------- */
-
-static void set_name(__u8 *dst, const char *name)
-{
-	memset(dst, 0, MPOOL_IOC_NAME_MAX);
-	memcpy(dst, name, strnlen(name, MPOOL_IOC_NAME_MAX - 1));
-}
 
 static int io(unsigned long req, void *arg)
 {

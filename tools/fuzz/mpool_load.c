@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "mpool_ioctl.h"
+#include "../mptest.h"
 
 #define DEV "/dev/mempool"
 #define BATCH 16
@@ -49,12 +50,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return t.tv_sec + t.tv_nsec / 1e9;
-}
-
-static void set_name(__u8 *dst, const char *name)
-{
-	memset(dst, 0, MPOOL_IOC_NAME_MAX);
-	memcpy(dst, name, strnlen(name, MPOOL_IOC_NAME_MAX - 1));
 }
 
 static int io(int fd, unsigned long req, void *arg)

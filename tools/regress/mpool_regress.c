@@ -23,33 +23,11 @@
 #include <unistd.h>
 
 #include "mpool_ioctl.h"
+#include "../mptest.h"
 
 #define DEBUGFS "/sys/kernel/debug/mempool"
 
 static int dev;
-
-static void result(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		printf("MPTEST ok %s\n", name);
-	} else {
-		printf("MPTEST not ok %s: ", name);
-		va_start(ap, fmt);
-		vprintf(fmt, ap);
-		va_end(ap);
-		printf("\n");
-	}
-	fflush(stdout);
-}
-
-/* A name field: NUL-padded, as the ABI wants. */
-static void set_name(__u8 *dst, const char *name)
-{
-	memset(dst, 0, MPOOL_IOC_NAME_MAX);
-	memcpy(dst, name, strnlen(name, MPOOL_IOC_NAME_MAX - 1));
-}
 
 /* ioctl() as an errno: 0 on success. */
 static int io(int fd, unsigned long req, void *arg)

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/* mpool_fuzz: the valid operations, and one_op() choosing among all. */
+#include "fuzz.h"
+
+/* ---- valid operations ------------------------------------------------------------ */
+
+const char *vol_name(int i)
+{
+	static const char *const n[NVOL] = { "fz_v0", "fz_v1", "fz_v2",
+					     "fz_v3", "fz_v4", "fz_v5" };
+	return n[i];
+}
+
+static void op_stable_alloc(struct worker *w, int pool)
+{
+	struct held *h = &w->s[pool];
+	int before = h->n, i;
+	uint32_t count = chance(w, 10) ? 64 + rn(w, 256) : 1 + rn(w, 8);
+	uint32_t tmo = chance(w, 10) ? 1 + rn(w, 3) : 0;
+
+	w->what = "alloc from a stable pool";
+	alloc_into(w, chance(w, 30) ? FD_SHARED : FD_OWN, stable[pool].name, h,
+		   count, tmo);
+	for (i = before; i < h->n; i++)
+		write_pattern(w, pool, h->off[i]);
+}
+
+static void op_stable_free(struct worker *w, int pool)
+{
+	struct held *h = &w->s[pool];
+	uint64_t offs[HELD_MAX];
+	int n, i;
+
+	if (!h->n)
+		return;
+	n = 1 + rn(w, h->n < 16 || chance(w, 80) ? (h->n < 8 ? h->n : 8) : h->n);
+	for (i = 0; i < n; i++) {
+		int j = rn(w, h->n);
+
+		offs[i] = h->off[j];
+		if (chance(w, 30))
+			verify_pattern(w, pool, offs[i]);
+		held_del(h, j);
+	}
+	w->what = "free own blocks of a stable pool";
+	free_offsets(w, stable[pool].name, offs, n, 0, 0);
+}
+
+static void op_private(struct worker *w)
+{
+	struct mpool_ioc_stats s;
+	uint64_t offs[PRIV_BLOCKS + 1];
+	uint64_t buf;
+	int n, i;
+
+	switch (rn(w, 6)) {
+	case 0:
+	case 1:
+		w->what = "alloc from the private pool";
+		/* Per-CPU caches may hold free blocks on other CPUs. */
+		if (alloc_into(w, FD_OWN, w->priv, &w->p, 1 + rn(w, 16), 0) ==
+		    ENOSPC && w->p.n != PRIV_BLOCKS && !(w->id % 2))
+			wfail(w, "private pool: ENOSPC holding %d of %d",
+			      w->p.n, PRIV_BLOCKS);
+		break;
+	case 2:
+		if (!w->p.n)
+			break;
+		n = 1 + rn(w, w->p.n);
+		for (i = 0; i < n; i++) {
+			int j = rn(w, w->p.n);
+
+			offs[i] = w->p.off[j];
+			held_del(&w->p, j);
+			if (w->npfreed < PRIV_BLOCKS)
+				w->pfreed[w->npfreed++] = offs[i];
+			else
+				w->pfreed[rn(w, PRIV_BLOCKS)] = offs[i];
+		}
+		w->what = "free in the private pool";
+		free_offsets(w, w->priv, offs, n, 0, 0);
+		break;
+	case 3:
+		/* Double free, or never allocated: -ENXIO, pool unchanged. */
+		if (!w->npfreed)
+			break;
+		offs[0] = w->pfreed[rn(w, w->npfreed)];
+		for (i = 0; i < w->p.n; i++)
+			if (w->p.off[i] == offs[0])
+				return;	/* allocated again since */
+		w->what = "double free in the private pool";
+		free_offsets(w, w->priv, offs, 1, -ENXIO, 0);
+		w->what = "read a freed block of the private pool";
+		rw_block(w, FD_OWN, MPOOL_IOC_READ, w->priv, offs[0], &buf, 8, 0,
+			 ENXIO);
+		break;
+	case 4:
+		w->what = "stats of the private pool";
+		if (!stats_of(w, FD_OWN, w->priv, &s, 0) &&
+		    s.out_blocks_in_use != (uint64_t)w->p.n)
+			wfail(w, "private pool: %llu in use, worker holds %d",
+			      (unsigned long long)s.out_blocks_in_use, w->p.n);
+		break;
+	case 5:
+		if (!w->p.n)
+			break;
+		buf = rnd(w);
+		i = rn(w, w->p.n);
+		w->what = "write+read a private block";
+		if (!rw_block(w, FD_OWN, MPOOL_IOC_WRITE, w->priv, w->p.off[i],
+			      &buf, 8, 56, 0)) {
+			uint64_t got = 0;
+
+			if (!rw_block(w, FD_OWN, MPOOL_IOC_READ, w->priv,
+				      w->p.off[i], &got, 8, 56, 0) && got != buf)
+				wfail(w, "private block read back 0x%llx, wrote 0x%llx",
+				      (unsigned long long)got,
+				      (unsigned long long)buf);
+		}
+		break;
+	}
+}
+
+static void op_volatile(struct worker *w)
+{
+	int v = rn(w, NVOL);
+	struct held *h = &w->v[v];
+	struct mpool_ioc_create c = { .size = sizeof(c) };
+	struct mpool_ioc_name d = { .size = sizeof(d) };
+	unsigned char buf[64];
+	int i;
+
+	switch (rn(w, 7)) {
+	case 0:
+		w->what = "create a volatile pool";
+		c.block_size = 1 + rn(w, 2048);
+		c.nr_blocks = 1 + rn(w, 64);
+		c.align = chance(w, 50) ? 0 : 1U << rn(w, 13);
+		c.flags = rn(w, 16);
+		set_name(c.name, vol_name(v));
+		doio(w, FD_SHARED, MPOOL_IOC_CREATE, &c, -1);
+		break;
+	case 1:
+		w->what = "destroy a volatile pool";
+		d.flags = chance(w, 70) ? MPOOL_DESTROY_FORCE : 0;
+		set_name(d.name, vol_name(v));
+		doio(w, FD_SHARED, MPOOL_IOC_DESTROY, &d, -1);
+		h->n = 0;
+		break;
+	case 2:
+	case 3:
+		w->what = "sleeping alloc from a volatile pool";
+		alloc_into(w, FD_SHARED, vol_name(v), h, 1 + rn(w, 4),
+			   chance(w, 60) ? 1 + rn(w, 10) : 0);
+		break;
+	case 4:
+		if (!h->n)
+			break;
+		w->what = "free in a volatile pool";
+		i = rn(w, h->n);
+		/* Any result: the pool may be another incarnation by now. */
+		free_offsets(w, vol_name(v), &h->off[i], 1, 1, -1);
+		held_del(h, i);
+		break;
+	case 5:
+		/* Read or write racing a destroy: a block or ENOENT/ENXIO/... */
+		w->what = "read/write a volatile pool's block";
+		rw_block(w, FD_SHARED, chance(w, 50) ? MPOOL_IOC_READ :
+			 MPOOL_IOC_WRITE, vol_name(v), h->n ? h->off[0] : 0,
+			 buf, 1 + rn(w, sizeof(buf)), 0, -1);
+		break;
+	case 6:
+		w->what = "reset a volatile pool";
+		set_name(d.name, vol_name(v));
+		doio(w, FD_SHARED, MPOOL_IOC_RESET, &d, -1);
+		break;
+	}
+}
+
+static void op_misc(struct worker *w)
+{
+	struct mpool_ioc_version ver = { .size = sizeof(ver) };
+	struct mpool_ioc_list l = { .size = sizeof(l) };
+	struct mpool_ioc_name r = { .size = sizeof(r) };
+	struct mpool_ioc_stats s;
+	static __thread char names[64][MPOOL_IOC_NAME_MAX];
+
+	switch (rn(w, 5)) {
+	case 0:
+		w->what = "version";
+		if (!doio(w, FD_SHARED, MPOOL_IOC_VERSION, &ver, -1) &&
+		    ver.out_abi_version != MPOOL_IOC_ABI_VERSION)
+			wfail(w, "ABI version %u", ver.out_abi_version);
+		break;
+	case 1:
+		w->what = "list (buffer maybe smaller than the pool count)";
+		l.count = rn(w, 64);
+		l.names = (uintptr_t)names;
+		doio(w, FD_SHARED, MPOOL_IOC_LIST, &l, -1);
+		break;
+	case 2:
+	case 3:
+		w->what = "stats of a stable pool";
+		stats_of(w, FD_SHARED, stable[rn(w, NSTABLE)].name, &s, -1);
+		break;
+	case 4:
+		w->what = "reset a stable pool";
+		set_name(r.name, stable[rn(w, NSTABLE)].name);
+		doio(w, FD_OWN, MPOOL_IOC_RESET, &r, 0);
+		break;
+	}
+}
+
+void one_op(struct worker *w)
+{
+	uint32_t r = rn(w, 100);
+	int pool = rn(w, NSTABLE);
+
+	w->what = NULL;
+	if (r < 22)
+		op_stable_alloc(w, pool);
+	else if (r < 40)
+		op_stable_free(w, pool);
+	else if (r < 46 && w->s[pool].n)
+		verify_pattern(w, pool, w->s[pool].off[rn(w, w->s[pool].n)]);
+	else if (r < 46)
+		op_stable_alloc(w, pool);
+	else if (r < 56)
+		op_private(w);
+	else if (r < 64)
+		op_volatile(w);
+	else if (r < 70)
+		op_misc(w);
+	else if (r < 95)
+		op_mutate(w);
+	else
+		op_random(w);
+}
