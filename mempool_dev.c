@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * /dev/mempool: pools for userspace, driven by the ioctls of
- * include/uapi/mpool_ioctl.h.
+ * include/uapi/mpool_ioctl.h.  This file has the device, the ioctl table
+ * and the commands that make, list and end pools; mempool_dev.h says
+ * where the others are.
  *
  * Every argument is checked here before it reaches the engine, and the
  * pools made here are MPOOL_F_QUIET: a bad request from userspace is
@@ -20,14 +22,8 @@
 #include <linux/uaccess.h>
 
 #include <uapi/mpool_ioctl.h>
+#include "mempool_dev.h"
 #include "mempool_internal.h"
-
-/* A pool made through the device, on dev_pools until it is destroyed. */
-struct mpool_dev_pool {
-	struct mpool *pool;
-	struct kref ref;
-	struct list_head node;
-};
 
 /* Protects dev_pools. */
 static DEFINE_MUTEX(dev_lock);
@@ -51,7 +47,7 @@ static void mpool_dev_pool_release(struct kref *ref)
 	kfree(dp);
 }
 
-static void mpool_dev_pool_put(struct mpool_dev_pool *dp)
+void mpool_dev_pool_put(struct mpool_dev_pool *dp)
 {
 	kref_put(&dp->ref, mpool_dev_pool_release);
 }
@@ -79,7 +75,7 @@ static int mpool_dev_check_name(const __u8 *name)
  * Takes a reference on the device pool called @name.  A pool that exists
  * but was made by a kernel user is not ours to change: -EPERM.
  */
-static struct mpool_dev_pool *mpool_dev_pool_get(const __u8 *name)
+struct mpool_dev_pool *mpool_dev_pool_get(const __u8 *name)
 {
 	struct mpool_dev_pool *dp;
 	int ret = mpool_dev_check_name(name);
@@ -96,18 +92,8 @@ static struct mpool_dev_pool *mpool_dev_pool_get(const __u8 *name)
 	return ERR_PTR(mpool_kernel_pool_exists(name) ? -EPERM : -ENOENT);
 }
 
-/*
- * One command in flight: the user's struct, copied in whole, and where to
- * copy the answer back.
- */
-struct mpool_dev_ucmd {
-	void __user *ubuffer;
-	u32 user_size;
-	void *cmd;
-};
-
 /* Copies the command's struct back, no further than the caller's size. */
-static int mpool_dev_respond(struct mpool_dev_ucmd *ucmd, size_t cmd_len)
+int mpool_dev_respond(struct mpool_dev_ucmd *ucmd, size_t cmd_len)
 {
 	if (copy_to_user(ucmd->ubuffer, ucmd->cmd,
 			 min_t(size_t, ucmd->user_size, cmd_len)))
@@ -181,6 +167,7 @@ static int mpool_dev_destroy(struct mpool_dev_ucmd *ucmd)
 		 */
 		mpool_unpublish(dp->pool);
 		mpool_cancel_waits(dp->pool);
+		mpool_dev_watch_destroyed(dp);
 		mpool_dev_pool_put(dp);	/* the list's reference */
 	}
 	mutex_unlock(&dev_lock);
@@ -247,186 +234,6 @@ static int mpool_dev_stats(struct mpool_dev_ucmd *ucmd)
 #include <uapi/mpool_stat_list.h>
 #undef MPOOL_STAT
 	return mpool_dev_respond(ucmd, sizeof(*s));
-}
-
-/* Frees blocks this ioctl allocated but could not hand over. */
-static void mpool_dev_free_blocks(struct mpool *pool, const u64 *offsets,
-				  unsigned int n)
-{
-	while (n--)
-		mpool_free_checked(pool, mpool_block_at(pool, offsets[n]));
-}
-
-static int mpool_dev_alloc(struct mpool_dev_ucmd *ucmd)
-{
-	struct mpool_ioc_alloc *a = ucmd->cmd;
-	struct mpool_dev_pool *dp;
-	unsigned int n = 0;
-	u64 *offsets;
-	void *block;
-	int ret = 0;
-
-	if ((a->flags & ~MPOOL_ALLOC_WAIT) || a->__reserved ||
-	    a->out_allocated || !a->count || a->count > MPOOL_IOC_BATCH_MAX ||
-	    !(a->flags & MPOOL_ALLOC_WAIT) != !a->timeout_ms)
-		return -EINVAL;
-	offsets = kcalloc(a->count, sizeof(*offsets), GFP_KERNEL);
-	if (!offsets)
-		return -ENOMEM;
-	dp = mpool_dev_pool_get(a->name);
-	if (IS_ERR(dp)) {
-		ret = PTR_ERR(dp);
-		goto out_free;
-	}
-
-	if (a->flags & MPOOL_ALLOC_WAIT) {
-		block = mpool_alloc_timeout(dp->pool,
-					    msecs_to_jiffies(a->timeout_ms));
-		if (IS_ERR(block)) {
-			ret = PTR_ERR(block);
-			/* Destroyed while we slept: as if it never was. */
-			if (ret == -ECANCELED)
-				ret = -ENOENT;
-			goto out_put;
-		}
-		offsets[n++] = mpool_block_offset(dp->pool, block);
-	}
-	while (n < a->count && (block = mpool_alloc(dp->pool)))
-		offsets[n++] = mpool_block_offset(dp->pool, block);
-	if (!n) {
-		ret = -ENOSPC;
-		goto out_put;
-	}
-
-	a->out_allocated = n;
-	if (copy_to_user(u64_to_user_ptr(a->offsets), offsets,
-			 n * sizeof(*offsets)) ||
-	    mpool_dev_respond(ucmd, sizeof(*a))) {
-		/* The caller cannot learn of the blocks: give them back. */
-		mpool_dev_free_blocks(dp->pool, offsets, n);
-		ret = -EFAULT;
-	}
-out_put:
-	mpool_dev_pool_put(dp);
-out_free:
-	kfree(offsets);
-	return ret;
-}
-
-static int mpool_dev_free(struct mpool_dev_ucmd *ucmd)
-{
-	struct mpool_ioc_free *f = ucmd->cmd;
-	struct mpool_dev_pool *dp;
-	u64 *offsets;
-	s32 *results;
-	unsigned int i;
-	int ret;
-
-	if (!f->count || f->count > MPOOL_IOC_BATCH_MAX || f->out_freed ||
-	    f->out_invalid)
-		return -EINVAL;
-	offsets = kcalloc(f->count, sizeof(*offsets), GFP_KERNEL);
-	results = kcalloc(f->count, sizeof(*results), GFP_KERNEL);
-	if (!offsets || !results) {
-		ret = -ENOMEM;
-		goto out_free;
-	}
-	if (copy_from_user(offsets, u64_to_user_ptr(f->offsets),
-			   f->count * sizeof(*offsets))) {
-		ret = -EFAULT;
-		goto out_free;
-	}
-	dp = mpool_dev_pool_get(f->name);
-	if (IS_ERR(dp)) {
-		ret = PTR_ERR(dp);
-		goto out_free;
-	}
-	for (i = 0; i < f->count; i++) {
-		/* Outside the region is NULL, which the engine refuses. */
-		results[i] = mpool_free_checked(dp->pool,
-						mpool_block_at(dp->pool,
-							       offsets[i]));
-		if (results[i])
-			f->out_invalid++;
-		else
-			f->out_freed++;
-	}
-	mpool_dev_pool_put(dp);
-
-	/* The frees are done; a bad results address loses only the report. */
-	if (f->results && copy_to_user(u64_to_user_ptr(f->results), results,
-				       f->count * sizeof(*results)))
-		ret = -EFAULT;
-	else
-		ret = mpool_dev_respond(ucmd, sizeof(*f));
-out_free:
-	kfree(results);
-	kfree(offsets);
-	return ret;
-}
-
-/*
- * Copies between the user's buffer and a block a page at a time through
- * a page of bounce buffer, so that a READ or WRITE of a huge block holds
- * no more kernel memory than that, however many run at once.  The engine
- * copies under the pool lock, which user copies must not take, hence the
- * bounce.
- */
-static int mpool_dev_rw(struct mpool_dev_ucmd *ucmd, bool write)
-{
-	struct mpool_ioc_rw *rw = ucmd->cmd;
-	struct mpool_dev_pool *dp;
-	void __user *ubuf = u64_to_user_ptr(rw->buf);
-	size_t block_size, done, n;
-	void *buf, *block;
-	int ret = 0;
-
-	if (rw->__reserved || !rw->length)
-		return -EINVAL;
-	dp = mpool_dev_pool_get(rw->name);
-	if (IS_ERR(dp))
-		return PTR_ERR(dp);
-	block_size = mpool_block_size(dp->pool);
-	if (rw->pos > block_size || rw->length > block_size - rw->pos) {
-		ret = -EINVAL;
-		goto out_put;
-	}
-	buf = kmalloc(min_t(size_t, rw->length, PAGE_SIZE), GFP_KERNEL);
-	if (!buf) {
-		ret = -ENOMEM;
-		goto out_put;
-	}
-	block = mpool_block_at(dp->pool, rw->offset);
-	for (done = 0; done < rw->length && !ret; done += n) {
-		n = min_t(size_t, rw->length - done, PAGE_SIZE);
-		if (write) {
-			if (copy_from_user(buf, ubuf + done, n))
-				ret = -EFAULT;
-			else
-				ret = mpool_copy_to_block(dp->pool, block,
-							  rw->pos + done, buf,
-							  n);
-		} else {
-			ret = mpool_copy_from_block(dp->pool, block,
-						    rw->pos + done, buf, n);
-			if (!ret && copy_to_user(ubuf + done, buf, n))
-				ret = -EFAULT;
-		}
-	}
-	kfree(buf);
-out_put:
-	mpool_dev_pool_put(dp);
-	return ret;
-}
-
-static int mpool_dev_write(struct mpool_dev_ucmd *ucmd)
-{
-	return mpool_dev_rw(ucmd, true);
-}
-
-static int mpool_dev_read(struct mpool_dev_ucmd *ucmd)
-{
-	return mpool_dev_rw(ucmd, false);
 }
 
 /* Big enough for the struct of any command. */
@@ -503,7 +310,10 @@ static const struct mpool_dev_op mpool_dev_ops[] = {
 static long mpool_dev_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
-	struct mpool_dev_ucmd ucmd = { .ubuffer = (void __user *)arg };
+	struct mpool_dev_ucmd ucmd = {
+		.ubuffer = (void __user *)arg,
+		.df = file->private_data,
+	};
 	const struct mpool_dev_op *op;
 	union mpool_dev_buffer buf;
 	unsigned int nr = _IOC_NR(cmd);
@@ -531,8 +341,30 @@ static long mpool_dev_ioctl(struct file *file, unsigned int cmd,
 	return op->execute(&ucmd);
 }
 
+static int mpool_dev_open(struct inode *inode, struct file *file)
+{
+	struct mpool_dev_file *df;
+
+	df = kzalloc(sizeof(*df), GFP_KERNEL_ACCOUNT);
+	if (!df)
+		return -ENOMEM;
+	df->file = file;
+	file->private_data = df;
+	return 0;
+}
+
+static int mpool_dev_release(struct inode *inode, struct file *file)
+{
+	struct mpool_dev_file *df = file->private_data;
+
+	kfree(df);
+	return 0;
+}
+
 static const struct file_operations mpool_dev_fops = {
 	.owner = THIS_MODULE,	/* an open file pins the module */
+	.open = mpool_dev_open,
+	.release = mpool_dev_release,
 	.unlocked_ioctl = mpool_dev_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,

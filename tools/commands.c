@@ -371,7 +371,7 @@ int mp_run_alloc(int fd, const struct mp_args *a)
 			al.flags = MPOOL_ALLOC_WAIT;
 			al.timeout_ms = a->timeout_ms;
 		}
-		al.offsets = (__u64)(uintptr_t)offs;
+		al.handles = (__u64)(uintptr_t)offs;
 		if (xioctl(fd, MPOOL_IOC_ALLOC, &al) < 0) {
 			int err = errno;
 
@@ -414,7 +414,7 @@ int mp_run_free(int fd, const struct mp_args *a)
 		f.size = sizeof(f);
 		f.count = (__u32)n;
 		set_name(f.name, a->name);
-		f.offsets = (__u64)(uintptr_t)(a->offsets + done);
+		f.handles = (__u64)(uintptr_t)(a->offsets + done);
 		f.results = (__u64)(uintptr_t)res;
 		if (xioctl(fd, MPOOL_IOC_FREE, &f) < 0) {
 			int err = errno;
@@ -452,7 +452,7 @@ int mp_run_write(int fd, const struct mp_args *a)
 	memset(&rw, 0, sizeof(rw));
 	rw.size = sizeof(rw);
 	set_name(rw.name, a->name);
-	rw.offset = a->offset;
+	rw.handle = a->offset;
 	rw.pos = a->pos;
 	rw.length = (__u32)a->data_len;
 	rw.buf = (__u64)(uintptr_t)a->data;
@@ -485,7 +485,7 @@ int mp_run_read(int fd, const struct mp_args *a)
 	memset(&rw, 0, sizeof(rw));
 	rw.size = sizeof(rw);
 	set_name(rw.name, a->name);
-	rw.offset = a->offset;
+	rw.handle = a->offset;
 	rw.pos = a->pos;
 	rw.length = length;
 	rw.buf = (__u64)(uintptr_t)buf;

@@ -29,9 +29,12 @@
  * defines an ioctl of type 0xB9.  Commands use numbers 0x00-0x1f.
  *
  * Pools are named by a NUL-terminated string of 1 to 31 characters from
- * [A-Za-z0-9_.-], other than "pools", in a __u8[MPOOL_IOC_NAME_MAX] field.  Blocks are named by
- * their byte offset from the start of the pool's region.  User buffers are
- * passed as __aligned_u64 addresses.
+ * [A-Za-z0-9_.-], other than "pools", in a __u8[MPOOL_IOC_NAME_MAX] field.
+ * User buffers are passed as __aligned_u64 addresses.
+ *
+ * Blocks are named by handles (see "Block handles" below): the block's
+ * byte offset from the start of the pool's region, which is also its
+ * offset in a mapping of the pool, and the generation of its allocation.
  *
  * Errors common to every command:
  *
@@ -58,11 +61,31 @@
 /*
  * 2: MPOOL_IOC_BENCH is gone (the benchmark is its own module, driven
  * through debugfs); the other commands are as in version 1.
+ * 3: blocks are named by handles, not bare offsets (a version 2 caller's
+ * offsets carry generation 0, which no block has: ESTALE); owned blocks
+ * (MPOOL_ALLOC_OWNED), MPOOL_IOC_MAP and mmap(), MPOOL_IOC_WATCH with
+ * poll() and read().
  */
-#define MPOOL_IOC_ABI_VERSION	2
+#define MPOOL_IOC_ABI_VERSION	3
 #define MPOOL_IOC_NAME_MAX	32
 /* Most blocks one MPOOL_IOC_ALLOC or MPOOL_IOC_FREE handles. */
 #define MPOOL_IOC_BATCH_MAX	1024
+
+/**
+ * DOC: Block handles
+ *
+ * A handle is a __u64: bits 0-39 hold the block's offset in the pool's
+ * region, bits 40-63 the generation of the allocation that returned it.
+ * Each allocation of a block gets a new generation, never 0, so a handle
+ * kept after its block was freed, and perhaps allocated again by someone
+ * else, is refused (ESTALE) instead of acting on the new holder's block.
+ * Generations wrap after 2^24 - 1 allocations of the same block.  A pool
+ * made through the device has a region of at most 2^40 bytes.
+ */
+#define MPOOL_HANDLE_GEN_SHIFT	40
+#define MPOOL_HANDLE_OFFSET_MASK ((1ULL << MPOOL_HANDLE_GEN_SHIFT) - 1)
+#define MPOOL_HANDLE_OFFSET(h)	((__u64)(h) & MPOOL_HANDLE_OFFSET_MASK)
+#define MPOOL_HANDLE_GEN(h)	((__u64)(h) >> MPOOL_HANDLE_GEN_SHIFT)
 
 /**
  * struct mpool_ioc_version - ioctl(MPOOL_IOC_VERSION)
@@ -88,6 +111,12 @@ struct mpool_ioc_version {
  * drains them).
  */
 #define MPOOL_CREATE_PERCPU	(1U << 3)
+/* (1U << 4) is the engine's MPOOL_F_QUIET: never a create flag. */
+/*
+ * Processes may map the pool writable (MAP_SHARED, PROT_WRITE); without
+ * it, mappings are read-only.
+ */
+#define MPOOL_CREATE_MAP_WRITE	(1U << 5)
 
 /**
  * struct mpool_ioc_create - ioctl(MPOOL_IOC_CREATE)
@@ -104,7 +133,7 @@ struct mpool_ioc_version {
  *
  * Errors: EEXIST, a pool with that name exists; ENAMETOOLONG, the name has
  * no NUL in its first 32 bytes; EOVERFLOW, @block_size * @nr_blocks
- * overflows; EDQUOT, the pool would take the pools made through the
+ * overflows or the region would pass 2^40 bytes; EDQUOT, the pool would take the pools made through the
  * device past the module parameter max_bytes; ENOSPC, max_pools such
  * pools exist already (module parameter); ENOMEM, the memory could not
  * be had.
@@ -129,7 +158,9 @@ struct mpool_ioc_create {
  * @name: the pool's name
  *
  * MPOOL_IOC_DESTROY frees the pool and its region.  Errors: EBUSY, blocks
- * are still allocated and MPOOL_DESTROY_FORCE is not set.
+ * are still allocated, or a process has the pool mapped, and
+ * MPOOL_DESTROY_FORCE is not set.  A forced destroy frees the name at
+ * once; the memory stays until the last mapping of it is gone.
  *
  * MPOOL_IOC_RESET zeroes the pool's counters and sets its high watermark
  * to the blocks in use now.
@@ -181,6 +212,12 @@ struct mpool_ioc_stats {
 
 /* Sleep up to @timeout_ms for the first block when none is free. */
 #define MPOOL_ALLOC_WAIT	(1U << 0)
+/*
+ * Charge the blocks to this open file: only it may free, read or write
+ * them (others get EPERM), and they are freed when it is closed (counted
+ * in reclaimed_on_close).
+ */
+#define MPOOL_ALLOC_OWNED	(1U << 1)
 
 /**
  * struct mpool_ioc_alloc - ioctl(MPOOL_IOC_ALLOC)
@@ -190,12 +227,12 @@ struct mpool_ioc_stats {
  * @count: most blocks to allocate, 1 to MPOOL_IOC_BATCH_MAX
  * @timeout_ms: with MPOOL_ALLOC_WAIT, how long to wait, at least 1;
  *	else must be 0
- * @offsets: address of @count __u64: the offsets of the blocks allocated
+ * @handles: address of @count __u64: the handles of the blocks allocated
  * @out_allocated: how many blocks were allocated, 1 to @count
  * @__reserved: must be 0
  *
  * Like read(2) on a pipe: takes what is free, up to @count, and with
- * MPOOL_ALLOC_WAIT first waits for one block when none is.  If the offsets
+ * MPOOL_ALLOC_WAIT first waits for one block when none is.  If the handles
  * cannot be written back, the blocks are freed again (EFAULT).
  *
  * Errors: ENOSPC, no block is free (without MPOOL_ALLOC_WAIT);
@@ -208,7 +245,7 @@ struct mpool_ioc_alloc {
 	__u8 name[MPOOL_IOC_NAME_MAX];
 	__u32 count;
 	__u32 timeout_ms;
-	__aligned_u64 offsets;
+	__aligned_u64 handles;
 	__u32 out_allocated;
 	__u32 __reserved;
 };
@@ -216,24 +253,25 @@ struct mpool_ioc_alloc {
 /**
  * struct mpool_ioc_free - ioctl(MPOOL_IOC_FREE)
  * @size: sizeof(struct mpool_ioc_free)
- * @count: number of offsets, 1 to MPOOL_IOC_BATCH_MAX
+ * @count: number of handles, 1 to MPOOL_IOC_BATCH_MAX
  * @name: the pool's name
- * @offsets: address of @count __u64 block offsets to free
+ * @handles: address of @count __u64 block handles to free
  * @results: 0, or the address of @count __s32 that receive, for each
- *	offset, 0 when it was freed or a negative errno: -ERANGE, outside the
+ *	handle, 0 when it was freed or a negative errno: -ERANGE, outside the
  *	region; -EINVAL, not the start of a block; -ENXIO, not allocated
- *	(a double free)
- * @out_freed: offsets freed
- * @out_invalid: offsets refused; the pool is unchanged by them
+ *	(a double free); -ESTALE, the block was freed since and allocated
+ *	again; -EPERM, another open file owns the block
+ * @out_freed: handles freed
+ * @out_invalid: handles refused; the pool is unchanged by them
  *
- * Frees every valid offset even when some are invalid; returns 0 unless
+ * Frees every valid handle even when some are invalid; returns 0 unless
  * the arguments themselves are bad.
  */
 struct mpool_ioc_free {
 	__u32 size;
 	__u32 count;
 	__u8 name[MPOOL_IOC_NAME_MAX];
-	__aligned_u64 offsets;
+	__aligned_u64 handles;
 	__aligned_u64 results;
 	__u32 out_freed;
 	__u32 out_invalid;
@@ -244,24 +282,120 @@ struct mpool_ioc_free {
  * @size: sizeof(struct mpool_ioc_rw)
  * @__reserved: must be 0
  * @name: the pool's name
- * @offset: offset of an allocated block
+ * @handle: handle of an allocated block
  * @pos: first byte within the block
  * @length: bytes to copy, 1 to block size - @pos
  * @buf: address of @length bytes: the source for MPOOL_IOC_WRITE, the
  *	destination for MPOOL_IOC_READ
  *
- * Errors: ERANGE, @offset is outside the region; EINVAL, @offset is not
+ * Errors: ERANGE, @handle is outside the region; EINVAL, @handle is not
  * the start of a block or @pos + @length passes the block's end; ENXIO,
- * the block is not allocated.
+ * the block is not allocated; ESTALE, the block was freed since @handle
+ * was returned and allocated again; EPERM, another open file owns it.
+ * Bytes copied before a concurrent free are not undone.
  */
 struct mpool_ioc_rw {
 	__u32 size;
 	__u32 __reserved;
 	__u8 name[MPOOL_IOC_NAME_MAX];
-	__u64 offset;
+	__u64 handle;
 	__u32 pos;
 	__u32 length;
 	__aligned_u64 buf;
+};
+
+/* Set with the pool's mapping flags in out_flags of mpool_ioc_map. */
+#define MPOOL_MAP_WRITABLE	(1U << 0)
+
+/**
+ * struct mpool_ioc_map - ioctl(MPOOL_IOC_MAP)
+ * @size: sizeof(struct mpool_ioc_map)
+ * @__reserved: must be 0
+ * @name: the pool's name
+ * @out_offset: the offset to pass to mmap() to map the pool's region
+ * @out_length: bytes of the region, rounded up to whole pages
+ * @out_flags: MPOOL_MAP_WRITABLE when the pool was created with
+ *	MPOOL_CREATE_MAP_WRITE
+ * @__reserved2: written as 0
+ *
+ * Needs no writable open.  Then mmap(NULL, len, prot, MAP_SHARED, fd,
+ * @out_offset + off) maps @len bytes of the region from @off (both
+ * multiples of the page size): a block's offset (MPOOL_HANDLE_OFFSET of
+ * its handle) indexes a mapping made with @off 0.  mmap() fails with
+ * EINVAL without MAP_SHARED or past the region's end; ENXIO when no pool
+ * has that offset (a destroyed pool's offset is never reused); EACCES for
+ * PROT_WRITE on a pool without MPOOL_CREATE_MAP_WRITE (mprotect() cannot
+ * add it later either) or on a file opened read-only.  A mapping outlives
+ * the file and keeps the pool's memory until munmap().
+ *
+ * Errors: EPERM also for a kernel user's pool, which cannot be mapped.
+ */
+struct mpool_ioc_map {
+	__u32 size;
+	__u32 __reserved;
+	__u8 name[MPOOL_IOC_NAME_MAX];
+	__aligned_u64 out_offset;
+	__aligned_u64 out_length;
+	__u32 out_flags;
+	__u32 __reserved2;
+};
+
+/* Set the pool's low watermark to @below (needs a writable open). */
+#define MPOOL_WATCH_SET		(1U << 0)
+
+/**
+ * struct mpool_ioc_watch - ioctl(MPOOL_IOC_WATCH)
+ * @size: sizeof(struct mpool_ioc_watch)
+ * @flags: MPOOL_WATCH_* flags
+ * @name: the pool's name
+ * @below: with MPOOL_WATCH_SET, the pool's new low watermark in free
+ *	blocks (0: none); else must be 0
+ * @out_below: the pool's low watermark
+ * @out_free: blocks free now
+ * @__reserved: must be 0
+ *
+ * The open file now watches the pool (a file watches one pool; a second
+ * MPOOL_IOC_WATCH replaces the first).  Each time the pool's free blocks
+ * fall below its watermark, and each time they are back at or above it,
+ * an event is queued on every file that watches the pool.  poll() says
+ * EPOLLIN while events are queued and EPOLLHUP once the pool is destroyed;
+ * read() returns whole struct mpool_watch_event, oldest first, waiting
+ * for one unless the file is O_NONBLOCK (EAGAIN), and 0 (end of file)
+ * after the pool was destroyed and its events read.  read() on a file
+ * that watches nothing, or with a buffer smaller than one event: EINVAL.
+ *
+ * Errors: EPERM also for a kernel user's pool, which cannot be watched.
+ */
+struct mpool_ioc_watch {
+	__u32 size;
+	__u32 flags;
+	__u8 name[MPOOL_IOC_NAME_MAX];
+	__u32 below;
+	__u32 out_below;
+	__u32 out_free;
+	__u32 __reserved;
+};
+
+/* Free blocks fell below the watermark. */
+#define MPOOL_WATCH_LOW		1
+/* Free blocks are back at or above the watermark. */
+#define MPOOL_WATCH_RECOVERED	2
+
+/**
+ * struct mpool_watch_event - what read() returns on a watching file
+ * @time_ns: when it happened, CLOCK_REALTIME nanoseconds
+ * @type: MPOOL_WATCH_LOW or MPOOL_WATCH_RECOVERED
+ * @blocks_free: free blocks then
+ * @below: the watermark then
+ * @lost: events dropped before this one because the file's queue was
+ *	full (a file queues at most 64)
+ */
+struct mpool_watch_event {
+	__u64 time_ns;
+	__u32 type;
+	__u32 blocks_free;
+	__u32 below;
+	__u32 lost;
 };
 
 /* Command numbers: the nr of each command's _IO(MPOOL_IOC_MAGIC, nr). */
@@ -277,6 +411,8 @@ enum mpool_ioc_cmd {
 	MPOOL_CMD_READ = 0x08,
 	MPOOL_CMD_RESET = 0x09,
 	/* 0x0a was MPOOL_IOC_BENCH in ABI version 1: never reused. */
+	MPOOL_CMD_MAP = 0x0b,
+	MPOOL_CMD_WATCH = 0x0c,
 };
 
 #define MPOOL_IOC_VERSION	_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_VERSION)
@@ -289,5 +425,7 @@ enum mpool_ioc_cmd {
 #define MPOOL_IOC_WRITE		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_WRITE)
 #define MPOOL_IOC_READ		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_READ)
 #define MPOOL_IOC_RESET		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_RESET)
+#define MPOOL_IOC_MAP		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_MAP)
+#define MPOOL_IOC_WATCH		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_WATCH)
 
 #endif /* _UAPI_MPOOL_IOCTL_H */

@@ -129,7 +129,7 @@ static long in_use(const char *name)
 static int alloc(const char *name, uint64_t *offs, uint32_t count)
 {
 	struct mpool_ioc_alloc a = { .size = sizeof(a), .count = count,
-				     .offsets = (uintptr_t)offs };
+				     .handles = (uintptr_t)offs };
 	int err;
 
 	set_name(a.name, name);
@@ -140,7 +140,7 @@ static int alloc(const char *name, uint64_t *offs, uint32_t count)
 static int rw(unsigned long req, const char *name, uint64_t off, void *buf,
 	      uint32_t len)
 {
-	struct mpool_ioc_rw r = { .size = sizeof(r), .offset = off,
+	struct mpool_ioc_rw r = { .size = sizeof(r), .handle = off,
 				  .length = len, .buf = (uintptr_t)buf };
 
 	set_name(r.name, name);
@@ -527,7 +527,7 @@ static int alloc_call(void)
 	alloc_arg = (struct mpool_ioc_alloc){
 		.size = sizeof(alloc_arg), .flags = alloc_flags, .count = 16,
 		.timeout_ms = alloc_flags ? 10000 : 0,
-		.offsets = (uintptr_t)offs,
+		.handles = (uintptr_t)offs,
 	};
 	set_name(alloc_arg.name, "fc");
 	return io(MPOOL_IOC_ALLOC, &alloc_arg);
@@ -569,7 +569,7 @@ static int free_call(void)
 	memset(free_res, 0x55, sizeof(free_res));
 	free_arg = (struct mpool_ioc_free){
 		.size = sizeof(free_arg), .count = 6,
-		.offsets = (uintptr_t)free_offs, .results = (uintptr_t)free_res,
+		.handles = (uintptr_t)free_offs, .results = (uintptr_t)free_res,
 	};
 	set_name(free_arg.name, "fc");
 	return io(MPOOL_IOC_FREE, &free_arg);
@@ -650,7 +650,7 @@ static const char *read_check(int err)
 static const char *reset_setup(void)
 {
 	struct mpool_ioc_free f = { .size = sizeof(f), .count = 1,
-				    .offsets = (uintptr_t)offs };
+				    .handles = (uintptr_t)offs };
 
 	if (create("fc", 64, 16, MPOOL_CREATE_TRACK))
 		return "create";

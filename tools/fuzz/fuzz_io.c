@@ -195,7 +195,7 @@ int rw_block(struct worker *w, enum fdkind fk, unsigned long cmd,
 	     const char *pool, uint64_t off, void *buf, uint32_t len,
 	     uint32_t pos, int expect)
 {
-	struct mpool_ioc_rw r = { .size = sizeof(r), .offset = off, .pos = pos,
+	struct mpool_ioc_rw r = { .size = sizeof(r), .handle = off, .pos = pos,
 				  .length = len, .buf = (uintptr_t)buf };
 
 	set_name(r.name, pool);
@@ -242,7 +242,7 @@ int free_offsets(struct worker *w, const char *pool, const uint64_t *offs,
 {
 	int32_t res[HELD_MAX];
 	struct mpool_ioc_free f = { .size = sizeof(f), .count = n,
-				    .offsets = (uintptr_t)offs,
+				    .handles = (uintptr_t)offs,
 				    .results = (uintptr_t)res };
 	int i;
 
@@ -275,7 +275,7 @@ int alloc_into(struct worker *w, enum fdkind fk, const char *pool,
 	struct mpool_ioc_alloc a = { .size = sizeof(a), .count = count,
 				     .timeout_ms = timeout_ms,
 				     .flags = timeout_ms ? MPOOL_ALLOC_WAIT : 0,
-				     .offsets = (uintptr_t)offs };
+				     .handles = (uintptr_t)offs };
 	uint32_t i;
 	int e;
 

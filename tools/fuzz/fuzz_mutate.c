@@ -108,7 +108,7 @@ static size_t build(struct worker *w, unsigned int nr, void *p, int pool,
 		memset(a, 0, sizeof(*a));
 		a->size = sizeof(*a);
 		a->count = 1 + rn(w, 4);
-		a->offsets = (uintptr_t)offs;
+		a->handles = (uintptr_t)offs;
 		set_name(a->name, name);
 		return sizeof(*a);
 	}
@@ -120,7 +120,7 @@ static size_t build(struct worker *w, unsigned int nr, void *p, int pool,
 		f->count = 1;
 		/* Never a block start: frees nothing, in any pool. */
 		offs[0] = 1;
-		f->offsets = (uintptr_t)offs;
+		f->handles = (uintptr_t)offs;
 		set_name(f->name, name);
 		*expect = 0;
 		return sizeof(*f);
@@ -137,14 +137,14 @@ static size_t build(struct worker *w, unsigned int nr, void *p, int pool,
 		/* WRITE cannot keep off a block's 8-byte pattern if that's all. */
 		if (w->s[pool].n && (nr == MPOOL_CMD_READ || stable[pool].bs > 8)) {
 			/* Past the pattern: nobody else's bytes either. */
-			r->offset = w->s[pool].off[rn(w, w->s[pool].n)];
+			r->handle = w->s[pool].off[rn(w, w->s[pool].n)];
 			r->pos = stable[pool].bs > 8 ? 8 : 0;
 			r->length = stable[pool].bs - r->pos;
 			if (r->length > 64)
 				r->length = 64;
 			*expect = 0;
 		} else {
-			r->offset = 1;	/* not a block start */
+			r->handle = 1;	/* not a block start */
 			*expect = EINVAL;
 		}
 		return sizeof(*r);
@@ -409,10 +409,10 @@ void op_mutate(struct worker *w)
 				expect = EINVAL;
 				break;
 			case 5:	/* the blocks come back: EFAULT or ENOSPC */
-				a->offsets = bad_ptr(w);
+				a->handles = bad_ptr(w);
 				break;
 			case 6:	/* offsets straddling PROT_NONE */
-				a->offsets = (uintptr_t)(guard(w) - 8 * (1 + rn(w, 3)));
+				a->handles = (uintptr_t)(guard(w) - 8 * (1 + rn(w, 3)));
 				a->count = 4 + rn(w, 60);
 				break;
 			case 7:	/* a short wait */
@@ -449,11 +449,11 @@ void op_mutate(struct worker *w)
 				expect = EINVAL;
 				break;
 			case 2:
-				f->offsets = bad_ptr(w);
+				f->handles = bad_ptr(w);
 				expect = EFAULT;
 				break;
 			case 3:	/* offsets straddling: nothing is freed */
-				f->offsets = (uintptr_t)(guard(w) - 8);
+				f->handles = (uintptr_t)(guard(w) - 8);
 				offs[0] = 1;
 				memcpy(guard(w) - 8, &offs[0], 8);
 				f->count = 2 + rn(w, 100);
@@ -504,7 +504,7 @@ void op_mutate(struct worker *w)
 				expect = EINVAL;
 				break;
 			case 4:
-				r->offset = rn(w, 2) ? (uint64_t)-1 - rn(w, 64) :
+				r->handle = rn(w, 2) ? (uint64_t)-1 - rn(w, 64) :
 					    (uint64_t)stable[pool].n *
 					    (pool == 2 ? 4096 : (bs + 7) & ~7ULL);
 				expect = ERANGE;
@@ -535,7 +535,7 @@ void op_mutate(struct worker *w)
 	i = doio(w, fk, cmd, arg, expect);
 	if (!i && nr == MPOOL_CMD_ALLOC && cmd == MPOOL_IOC_ALLOC) {
 		struct mpool_ioc_alloc *a = arg;
-		uint64_t *o = (uint64_t *)(uintptr_t)a->offsets;
+		uint64_t *o = (uint64_t *)(uintptr_t)a->handles;
 		uint32_t k;
 		int before = w->s[pool].n;
 

@@ -82,7 +82,7 @@ static int do_alloc(int fd, const char *name, uint64_t *offs, uint32_t n,
 	struct mpool_ioc_alloc a = { .size = sizeof(a), .count = n,
 				     .timeout_ms = tmo,
 				     .flags = tmo ? MPOOL_ALLOC_WAIT : 0,
-				     .offsets = (uintptr_t)offs };
+				     .handles = (uintptr_t)offs };
 	int e;
 
 	set_name(a.name, name);
@@ -94,7 +94,7 @@ static int do_free(int fd, const char *name, uint64_t *offs, uint32_t n,
 		   int32_t *res)
 {
 	struct mpool_ioc_free f = { .size = sizeof(f), .count = n,
-				    .offsets = (uintptr_t)offs,
+				    .handles = (uintptr_t)offs,
 				    .results = (uintptr_t)res };
 
 	set_name(f.name, name);
@@ -104,7 +104,7 @@ static int do_free(int fd, const char *name, uint64_t *offs, uint32_t n,
 static int do_rw(int fd, unsigned long req, const char *name, uint64_t off,
 		 void *buf, uint32_t len)
 {
-	struct mpool_ioc_rw r = { .size = sizeof(r), .offset = off,
+	struct mpool_ioc_rw r = { .size = sizeof(r), .handle = off,
 				  .length = len, .buf = (uintptr_t)buf };
 
 	set_name(r.name, name);

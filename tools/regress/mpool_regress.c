@@ -67,7 +67,7 @@ static int alloc(int fd, const char *name, uint64_t *offs, uint32_t count,
 	struct mpool_ioc_alloc a = {
 		.size = sizeof(a), .count = count, .timeout_ms = timeout_ms,
 		.flags = timeout_ms ? MPOOL_ALLOC_WAIT : 0,
-		.offsets = (uintptr_t)offs,
+		.handles = (uintptr_t)offs,
 	};
 	int err;
 
@@ -79,7 +79,7 @@ static int alloc(int fd, const char *name, uint64_t *offs, uint32_t count,
 static int rw(unsigned long req, const char *name, uint64_t off, void *buf,
 	      uint32_t len)
 {
-	struct mpool_ioc_rw r = { .size = sizeof(r), .offset = off,
+	struct mpool_ioc_rw r = { .size = sizeof(r), .handle = off,
 				  .length = len, .buf = (uintptr_t)buf };
 
 	set_name(r.name, name);
@@ -266,7 +266,7 @@ static void *churn(void *arg)
 {
 	uint64_t offs[8];
 	struct mpool_ioc_free f = { .size = sizeof(f),
-				    .offsets = (uintptr_t)offs };
+				    .handles = (uintptr_t)offs };
 
 	(void)arg;
 	strcpy((char *)f.name, "rg_stats");

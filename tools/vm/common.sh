@@ -175,7 +175,7 @@ prepare_boot() {
 # ---- initramfs ----------------------------------------------------------------
 # Usage: make_initramfs KERNEL MODE OUT   (MODE: tests | demo | shell)
 make_initramfs() {
-	local k=$1 mode=$2 out=$3 root a d ctl
+	local k=$1 mode=$2 out=$3 root a d ctl keep t
 	d=$(mod_dir "$k")
 	root=$(mktemp -d)
 	# mktemp -d is 0700; uid 1000 in the guest must be able to reach /bin/sh.
@@ -205,16 +205,24 @@ make_initramfs() {
 	[ ! -f "$a" ] || cp "$a" "$root/lib/mempool/"
 	ctl=$REPO/tools/mempoolctl.static
 	[ ! -x "$ctl" ] || cp "$ctl" "$root/bin/mempoolctl"
-	a=$REPO/tools/regress/mpool_regress
-	[ ! -x "$a" ] || cp "$a" "$root/bin/"
 	a=$REPO/tools/ptyrun	# a pty for test_25_obs.sh's "top"
 	[ ! -x "$a" ] || cp "$a" "$root/bin/"
-	a=$REPO/tools/faults/mpool_faults
-	[ ! -x "$a" ] || cp "$a" "$root/bin/"
-	for a in "$REPO"/tools/fuzz/mpool_fuzz "$REPO"/tools/fuzz/mpool_load; do
-		[ ! -x "$a" ] || cp "$a" "$root/bin/"
+	# The guest test programs: tools/<dir>/mpool_<name>, static binaries.
+	for a in "$REPO"/tools/*/mpool_*; do
+		case $a in *.*) continue ;; esac
+		[ ! -f "$a" ] || [ ! -x "$a" ] || cp "$a" "$root/bin/"
 	done
 	cp "$VM_DIR"/guest/* "$root/mptest/"
+	# GUEST_TESTS="test_20 test_55": only the scripts with those prefixes.
+	if [ -n "${GUEST_TESTS:-}" ]; then
+		for a in "$root"/mptest/test_*.sh; do
+			keep=
+			for t in $GUEST_TESTS; do
+				case ${a##*/} in "$t"*) keep=1 ;; esac
+			done
+			[ -n "$keep" ] || rm -f "$a"
+		done
+	fi
 	mv "$root/mptest/init" "$root/init"
 	chmod 0755 "$root/init" "$root"/mptest/*
 	printf 'MPTEST_KERNEL=%s\nMPTEST_MODE=%s\n' "$(kernel_base "$k")" "$mode" \

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the files of /dev/mempool share: mempool_dev.c (the device, the
+ * ioctl table, pool lifetime), mempool_dev_blocks.c (ALLOC, FREE, READ,
+ * WRITE: handles and owned blocks), mempool_dev_map.c (MAP and mmap) and
+ * mempool_dev_watch.c (WATCH, poll and read).
+ */
+#ifndef _MEMPOOL_DEV_H
+#define _MEMPOOL_DEV_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/types.h>
+
+struct file;
+struct mpool;
+
+/**
+ * struct mpool_dev_pool - a pool made through the device
+ * @pool: the engine's pool
+ * @ref: one for dev_pools while listed, one per ioctl in flight, one per
+ *	mapping; the last put destroys @pool
+ * @node: entry in dev_pools; empty once destroyed
+ */
+struct mpool_dev_pool {
+	struct mpool *pool;
+	struct kref ref;
+	struct list_head node;
+};
+
+/**
+ * struct mpool_dev_file - an open file of /dev/mempool (file->private_data)
+ * @file: the file
+ */
+struct mpool_dev_file {
+	struct file *file;
+};
+
+/*
+ * One command in flight: the user's struct, copied in whole, where to
+ * copy the answer back, and the file it came through.
+ */
+struct mpool_dev_ucmd {
+	void __user *ubuffer;
+	u32 user_size;
+	void *cmd;
+	struct mpool_dev_file *df;
+};
+
+/* mempool_dev.c */
+int mpool_dev_respond(struct mpool_dev_ucmd *ucmd, size_t cmd_len);
+struct mpool_dev_pool *mpool_dev_pool_get(const __u8 *name);
+void mpool_dev_pool_put(struct mpool_dev_pool *dp);
+
+/* mempool_dev_blocks.c */
+int mpool_dev_alloc(struct mpool_dev_ucmd *ucmd);
+int mpool_dev_free(struct mpool_dev_ucmd *ucmd);
+int mpool_dev_read(struct mpool_dev_ucmd *ucmd);
+int mpool_dev_write(struct mpool_dev_ucmd *ucmd);
+
+/* mempool_dev_watch.c */
+void mpool_dev_watch_update(struct mpool_dev_pool *dp);
+void mpool_dev_watch_destroyed(struct mpool_dev_pool *dp);
+
+#endif /* _MEMPOOL_DEV_H */
