@@ -315,6 +315,17 @@ same_as_debugfs demo-stats-eq-debugfs demo
 expect demo-destroy-busy 1 "use --force" mempoolctl destroy demo
 expect demo-free-all 0 "" mempoolctl free demo "$d1" "$d3" "$d4"
 expect demo-destroy 0 "" mempoolctl destroy demo
+# max_batch set below 1024: the CLI splits its calls to fit.
+P=/sys/module/mempool/parameters/max_batch
+echo 3 >"$P"
+eq cli-max-batch-set "$(cat "$P")" 3
+mempoolctl create mb --block-size 8 --blocks 8 >/dev/null
+expect cli-max-batch-alloc 0 "" mempoolctl alloc mb --count 7
+eq cli-max-batch-alloc-lines "$(lines "$T/out")" 7
+expect cli-max-batch-free 0 "" mempoolctl free mb $(cat "$T/out")
+eq cli-max-batch-in-use "$(sval mb blocks_in_use)" 0
+echo 1024 >"$P"
+mempoolctl destroy mb
 expect cli-list-empty-again 0 "" mempoolctl list
 eq cli-list-empty-again-lines "$(lines "$T/out")" 1
 
