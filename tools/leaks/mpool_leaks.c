@@ -152,8 +152,9 @@ static void structs(void)
 	s->__reserved = 0;
 	set_name(s->name, "lk");
 	r = ioctl(dev, MPOOL_IOC_STATS, s);
-	result(!r && s->out_blocks_total == 4, "leaks-stats-call", "%s",
-	       strerror(errno));
+	result(!r && s->out_blocks_total == 4 && !s->__reserved,
+	       "leaks-stats-call", "%s, reserved %u", strerror(errno),
+	       s->__reserved);
 	cmd_check("leaks-stats", &c, sizeof(*s));
 
 	/* ALLOC of up to 8 from a pool of 4: handles[4..7] untouched. */
@@ -167,7 +168,8 @@ static void structs(void)
 	a->out_allocated = 0;
 	a->__reserved = 0;
 	r = ioctl(dev, MPOOL_IOC_ALLOC, a);
-	result(!r && a->out_allocated == 4 && scan_words(handles, 32) < 0 &&
+	result(!r && a->out_allocated == 4 && !a->__reserved &&
+	       scan_words(handles, 32) < 0 &&
 	       all(&handles[4], 32, FILL), "leaks-alloc-handles",
 	       "%s, %u allocated", r ? strerror(errno) : "ok",
 	       a->out_allocated);
