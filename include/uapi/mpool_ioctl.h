@@ -133,10 +133,10 @@ struct mpool_ioc_version {
  *
  * Errors: EEXIST, a pool with that name exists; ENAMETOOLONG, the name has
  * no NUL in its first 32 bytes; EOVERFLOW, @block_size * @nr_blocks
- * overflows or the region would pass 2^40 bytes; EDQUOT, the pool would take the pools made through the
- * device past the module parameter max_bytes; ENOSPC, max_pools such
- * pools exist already (module parameter); ENOMEM, the memory could not
- * be had.
+ * overflows or the region would pass 2^40 bytes; EDQUOT, the pool would
+ * take the pools made through the device past the module parameter
+ * max_bytes; ENOSPC, max_pools such pools exist already (module
+ * parameter); ENOMEM, the memory could not be had.
  */
 struct mpool_ioc_create {
 	__u32 size;
@@ -194,7 +194,7 @@ struct mpool_ioc_list {
  * @name: the pool's name
  *
  * Followed by one __u64 out_<name> per line of mpool_stat_list.h, in its
- * order: out_block_size, out_stride, ..., out_bytes_reserved.  The same
+ * order: out_block_size, out_stride, ..., out_reclaimed_on_close.  The same
  * numbers as /sys/kernel/debug/mempool/<name>/stats.
  *
  * out_alloc_failures counts allocation attempts that found the pool
