@@ -21,6 +21,9 @@
 #include "mpool_ioctl.h"
 #include "tap.h"
 
+#define MP_STR2(x) #x
+#define MP_STR(x) MP_STR2(x)
+
 /* ---- the binary ---- */
 
 static char out_path[] = "/tmp/test_cli_outXXXXXX";
@@ -126,7 +129,7 @@ void test_binary(void)
 	r = run("stats 'a b'", &o, &e);
 	ok(r == 2 && strstr(e, "invalid pool name"), "bad name: exit 2");
 	r = run("free rx zz", &o, &e);
-	ok(r == 2 && strstr(e, "invalid offset 'zz'"), "bad offset: exit 2");
+	ok(r == 2 && strstr(e, "invalid handle 'zz'"), "bad handle: exit 2");
 	r = run("bench --allocator mempool,slab", &o, &e);
 	ok(r == 2 && strstr(e, "mempoolctl: bench: unknown allocator 'slab'") &&
 	   strstr(e, "mempoolctl bench --help") && !*o,
@@ -160,10 +163,10 @@ void test_binary(void)
 
 		r = run("--version", &o, &e);
 		ok(r == 0 && !*e &&
-		   !strcmp(o, "mempoolctl " MP_VERSION " (ABI 2)\nmodule not loaded (no /dev/mempool)\n"),
+		   !strcmp(o, "mempoolctl " MP_VERSION " (ABI " MP_STR(MPOOL_IOC_ABI_VERSION) ")\nmodule not loaded (no /dev/mempool)\n"),
 		   "--version without the device: the version, module not loaded, exit 0");
 		r = run("version", &o, &e);
-		ok(r == 1 && !strcmp(o, "mempoolctl " MP_VERSION " (ABI 2)\n") &&
+		ok(r == 1 && !strcmp(o, "mempoolctl " MP_VERSION " (ABI " MP_STR(MPOOL_IOC_ABI_VERSION) ")\n") &&
 		   strstr(e, "the mempool module is not loaded"),
 		   "version without the device: the version, exit 1 as before");
 		for (i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
@@ -223,7 +226,7 @@ void test_json_python(void)
 		 "want=[\"rx\",\"a.b-c_9\",\"q\\\"uote\",\"back\\\\slash\",\"nl\\nx\",\"\\x01\"]\n"
 		 "assert [o[\"name\"] for o in l] == want, l\n"
 		 "assert [o[\"name\"] for o in s] == want, s\n"
-		 "assert all(list(o)[0] == \"name\" and len(o) == 17 for o in l + s)\n"
+		 "assert all(list(o)[0] == \"name\" and len(o) == 18 for o in l + s)\n"
 		 "assert l == s and l[0][\"bytes_reserved\"] == 2**64 - 1 and l[0][\"allocs\"] == 7\n"
 		 "' %s", path);
 	st_rc = system(cmd);

@@ -198,7 +198,7 @@ void test_prometheus(void)
 		 "# HELP mempool_x h\n# TYPE mempool_x gauge\nmempool_y{pool=\"a\"} 1\n");
 
 	n = mp_format_prometheus(names, st, 1, buf, sizeof(buf));
-	ok(n > 0 && prom_check(buf, &ns, why, sizeof(why)) == 0 && ns == 16,
+	ok(n > 0 && prom_check(buf, &ns, why, sizeof(why)) == 0 && ns == 17,
 	   "prometheus, one pool: valid, one sample per statistic (%s)",
 	   n > 0 ? why : "no output");
 	ok(strstr(buf, "# HELP mempool_blocks_in_use Blocks allocated and not yet freed.\n"
@@ -215,8 +215,8 @@ void test_prometheus(void)
 	   "prometheus: every counter of the stat list and only those get _total");
 
 	n = mp_format_prometheus(names, st, 3, buf, sizeof(buf));
-	ok(n > 0 && prom_check(buf, &ns, why, sizeof(why)) == 0 && ns == 48,
-	   "prometheus, three pools: valid, 16 metrics x 3 pools (%s)",
+	ok(n > 0 && prom_check(buf, &ns, why, sizeof(why)) == 0 && ns == 51,
+	   "prometheus, three pools: valid, 17 metrics x 3 pools (%s)",
 	   n > 0 ? why : "no output");
 	ok(strstr(buf, "mempool_blocks_total{pool=\"rx\"} 10\n"
 		  "mempool_blocks_total{pool=\"tx.0\"} 20\n"
@@ -224,7 +224,7 @@ void test_prometheus(void)
 	   "prometheus: the pools' samples together; label values escaped");
 	n = mp_format_prometheus(names, st, 0, buf, sizeof(buf));
 	ok(n > 0 && prom_check(buf, &ns, why, sizeof(why)) == 0 && ns == 0 &&
-	   count_lines(buf) == 32,
+	   count_lines(buf) == 34,
 	   "prometheus, no pools: HELP and TYPE only, still valid");
 	ok(mp_format_prometheus(names, st, 3, buf, 100) == -1,
 	   "prometheus reports a short buffer");
