@@ -389,8 +389,8 @@ void op_mutate(struct worker *w)
 				a->count = counts[rn(w, 4)];
 				expect = EINVAL;
 				break;
-			case 1:
-				a->flags = 2u << rn(w, 31);
+			case 1:	/* past MPOOL_ALLOC_WAIT and _OWNED */
+				a->flags = 4u << rn(w, 30);
 				expect = EINVAL;
 				break;
 			case 2:	/* timeout without WAIT, WAIT without one */
@@ -540,7 +540,7 @@ void op_mutate(struct worker *w)
 		int before = w->s[pool].n;
 
 		for (k = 0; k < a->out_allocated; k++)
-			held_add(&w->s[pool], o[k]);
+			held_add(&w->s[pool], o[k], false);
 		for (k = before; k < (uint32_t)w->s[pool].n; k++)
 			write_pattern(w, pool, w->s[pool].off[k]);
 	} else if (i == EFAULT && nr == MPOOL_CMD_ALLOC && w->id < MAXW) {
