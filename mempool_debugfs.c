@@ -5,8 +5,8 @@
  *   pools          one line per pool, like /proc/slabinfo
  *   <name>/stats   "key: value" per line; the numbers MPOOL_IOC_STATS gives
  *   <name>/blocks  the live blocks: offset, the caller under MPOOL_F_TRACK,
- *                  and for an owned block of a device pool the owner's pid
- *                  and comm
+ *                  and for an owned block of a device pool
+ *                  "owner=PID:COMM" (of the process that opened the file)
  *
  * All numbers come from mpool_get_stats(), the function the ioctl uses too.
  * debugfs_remove() waits for readers in flight, so a file never sees its
@@ -107,7 +107,7 @@ static int blocks_show(struct seq_file *m, void *v)
 	pid_t pid;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "# offset caller owner_pid owner_comm\n");
+		seq_puts(m, "# offset caller owner\n");
 		return 0;
 	}
 	offset = (u64)it->index * it->stride;
@@ -115,12 +115,15 @@ static int blocks_show(struct seq_file *m, void *v)
 		seq_printf(m, "%llu %pS", offset, (void *)it->caller);
 	else
 		seq_printf(m, "%llu -", offset);
-	/* Last on the line: a comm may have spaces. */
+	/*
+	 * Only on owned blocks, and last: a comm may have spaces, as a
+	 * caller in a module has ("sym+0x1/0x2 [mod]").
+	 */
 	if (it->dev_data &&
 	    mpool_dev_block_owner(it->dev_data, it->index, &pid, comm))
-		seq_printf(m, " %d %s\n", pid, comm);
+		seq_printf(m, " owner=%d:%s\n", pid, comm);
 	else
-		seq_puts(m, " - -\n");
+		seq_putc(m, '\n');
 	return 0;
 }
 
