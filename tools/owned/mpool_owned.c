@@ -651,40 +651,46 @@ static double now_ns(void)
 	return t.tv_sec * 1e9 + t.tv_nsec;
 }
 
-/* ns per ALLOC+FREE pair of one block, best of @rounds runs of @n. */
-static double bench_pairs(int fd, long n, int rounds, uint32_t flags)
+/* ns per ALLOC+FREE pair of one block, over @n pairs; -1 on an error. */
+static double bench_pairs(int fd, long n, uint32_t flags)
 {
-	double best = 0, t;
+	double t = now_ns();
 	uint64_t h;
 	long i;
-	int r;
 
-	for (r = 0; r < rounds; r++) {
-		t = now_ns();
-		for (i = 0; i < n; i++)
-			if (alloc(fd, "ow_bench", &h, 1, flags) != 1 ||
-			    free1(fd, "ow_bench", h))
-				return -1;
-		t = (now_ns() - t) / n;
-		if (!r || t < best)
-			best = t;
-	}
-	return best;
+	for (i = 0; i < n; i++)
+		if (alloc(fd, "ow_bench", &h, 1, flags) != 1 ||
+		    free1(fd, "ow_bench", h))
+			return -1;
+	return (now_ns() - t) / n;
 }
 
+/*
+ * Unowned and owned runs alternate, so that a change in the machine's
+ * load shows in both; the best of five of each is printed, three times.
+ */
 static int bench(long n)
 {
-	int fd = open_dev(), r;
-	double plain, owned;
+	int fd = open_dev(), r, k;
+	double plain, owned, t;
 
 	if (create(fd, "ow_bench", BS, 64, 0)) {
 		printf("mpool_owned: bench: create failed\n");
 		return 1;
 	}
-	bench_pairs(fd, n / 10 + 1, 1, 0);	/* warm up */
+	bench_pairs(fd, n / 10 + 1, 0);	/* warm up */
 	for (r = 0; r < 3; r++) {
-		plain = bench_pairs(fd, n, 5, 0);
-		owned = bench_pairs(fd, n, 5, MPOOL_ALLOC_OWNED);
+		plain = owned = 0;
+		for (k = 0; k < 5; k++) {
+			t = bench_pairs(fd, n, 0);
+			if (t < 0)
+				return 1;
+			plain = !k || t < plain ? t : plain;
+			t = bench_pairs(fd, n, MPOOL_ALLOC_OWNED);
+			if (t < 0)
+				return 1;
+			owned = !k || t < owned ? t : owned;
+		}
 		printf("mpool_owned: bench: ALLOC+FREE ioctl pair of 1 block, %ld pairs x best of 5: unowned %.0f ns/pair, owned %.0f ns/pair\n",
 		       n, plain, owned);
 	}
