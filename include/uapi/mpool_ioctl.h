@@ -215,7 +215,8 @@ struct mpool_ioc_stats {
 /*
  * Charge the blocks to this open file: only it may free, read or write
  * them (others get EPERM), and they are freed when it is closed (counted
- * in reclaimed_on_close).
+ * in reclaimed_on_close): at its last close, as the open file is shared
+ * by dup() and fork() as flock() locks are.
  */
 #define MPOOL_ALLOC_OWNED	(1U << 1)
 
