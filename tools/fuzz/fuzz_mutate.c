@@ -188,8 +188,10 @@ void op_mutate(struct worker *w)
 	switch (m) {
 	case 0:		/* size: too small, too big, bigger with a tail */
 		switch (rn(w, 6)) {
-		case 0:
-			u32[0] = rn(w, sz);
+		case 0:	/* below the first version's size (STATS grew) */
+			u32[0] = rn(w, nr == MPOOL_CMD_STATS ?
+				 offsetof(struct mpool_ioc_stats,
+					  out_bytes_reserved) + 8 : sz);
 			expect = EINVAL;
 			break;
 		case 1:
