@@ -75,6 +75,7 @@ struct mpool_pcp {
  *	holds its name on the list, and listings and lookups skip it
  * @node: entry in the list of all pools
  * @debugfs: this pool's debugfs directory
+ * @dev_data: the device layer's data on its pools (mpool_set_dev_data())
  * @name: the pool's unique name
  *
  * Memory layout: the blocks live in one vmalloc'd region at @base; all
@@ -107,6 +108,7 @@ struct mpool {
 	bool ready;
 	struct list_head node;
 	struct dentry *debugfs;
+	void *dev_data;
 	char name[MPOOL_NAME_MAX];
 };
 

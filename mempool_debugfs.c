@@ -4,13 +4,16 @@
  *
  *   pools          one line per pool, like /proc/slabinfo
  *   <name>/stats   "key: value" per line; the numbers MPOOL_IOC_STATS gives
- *   <name>/blocks  the live blocks: offset, and the caller under MPOOL_F_TRACK
+ *   <name>/blocks  the live blocks: offset, the caller under MPOOL_F_TRACK,
+ *                  and for an owned block of a device pool
+ *                  "owner=PID:COMM" (of the process that opened the file)
  *
  * All numbers come from mpool_get_stats(), the function the ioctl uses too.
  * debugfs_remove() waits for readers in flight, so a file never sees its
  * pool freed under it.
  */
 #include <linux/debugfs.h>
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 
 #include "mempool_internal.h"
@@ -59,6 +62,7 @@ struct blocks_iter {
 	u64 stride;
 	unsigned int index;	/* of the live block to show */
 	unsigned long caller;
+	void *dev_data;		/* the device's, for owners; or NULL */
 };
 
 static void *blocks_find(struct blocks_iter *it, loff_t *pos)
@@ -98,17 +102,28 @@ static void blocks_stop(struct seq_file *m, void *v)
 static int blocks_show(struct seq_file *m, void *v)
 {
 	struct blocks_iter *it = m->private;
+	char comm[TASK_COMM_LEN];
 	u64 offset;
+	pid_t pid;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(m, "# offset caller\n");
+		seq_puts(m, "# offset caller owner\n");
 		return 0;
 	}
 	offset = (u64)it->index * it->stride;
 	if (it->caller)
-		seq_printf(m, "%llu %pS\n", offset, (void *)it->caller);
+		seq_printf(m, "%llu %pS", offset, (void *)it->caller);
 	else
-		seq_printf(m, "%llu -\n", offset);
+		seq_printf(m, "%llu -", offset);
+	/*
+	 * Only on owned blocks, and last: a comm may have spaces, as a
+	 * caller in a module has ("sym+0x1/0x2 [mod]").
+	 */
+	if (it->dev_data &&
+	    mpool_dev_block_owner(it->dev_data, it->index, &pid, comm))
+		seq_printf(m, " owner=%d:%s\n", pid, comm);
+	else
+		seq_putc(m, '\n');
 	return 0;
 }
 
@@ -131,6 +146,7 @@ static int blocks_open(struct inode *inode, struct file *file)
 	mpool_get_stats(it->pool, &st);
 	it->nr_blocks = st.blocks_total;
 	it->stride = st.stride;
+	it->dev_data = mpool_dev_data(it->pool);
 	return 0;
 }
 

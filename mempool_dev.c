@@ -16,8 +16,11 @@
  */
 #include <linux/fs.h>
 #include <linux/kref.h>
+#include <linux/log2.h>
+#include <linux/math.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -44,6 +47,7 @@ static void mpool_dev_pool_release(struct kref *ref)
 	struct mpool_dev_pool *dp = container_of(ref, struct mpool_dev_pool, ref);
 
 	mpool_destroy(dp->pool);
+	mpool_dev_blocks_exit(dp);
 	kfree(dp);
 }
 
@@ -109,6 +113,23 @@ static int mpool_dev_version(struct mpool_dev_ucmd *ucmd)
 	return mpool_dev_respond(ucmd, sizeof(*v));
 }
 
+/*
+ * A handle has 40 bits of offset: a region past 2^40 bytes is -EOVERFLOW.
+ * A bad alignment is left to the engine (-EINVAL).
+ */
+static int mpool_dev_check_region(const struct mpool_ioc_create *c)
+{
+	u64 align = c->align ?: MPOOL_DEFAULT_ALIGN, region;
+
+	if (!is_power_of_2(align))
+		return 0;
+	if (check_mul_overflow(round_up((u64)c->block_size, align),
+			       (u64)c->nr_blocks, &region) ||
+	    region > MPOOL_HANDLE_OFFSET_MASK + 1)
+		return -EOVERFLOW;
+	return 0;
+}
+
 static int mpool_dev_create(struct mpool_dev_ucmd *ucmd)
 {
 	struct mpool_ioc_create *c = ucmd->cmd;
@@ -121,6 +142,10 @@ static int mpool_dev_create(struct mpool_dev_ucmd *ucmd)
 	if (ret)
 		return ret;
 
+	ret = mpool_dev_check_region(c);
+	if (ret)
+		return ret;
+
 	dp = kzalloc(sizeof(*dp), GFP_KERNEL);
 	if (!dp)
 		return -ENOMEM;
@@ -130,6 +155,12 @@ static int mpool_dev_create(struct mpool_dev_ucmd *ucmd)
 				     c->align, c->flags | MPOOL_F_QUIET);
 	if (IS_ERR(dp->pool)) {
 		ret = PTR_ERR(dp->pool);
+		kfree(dp);
+		return ret;
+	}
+	ret = mpool_dev_blocks_init(dp, c->nr_blocks);
+	if (ret) {
+		mpool_destroy(dp->pool);
 		kfree(dp);
 		return ret;
 	}
@@ -349,6 +380,7 @@ static int mpool_dev_open(struct inode *inode, struct file *file)
 	if (!df)
 		return -ENOMEM;
 	df->file = file;
+	mpool_dev_file_init(df);
 	file->private_data = df;
 	return 0;
 }
@@ -357,6 +389,7 @@ static int mpool_dev_release(struct inode *inode, struct file *file)
 {
 	struct mpool_dev_file *df = file->private_data;
 
+	mpool_dev_file_release(df);
 	kfree(df);
 	return 0;
 }

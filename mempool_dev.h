@@ -10,6 +10,9 @@
 
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 
 struct file;
@@ -21,19 +24,43 @@ struct mpool;
  * @ref: one for dev_pools while listed, one per ioctl in flight, one per
  *	mapping; the last put destroys @pool
  * @node: entry in dev_pools; empty once destroyed
+ *
+ * Blocks (mempool_dev_blocks.c), allocated at CREATE, freed with the pool:
+ * @blocks_lock: protects @block_state and @block_owner, and orders every
+ *	check of a handle with what it guards (a free, a chunk of a copy)
+ * @block_state: per block, the generation of its current or last
+ *	allocation (MPOOL_DEV_GEN_MASK) and MPOOL_DEV_HANDED_OUT while the
+ *	device layer has handed it out
+ * @block_owner: per block, the open file that owns it, or NULL
+ * @nr_blocks: blocks of @pool
  */
 struct mpool_dev_pool {
 	struct mpool *pool;
 	struct kref ref;
 	struct list_head node;
+	spinlock_t blocks_lock;		/* see above */
+	u32 *block_state;
+	struct mpool_dev_file **block_owner;
+	unsigned int nr_blocks;
 };
 
 /**
  * struct mpool_dev_file - an open file of /dev/mempool (file->private_data)
  * @file: the file
+ *
+ * Owned blocks (mempool_dev_blocks.c):
+ * @owned_lock: protects @owned_pools
+ * @owned_pools: struct mpool_dev_owned, one per pool this file owns
+ *	blocks of, each holding a reference on its pool
+ * @pid: thread group id of the opener, shown in debugfs for owned blocks
+ * @comm: the opener's command name, likewise
  */
 struct mpool_dev_file {
 	struct file *file;
+	struct mutex owned_lock;	/* see above */
+	struct list_head owned_pools;
+	pid_t pid;
+	char comm[TASK_COMM_LEN];
 };
 
 /*
@@ -57,6 +84,10 @@ int mpool_dev_alloc(struct mpool_dev_ucmd *ucmd);
 int mpool_dev_free(struct mpool_dev_ucmd *ucmd);
 int mpool_dev_read(struct mpool_dev_ucmd *ucmd);
 int mpool_dev_write(struct mpool_dev_ucmd *ucmd);
+int mpool_dev_blocks_init(struct mpool_dev_pool *dp, unsigned int nr_blocks);
+void mpool_dev_blocks_exit(struct mpool_dev_pool *dp);
+void mpool_dev_file_init(struct mpool_dev_file *df);
+void mpool_dev_file_release(struct mpool_dev_file *df);
 
 /* mempool_dev_watch.c */
 void mpool_dev_watch_update(struct mpool_dev_pool *dp);

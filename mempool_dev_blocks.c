@@ -1,43 +1,307 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * MPOOL_IOC_ALLOC, FREE, READ and WRITE: the blocks of a device pool, as
- * userspace holds them.
+ * userspace holds them, by handle (see "Block handles" in mpool_ioctl.h).
+ *
+ * Only this file allocates and frees the blocks of device pools, so it
+ * keeps, per block, the generation of its current or last allocation,
+ * whether it is handed out, and its owner, under the pool's blocks_lock.
+ * A handle is checked under that lock together with what it guards: a
+ * free marks the block no longer handed out before the lock is dropped,
+ * and READ and WRITE copy each chunk under it.  So a stale handle never
+ * touches the block's next holder, not even for one chunk, and of two
+ * frees of one handle exactly one succeeds.
+ *
+ * Owned blocks (MPOOL_ALLOC_OWNED) belong to the open file, shared by
+ * fork() and dup() as flock() locks are; its last close frees them.
  */
+#include <linux/bits.h>
+#include <linux/fs.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include <uapi/mpool_ioctl.h>
 #include "mempool_dev.h"
 #include "mempool_internal.h"
 
-/* Frees blocks this ioctl allocated but could not hand over. */
-static void mpool_dev_free_blocks(struct mpool *pool, const u64 *offsets,
-				  unsigned int n)
+/* block_state: the generation, and whether the block is handed out. */
+#define MPOOL_DEV_GEN_MASK	((1U << (64 - MPOOL_HANDLE_GEN_SHIFT)) - 1)
+#define MPOOL_DEV_HANDED_OUT	BIT(31)
+static_assert(!(MPOOL_DEV_GEN_MASK & MPOOL_DEV_HANDED_OUT));
+
+/* Blocks a close looks at per hold of blocks_lock. */
+#define MPOOL_DEV_RECLAIM_CHUNK	128
+
+/**
+ * struct mpool_dev_owned - a pool an open file owns blocks of
+ * @node: entry in mpool_dev_file.owned_pools
+ * @dp: the pool, referenced: its memory stays until the file lets go
+ * @nr_owned: blocks of @dp the file owns, plus those an owned ALLOC in
+ *	flight may take; the entry goes when it drops to 0
+ */
+struct mpool_dev_owned {
+	struct list_head node;
+	struct mpool_dev_pool *dp;
+	unsigned long nr_owned;
+};
+
+int mpool_dev_blocks_init(struct mpool_dev_pool *dp, unsigned int nr_blocks)
 {
-	while (n--)
-		mpool_free_checked(pool, mpool_block_at(pool, offsets[n]));
+	spin_lock_init(&dp->blocks_lock);
+	dp->nr_blocks = nr_blocks;
+	dp->block_state = kvcalloc(nr_blocks, sizeof(*dp->block_state),
+				   GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	dp->block_owner = kvcalloc(nr_blocks, sizeof(*dp->block_owner),
+				   GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!dp->block_state || !dp->block_owner) {
+		mpool_dev_blocks_exit(dp);
+		return -ENOMEM;
+	}
+	mpool_set_dev_data(dp->pool, dp);
+	return 0;
+}
+
+/* After the pool is destroyed: debugfs readers are gone. */
+void mpool_dev_blocks_exit(struct mpool_dev_pool *dp)
+{
+	kvfree(dp->block_owner);
+	kvfree(dp->block_state);
+	dp->block_owner = NULL;
+	dp->block_state = NULL;
+}
+
+bool mpool_dev_block_owner(void *dev_data, unsigned int index, pid_t *pid,
+			   char *comm)
+{
+	struct mpool_dev_pool *dp = dev_data;
+	struct mpool_dev_file *owner;
+
+	if (index >= dp->nr_blocks)
+		return false;
+	/* The owner's close clears this under the lock before it is freed. */
+	spin_lock(&dp->blocks_lock);
+	owner = dp->block_owner[index];
+	if (owner) {
+		*pid = owner->pid;
+		memcpy(comm, owner->comm, TASK_COMM_LEN);
+	}
+	spin_unlock(&dp->blocks_lock);
+	return owner;
+}
+
+void mpool_dev_file_init(struct mpool_dev_file *df)
+{
+	mutex_init(&df->owned_lock);
+	INIT_LIST_HEAD(&df->owned_pools);
+	df->pid = task_tgid_nr(current);
+	get_task_comm(df->comm, current);
+}
+
+/* The file's entry for @dp, or NULL.  Called with owned_lock held. */
+static struct mpool_dev_owned *mpool_dev_owned_find(struct mpool_dev_file *df,
+						    struct mpool_dev_pool *dp)
+{
+	struct mpool_dev_owned *o;
+
+	lockdep_assert_held(&df->owned_lock);
+	list_for_each_entry(o, &df->owned_pools, node)
+		if (o->dp == dp)
+			return o;
+	return NULL;
+}
+
+/*
+ * Before an owned ALLOC of up to @n blocks: makes sure the file has an
+ * entry for @dp, counting the @n, so that no failure can follow the
+ * allocation.  mpool_dev_unown() gives back what was not taken.
+ */
+static int mpool_dev_own(struct mpool_dev_file *df, struct mpool_dev_pool *dp,
+			 unsigned int n)
+{
+	struct mpool_dev_owned *o;
+	int ret = 0;
+
+	mutex_lock(&df->owned_lock);
+	o = mpool_dev_owned_find(df, dp);
+	if (!o) {
+		o = kzalloc(sizeof(*o), GFP_KERNEL_ACCOUNT);
+		if (!o) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		kref_get(&dp->ref);
+		o->dp = dp;
+		list_add(&o->node, &df->owned_pools);
+	}
+	o->nr_owned += n;
+out:
+	mutex_unlock(&df->owned_lock);
+	return ret;
+}
+
+/* @n blocks of @dp the file no longer owns (or never took). */
+static void mpool_dev_unown(struct mpool_dev_file *df,
+			    struct mpool_dev_pool *dp, unsigned int n)
+{
+	struct mpool_dev_owned *o;
+
+	if (!n)
+		return;
+	mutex_lock(&df->owned_lock);
+	o = mpool_dev_owned_find(df, dp);
+	if (o)
+		o->nr_owned -= n;
+	if (o && !o->nr_owned) {
+		list_del(&o->node);
+		/* The caller holds a reference too: never the last put. */
+		mpool_dev_pool_put(dp);
+		kfree(o);
+	}
+	mutex_unlock(&df->owned_lock);
+}
+
+/*
+ * Checks @handle against block state with blocks_lock held: the block's
+ * index, or -ERANGE (outside the region), -EINVAL (not a block's start),
+ * -ENXIO (not handed out), -ESTALE (another allocation's handle), -EPERM
+ * (another file owns the block).
+ */
+static long mpool_dev_check(struct mpool_dev_pool *dp,
+			    struct mpool_dev_file *df, u64 handle)
+{
+	long idx = mpool_block_index(dp->pool, MPOOL_HANDLE_OFFSET(handle));
+	u32 state;
+
+	lockdep_assert_held(&dp->blocks_lock);
+	if (idx < 0)
+		return idx;
+	state = dp->block_state[idx];
+	if (!(state & MPOOL_DEV_HANDED_OUT))
+		return -ENXIO;
+	if ((state & MPOOL_DEV_GEN_MASK) != MPOOL_HANDLE_GEN(handle))
+		return -ESTALE;
+	if (dp->block_owner[idx] && dp->block_owner[idx] != df)
+		return -EPERM;
+	return idx;
+}
+
+/*
+ * Frees the block of @handle if @df may: 0, or the errno of
+ * mpool_dev_check().  Sets *@owned when the block was the file's own.
+ */
+static int mpool_dev_free_one(struct mpool_dev_pool *dp,
+			      struct mpool_dev_file *df, u64 handle,
+			      bool *owned)
+{
+	long idx;
+
+	spin_lock(&dp->blocks_lock);
+	idx = mpool_dev_check(dp, df, handle);
+	if (idx < 0) {
+		spin_unlock(&dp->blocks_lock);
+		return idx;
+	}
+	*owned = dp->block_owner[idx];
+	dp->block_state[idx] &= ~MPOOL_DEV_HANDED_OUT;
+	dp->block_owner[idx] = NULL;
+	spin_unlock(&dp->blocks_lock);
+	/*
+	 * No handle reaches the block any more, and the engine keeps it
+	 * allocated until here: the free is ours alone.  Out of the lock,
+	 * because poisoning a large block takes long.
+	 */
+	return mpool_free_checked(dp->pool,
+				  mpool_block_at(dp->pool,
+						 MPOOL_HANDLE_OFFSET(handle)));
+}
+
+/*
+ * Frees @n handles for @df, each result in @results (may be NULL);
+ * returns how many were freed.  Updates the file's count of owned blocks
+ * and the pool's counters, and tells the watchers.
+ */
+static unsigned int mpool_dev_free_handles(struct mpool_dev_pool *dp,
+					   struct mpool_dev_file *df,
+					   const u64 *handles, s32 *results,
+					   unsigned int n)
+{
+	unsigned int i, freed = 0, owned = 0;
+	bool own;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		own = false;
+		ret = mpool_dev_free_one(dp, df, handles[i], &own);
+		if (results)
+			results[i] = ret;
+		if (ret)
+			continue;
+		freed++;
+		owned += own;
+	}
+	/* The engine counted none of the refused. */
+	if (freed < n)
+		mpool_count_invalid_frees(dp->pool, n - freed);
+	mpool_dev_unown(df, dp, owned);
+	mpool_dev_watch_update(dp);
+	return freed;
+}
+
+/* Makes handles of the @n blocks at @handles' offsets, now handed out. */
+static void mpool_dev_hand_out(struct mpool_dev_pool *dp,
+			       struct mpool_dev_file *owner, u64 *handles,
+			       unsigned int n)
+{
+	unsigned int i;
+	long idx;
+	u32 gen;
+
+	spin_lock(&dp->blocks_lock);
+	for (i = 0; i < n; i++) {
+		/* Offsets of blocks the engine just gave: always valid. */
+		idx = mpool_block_index(dp->pool, handles[i]);
+		if (WARN_ON_ONCE(idx < 0))
+			continue;
+		gen = (dp->block_state[idx] + 1) & MPOOL_DEV_GEN_MASK;
+		if (!gen)
+			gen = 1;	/* 0 is never valid: old offsets */
+		dp->block_state[idx] = gen | MPOOL_DEV_HANDED_OUT;
+		dp->block_owner[idx] = owner;
+		handles[i] |= (u64)gen << MPOOL_HANDLE_GEN_SHIFT;
+	}
+	spin_unlock(&dp->blocks_lock);
 }
 
 int mpool_dev_alloc(struct mpool_dev_ucmd *ucmd)
 {
 	struct mpool_ioc_alloc *a = ucmd->cmd;
+	struct mpool_dev_file *df = ucmd->df;
+	bool owned = a->flags & MPOOL_ALLOC_OWNED;
 	struct mpool_dev_pool *dp;
 	unsigned int n = 0;
-	u64 *offsets;
+	u64 *handles;
 	void *block;
 	int ret = 0;
 
-	if ((a->flags & ~MPOOL_ALLOC_WAIT) || a->__reserved ||
-	    a->out_allocated || !a->count || a->count > mpool_max_batch() ||
+	if ((a->flags & ~(MPOOL_ALLOC_WAIT | MPOOL_ALLOC_OWNED)) ||
+	    a->__reserved || a->out_allocated || !a->count ||
+	    a->count > mpool_max_batch() ||
 	    !(a->flags & MPOOL_ALLOC_WAIT) != !a->timeout_ms)
 		return -EINVAL;
-	offsets = kcalloc(a->count, sizeof(*offsets), GFP_KERNEL);
-	if (!offsets)
+	handles = kcalloc(a->count, sizeof(*handles), GFP_KERNEL);
+	if (!handles)
 		return -ENOMEM;
 	dp = mpool_dev_pool_get(a->name);
 	if (IS_ERR(dp)) {
 		ret = PTR_ERR(dp);
 		goto out_free;
+	}
+	if (owned) {
+		ret = mpool_dev_own(df, dp, a->count);
+		if (ret)
+			goto out_put;
 	}
 
 	if (a->flags & MPOOL_ALLOC_WAIT) {
@@ -48,30 +312,45 @@ int mpool_dev_alloc(struct mpool_dev_ucmd *ucmd)
 			/* Destroyed while we slept: as if it never was. */
 			if (ret == -ECANCELED)
 				ret = -ENOENT;
-			goto out_put;
+			goto out_unown;
 		}
-		offsets[n++] = mpool_block_offset(dp->pool, block);
+		handles[n++] = mpool_block_offset(dp->pool, block);
 	}
 	while (n < a->count && (block = mpool_alloc(dp->pool)))
-		offsets[n++] = mpool_block_offset(dp->pool, block);
+		handles[n++] = mpool_block_offset(dp->pool, block);
 	if (!n) {
 		ret = -ENOSPC;
-		goto out_put;
+		goto out_unown;
 	}
+	mpool_dev_hand_out(dp, owned ? df : NULL, handles, n);
 
 	a->out_allocated = n;
-	if (copy_to_user(u64_to_user_ptr(a->handles), offsets,
-			 n * sizeof(*offsets)) ||
+	if (copy_to_user(u64_to_user_ptr(a->handles), handles,
+			 n * sizeof(*handles)) ||
 	    mpool_dev_respond(ucmd, sizeof(*a))) {
-		/* The caller cannot learn of the blocks: give them back. */
-		mpool_dev_free_blocks(dp->pool, offsets, n);
+		/*
+		 * The caller cannot learn of the blocks: give them back (a
+		 * racing FREE of an unowned one that guessed its handle
+		 * may have been first; then ours is refused, which is fine).
+		 */
+		if (owned)
+			mpool_dev_unown(df, dp, a->count - n);
+		mpool_dev_free_handles(dp, df, handles, NULL, n);
 		ret = -EFAULT;
+		goto out_put;
 	}
 	mpool_dev_watch_update(dp);
+	if (owned)
+		mpool_dev_unown(df, dp, a->count - n);
+	goto out_put;
+
+out_unown:
+	if (owned)
+		mpool_dev_unown(df, dp, a->count - n);
 out_put:
 	mpool_dev_pool_put(dp);
 out_free:
-	kfree(offsets);
+	kfree(handles);
 	return ret;
 }
 
@@ -79,22 +358,21 @@ int mpool_dev_free(struct mpool_dev_ucmd *ucmd)
 {
 	struct mpool_ioc_free *f = ucmd->cmd;
 	struct mpool_dev_pool *dp;
-	u64 *offsets;
+	u64 *handles;
 	s32 *results;
-	unsigned int i;
 	int ret;
 
 	if (!f->count || f->count > mpool_max_batch() || f->out_freed ||
 	    f->out_invalid)
 		return -EINVAL;
-	offsets = kcalloc(f->count, sizeof(*offsets), GFP_KERNEL);
+	handles = kcalloc(f->count, sizeof(*handles), GFP_KERNEL);
 	results = kcalloc(f->count, sizeof(*results), GFP_KERNEL);
-	if (!offsets || !results) {
+	if (!handles || !results) {
 		ret = -ENOMEM;
 		goto out_free;
 	}
-	if (copy_from_user(offsets, u64_to_user_ptr(f->handles),
-			   f->count * sizeof(*offsets))) {
+	if (copy_from_user(handles, u64_to_user_ptr(f->handles),
+			   f->count * sizeof(*handles))) {
 		ret = -EFAULT;
 		goto out_free;
 	}
@@ -103,17 +381,9 @@ int mpool_dev_free(struct mpool_dev_ucmd *ucmd)
 		ret = PTR_ERR(dp);
 		goto out_free;
 	}
-	for (i = 0; i < f->count; i++) {
-		/* Outside the region is NULL, which the engine refuses. */
-		results[i] = mpool_free_checked(dp->pool,
-						mpool_block_at(dp->pool,
-							       offsets[i]));
-		if (results[i])
-			f->out_invalid++;
-		else
-			f->out_freed++;
-	}
-	mpool_dev_watch_update(dp);
+	f->out_freed = mpool_dev_free_handles(dp, ucmd->df, handles, results,
+					      f->count);
+	f->out_invalid = f->count - f->out_freed;
 	mpool_dev_pool_put(dp);
 
 	/* The frees are done; a bad results address loses only the report. */
@@ -124,16 +394,40 @@ int mpool_dev_free(struct mpool_dev_ucmd *ucmd)
 		ret = mpool_dev_respond(ucmd, sizeof(*f));
 out_free:
 	kfree(results);
-	kfree(offsets);
+	kfree(handles);
 	return ret;
+}
+
+/*
+ * Copies @n bytes between @buf and the block of @handle from @pos, if
+ * @df may: the check and the copy under one hold of blocks_lock.
+ */
+static int mpool_dev_copy_chunk(struct mpool_dev_pool *dp,
+				struct mpool_dev_file *df, u64 handle,
+				size_t pos, void *buf, size_t n, bool write)
+{
+	void *block;
+	long idx;
+
+	spin_lock(&dp->blocks_lock);
+	idx = mpool_dev_check(dp, df, handle);
+	if (idx >= 0) {
+		block = mpool_block_at(dp->pool, MPOOL_HANDLE_OFFSET(handle));
+		if (write)
+			memcpy(block + pos, buf, n);
+		else
+			memcpy(buf, block + pos, n);
+	}
+	spin_unlock(&dp->blocks_lock);
+	return idx < 0 ? idx : 0;
 }
 
 /*
  * Copies between the user's buffer and a block a page at a time through
  * a page of bounce buffer, so that a READ or WRITE of a huge block holds
- * no more kernel memory than that, however many run at once.  The engine
- * copies under the pool lock, which user copies must not take, hence the
- * bounce.
+ * no more kernel memory than that, however many run at once.  Each page
+ * is copied under blocks_lock, which user copies must not take, hence
+ * the bounce.
  */
 static int mpool_dev_rw(struct mpool_dev_ucmd *ucmd, bool write)
 {
@@ -141,7 +435,7 @@ static int mpool_dev_rw(struct mpool_dev_ucmd *ucmd, bool write)
 	struct mpool_dev_pool *dp;
 	void __user *ubuf = u64_to_user_ptr(rw->buf);
 	size_t block_size, done, n;
-	void *buf, *block;
+	void *buf;
 	int ret = 0;
 
 	if (rw->__reserved || !rw->length)
@@ -159,19 +453,20 @@ static int mpool_dev_rw(struct mpool_dev_ucmd *ucmd, bool write)
 		ret = -ENOMEM;
 		goto out_put;
 	}
-	block = mpool_block_at(dp->pool, rw->handle);
 	for (done = 0; done < rw->length && !ret; done += n) {
 		n = min_t(size_t, rw->length - done, PAGE_SIZE);
 		if (write) {
 			if (copy_from_user(buf, ubuf + done, n))
 				ret = -EFAULT;
 			else
-				ret = mpool_copy_to_block(dp->pool, block,
-							  rw->pos + done, buf,
-							  n);
+				ret = mpool_dev_copy_chunk(dp, ucmd->df,
+							   rw->handle,
+							   rw->pos + done,
+							   buf, n, true);
 		} else {
-			ret = mpool_copy_from_block(dp->pool, block,
-						    rw->pos + done, buf, n);
+			ret = mpool_dev_copy_chunk(dp, ucmd->df, rw->handle,
+						   rw->pos + done, buf, n,
+						   false);
 			if (!ret && copy_to_user(ubuf + done, buf, n))
 				ret = -EFAULT;
 		}
@@ -190,4 +485,60 @@ int mpool_dev_write(struct mpool_dev_ucmd *ucmd)
 int mpool_dev_read(struct mpool_dev_ucmd *ucmd)
 {
 	return mpool_dev_rw(ucmd, false);
+}
+
+/*
+ * Frees every block of @dp that @df owns, a chunk of blocks_lock at a
+ * time; returns how many.
+ */
+static u64 mpool_dev_reclaim(struct mpool_dev_pool *dp,
+			     struct mpool_dev_file *df)
+{
+	unsigned int idx[MPOOL_DEV_RECLAIM_CHUNK];
+	unsigned int start, end, i, n;
+	u64 freed = 0;
+
+	for (start = 0; start < dp->nr_blocks; start = end) {
+		end = start + min_t(unsigned int, dp->nr_blocks - start,
+				    MPOOL_DEV_RECLAIM_CHUNK);
+		n = 0;
+		spin_lock(&dp->blocks_lock);
+		for (i = start; i < end; i++) {
+			if (dp->block_owner[i] != df)
+				continue;
+			dp->block_owner[i] = NULL;
+			dp->block_state[i] &= ~MPOOL_DEV_HANDED_OUT;
+			idx[n++] = i;
+		}
+		spin_unlock(&dp->blocks_lock);
+		for (i = 0; i < n; i++)
+			if (!mpool_free_checked(dp->pool,
+						mpool_block_by_index(dp->pool,
+								     idx[i])))
+				freed++;
+		cond_resched();
+	}
+	return freed;
+}
+
+/*
+ * The last close of @df: frees the blocks it owns, in every pool, and
+ * drops its references on those pools.  No ioctl on @df is in flight.
+ */
+void mpool_dev_file_release(struct mpool_dev_file *df)
+{
+	struct mpool_dev_owned *o, *tmp;
+	u64 freed;
+
+	list_for_each_entry_safe(o, tmp, &df->owned_pools, node) {
+		freed = mpool_dev_reclaim(o->dp, df);
+		if (freed) {
+			mpool_count_reclaimed(o->dp->pool, freed);
+			mpool_dev_watch_update(o->dp);
+		}
+		list_del(&o->node);
+		mpool_dev_pool_put(o->dp);
+		kfree(o);
+	}
+	mutex_destroy(&df->owned_lock);
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Looking into a pool without allocating or freeing: its statistics, a
- * walk of its live blocks (debugfs), and copies into and out of a live
- * block (the device's READ and WRITE).  All of it takes the pool lock for
+ * walk of its live blocks (debugfs), copies into and out of a live block,
+ * and what the device needs beside the engine (block indices, the counts
+ * of frees it refuses or reclaims itself, its per-pool pointer).  All of it takes the pool lock for
  * short stretches only, so that it may be called from any context.
  */
 #include <linux/minmax.h>
@@ -19,6 +20,49 @@ void *mpool_block_at(struct mpool *pool, u64 offset)
 	return pool->base + offset;
 }
 EXPORT_SYMBOL_IF_KUNIT(mpool_block_at);
+
+long mpool_block_index(struct mpool *pool, u64 offset)
+{
+	if (offset >= pool->region_size)
+		return -ERANGE;
+	return mpool_index(pool, pool->base + offset);
+}
+
+void *mpool_block_by_index(struct mpool *pool, unsigned int index)
+{
+	return pool->base + (size_t)index * pool->stride;
+}
+
+void mpool_count_invalid_frees(struct mpool *pool, unsigned int n)
+{
+	unsigned long irqflags;
+
+	raw_spin_lock_irqsave(&pool->lock, irqflags);
+	pool->stats.invalid_frees += n;
+	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
+}
+
+void mpool_count_reclaimed(struct mpool *pool, u64 n)
+{
+	unsigned long irqflags;
+
+	raw_spin_lock_irqsave(&pool->lock, irqflags);
+	pool->stats.reclaimed_on_close += n;
+	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
+}
+
+/* Set once, before the pool is in use; read by debugfs meanwhile. */
+void mpool_set_dev_data(struct mpool *pool, void *data)
+{
+	/* Pairs with mpool_dev_data(): the data is ready when seen. */
+	smp_store_release(&pool->dev_data, data);
+}
+
+void *mpool_dev_data(const struct mpool *pool)
+{
+	/* Pairs with mpool_set_dev_data(). */
+	return smp_load_acquire(&pool->dev_data);
+}
 
 u64 mpool_block_offset(struct mpool *pool, const void *block)
 {

@@ -52,6 +52,55 @@ void *mpool_block_at(struct mpool *pool, u64 offset);
 u64 mpool_block_offset(struct mpool *pool, const void *block);
 
 /**
+ * mpool_block_index - the index of the block at an offset into the region
+ * @pool: the pool
+ * @offset: bytes from the start of the region
+ *
+ * Context: any context.
+ * Return: the block's index, -ERANGE when @offset is outside the region,
+ * -EINVAL when it is not the start of a block.  Whether the block is
+ * allocated is not looked at.
+ */
+long mpool_block_index(struct mpool *pool, u64 offset);
+
+/**
+ * mpool_block_by_index - the address of block @index
+ * @pool: the pool
+ * @index: below the pool's number of blocks
+ *
+ * Context: any context.
+ */
+void *mpool_block_by_index(struct mpool *pool, unsigned int index);
+
+/**
+ * mpool_count_invalid_frees - count frees refused before the engine
+ * @pool: the pool
+ * @n: how many
+ *
+ * For the device, which refuses stale and foreign handles itself, so
+ * that invalid_frees counts every refused free.
+ *
+ * Context: any context.
+ */
+void mpool_count_invalid_frees(struct mpool *pool, unsigned int n);
+
+/**
+ * mpool_count_reclaimed - count blocks freed because their owner closed
+ * @pool: the pool
+ * @n: how many (already freed with mpool_free_checked())
+ *
+ * Context: any context.
+ */
+void mpool_count_reclaimed(struct mpool *pool, u64 n);
+
+/*
+ * An opaque pointer the device layer sets on its pools (its struct
+ * mpool_dev_pool), so that debugfs can ask it who owns a block.
+ */
+void mpool_set_dev_data(struct mpool *pool, void *data);
+void *mpool_dev_data(const struct mpool *pool);
+
+/**
  * mpool_copy_to_block - copy bytes into an allocated block
  * @pool: the pool
  * @block: the block
@@ -112,5 +161,13 @@ void mpool_debugfs_remove(struct dentry *dir);
 /* mempool_dev.c: /dev/mempool */
 int mpool_dev_init(void);
 void mpool_dev_exit(void);
+
+/*
+ * mempool_dev_blocks.c: the owner of block @index of the device pool
+ * @dev_data (mpool_dev_data()), for debugfs.  Returns true and fills
+ * @pid and @comm (TASK_COMM_LEN bytes) when an open file owns it.
+ */
+bool mpool_dev_block_owner(void *dev_data, unsigned int index, pid_t *pid,
+			   char *comm);
 
 #endif /* _MEMPOOL_INTERNAL_H */

@@ -221,6 +221,7 @@ static const struct {
 	[MP_OPT_SORT] = { "sort", 1, 0 },
 	[MP_OPT_ONCE] = { "once", 0, 0 },
 	[MP_OPT_DELAY] = { "delay", 1, 0 },
+	[MP_OPT_OWNED] = { "owned", 0, 0 },
 };
 
 static int usage_err(char *err, size_t errlen, const char *fmt, ...)
@@ -334,6 +335,9 @@ static int apply_opt(enum mp_opt id, const char *val, struct mp_args *a,
 		break;
 	case MP_OPT_ONCE:
 		a->once = 1;
+		break;
+	case MP_OPT_OWNED:
+		a->owned = 1;
 		break;
 	case MP_OPT_SORT: {
 		int f = mp_top_sort_lookup(val);
@@ -454,7 +458,7 @@ static int parse_offset_arg(const char *cmd, const char *s, uint64_t *out,
 {
 	if (mp_parse_offset(s, out))
 		return usage_err(err, errlen,
-				 "%s: invalid offset '%s': expected a decimal or 0x hex number",
+				 "%s: invalid handle '%s': expected a decimal or 0x hex number",
 				 cmd, s);
 	return MP_PARSE_OK;
 }

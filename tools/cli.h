@@ -78,11 +78,12 @@ struct mp_args {
 	uint32_t count;
 	int have_timeout;
 	uint32_t timeout_ms;
-	/* free: offsets[nr_offsets], strs[] the arguments they came from */
+	int owned;			/* --owned: MPOOL_ALLOC_OWNED, then hold */
+	/* free: handles (offsets[nr_offsets]), strs[] the arguments */
 	uint64_t *offsets;
 	const char **offset_strs;
 	size_t nr_offsets;
-	/* read, write */
+	/* read, write: the block's handle */
 	uint64_t offset;
 	const char *offset_str;
 	const char *data;
@@ -108,6 +109,7 @@ enum mp_opt {
 	MP_OPT_ALLOCATOR, MP_OPT_WORKLOAD, MP_OPT_CPUS, MP_OPT_OPS,
 	MP_OPT_ROUNDS, MP_OPT_PROMETHEUS, MP_OPT_SORT, MP_OPT_ONCE,
 	MP_OPT_DELAY,
+	MP_OPT_OWNED,
 	MP_OPT_NR
 };
 #define MP_OPT(x)	(1u << MP_OPT_##x)

@@ -102,57 +102,63 @@ const struct mp_cmd_desc mp_cmds[MP_CMD_COUNT] = {
 	},
 	[MP_CMD_ALLOC] = {
 		.name = "alloc",
-		.synopsis = " NAME [--count N] [--timeout MS]\n",
-		.args = " NAME [--count N] [--timeout MS]\n",
+		.synopsis = " NAME [--count N] [--timeout MS] [--owned]\n",
+		.args = " NAME [--count N] [--timeout MS] [--owned]\n",
 		.help =
 		"\n"
-		"Allocate up to --count blocks (default 1) and print their offsets,\n"
-		"one per line.  Fewer may be allocated if fewer are free (exit 0).\n"
+		"Allocate up to --count blocks (default 1) and print their handles\n"
+		"(0x hex), one per line.  Fewer may be allocated if fewer are free\n"
+		"(exit 0).\n"
 		"  --count N     most blocks to allocate, 1 to 16m; above 1024 they are\n"
 		"                asked for 1024 at a time\n"
 		"  --timeout MS  when no block is free, wait up to MS milliseconds\n"
-		"                (at least 1) for one (the first 1024 only)\n",
-		.opts = MP_OPT(COUNT) | MP_OPT(TIMEOUT),
+		"                (at least 1) for one (the first 1024 only)\n"
+		"  --owned       the blocks belong to this command's open device: no\n"
+		"                other may free, read or write them.  After printing\n"
+		"                the handles it holds them until stdin reaches end of\n"
+		"                file or a signal ends it; then they are freed\n",
+		.opts = MP_OPT(COUNT) | MP_OPT(TIMEOUT) | MP_OPT(OWNED),
 		.npos_min = 1, .npos_max = 1, .pos_names = { "NAME" },
 		.dev = MP_DEV_RW, .run = mp_run_alloc,
 	},
 	[MP_CMD_FREE] = {
 		.name = "free",
-		.synopsis = " NAME OFFSET...\n",
-		.args = " NAME OFFSET...\n",
+		.synopsis = " NAME HANDLE...\n",
+		.args = " NAME HANDLE...\n",
 		.help =
 		"\n"
-		"Free blocks by offset (decimal or 0x hex).  Every valid offset is\n"
-		"freed; each invalid one is reported and makes the exit status 1.\n",
+		"Free blocks by the handles alloc printed (0x hex or decimal).  Every\n"
+		"valid handle is freed; each invalid one is reported and makes the\n"
+		"exit status 1.\n",
 		.opts = 0,
-		.npos_min = 2, .npos_max = -1, .pos_names = { "NAME", "OFFSET" },
+		.npos_min = 2, .npos_max = -1, .pos_names = { "NAME", "HANDLE" },
 		.dev = MP_DEV_RW, .run = mp_run_free,
 	},
 	[MP_CMD_WRITE] = {
 		.name = "write",
-		.synopsis = " NAME OFFSET DATA [--pos N]\n",
-		.args = " NAME OFFSET DATA [--pos N]\n",
+		.synopsis = " NAME HANDLE DATA [--pos N]\n",
+		.args = " NAME HANDLE DATA [--pos N]\n",
 		.help =
 		"\n"
 		"Copy the bytes of the string DATA (without a NUL) into the allocated\n"
-		"block at OFFSET.  Put '--' before DATA if it begins with '-'.\n"
+		"block of HANDLE.  Put '--' before DATA if it begins with '-'.\n"
 		"  --pos N  first byte within the block (default 0)\n",
 		.opts = MP_OPT(POS),
 		.npos_min = 3, .npos_max = 3,
-		.pos_names = { "NAME", "OFFSET", "DATA" },
+		.pos_names = { "NAME", "HANDLE", "DATA" },
 		.dev = MP_DEV_RW, .run = mp_run_write,
 	},
 	[MP_CMD_READ] = {
 		.name = "read",
-		.synopsis = " NAME OFFSET [--length N] [--pos N]\n",
-		.args = " NAME OFFSET [--length N] [--pos N]\n",
+		.synopsis = " NAME HANDLE [--length N] [--pos N]\n",
+		.args = " NAME HANDLE [--length N] [--pos N]\n",
 		.help =
 		"\n"
-		"Write the raw bytes of the allocated block at OFFSET to stdout.\n"
+		"Write the raw bytes of the allocated block of HANDLE to stdout.\n"
 		"  --length N  bytes to read (default: to the end of the block)\n"
 		"  --pos N     first byte within the block (default 0)\n",
 		.opts = MP_OPT(LENGTH) | MP_OPT(POS),
-		.npos_min = 2, .npos_max = 2, .pos_names = { "NAME", "OFFSET" },
+		.npos_min = 2, .npos_max = 2, .pos_names = { "NAME", "HANDLE" },
 		.dev = MP_DEV_RW, .run = mp_run_read,
 	},
 	[MP_CMD_RESET] = {

@@ -358,12 +358,34 @@ static __u32 batch_max(void)
 
 /*
  * Up to --count blocks, in calls of at most max_batch blocks; each
- * call's offsets are printed as it returns.  The first call may wait
+ * call's handles are printed (0x hex) as it returns.  The first call may wait
  * (--timeout) and its error is the command's; after it, a call that gets
  * fewer blocks than asked or finds the pool empty (ENOSPC) ends the
  * command as a partial allocation does: exit 0.  Any other error of a
- * later call is reported (exit 1) after the offsets already allocated.
+ * later call is reported (exit 1) after the handles already allocated.
+ *
+ * With --owned the blocks belong to this process's open device; having
+ * printed them, it holds them until stdin ends, and its exit closes the
+ * device, which frees them (a signal that ends it does too).
  */
+/* alloc --owned: hold the blocks until stdin ends; 0, or 1 on an error. */
+static int hold_owned(const struct mp_args *a)
+{
+	char buf[512];
+	ssize_t n;
+
+	if (!a->owned)
+		return 0;
+	if (fflush(stdout))
+		return mp_fail(a->cmd, "writing to stdout: %s", strerror(errno));
+	do {
+		n = read(STDIN_FILENO, buf, sizeof(buf));
+	} while (n > 0 || (n < 0 && errno == EINTR));
+	if (n < 0)
+		return mp_fail(a->cmd, "reading stdin: %s", strerror(errno));
+	return 0;
+}
+
 int mp_run_alloc(int fd, const struct mp_args *a)
 {
 	struct mpool_ioc_alloc al;
@@ -389,25 +411,27 @@ int mp_run_alloc(int fd, const struct mp_args *a)
 			al.timeout_ms = a->timeout_ms;
 		}
 		al.handles = (__u64)(uintptr_t)offs;
+		if (a->owned)
+			al.flags |= MPOOL_ALLOC_OWNED;
 		if (xioctl(fd, MPOOL_IOC_ALLOC, &al) < 0) {
 			int err = errno;
 
 			free(offs);
 			if (!first && err == ENOSPC)
-				return 0;
+				return hold_owned(a);
 			if (!first)
 				fflush(stdout);
 			return kerr(a, err);
 		}
 		for (i = 0; i < al.out_allocated && i < want; i++)
-			printf("%llu\n", (unsigned long long)offs[i]);
+			printf("0x%llx\n", (unsigned long long)offs[i]);
 		done += i;
 		first = 0;
 		if (al.out_allocated < want)
 			break;
 	}
 	free(offs);
-	return 0;
+	return hold_owned(a);
 }
 
 int mp_run_free(int fd, const struct mp_args *a)
@@ -442,7 +466,7 @@ int mp_run_free(int fd, const struct mp_args *a)
 		for (i = 0; i < n; i++) {
 			if (res[i] >= 0)
 				continue;
-			fprintf(stderr, PROG ": %s '%s': offset %s: %s\n",
+			fprintf(stderr, PROG ": %s '%s': handle %s: %s\n",
 				mp_cmd_name(a->cmd), a->name,
 				a->offset_strs[done + i],
 				mp_free_result_str(res[i]));
@@ -456,7 +480,7 @@ int mp_run_free(int fd, const struct mp_args *a)
 
 static int rw_err(const struct mp_args *a, int err)
 {
-	fprintf(stderr, PROG ": %s '%s': offset %s: %s\n",
+	fprintf(stderr, PROG ": %s '%s': handle %s: %s\n",
 		mp_cmd_name(a->cmd), a->name, a->offset_str,
 		mp_strerror(a->cmd, err));
 	return 1;
@@ -474,8 +498,7 @@ int mp_run_write(int fd, const struct mp_args *a)
 	rw.length = (__u32)a->data_len;
 	rw.buf = (__u64)(uintptr_t)a->data;
 	if (xioctl(fd, MPOOL_IOC_WRITE, &rw) < 0)
-		return errno == ENOENT || errno == EPERM ? kerr(a, errno)
-							 : rw_err(a, errno);
+		return errno == ENOENT ? kerr(a, errno) : rw_err(a, errno);
 	return 0;
 }
 
@@ -509,8 +532,7 @@ int mp_run_read(int fd, const struct mp_args *a)
 	if (xioctl(fd, MPOOL_IOC_READ, &rw) < 0) {
 		err = errno;
 		free(buf);
-		return err == ENOENT || err == EPERM ? kerr(a, err)
-						     : rw_err(a, err);
+		return err == ENOENT ? kerr(a, err) : rw_err(a, err);
 	}
 	if (fwrite(buf, 1, length, stdout) != length || fflush(stdout)) {
 		mp_fail(a->cmd, "writing to stdout: %s", strerror(errno));

@@ -41,7 +41,7 @@ static const char *einval_str(enum mp_cmd cmd)
 		return "invalid argument (the alignment must be 0 or a power of two up to the page size; block size and count at least 1; valid name)";
 	case MP_CMD_READ:
 	case MP_CMD_WRITE:
-		return "the offset is not the start of a block, or the range passes the block's end";
+		return "the handle is not the start of a block, or the range passes the block's end";
 	case MP_CMD_FREE:
 		return "invalid argument (bad count or name)";
 	case MP_CMD_ALLOC:
@@ -79,7 +79,11 @@ const char *mp_strerror(enum mp_cmd cmd, int err)
 	case ENAMETOOLONG:
 		return "the pool name is too long (at most 31 characters)";
 	case EPERM:
+		if (cmd == MP_CMD_READ || cmd == MP_CMD_WRITE)
+			return "permission denied: another process's open device owns the block (alloc --owned), or the pool belongs to a kernel user";
 		return "permission denied: the device was not opened for writing (or the pool belongs to a kernel user)";
+	case ESTALE:
+		return "stale handle: the block was freed since (and allocated again)";
 	case EACCES:
 		return "permission denied";
 	case ENOMEM:
@@ -87,7 +91,7 @@ const char *mp_strerror(enum mp_cmd cmd, int err)
 			return "out of memory: the kernel could not reserve the pool";
 		return "out of memory in the kernel";
 	case ERANGE:
-		return "the offset is outside the pool";
+		return "the handle is outside the pool";
 	case ENXIO:
 		return "the block is not allocated";
 	case EINVAL:
@@ -112,6 +116,10 @@ const char *mp_free_result_str(int res)
 		return "not the start of a block";
 	case -ENXIO:
 		return "not allocated (double free?)";
+	case -ESTALE:
+		return "stale handle: the block was freed since (and allocated again)";
+	case -EPERM:
+		return "permission denied: another process's open device owns the block";
 	default:
 		/* -INT_MIN would overflow */
 		return res > INT_MIN ? strerror(-res) : "unknown error";

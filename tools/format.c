@@ -174,6 +174,7 @@ static const struct {
 	{ "poison_errors", "Allocations that found a freed block written." },
 	{ "bytes_reserved", "Memory the pool holds in bytes, region plus metadata." },
 	{ "drain_ipis", "CPUs interrupted to drain their caches for a sleeping allocation." },
+	{ "reclaimed_on_close", "Owned blocks freed when their open file was closed." },
 };
 
 const char *mp_prom_help(const char *stat, char *buf, size_t len)

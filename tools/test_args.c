@@ -296,6 +296,25 @@ void test_args(void)
 	r = P(&a, "alloc", "rx", "--timeout", "0");
 	usage_case("alloc --timeout 0", r, err, "--timeout");
 	mp_args_free(&a);
+	r = P(&a, "alloc", "rx", "--count", "3");
+	ok(r == MP_PARSE_OK && !a.owned, "alloc: not owned by default");
+	mp_args_free(&a);
+	r = P(&a, "alloc", "--owned", "rx", "--count", "3");
+	ok(r == MP_PARSE_OK && a.owned && a.count == 3, "alloc --owned");
+	mp_args_free(&a);
+	r = P(&a, "alloc", "rx", "--owned=1");
+	usage_case("alloc --owned takes no value", r, err,
+		   "option --owned takes no value");
+	mp_args_free(&a);
+	r = P(&a, "free", "rx", "--owned", "0");
+	usage_case("free --owned is unknown", r, err, "unknown option '--owned'");
+	mp_args_free(&a);
+	/* a handle as alloc prints it: generation in bits 40-63 */
+	r = P(&a, "free", "rx", "0x1000000000028", "0x10000000000");
+	ok(r == MP_PARSE_OK && a.nr_offsets == 2 &&
+	   a.offsets[0] == 0x1000000000028ULL &&
+	   a.offsets[1] == 0x10000000000ULL, "free: handles as alloc prints them");
+	mp_args_free(&a);
 
 	r = P(&a, "free", "rx", "0", "0x28", "4096");
 	ok(r == MP_PARSE_OK && a.cmd == MP_CMD_FREE && a.nr_offsets == 3 &&
@@ -303,10 +322,10 @@ void test_args(void)
 	   !strcmp(a.offset_strs[1], "0x28"), "free NAME OFFSET...");
 	mp_args_free(&a);
 	r = P(&a, "free", "rx");
-	usage_case("free without OFFSET", r, err, "missing OFFSET");
+	usage_case("free without HANDLE", r, err, "missing HANDLE");
 	mp_args_free(&a);
 	r = P(&a, "free", "rx", "12", "4k");
-	usage_case("free with a suffixed offset", r, err, "invalid offset '4k'");
+	usage_case("free with a suffixed offset", r, err, "invalid handle '4k'");
 	mp_args_free(&a);
 
 	r = P(&a, "write", "rx", "0x40", "hello", "--pos", "3");
@@ -613,7 +632,7 @@ void test_getopt_quirks(void)
 	mp_args_free(&a);
 	r = P(&a, "free", "rx", "1", "--", "-5", "--force");
 	usage_case("after --, words are arguments", r, err,
-		   "invalid offset '-5'");
+		   "invalid handle '-5'");
 	mp_args_free(&a);
 	r = P(&a, "write", "rx", "--pos", "2", "0", "--", "--pos");
 	ok(r == MP_PARSE_OK && a.pos == 2 && a.offset == 0 &&

@@ -151,6 +151,16 @@ void test_bench(void)
 	   strstr(mp_strerror(MP_CMD_BENCH, EINVAL), "--block-size") &&
 	   strstr(mp_strerror(MP_CMD_BENCH, EINVAL), "cross"),
 	   "bench EINVAL names --cpus, --block-size, --ops, cross");
+	ok(strstr(mp_strerror(MP_CMD_READ, ESTALE), "stale handle") &&
+	   strstr(mp_strerror(MP_CMD_WRITE, ESTALE), "stale handle") &&
+	   strstr(mp_free_result_str(-ESTALE), "stale handle"),
+	   "ESTALE: a stale handle, in words");
+	ok(strstr(mp_strerror(MP_CMD_READ, EPERM), "owns the block") &&
+	   strstr(mp_strerror(MP_CMD_WRITE, EPERM), "owns the block") &&
+	   strstr(mp_free_result_str(-EPERM), "owns the block") &&
+	   !strstr(mp_strerror(MP_CMD_FREE, EPERM), "owns the block") &&
+	   !strstr(mp_strerror(MP_CMD_CREATE, EPERM), "owns the block"),
+	   "EPERM on a block: its owner, in words; elsewhere not");
 	ok(!strcmp(mp_strerror(MP_CMD_BENCH, EINTR), "interrupted by a signal"),
 	   "bench EINTR");
 	ok(strstr(mp_strerror(MP_CMD_BENCH, EOPNOTSUPP), "not available in this kernel") != NULL,

@@ -131,7 +131,7 @@ void test_binary(void)
 	r = run("stats 'a b'", &o, &e);
 	ok(r == 2 && strstr(e, "invalid pool name"), "bad name: exit 2");
 	r = run("free rx zz", &o, &e);
-	ok(r == 2 && strstr(e, "invalid offset 'zz'"), "bad offset: exit 2");
+	ok(r == 2 && strstr(e, "invalid handle 'zz'"), "bad handle: exit 2");
 	r = run("bench --allocator mempool,slab", &o, &e);
 	ok(r == 2 && strstr(e, "mempoolctl: bench: unknown allocator 'slab'") &&
 	   strstr(e, "mempoolctl bench --help") && !*o,

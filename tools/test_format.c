@@ -38,10 +38,10 @@ void test_errors(void)
 	msg_is(MP_CMD_ALLOC, ETIMEDOUT, "no block became free within the timeout");
 	msg_is(MP_CMD_CREATE, EDQUOT, "the module's max_bytes limit would be exceeded");
 	msg_is(MP_CMD_CREATE, EOVERFLOW, "block size times block count overflows");
-	msg_is(MP_CMD_READ, ERANGE, "the offset is outside the pool");
+	msg_is(MP_CMD_READ, ERANGE, "the handle is outside the pool");
 	msg_is(MP_CMD_WRITE, ENXIO, "the block is not allocated");
 	msg_is(MP_CMD_READ, EINVAL,
-	       "the offset is not the start of a block, or the range passes the block's end");
+	       "the handle is not the start of a block, or the range passes the block's end");
 	ok(strstr(mp_strerror(MP_CMD_CREATE, EPERM),
 		  "permission denied: the device was not opened for writing") != NULL,
 	   "EPERM names the read-only open");
@@ -86,6 +86,7 @@ static void fill_stats(struct mpool_ioc_stats *st)
 	st->out_poison_errors = 17;
 	st->out_bytes_reserved = 18446744073709551615ULL;
 	st->out_drain_ipis = 19;
+	st->out_reclaimed_on_close = 18;
 }
 
 void test_format(void)
@@ -99,14 +100,15 @@ void test_format(void)
 		"high_watermark: 4\nallocs: 11\nalloc_failures: 12\n"
 		"frees: 13\ninvalid_frees: 14\nwaits: 15\ntimeouts: 16\n"
 		"poison_errors: 17\nbytes_reserved: 18446744073709551615\n"
-		"drain_ipis: 19\n";
+		"drain_ipis: 19\nreclaimed_on_close: 18\n";
 	static const char json[] =
 		"{\"name\": \"rx\", \"block_size\": 32, \"stride\": 40, \"align\": 8, "
 		"\"flags\": 5, \"blocks_total\": 10, \"blocks_free\": 7, "
 		"\"blocks_in_use\": 3, \"high_watermark\": 4, \"allocs\": 11, "
 		"\"alloc_failures\": 12, \"frees\": 13, \"invalid_frees\": 14, "
 		"\"waits\": 15, \"timeouts\": 16, \"poison_errors\": 17, "
-		"\"bytes_reserved\": 18446744073709551615, \"drain_ipis\": 19}\n";
+		"\"bytes_reserved\": 18446744073709551615, \"drain_ipis\": 19, "
+		"\"reclaimed_on_close\": 18}\n";
 
 	fill_stats(&st);
 	n = mp_format_stats_text(&st, buf, sizeof(buf));

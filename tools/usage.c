@@ -26,7 +26,7 @@ static const char usage_head[] =
 static const char usage_tail[] =
 	"\n"
 	"Sizes and counts take the suffixes k, m, g (powers of 1024);\n"
-	"offsets are decimal or 0x hex.  'mempoolctl COMMAND --help' for more;\n"
+	"handles are 0x hex or decimal.  'mempoolctl COMMAND --help' for more;\n"
 	"'mempoolctl --version' for the version.\n"
 	"Exit status: 0 success, 1 refused by the kernel, 2 bad usage.\n";
 

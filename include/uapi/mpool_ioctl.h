@@ -194,7 +194,7 @@ struct mpool_ioc_list {
  * @name: the pool's name
  *
  * Followed by one __u64 out_<name> per line of mpool_stat_list.h, in its
- * order: out_block_size, out_stride, ..., out_bytes_reserved.  The same
+ * order: out_block_size, out_stride, ..., out_reclaimed_on_close.  The same
  * numbers as /sys/kernel/debug/mempool/<name>/stats.
  *
  * out_alloc_failures counts allocation attempts that found the pool
@@ -215,7 +215,8 @@ struct mpool_ioc_stats {
 /*
  * Charge the blocks to this open file: only it may free, read or write
  * them (others get EPERM), and they are freed when it is closed (counted
- * in reclaimed_on_close).
+ * in reclaimed_on_close): at its last close, as the open file is shared
+ * by dup() and fork() as flock() locks are.
  */
 #define MPOOL_ALLOC_OWNED	(1U << 1)
 

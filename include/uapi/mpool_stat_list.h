@@ -36,6 +36,7 @@ MPOOL_COUNTER(timeouts);	/* blocking allocations that gave up */
 MPOOL_COUNTER(poison_errors);	/* allocations that found a freed block written */
 MPOOL_STAT(bytes_reserved);	/* memory the pool holds, region plus metadata */
 MPOOL_COUNTER(drain_ipis);	/* CPUs interrupted to drain their caches */
+MPOOL_COUNTER(reclaimed_on_close); /* owned blocks freed when their file closed */
 
 #ifdef __MPOOL_COUNTER_IS_STAT
 #undef MPOOL_COUNTER

@@ -570,7 +570,7 @@ static const char *alloc_check(int err)
 	return NULL;
 }
 
-/* FREE: a batch with bad offsets and per-offset results */
+/* FREE: a batch with bad handles and per-handle results */
 static uint64_t free_offs[6];
 static int32_t free_res[6];
 static struct mpool_ioc_free free_arg;
@@ -589,7 +589,7 @@ static int free_call(void)
 	free_offs[0] = offs[0];
 	free_offs[1] = offs[1];
 	free_offs[2] = offs[1] + 1;		/* inside a block */
-	free_offs[3] = 1ULL << 40;		/* outside the region */
+	free_offs[3] = MPOOL_HANDLE_OFFSET_MASK;	/* outside the region */
 	free_offs[4] = offs[2];
 	free_offs[5] = offs[0];			/* freed just before */
 	memset(free_res, 0x55, sizeof(free_res));

@@ -60,6 +60,8 @@ struct shm {
 	long cmdhist[MAXW][NCMD];
 	long lost_efault[MAXW];	/* ALLOCs refused with EFAULT (undone) */
 	long verified[MAXW];	/* blocks whose pattern was checked */
+	/* owned blocks of stable pools left for the worker's close to free */
+	long left_owned[MAXW][NSTABLE];
 };
 
 struct fuzz_opt {
@@ -79,8 +81,10 @@ extern int shared_fd;		/* closed and reopened under the workers */
 extern struct timespec deadline;
 extern int nworkers;
 
+/* Handles held; owned[i]: off[i] is MPOOL_ALLOC_OWNED by the worker's fd. */
 struct held {
 	uint64_t off[HELD_MAX];
+	bool owned[HELD_MAX];
 	int n;
 };
 
@@ -90,7 +94,7 @@ struct worker {
 	char priv[MPOOL_IOC_NAME_MAX];
 	struct held s[NSTABLE];
 	struct held p;			/* blocks held in the private pool */
-	uint64_t pfreed[PRIV_BLOCKS];	/* offsets freed in it, for double frees */
+	uint64_t pfreed[PRIV_BLOCKS];	/* handles freed in it, for double frees */
 	int npfreed;
 	struct held v[NVOL];		/* not counted: the pool may be recreated */
 	unsigned char *arena;		/* RW RW NONE RO pages */
@@ -115,7 +119,7 @@ bool needs_write(unsigned int nr);
 const char *cmdname(unsigned int nr);
 int doio(struct worker *w, enum fdkind fk, unsigned long cmd, void *arg,
 	 int expect);
-void held_add(struct held *h, uint64_t off);
+void held_add(struct held *h, uint64_t off, bool owned);
 void held_del(struct held *h, int i);
 int rw_block(struct worker *w, enum fdkind fk, unsigned long cmd,
 	     const char *pool, uint64_t off, void *buf, uint32_t len,
@@ -125,7 +129,8 @@ void verify_pattern(struct worker *w, int pool, uint64_t off);
 int free_offsets(struct worker *w, const char *pool, const uint64_t *offs,
 		 int n, int want_result, int expect);
 int alloc_into(struct worker *w, enum fdkind fk, const char *pool,
-	       struct held *h, uint32_t count, uint32_t timeout_ms);
+	       struct held *h, uint32_t count, uint32_t timeout_ms,
+	       bool owned);
 int stats_of(struct worker *w, enum fdkind fk, const char *pool,
 	     struct mpool_ioc_stats *s, int expect);
 

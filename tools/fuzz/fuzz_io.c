@@ -77,9 +77,10 @@ void wfail(struct worker *w, const char *fmt, ...)
 
 /*
  * Errors include/uapi/mpool_ioctl.h documents for each command nr: the
- * common ones (ENOTTY, EFAULT, EINVAL, E2BIG, ENOENT, ENOMEM; EPERM only
- * on a read-only file, as no kernel user's pool is named here), then the
- * command's own.  EBADF is the VFS's, for the fd another thread closes.
+ * common ones (ENOTTY, EFAULT, EINVAL, E2BIG, ENOENT, ENOMEM; EPERM on a
+ * read-only file, as no kernel user's pool is named here), then the
+ * command's own: EPERM also for READ and WRITE of a block another file
+ * owns.  EBADF is the VFS's, for the fd another thread closes.
  */
 static bool errno_ok(unsigned int nr, int e, bool rofd, bool racy_fd)
 {
@@ -94,7 +95,9 @@ static bool errno_ok(unsigned int nr, int e, bool rofd, bool racy_fd)
 	case ENOMEM:
 		return true;
 	case EPERM:
-		return rofd;
+		if (rofd)
+			return true;
+		break;
 	case EBADF:
 		return racy_fd;
 	case ENAMETOOLONG:
@@ -111,7 +114,7 @@ static bool errno_ok(unsigned int nr, int e, bool rofd, bool racy_fd)
 		return e == ENOSPC || e == ETIMEDOUT || e == EINTR;
 	case MPOOL_CMD_WRITE:
 	case MPOOL_CMD_READ:
-		return e == ERANGE || e == ENXIO;
+		return e == ERANGE || e == ENXIO || e == ESTALE || e == EPERM;
 	}
 	return false;
 }
@@ -174,15 +177,19 @@ int doio(struct worker *w, enum fdkind fk, unsigned long cmd, void *arg,
 
 /* ---- holding blocks ----------------------------------------------------------- */
 
-void held_add(struct held *h, uint64_t off)
+void held_add(struct held *h, uint64_t off, bool owned)
 {
-	if (h->n < HELD_MAX)
+	if (h->n < HELD_MAX) {
+		h->owned[h->n] = owned;
 		h->off[h->n++] = off;
+	}
 }
 
 void held_del(struct held *h, int i)
 {
-	h->off[i] = h->off[--h->n];
+	h->n--;
+	h->off[i] = h->off[h->n];
+	h->owned[i] = h->owned[h->n];
 }
 
 /* The 8 bytes each holder writes into its block: who and where. */
@@ -234,8 +241,8 @@ void verify_pattern(struct worker *w, int pool, uint64_t off)
 }
 
 /*
- * Frees @n offsets with a valid call; checks each result against
- * @want_result (1: any of 0/-ENXIO).  Returns how many were freed.
+ * Frees @n handles with a valid call; checks each result against
+ * @want_result (1: any the ABI documents).  Returns how many were freed.
  */
 int free_offsets(struct worker *w, const char *pool, const uint64_t *offs,
 		 int n, int want_result, int expect)
@@ -256,7 +263,7 @@ int free_offsets(struct worker *w, const char *pool, const uint64_t *offs,
 		      f.out_invalid);
 	for (i = 0; i < n; i++) {
 		if (res[i] != 0 && res[i] != -ERANGE && res[i] != -EINVAL &&
-		    res[i] != -ENXIO)
+		    res[i] != -ENXIO && res[i] != -ESTALE && res[i] != -EPERM)
 			wfail(w, "FREE result %d for offset %llu", res[i],
 			      (unsigned long long)offs[i]);
 		else if (want_result != 1 && res[i] != want_result)
@@ -267,14 +274,19 @@ int free_offsets(struct worker *w, const char *pool, const uint64_t *offs,
 	return f.out_freed;
 }
 
-/* Allocates up to @count blocks into @h; returns the errno. */
+/*
+ * Allocates up to @count blocks into @h, owned by the file with @owned;
+ * returns the errno.
+ */
 int alloc_into(struct worker *w, enum fdkind fk, const char *pool,
-	       struct held *h, uint32_t count, uint32_t timeout_ms)
+	       struct held *h, uint32_t count, uint32_t timeout_ms,
+	       bool owned)
 {
 	uint64_t offs[HELD_MAX];
 	struct mpool_ioc_alloc a = { .size = sizeof(a), .count = count,
 				     .timeout_ms = timeout_ms,
-				     .flags = timeout_ms ? MPOOL_ALLOC_WAIT : 0,
+				     .flags = (timeout_ms ? MPOOL_ALLOC_WAIT : 0) |
+					      (owned ? MPOOL_ALLOC_OWNED : 0),
 				     .handles = (uintptr_t)offs };
 	uint32_t i;
 	int e;
@@ -291,7 +303,7 @@ int alloc_into(struct worker *w, enum fdkind fk, const char *pool,
 		wfail(w, "ALLOC of %u gave out_allocated %u", count,
 		      a.out_allocated);
 	for (i = 0; i < a.out_allocated && i < count; i++)
-		held_add(h, offs[i]);
+		held_add(h, offs[i], owned);
 	return 0;
 }
 

@@ -19,7 +19,9 @@
  * where the mutation decides the outcome it must be exactly that errno.
  * At the end the parent checks, through MPOOL_IOC_STATS, that each stable
  * pool's blocks in use are exactly those the workers say they hold, then,
- * after the workers freed them, none.  Prints the guest protocol's lines
+ * after the workers freed them, none; half the workers leave their owned
+ * blocks of stable pools to their files' close, and each stable pool's
+ * reclaimed_on_close must count exactly those.  Prints the guest protocol's lines
  * (MPTEST ok NAME / MPTEST not ok NAME: MSG) and a summary; exits 1 on a
  * failure.  Each operation is a function of the seed, the worker and its
  * index: `--seed S --worker W --replay-op N` replays worker W's first N+1
@@ -81,6 +83,14 @@ static void worker_teardown(struct worker *w)
 		for (j = 0; j < w->s[i].n; j++)
 			if (j < 8)
 				verify_pattern(w, i, w->s[i].off[j]);
+		/* Even workers leave their owned blocks to the close. */
+		for (j = 0; !(w->id % 2) && j < w->s[i].n; j++) {
+			if (!w->s[i].owned[j])
+				continue;
+			if (w->id < MAXW)
+				shm->left_owned[w->id][i]++;
+			held_del(&w->s[i], j--);
+		}
 		w->what = "final free of own blocks";
 		free_offsets(w, stable[i].name, w->s[i].off, w->s[i].n, 0, 0);
 		w->s[i].n = 0;
@@ -265,7 +275,7 @@ static void check_all_pools(int fd, bool destroy)
 		    s.out_blocks_in_use > s.out_blocks_total) {
 			if (!bad++)
 				snprintf(first, sizeof(first),
-					 "%s: free %llu in use %llu total %llu",
+					 "%.31s: free %llu in use %llu total %llu",
 					 names[i],
 					 (unsigned long long)s.out_blocks_free,
 					 (unsigned long long)s.out_blocks_in_use,
@@ -513,6 +523,23 @@ int main(int argc, char **argv)
 		}
 	}
 	fuzz_result(!bad, "fuzz-no-block-lost", "%d stable pools not empty", bad);
+	bad = 0;
+	for (i = 0; i < NSTABLE; i++) {
+		long left = 0;
+
+		for (j = 0; j < nworkers; j++)
+			left += shm->left_owned[j][i];
+		if (pstats(fd, stable[i].name, &s) ||
+		    s.out_reclaimed_on_close != (uint64_t)left) {
+			printf("fuzz: %s: reclaimed_on_close %llu, workers left %ld owned blocks to their close\n",
+			       stable[i].name,
+			       (unsigned long long)s.out_reclaimed_on_close,
+			       left);
+			bad++;
+		}
+	}
+	fuzz_result(!bad, "fuzz-owned-reclaimed-on-close",
+		    "%d stable pools miscounted (see above)", bad);
 	check_all_pools(fd, true);
 	summary(t1 - t0);
 	close(fd);

@@ -188,8 +188,10 @@ void op_mutate(struct worker *w)
 	switch (m) {
 	case 0:		/* size: too small, too big, bigger with a tail */
 		switch (rn(w, 6)) {
-		case 0:
-			u32[0] = rn(w, sz);
+		case 0:	/* below the first version's size (STATS grew) */
+			u32[0] = rn(w, nr == MPOOL_CMD_STATS ?
+				 offsetof(struct mpool_ioc_stats,
+					  out_bytes_reserved) + 8 : sz);
 			expect = EINVAL;
 			break;
 		case 1:
@@ -389,8 +391,8 @@ void op_mutate(struct worker *w)
 				a->count = counts[rn(w, 4)];
 				expect = EINVAL;
 				break;
-			case 1:
-				a->flags = 2u << rn(w, 31);
+			case 1:	/* past MPOOL_ALLOC_WAIT and _OWNED */
+				a->flags = 4u << rn(w, 30);
 				expect = EINVAL;
 				break;
 			case 2:	/* timeout without WAIT, WAIT without one */
@@ -540,7 +542,7 @@ void op_mutate(struct worker *w)
 		int before = w->s[pool].n;
 
 		for (k = 0; k < a->out_allocated; k++)
-			held_add(&w->s[pool], o[k]);
+			held_add(&w->s[pool], o[k], false);
 		for (k = before; k < (uint32_t)w->s[pool].n; k++)
 			write_pattern(w, pool, w->s[pool].off[k]);
 	} else if (i == EFAULT && nr == MPOOL_CMD_ALLOC && w->id < MAXW) {

@@ -17,10 +17,15 @@ static void op_stable_alloc(struct worker *w, int pool)
 	int before = h->n, i;
 	uint32_t count = chance(w, 10) ? 64 + rn(w, 256) : 1 + rn(w, 8);
 	uint32_t tmo = chance(w, 10) ? 1 + rn(w, 3) : 0;
+	bool shared = chance(w, 30);
 
+	/*
+	 * Owned only by the worker's own file: the shared one is closed
+	 * under the workers, which would free the blocks they count.
+	 */
 	w->what = "alloc from a stable pool";
-	alloc_into(w, chance(w, 30) ? FD_SHARED : FD_OWN, stable[pool].name, h,
-		   count, tmo);
+	alloc_into(w, shared ? FD_SHARED : FD_OWN, stable[pool].name, h,
+		   count, tmo, !shared && chance(w, 30));
 	for (i = before; i < h->n; i++)
 		write_pattern(w, pool, h->off[i]);
 }
@@ -58,7 +63,8 @@ static void op_private(struct worker *w)
 	case 1:
 		w->what = "alloc from the private pool";
 		/* Per-CPU caches may hold free blocks on other CPUs. */
-		if (alloc_into(w, FD_OWN, w->priv, &w->p, 1 + rn(w, 16), 0) ==
+		if (alloc_into(w, FD_OWN, w->priv, &w->p, 1 + rn(w, 16), 0,
+			       chance(w, 50)) ==
 		    ENOSPC && w->p.n != PRIV_BLOCKS && !(w->id % 2))
 			wfail(w, "private pool: ENOSPC holding %d of %d",
 			      w->p.n, PRIV_BLOCKS);
@@ -80,20 +86,55 @@ static void op_private(struct worker *w)
 		w->what = "free in the private pool";
 		free_offsets(w, w->priv, offs, n, 0, 0);
 		break;
-	case 3:
-		/* Double free, or never allocated: -ENXIO, pool unchanged. */
+	case 3: {
+		/*
+		 * Double free: -ENXIO, or -ESTALE once the block is allocated
+		 * again (a new handle); the pool is unchanged either way.
+		 */
+		bool again = false;
+
 		if (!w->npfreed)
 			break;
 		offs[0] = w->pfreed[rn(w, w->npfreed)];
-		for (i = 0; i < w->p.n; i++)
+		for (i = 0; i < w->p.n; i++) {
 			if (w->p.off[i] == offs[0])
-				return;	/* allocated again since */
-		w->what = "double free in the private pool";
-		free_offsets(w, w->priv, offs, 1, -ENXIO, 0);
+				return;	/* the same handle twice: a bug */
+			if (MPOOL_HANDLE_OFFSET(w->p.off[i]) ==
+			    MPOOL_HANDLE_OFFSET(offs[0]))
+				again = true;
+		}
+		w->what = again ? "free of a stale handle in the private pool" :
+				  "double free in the private pool";
+		free_offsets(w, w->priv, offs, 1, again ? -ESTALE : -ENXIO, 0);
 		w->what = "read a freed block of the private pool";
 		rw_block(w, FD_OWN, MPOOL_IOC_READ, w->priv, offs[0], &buf, 8, 0,
-			 ENXIO);
+			 again ? ESTALE : ENXIO);
+		/* Only the owning file: another gets EPERM, then nothing. */
+		for (i = 0; i < w->p.n && !w->p.owned[i]; i++)
+			;
+		if (i == w->p.n)
+			break;
+		w->what = "read another file's owned block";
+		rw_block(w, FD_SHARED, MPOOL_IOC_READ, w->priv, w->p.off[i], &buf,
+			 8, 0, w->replay ? -1 : EPERM);
+		w->what = "free another file's owned block";
+		offs[0] = w->p.off[i];
+		if (!w->replay) {
+			struct mpool_ioc_free f = {
+				.size = sizeof(f), .count = 1,
+				.handles = (uintptr_t)offs,
+			};
+			int32_t res = 0;
+
+			f.results = (uintptr_t)&res;
+			set_name(f.name, w->priv);
+			if (!doio(w, FD_SHARED, MPOOL_IOC_FREE, &f, -1) &&
+			    (res != -EPERM || f.out_freed))
+				wfail(w, "FREE of another file's owned block: result %d, %u freed",
+				      res, f.out_freed);
+		}
 		break;
+	}
 	case 4:
 		w->what = "stats of the private pool";
 		if (!stats_of(w, FD_OWN, w->priv, &s, 0) &&
@@ -151,14 +192,18 @@ static void op_volatile(struct worker *w)
 	case 3:
 		w->what = "sleeping alloc from a volatile pool";
 		alloc_into(w, FD_SHARED, vol_name(v), h, 1 + rn(w, 4),
-			   chance(w, 60) ? 1 + rn(w, 10) : 0);
+			   chance(w, 60) ? 1 + rn(w, 10) : 0, chance(w, 30));
 		break;
 	case 4:
 		if (!h->n)
 			break;
 		w->what = "free in a volatile pool";
 		i = rn(w, h->n);
-		/* Any result: the pool may be another incarnation by now. */
+		/*
+		 * Any result: the pool may be another incarnation by now,
+		 * the shared file that owned the block closed and another
+		 * opened under the same number.
+		 */
 		free_offsets(w, vol_name(v), &h->off[i], 1, 1, -1);
 		held_del(h, i);
 		break;

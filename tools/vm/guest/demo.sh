@@ -27,11 +27,14 @@ mempoolctl read demo "$a" --length 11; echo
 show mempoolctl free demo "$b"
 echo "# mempoolctl alloc demo      (the freed block comes back first)"
 d=$(mempoolctl alloc demo); echo "$d"
-if [ "$d" = "$b" ]; then
-	echo "reallocated offset $d == freed offset $b"
+# A handle is the offset (bits 0-39) and the allocation's generation.
+if [ $((d & 0xFFFFFFFFFF)) = $((b & 0xFFFFFFFFFF)) ]; then
+	echo "reallocated offset $((d & 0xFFFFFFFFFF)) == freed offset $((b & 0xFFFFFFFFFF)); new handle $d, old $b"
 else
-	echo "reallocated offset $d != freed offset $b"
+	echo "reallocated offset $((d & 0xFFFFFFFFFF)) != freed offset $((b & 0xFFFFFFFFFF))"
 fi
+echo "# mempoolctl read demo $b      (the old handle is stale)"
+mempoolctl read demo "$b"
 show mempoolctl stats demo
 echo "# mempoolctl destroy demo      (refused: blocks are still allocated)"
 mempoolctl destroy demo

@@ -26,6 +26,9 @@ sval() { mempoolctl stats "$1" | sed -n "s/^$2: //p"; }
 # lines FILE: number of lines
 lines() { echo $(($(wc -l <"$1"))); }
 
+# off HANDLE: the block's offset (bits 0-39 of its handle)
+off() { echo $(($1 & 0xFFFFFFFFFF)); }
+
 # same_as_debugfs NAME POOL: mempoolctl stats text == debugfs stats file
 same_as_debugfs() {
 	mempoolctl stats "$2" >"$T/ctl" 2>&1
@@ -115,15 +118,18 @@ a=$(sed -n 1p "$T/out")
 b=$(sed -n 2p "$T/out")
 expect cli-free 0 "" mempoolctl free fr "$a"
 eq cli-free-silent "$(cat "$T/out")" ""
-expect cli-free-enxio 1 "mempoolctl: free 'fr': offset $a: not allocated" mempoolctl free fr "$a"
-expect cli-free-einval 1 "mempoolctl: free 'fr': offset 5: not the start of a block" mempoolctl free fr 5
-expect cli-free-erange 1 "mempoolctl: free 'fr': offset 128: outside the pool" mempoolctl free fr 128
-expect cli-free-erange-hex 1 "offset 0xffffffffffffffff: outside the pool" \
+expect cli-free-enxio 1 "mempoolctl: free 'fr': handle $a: not allocated" mempoolctl free fr "$a"
+expect cli-free-einval 1 "mempoolctl: free 'fr': handle 5: not the start of a block" mempoolctl free fr 5
+expect cli-free-erange 1 "mempoolctl: free 'fr': handle 128: outside the pool" mempoolctl free fr 128
+expect cli-free-erange-hex 1 "handle 0xffffffffffffffff: outside the pool" \
 	mempoolctl free fr 0xffffffffffffffff
-# A mix: the valid offset is freed, the bad one reported, exit 1.
-expect cli-free-mixed 1 "offset 7: not the start of a block" mempoolctl free fr 7 "$b"
+# A live block's bare offset (generation 0) is no handle of it.
+expect cli-free-estale 1 "mempoolctl: free 'fr': handle $(off "$b"): stale handle" \
+	mempoolctl free fr "$(off "$b")"
+# A mix: the valid handle is freed, the bad one reported, exit 1.
+expect cli-free-mixed 1 "handle 7: not the start of a block" mempoolctl free fr 7 "$b"
 eq cli-free-mixed-freed "$(sval fr blocks_in_use)" 0
-eq cli-free-mixed-counts "$(sval fr frees) $(sval fr invalid_frees)" "2 5"
+eq cli-free-mixed-counts "$(sval fr frees) $(sval fr invalid_frees)" "2 6"
 mempoolctl destroy fr >/dev/null 2>&1
 
 # ---- write / read -----------------------------------------------------------
@@ -141,24 +147,32 @@ eq cli-read-pos-data "$(cat "$T/out")" pool
 expect cli-write-end 0 "" mempoolctl write rw "$o" abcde --pos 27
 expect cli-read-end 0 "" mempoolctl read rw "$o" --pos 27
 eq cli-read-end-data "$(cat "$T/out")" abcde
-expect cli-write-past-end 1 "mempoolctl: write 'rw': offset $o: the offset is not the start of a block, or the range passes the block's end" \
+expect cli-write-past-end 1 "mempoolctl: write 'rw': handle $o: the handle is not the start of a block, or the range passes the block's end" \
 	mempoolctl write rw "$o" abcdef --pos 27
 expect cli-read-past-end 1 "the range passes the block's end" mempoolctl read rw "$o" --pos 30 --length 3
 expect cli-read-pos-at-end 1 "the range passes the block's end" mempoolctl read rw "$o" --pos 32
-expect cli-read-einval 1 "mempoolctl: read 'rw': offset 1: the offset is not the start of a block" \
+expect cli-read-einval 1 "mempoolctl: read 'rw': handle 1: the handle is not the start of a block" \
 	mempoolctl read rw 1
-expect cli-write-erange 1 "mempoolctl: write 'rw': offset 64: the offset is outside the pool" \
+expect cli-write-erange 1 "mempoolctl: write 'rw': handle 64: the handle is outside the pool" \
 	mempoolctl write rw 64 x
-expect cli-read-erange 1 "offset 0x1000: the offset is outside the pool" mempoolctl read rw 0x1000
+expect cli-read-erange 1 "handle 0x1000: the handle is outside the pool" mempoolctl read rw 0x1000
+expect cli-read-estale 1 "mempoolctl: read 'rw': handle $(off "$o"): stale handle" \
+	mempoolctl read rw "$(off "$o")"
 other=0
-[ "$o" = 0 ] && other=32
-expect cli-read-enxio 1 "mempoolctl: read 'rw': offset $other: the block is not allocated" \
+[ "$(off "$o")" = 0 ] && other=32
+expect cli-read-enxio 1 "mempoolctl: read 'rw': handle $other: the block is not allocated" \
 	mempoolctl read rw $other
 expect cli-write-enxio 1 "the block is not allocated" mempoolctl write rw $other x
-# --zero: a freed and reallocated block reads back as zeros.
+# --zero: a freed and reallocated block reads back as zeros; the old
+# handle is stale, and the new one names the same offset.
 mempoolctl free rw "$o" >/dev/null 2>&1
-mempoolctl alloc rw --count 2 >/dev/null 2>&1
-mempoolctl read rw "$o" >"$T/z" 2>&1
+mempoolctl alloc rw --count 2 >"$T/again" 2>&1
+o2=
+for h in $(cat "$T/again"); do [ "$(off "$h")" = "$(off "$o")" ] && o2=$h; done
+expect cli-read-stale-after-realloc 1 "handle $o: stale handle" mempoolctl read rw "$o"
+if [ -n "$o2" ] && [ "$o2" != "$o" ]; then pass cli-realloc-new-generation
+else fail cli-realloc-new-generation "old $o, new '$o2' ($(oneline "$T/again"))"; fi
+mempoolctl read rw "$o2" >"$T/z" 2>&1
 eq cli-zero-on-alloc "$(wc -c <"$T/z" | tr -d ' ') $(tr -d '\000' <"$T/z" | wc -c | tr -d ' ')" "32 0"
 mempoolctl destroy rw --force >/dev/null 2>&1
 
@@ -177,7 +191,11 @@ eq cli-waiter-sleeps "$(sval w waits)" 1
 expect cli-waiter-free 0 "" mempoolctl free w "$wo"
 wait $wpid
 wrc=$?
-eq cli-waiter-woken "$wrc $(cat "$T/waiter")" "0 $wo"
+# The same block, allocated again: a new handle.
+wn=$(cat "$T/waiter")
+eq cli-waiter-woken "$wrc $(off "$wn")" "0 $(off "$wo")"
+[ "$wn" != "$wo" ] && pass cli-waiter-new-handle ||
+	fail cli-waiter-new-handle "the waiter got the freed handle $wo again"
 eq cli-waiter-counts "$(sval w waits) $(sval w timeouts) $(sval w allocs) $(sval w blocks_in_use)" "1 0 2 1"
 mempoolctl destroy w --force >/dev/null 2>&1
 
@@ -210,6 +228,7 @@ cat >"$T/want" <<-'EOS'
 	timeouts: 1
 	poison_errors: 0
 	drain_ipis: 0
+	reclaimed_on_close: 0
 EOS
 mempoolctl stats c | grep -v '^bytes_reserved: ' >"$T/got"
 if cmp -s "$T/got" "$T/want"; then pass cli-seq-counters
@@ -217,7 +236,7 @@ else cat "$T/got"; fail cli-seq-counters "counters differ from the expected valu
 br=$(sval c bytes_reserved)
 [ "${br:-0}" -ge 512 ] 2>/dev/null && pass cli-seq-bytes-reserved ||
 	fail cli-seq-bytes-reserved "bytes_reserved '$br' < region 512"
-eq cli-seq-last-key "$(mempoolctl stats c | tail -n 1 | cut -d: -f1)" drain_ipis
+eq cli-seq-last-key "$(mempoolctl stats c | tail -n 1 | cut -d: -f1)" reclaimed_on_close
 same_as_debugfs cli-stats-eq-debugfs c
 expect cli-stats-json 0 "" mempoolctl stats c --json
 grep -q '^{"name": "c", "block_size": 100, "stride": 128, "align": 64, "flags": 5, .*"allocs": 5, .*"bytes_reserved": [0-9]*.*}$' "$T/out" &&
@@ -232,7 +251,7 @@ eq cli-list-header "$(sed -n 1p "$T/out" | awk '{print $1, $2, $3, $4, $5, $6}')
 eq cli-list-c "$(sed -n 2p "$T/out" | awk '{print $1, $2, $3, $4, $5, $6}')" "c 100 4 3 1 4"
 eq cli-list-c2 "$(sed -n 3p "$T/out" | awk '{print $1, $2, $3, $4, $5, $6}')" "c2 8 2 0 2 0"
 expect cli-list-json 0 "" mempoolctl list --json
-eq cli-list-json-out "$(sed 's/"bytes_reserved": [0-9]*/"bytes_reserved": N/g' "$T/out")" '[{"name": "c", "block_size": 100, "stride": 128, "align": 64, "flags": 5, "blocks_total": 4, "blocks_free": 1, "blocks_in_use": 3, "high_watermark": 4, "allocs": 5, "alloc_failures": 1, "frees": 2, "invalid_frees": 3, "waits": 1, "timeouts": 1, "poison_errors": 0, "bytes_reserved": N, "drain_ipis": 0}, {"name": "c2", "block_size": 8, "stride": 8, "align": 8, "flags": 0, "blocks_total": 2, "blocks_free": 2, "blocks_in_use": 0, "high_watermark": 0, "allocs": 0, "alloc_failures": 0, "frees": 0, "invalid_frees": 0, "waits": 0, "timeouts": 0, "poison_errors": 0, "bytes_reserved": N, "drain_ipis": 0}]'
+eq cli-list-json-out "$(sed 's/"bytes_reserved": [0-9]*/"bytes_reserved": N/g' "$T/out")" '[{"name": "c", "block_size": 100, "stride": 128, "align": 64, "flags": 5, "blocks_total": 4, "blocks_free": 1, "blocks_in_use": 3, "high_watermark": 4, "allocs": 5, "alloc_failures": 1, "frees": 2, "invalid_frees": 3, "waits": 1, "timeouts": 1, "poison_errors": 0, "bytes_reserved": N, "drain_ipis": 0, "reclaimed_on_close": 0}, {"name": "c2", "block_size": 8, "stride": 8, "align": 8, "flags": 0, "blocks_total": 2, "blocks_free": 2, "blocks_in_use": 0, "high_watermark": 0, "allocs": 0, "alloc_failures": 0, "frees": 0, "invalid_frees": 0, "waits": 0, "timeouts": 0, "poison_errors": 0, "bytes_reserved": N, "drain_ipis": 0, "reclaimed_on_close": 0}]'
 eq cli-list-json-as-stats "$(cat "$T/out")" "[$(mempoolctl stats c --json), $(mempoolctl stats c2 --json)]"
 grep -q '^c ' "$D/pools" && grep -q '^c2 ' "$D/pools" && pass cli-debugfs-pools ||
 	fail cli-debugfs-pools "$(oneline "$D/pools")"
@@ -273,7 +292,8 @@ fi
 # walk must resume where each read stopped, not start again or skip.
 expect blocks-create 0 "" mempoolctl create blk --block-size 16 --blocks 3000 --track
 for i in 1 2 3; do mempoolctl alloc blk --count 1000 >/dev/null; done
-expect blocks-free-one 0 "" mempoolctl free blk 16
+# A new pool's blocks are on their first allocation: generation 1.
+expect blocks-free-one 0 "" mempoolctl free blk $(printf '0x%x' $(((1 << 40) | 16)))
 # Small reads: seq_file refills its one-page buffer about 30 times (the
 # lines name callers: ~120 KB), each time resuming the walk where the last
 # refill stopped.  At most 256 KB: a walk that restarts ends, and fails.
@@ -284,7 +304,7 @@ while [ $i -lt 3000 ]; do
 	[ $i -ne 1 ] && echo $((i * 16))
 	i=$((i + 1))
 done >"$T/want"
-if [ "$(head -n1 "$T/blocks")" = "# offset caller" ] &&
+if [ "$(head -n1 "$T/blocks")" = "# offset caller owner" ] &&
    cmp -s "$T/offsets" "$T/want"; then
 	pass blocks-debugfs-walk
 else
@@ -294,7 +314,13 @@ fi
 if awk 'NR > 1 && $2 == "-" { bad = 1 } END { exit bad }' "$T/blocks"; then
 	pass blocks-debugfs-callers
 else
-	fail blocks-debugfs-callers "a block without its caller: $(grep -m1 ' -$' "$T/blocks")"
+	fail blocks-debugfs-callers "a block without its caller: $(awk 'NR > 1 && $2 == "-" { print; exit }' "$T/blocks")"
+fi
+# Unowned blocks: no owner.
+if ! grep -q ' owner=' "$T/blocks"; then
+	pass blocks-debugfs-unowned
+else
+	fail blocks-debugfs-unowned "$(grep -m1 ' owner=' "$T/blocks")"
 fi
 expect blocks-destroy 0 "" mempoolctl destroy blk --force
 
@@ -305,11 +331,11 @@ d2=$(mempoolctl alloc demo)
 d3=$(mempoolctl alloc demo)
 if [ -n "$d1" ] && [ -n "$d2" ] && [ -n "$d3" ] && [ "$d1" != "$d2" ] &&
    [ "$d2" != "$d3" ] && [ "$d1" != "$d3" ]; then pass demo-alloc3
-else fail demo-alloc3 "offsets '$d1' '$d2' '$d3'"; fi
+else fail demo-alloc3 "handles '$d1' '$d2' '$d3'"; fi
 eq demo-in-use "$(sval demo blocks_in_use)" 3
 expect demo-free-second 0 "" mempoolctl free demo "$d2"
 d4=$(mempoolctl alloc demo)
-eq demo-realloc-lifo "$d4" "$d2"
+eq demo-realloc-lifo "$(off "$d4")" "$(off "$d2")"
 eq demo-counters "$(sval demo allocs) $(sval demo frees) $(sval demo blocks_in_use) $(sval demo high_watermark)" "4 1 3 3"
 same_as_debugfs demo-stats-eq-debugfs demo
 expect demo-destroy-busy 1 "use --force" mempoolctl destroy demo

@@ -168,12 +168,12 @@ eq obs-prom-checker-fails "$nbad" 4
 
 expect obs-prom-one 0 "" mempoolctl stats ob_mid --prometheus
 cp "$T/out" "$T/prom1"
-eq obs-prom-one-valid "$(prom_check "$T/prom1" | tr '\n' ' ')" "17 "
+eq obs-prom-one-valid "$(prom_check "$T/prom1" | tr '\n' ' ')" "18 "
 # the same numbers as stats: counters as NAME_total
 mempoolctl stats ob_mid | while read -r k v; do
 	k=${k%:}
 	case $k in
-	allocs|alloc_failures|frees|invalid_frees|waits|timeouts|poison_errors|drain_ipis) k=${k}_total ;;
+	allocs|alloc_failures|frees|invalid_frees|waits|timeouts|poison_errors|drain_ipis|reclaimed_on_close) k=${k}_total ;;
 	esac
 	echo "mempool_$k{pool=\"ob_mid\"} $v"
 done >"$T/want"
@@ -187,10 +187,10 @@ grep -q '^# HELP mempool_allocs_total [A-Za-z]' "$T/prom1" &&
 
 expect obs-prom-all 0 "" mempoolctl stats --prometheus
 cp "$T/out" "$T/prom"
-eq obs-prom-all-valid "$(prom_check "$T/prom" | tr '\n' ' ')" "51 "
+eq obs-prom-all-valid "$(prom_check "$T/prom" | tr '\n' ' ')" "54 "
 eq obs-prom-all-pools "$(grep '^mempool_blocks_total{' "$T/prom" | tr '\n' '|')" \
 	'mempool_blocks_total{pool="ob_big"} 4096|mempool_blocks_total{pool="ob_mid"} 100|mempool_blocks_total{pool="ob_small"} 10|'
-eq obs-prom-all-help-once "$(grep -c '^# HELP ' "$T/prom") $(grep -c '^# TYPE ' "$T/prom")" "17 17"
+eq obs-prom-all-help-once "$(grep -c '^# HELP ' "$T/prom") $(grep -c '^# TYPE ' "$T/prom")" "18 18"
 expect obs-prom-enoent 1 "mempoolctl: stats 'nx': no such pool" mempoolctl stats nx --prometheus
 expect obs-stats-no-name 2 "stats: missing NAME" mempoolctl stats
 
