@@ -10,9 +10,9 @@
  * answered with an errno, never with a line in the kernel log.
  *
  * A pool made here is on dev_pools until MPOOL_IOC_DESTROY or module
- * unload.  Each ioctl holds a reference on the pool it works on, so a
- * destroy that races with, say, a blocking allocation only unlists the
- * pool; the last reference frees it.
+ * unload.  Each ioctl, and each mapping, holds a reference on the pool it
+ * works on, so a destroy that races with, say, a blocking allocation only
+ * unlists the pool; the last reference frees it.
  */
 #include <linux/fs.h>
 #include <linux/kref.h>
@@ -30,21 +30,27 @@ static DEFINE_MUTEX(dev_lock);
 static LIST_HEAD(dev_pools);
 
 #define MPOOL_CREATE_ALL (MPOOL_CREATE_ZERO | MPOOL_CREATE_POISON | \
-			  MPOOL_CREATE_TRACK | MPOOL_CREATE_PERCPU)
+			  MPOOL_CREATE_TRACK | MPOOL_CREATE_PERCPU | \
+			  MPOOL_CREATE_MAP_WRITE)
 
 /* The ABI's pool flags are the engine's: they pass through unchanged. */
 static_assert(MPOOL_CREATE_ZERO == MPOOL_F_ZERO);
 static_assert(MPOOL_CREATE_POISON == MPOOL_F_POISON);
 static_assert(MPOOL_CREATE_TRACK == MPOOL_F_TRACK);
 static_assert(MPOOL_CREATE_PERCPU == MPOOL_F_PERCPU);
+static_assert(MPOOL_CREATE_MAP_WRITE == MPOOL_F_MAP_WRITE);
 static_assert(!(MPOOL_CREATE_ALL & MPOOL_F_QUIET));
+
+/* Frees a pool nobody holds any more. */
+void mpool_dev_pool_free(struct mpool_dev_pool *dp)
+{
+	mpool_destroy(dp->pool);
+	kfree(dp);
+}
 
 static void mpool_dev_pool_release(struct kref *ref)
 {
-	struct mpool_dev_pool *dp = container_of(ref, struct mpool_dev_pool, ref);
-
-	mpool_destroy(dp->pool);
-	kfree(dp);
+	mpool_dev_pool_free(container_of(ref, struct mpool_dev_pool, ref));
 }
 
 void mpool_dev_pool_put(struct mpool_dev_pool *dp)
@@ -92,6 +98,31 @@ struct mpool_dev_pool *mpool_dev_pool_get(const __u8 *name)
 	return ERR_PTR(mpool_kernel_pool_exists(name) ? -EPERM : -ENOENT);
 }
 
+/*
+ * For mmap(): takes a reference on the listed pool whose map id is
+ * @map_id, and counts the mapping about to be made in its nr_maps, under
+ * dev_lock, so that a DESTROY after this sees it (EBUSY).  The caller
+ * drops both if the mapping fails.  NULL when no listed pool has that id.
+ */
+struct mpool_dev_pool *mpool_dev_pool_get_mapping(u64 map_id)
+{
+	struct mpool_dev_pool *dp;
+
+	if (!map_id)
+		return NULL;
+	mutex_lock(&dev_lock);
+	list_for_each_entry(dp, &dev_pools, node) {
+		if (dp->map_id == map_id) {
+			kref_get(&dp->ref);
+			atomic_inc(&dp->nr_maps);
+			mutex_unlock(&dev_lock);
+			return dp;
+		}
+	}
+	mutex_unlock(&dev_lock);
+	return NULL;
+}
+
 /* Copies the command's struct back, no further than the caller's size. */
 int mpool_dev_respond(struct mpool_dev_ucmd *ucmd, size_t cmd_len)
 {
@@ -125,6 +156,7 @@ static int mpool_dev_create(struct mpool_dev_ucmd *ucmd)
 	if (!dp)
 		return -ENOMEM;
 	kref_init(&dp->ref);
+	mpool_dev_map_pool_init(dp);
 	/* The same bits as the engine's flags: see the static_asserts. */
 	dp->pool = mpool_create_user(c->name, c->block_size, c->nr_blocks,
 				     c->align, c->flags | MPOOL_F_QUIET);
@@ -156,14 +188,15 @@ static int mpool_dev_destroy(struct mpool_dev_ucmd *ucmd)
 	mpool_get_stats(dp->pool, &st);
 	if (list_empty(&dp->node)) {
 		ret = -ENOENT;		/* a racing destroy won */
-	} else if (st.blocks_in_use && !(d->flags & MPOOL_DESTROY_FORCE)) {
+	} else if ((st.blocks_in_use || atomic_read(&dp->nr_maps)) &&
+		   !(d->flags & MPOOL_DESTROY_FORCE)) {
 		ret = -EBUSY;
 	} else {
 		list_del_init(&dp->node);
 		/*
 		 * Gone from every view now, its name and budget free; calls
-		 * in flight hold references to its memory: end the sleeping
-		 * allocations among them.
+		 * in flight and mappings hold references to its memory: end
+		 * the sleeping allocations among them.
 		 */
 		mpool_unpublish(dp->pool);
 		mpool_cancel_waits(dp->pool);
@@ -246,6 +279,7 @@ union mpool_dev_buffer {
 	struct mpool_ioc_alloc alloc;
 	struct mpool_ioc_free free;
 	struct mpool_ioc_rw rw;
+	struct mpool_ioc_map map;
 };
 
 /**
@@ -299,6 +333,8 @@ static const struct mpool_dev_op mpool_dev_ops[] = {
 		     buf, true),
 	MPOOL_DEV_OP(RESET, mpool_dev_reset, struct mpool_ioc_name,
 		     name, true),
+	MPOOL_DEV_OP(MAP, mpool_dev_map, struct mpool_ioc_map,
+		     __reserved2, false),
 };
 
 /*
@@ -367,6 +403,7 @@ static const struct file_operations mpool_dev_fops = {
 	.release = mpool_dev_release,
 	.unlocked_ioctl = mpool_dev_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = mpool_dev_mmap,
 	.llseek = noop_llseek,
 };
 
@@ -379,10 +416,21 @@ static struct miscdevice mpool_dev_misc = {
 
 int mpool_dev_init(void)
 {
-	return misc_register(&mpool_dev_misc);
+	int ret = mpool_dev_map_init();
+
+	if (ret)
+		return ret;
+	ret = misc_register(&mpool_dev_misc);
+	if (ret)
+		mpool_dev_map_exit();
+	return ret;
 }
 
-/* No file is open (each pins the module), so no pool has other users. */
+/*
+ * No file is open (each pins the module, and each mapping its file), so
+ * no pool has other users; a pool whose last mapping went may still be
+ * waiting on mpool_dev_map_exit() to be freed.
+ */
 void mpool_dev_exit(void)
 {
 	struct mpool_dev_pool *dp, *tmp;
@@ -392,4 +440,5 @@ void mpool_dev_exit(void)
 		list_del(&dp->node);
 		mpool_dev_pool_put(dp);
 	}
+	mpool_dev_map_exit();
 }

@@ -8,12 +8,15 @@
 #ifndef _MEMPOOL_DEV_H
 #define _MEMPOOL_DEV_H
 
+#include <linux/atomic.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 struct file;
 struct mpool;
+struct vm_area_struct;
 
 /**
  * struct mpool_dev_pool - a pool made through the device
@@ -21,11 +24,22 @@ struct mpool;
  * @ref: one for dev_pools while listed, one per ioctl in flight, one per
  *	mapping; the last put destroys @pool
  * @node: entry in dev_pools; empty once destroyed
+ * @map_id: what mmap() offsets name the pool by (offset >> 40), never
+ *	reused; 0 when the ids ran out and the pool cannot be mapped
+ * @nr_maps: mappings of the pool, and mmap() calls on their way to be
+ *	one (DESTROY is EBUSY while not 0); changed under dev_lock's
+ *	lookup, and by the VMAs' open and close
+ * @release_work: frees the pool when a mapping dropped the last
+ *	reference: munmap() holds the mmap lock, under which destroying a
+ *	pool (debugfs, CPU hotplug state) must not run
  */
 struct mpool_dev_pool {
 	struct mpool *pool;
 	struct kref ref;
 	struct list_head node;
+	u64 map_id;
+	atomic_t nr_maps;
+	struct work_struct release_work;
 };
 
 /**
@@ -51,12 +65,21 @@ struct mpool_dev_ucmd {
 int mpool_dev_respond(struct mpool_dev_ucmd *ucmd, size_t cmd_len);
 struct mpool_dev_pool *mpool_dev_pool_get(const __u8 *name);
 void mpool_dev_pool_put(struct mpool_dev_pool *dp);
+void mpool_dev_pool_free(struct mpool_dev_pool *dp);
+struct mpool_dev_pool *mpool_dev_pool_get_mapping(u64 map_id);
 
 /* mempool_dev_blocks.c */
 int mpool_dev_alloc(struct mpool_dev_ucmd *ucmd);
 int mpool_dev_free(struct mpool_dev_ucmd *ucmd);
 int mpool_dev_read(struct mpool_dev_ucmd *ucmd);
 int mpool_dev_write(struct mpool_dev_ucmd *ucmd);
+
+/* mempool_dev_map.c */
+int mpool_dev_map_init(void);
+void mpool_dev_map_exit(void);
+void mpool_dev_map_pool_init(struct mpool_dev_pool *dp);
+int mpool_dev_map(struct mpool_dev_ucmd *ucmd);
+int mpool_dev_mmap(struct file *file, struct vm_area_struct *vma);
 
 /* mempool_dev_watch.c */
 void mpool_dev_watch_update(struct mpool_dev_pool *dp);
