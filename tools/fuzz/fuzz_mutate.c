@@ -245,7 +245,10 @@ void op_mutate(struct worker *w)
 			cmd = _IOC(_IOC_NONE, MPOOL_IOC_MAGIC, nr, 1 + rn(w, 255));
 			break;
 		default:
-			cmd = _IO(MPOOL_IOC_MAGIC, MPOOL_CMD_RESET + 1 + rn(w, 245));
+			do
+				cmd = _IO(MPOOL_IOC_MAGIC,
+					  MPOOL_CMD_RESET + 1 + rn(w, 245));
+			while (cmd_known(_IOC_NR(cmd)));
 			break;
 		}
 		expect = ENOTTY;
