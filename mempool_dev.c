@@ -98,31 +98,6 @@ struct mpool_dev_pool *mpool_dev_pool_get(const __u8 *name)
 	return ERR_PTR(mpool_kernel_pool_exists(name) ? -EPERM : -ENOENT);
 }
 
-/*
- * For mmap(): takes a reference on the listed pool whose map id is
- * @map_id, and counts the mapping about to be made in its nr_maps, under
- * dev_lock, so that a DESTROY after this sees it (EBUSY).  The caller
- * drops both if the mapping fails.  NULL when no listed pool has that id.
- */
-struct mpool_dev_pool *mpool_dev_pool_get_mapping(u64 map_id)
-{
-	struct mpool_dev_pool *dp;
-
-	if (!map_id)
-		return NULL;
-	mutex_lock(&dev_lock);
-	list_for_each_entry(dp, &dev_pools, node) {
-		if (dp->map_id == map_id) {
-			kref_get(&dp->ref);
-			atomic_inc(&dp->nr_maps);
-			mutex_unlock(&dev_lock);
-			return dp;
-		}
-	}
-	mutex_unlock(&dev_lock);
-	return NULL;
-}
-
 /* Copies the command's struct back, no further than the caller's size. */
 int mpool_dev_respond(struct mpool_dev_ucmd *ucmd, size_t cmd_len)
 {
@@ -165,6 +140,11 @@ static int mpool_dev_create(struct mpool_dev_ucmd *ucmd)
 		kfree(dp);
 		return ret;
 	}
+	ret = mpool_dev_map_publish(dp);
+	if (ret) {
+		mpool_dev_pool_put(dp);
+		return ret;
+	}
 	mutex_lock(&dev_lock);
 	list_add_tail(&dp->node, &dev_pools);
 	mutex_unlock(&dev_lock);
@@ -188,9 +168,10 @@ static int mpool_dev_destroy(struct mpool_dev_ucmd *ucmd)
 	mpool_get_stats(dp->pool, &st);
 	if (list_empty(&dp->node)) {
 		ret = -ENOENT;		/* a racing destroy won */
-	} else if ((st.blocks_in_use || atomic_read(&dp->nr_maps)) &&
-		   !(d->flags & MPOOL_DESTROY_FORCE)) {
+	} else if (st.blocks_in_use && !(d->flags & MPOOL_DESTROY_FORCE)) {
 		ret = -EBUSY;
+	} else if (mpool_dev_map_unpublish(dp, d->flags & MPOOL_DESTROY_FORCE)) {
+		ret = -EBUSY;		/* mapped */
 	} else {
 		list_del_init(&dp->node);
 		/*
@@ -438,6 +419,7 @@ void mpool_dev_exit(void)
 	misc_deregister(&mpool_dev_misc);
 	list_for_each_entry_safe(dp, tmp, &dev_pools, node) {
 		list_del(&dp->node);
+		mpool_dev_map_unpublish(dp, true);
 		mpool_dev_pool_put(dp);
 	}
 	mpool_dev_map_exit();

@@ -27,8 +27,8 @@ struct vm_area_struct;
  * @map_id: what mmap() offsets name the pool by (offset >> 40), never
  *	reused; 0 when the ids ran out and the pool cannot be mapped
  * @nr_maps: mappings of the pool, and mmap() calls on their way to be
- *	one (DESTROY is EBUSY while not 0); changed under dev_lock's
- *	lookup, and by the VMAs' open and close
+ *	one (DESTROY is EBUSY while not 0); mmap() counts one in the same
+ *	critical section in which it finds the pool by its map id
  * @release_work: frees the pool when a mapping dropped the last
  *	reference: munmap() holds the mmap lock, under which destroying a
  *	pool (debugfs, CPU hotplug state) must not run
@@ -66,7 +66,6 @@ int mpool_dev_respond(struct mpool_dev_ucmd *ucmd, size_t cmd_len);
 struct mpool_dev_pool *mpool_dev_pool_get(const __u8 *name);
 void mpool_dev_pool_put(struct mpool_dev_pool *dp);
 void mpool_dev_pool_free(struct mpool_dev_pool *dp);
-struct mpool_dev_pool *mpool_dev_pool_get_mapping(u64 map_id);
 
 /* mempool_dev_blocks.c */
 int mpool_dev_alloc(struct mpool_dev_ucmd *ucmd);
@@ -78,6 +77,8 @@ int mpool_dev_write(struct mpool_dev_ucmd *ucmd);
 int mpool_dev_map_init(void);
 void mpool_dev_map_exit(void);
 void mpool_dev_map_pool_init(struct mpool_dev_pool *dp);
+int mpool_dev_map_publish(struct mpool_dev_pool *dp);
+int mpool_dev_map_unpublish(struct mpool_dev_pool *dp, bool force);
 int mpool_dev_map(struct mpool_dev_ucmd *ucmd);
 int mpool_dev_mmap(struct file *file, struct vm_area_struct *vma);
 

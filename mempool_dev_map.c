@@ -25,6 +25,7 @@
 #include <linux/mm.h>
 #include <linux/vmalloc.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 
 #include <uapi/mpool_ioctl.h>
 #include "mempool_dev.h"
@@ -43,6 +44,14 @@
 
 /* The last map id given out; ids start at 1, so offset 0 maps nothing. */
 static atomic64_t mpool_map_last_id = ATOMIC64_INIT(0);
+
+/*
+ * Map id -> device pool, for the pools that may be mapped: from CREATE
+ * until DESTROY.  Its own lock, not dev_lock: mmap() runs under the mmap
+ * lock, and dev_lock is held across waits (debugfs removal waits for
+ * readers, whose copies to userspace may fault) that must not be under it.
+ */
+static DEFINE_XARRAY(mpool_map_ids);
 
 /* Frees pools whose last reference a mapping dropped (see mempool_dev.h). */
 static struct workqueue_struct *mpool_map_wq;
@@ -77,6 +86,55 @@ void mpool_dev_map_pool_init(struct mpool_dev_pool *dp)
 	dp->map_id = id <= MPOOL_MAP_ID_MAX ? id : 0;
 	atomic_set(&dp->nr_maps, 0);
 	INIT_WORK(&dp->release_work, mpool_dev_map_release_work);
+}
+
+/* Called at CREATE: the pool can be mapped from now on. */
+int mpool_dev_map_publish(struct mpool_dev_pool *dp)
+{
+	if (!dp->map_id)
+		return 0;
+	return xa_insert(&mpool_map_ids, dp->map_id, dp,
+			 GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+}
+
+/*
+ * Called at DESTROY: -EBUSY if the pool is mapped (or being mapped) and
+ * not @force; else no mmap() finds the pool any more.  Mappings made
+ * before keep their references.
+ */
+int mpool_dev_map_unpublish(struct mpool_dev_pool *dp, bool force)
+{
+	int ret = 0;
+
+	if (!dp->map_id)
+		return 0;
+	xa_lock(&mpool_map_ids);
+	if (!force && atomic_read(&dp->nr_maps))
+		ret = -EBUSY;
+	else
+		__xa_erase(&mpool_map_ids, dp->map_id);
+	xa_unlock(&mpool_map_ids);
+	return ret;
+}
+
+/*
+ * Takes a reference on the pool whose map id is @map_id, and counts the
+ * mapping about to be made in its nr_maps, in one critical section with
+ * DESTROY's check: either DESTROY sees the mapping (EBUSY) or this does
+ * not see the pool.  NULL when no pool has that id.
+ */
+static struct mpool_dev_pool *mpool_dev_map_get(unsigned long map_id)
+{
+	struct mpool_dev_pool *dp;
+
+	xa_lock(&mpool_map_ids);
+	dp = xa_load(&mpool_map_ids, map_id);
+	if (dp) {
+		kref_get(&dp->ref);
+		atomic_inc(&dp->nr_maps);
+	}
+	xa_unlock(&mpool_map_ids);
+	return dp;
 }
 
 int mpool_dev_map(struct mpool_dev_ucmd *ucmd)
@@ -156,7 +214,7 @@ static const struct vm_operations_struct mpool_dev_vm_ops = {
  */
 int mpool_dev_mmap(struct file *file, struct vm_area_struct *vma)
 {
-	u64 map_id = vma->vm_pgoff >> MPOOL_MAP_PGOFF_BITS;
+	unsigned long map_id = vma->vm_pgoff >> MPOOL_MAP_PGOFF_BITS;
 	u64 off = (u64)(vma->vm_pgoff & MPOOL_MAP_PGOFF_MASK) << PAGE_SHIFT;
 	u64 len = vma->vm_end - vma->vm_start;
 	struct mpool_dev_pool *dp;
@@ -165,7 +223,7 @@ int mpool_dev_mmap(struct file *file, struct vm_area_struct *vma)
 
 	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
-	dp = mpool_dev_pool_get_mapping(map_id);
+	dp = mpool_dev_map_get(map_id);
 	if (!dp)
 		return -ENXIO;
 	size = PAGE_ALIGN(mpool_region_size(dp->pool));
@@ -199,8 +257,9 @@ int mpool_dev_map_init(void)
 	return mpool_map_wq ? 0 : -ENOMEM;
 }
 
-/* Frees what the last munmap()s left to the workqueue. */
+/* Frees what the last munmap()s left to the workqueue; no pool is left. */
 void mpool_dev_map_exit(void)
 {
 	destroy_workqueue(mpool_map_wq);
+	xa_destroy(&mpool_map_ids);
 }

@@ -291,8 +291,10 @@ void op_mutate(struct worker *w)
 					  PAGE << (1 + rn(w, 19));
 				expect = EINVAL;
 				break;
-			case 4:
-				c->flags = 1u << (4 + rn(w, 28));
+			case 4:	/* bit 4 (the engine's QUIET), 6 to 31 */
+				c->flags = 1u << (4 + rn(w, 27));
+				if (c->flags == MPOOL_CREATE_MAP_WRITE)
+					c->flags = 1u << 31;
 				expect = EINVAL;
 				break;
 			case 5:
