@@ -11,6 +11,12 @@ if [ -x /bin/mpool_map ]; then
 else
 	fail map-binary "mpool_map is not in the initramfs"
 fi
+# The CLI's --map-write reaches the pool's flags (32).
+check map-cli-create mempoolctl create mp_cli --block-size 64 --blocks 2 --map-write --zero
+f=$(mempoolctl stats mp_cli | sed -n 's/^flags: //p')
+if [ "$f" = 33 ]; then pass map-cli-flags
+else fail map-cli-flags "flags '$f', wanted 33"; fi
+check map-cli-destroy mempoolctl destroy mp_cli
 # Nothing left behind: every pool the tests made is gone.
 n=$(mempoolctl list | wc -l)
 if [ "$n" = 1 ]; then pass map-no-pool-left
