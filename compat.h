@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The one place for the differences between the kernels that mempool
- * builds against (Debian's 6.1 and 6.12 today, which need none).
+ * builds against (Debian's 6.1 and 6.12 today).
  *
  * The policy:
  * - Ask the target kernel what it has, never which version it is:
@@ -20,5 +20,25 @@
  */
 #ifndef _MEMPOOL_COMPAT_H
 #define _MEMPOOL_COMPAT_H
+
+/*
+ * vm_flags_set() and vm_flags_clear() arrived in Linux 6.3 (Kbuild probes
+ * include/linux/mm.h); before, vma->vm_flags was a plain field, written
+ * under the mmap lock held for writing, as ->mmap() is called.
+ */
+#ifndef MPOOL_HAVE_VM_FLAGS_SET
+#include <linux/mm_types.h>
+
+static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
+{
+	vma->vm_flags |= flags;
+}
+
+static inline void vm_flags_clear(struct vm_area_struct *vma,
+				  vm_flags_t flags)
+{
+	vma->vm_flags &= ~flags;
+}
+#endif
 
 #endif /* _MEMPOOL_COMPAT_H */

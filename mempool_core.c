@@ -162,6 +162,8 @@ static struct mpool *__mpool_create(const char *name, size_t block_size,
 	    check_add_overflow(PAGE_ALIGN(region), PAGE_ALIGN(metadata),
 			       &total))
 		return ERR_PTR(-EOVERFLOW);
+	if ((flags & MPOOL_F_USER) && region > MPOOL_USER_REGION_MAX)
+		return ERR_PTR(-EOVERFLOW);
 
 	pool = kzalloc(sizeof(*pool), mpool_gfp(flags));
 	if (!pool)
@@ -232,7 +234,7 @@ EXPORT_SYMBOL_GPL(mpool_create);
  * @block_size: as mpool_create()
  * @nr_blocks: as mpool_create()
  * @align: as mpool_create()
- * @flags: as mpool_create()
+ * @flags: as mpool_create(), and MPOOL_F_MAP_WRITE
  *
  * Like mpool_create(), but the pool counts against the max_bytes and
  * max_pools module parameters, so that userspace cannot take the memory kernel users of the
@@ -241,13 +243,14 @@ EXPORT_SYMBOL_GPL(mpool_create);
  * Context: process context; sleeps.
  * Return: as mpool_create(); -EDQUOT when the pools created through this
  * function would reserve more than max_bytes together; -ENOSPC when
- * max_pools of them exist.
+ * max_pools of them exist; -EOVERFLOW when the region would pass
+ * MPOOL_USER_REGION_MAX.
  */
 struct mpool *mpool_create_user(const char *name, size_t block_size,
 				unsigned int nr_blocks, size_t align,
 				unsigned int flags)
 {
-	if (!name || (flags & ~MPOOL_F_ALL))
+	if (!name || (flags & ~(MPOOL_F_ALL | MPOOL_F_MAP_WRITE)))
 		return ERR_PTR(-EINVAL);
 	return __mpool_create(name, block_size, nr_blocks, align,
 			      flags | MPOOL_F_USER);

@@ -10,9 +10,9 @@
  * answered with an errno, never with a line in the kernel log.
  *
  * A pool made here is on dev_pools until MPOOL_IOC_DESTROY or module
- * unload.  Each ioctl holds a reference on the pool it works on, so a
- * destroy that races with, say, a blocking allocation only unlists the
- * pool; the last reference frees it.
+ * unload.  Each ioctl, and each mapping, holds a reference on the pool it
+ * works on, so a destroy that races with, say, a blocking allocation only
+ * unlists the pool; the last reference frees it.
  */
 #include <linux/fs.h>
 #include <linux/kref.h>
@@ -33,22 +33,28 @@ static DEFINE_MUTEX(dev_lock);
 static LIST_HEAD(dev_pools);
 
 #define MPOOL_CREATE_ALL (MPOOL_CREATE_ZERO | MPOOL_CREATE_POISON | \
-			  MPOOL_CREATE_TRACK | MPOOL_CREATE_PERCPU)
+			  MPOOL_CREATE_TRACK | MPOOL_CREATE_PERCPU | \
+			  MPOOL_CREATE_MAP_WRITE)
 
 /* The ABI's pool flags are the engine's: they pass through unchanged. */
 static_assert(MPOOL_CREATE_ZERO == MPOOL_F_ZERO);
 static_assert(MPOOL_CREATE_POISON == MPOOL_F_POISON);
 static_assert(MPOOL_CREATE_TRACK == MPOOL_F_TRACK);
 static_assert(MPOOL_CREATE_PERCPU == MPOOL_F_PERCPU);
+static_assert(MPOOL_CREATE_MAP_WRITE == MPOOL_F_MAP_WRITE);
 static_assert(!(MPOOL_CREATE_ALL & MPOOL_F_QUIET));
 
-static void mpool_dev_pool_release(struct kref *ref)
+/* Frees a pool nobody holds any more. */
+void mpool_dev_pool_free(struct mpool_dev_pool *dp)
 {
-	struct mpool_dev_pool *dp = container_of(ref, struct mpool_dev_pool, ref);
-
 	mpool_destroy(dp->pool);
 	mpool_dev_blocks_exit(dp);
 	kfree(dp);
+}
+
+static void mpool_dev_pool_release(struct kref *ref)
+{
+	mpool_dev_pool_free(container_of(ref, struct mpool_dev_pool, ref));
 }
 
 void mpool_dev_pool_put(struct mpool_dev_pool *dp)
@@ -150,6 +156,7 @@ static int mpool_dev_create(struct mpool_dev_ucmd *ucmd)
 	if (!dp)
 		return -ENOMEM;
 	kref_init(&dp->ref);
+	mpool_dev_map_pool_init(dp);
 	/* The same bits as the engine's flags: see the static_asserts. */
 	dp->pool = mpool_create_user(c->name, c->block_size, c->nr_blocks,
 				     c->align, c->flags | MPOOL_F_QUIET);
@@ -159,9 +166,10 @@ static int mpool_dev_create(struct mpool_dev_ucmd *ucmd)
 		return ret;
 	}
 	ret = mpool_dev_blocks_init(dp, c->nr_blocks);
+	if (!ret)
+		ret = mpool_dev_map_publish(dp);
 	if (ret) {
-		mpool_destroy(dp->pool);
-		kfree(dp);
+		mpool_dev_pool_put(dp);
 		return ret;
 	}
 	mutex_lock(&dev_lock);
@@ -189,12 +197,14 @@ static int mpool_dev_destroy(struct mpool_dev_ucmd *ucmd)
 		ret = -ENOENT;		/* a racing destroy won */
 	} else if (st.blocks_in_use && !(d->flags & MPOOL_DESTROY_FORCE)) {
 		ret = -EBUSY;
+	} else if (mpool_dev_map_unpublish(dp, d->flags & MPOOL_DESTROY_FORCE)) {
+		ret = -EBUSY;		/* mapped */
 	} else {
 		list_del_init(&dp->node);
 		/*
 		 * Gone from every view now, its name and budget free; calls
-		 * in flight hold references to its memory: end the sleeping
-		 * allocations among them.
+		 * in flight and mappings hold references to its memory: end
+		 * the sleeping allocations among them.
 		 */
 		mpool_unpublish(dp->pool);
 		mpool_cancel_waits(dp->pool);
@@ -277,6 +287,7 @@ union mpool_dev_buffer {
 	struct mpool_ioc_alloc alloc;
 	struct mpool_ioc_free free;
 	struct mpool_ioc_rw rw;
+	struct mpool_ioc_map map;
 };
 
 /**
@@ -330,6 +341,8 @@ static const struct mpool_dev_op mpool_dev_ops[] = {
 		     buf, true),
 	MPOOL_DEV_OP(RESET, mpool_dev_reset, struct mpool_ioc_name,
 		     name, true),
+	MPOOL_DEV_OP(MAP, mpool_dev_map, struct mpool_ioc_map,
+		     __reserved2, false),
 };
 
 /*
@@ -400,6 +413,7 @@ static const struct file_operations mpool_dev_fops = {
 	.release = mpool_dev_release,
 	.unlocked_ioctl = mpool_dev_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = mpool_dev_mmap,
 	.llseek = noop_llseek,
 };
 
@@ -412,10 +426,21 @@ static struct miscdevice mpool_dev_misc = {
 
 int mpool_dev_init(void)
 {
-	return misc_register(&mpool_dev_misc);
+	int ret = mpool_dev_map_init();
+
+	if (ret)
+		return ret;
+	ret = misc_register(&mpool_dev_misc);
+	if (ret)
+		mpool_dev_map_exit();
+	return ret;
 }
 
-/* No file is open (each pins the module), so no pool has other users. */
+/*
+ * No file is open (each pins the module, and each mapping its file), so
+ * no pool has other users; a pool whose last mapping went may still be
+ * waiting on mpool_dev_map_exit() to be freed.
+ */
 void mpool_dev_exit(void)
 {
 	struct mpool_dev_pool *dp, *tmp;
@@ -423,6 +448,8 @@ void mpool_dev_exit(void)
 	misc_deregister(&mpool_dev_misc);
 	list_for_each_entry_safe(dp, tmp, &dev_pools, node) {
 		list_del(&dp->node);
+		mpool_dev_map_unpublish(dp, true);
 		mpool_dev_pool_put(dp);
 	}
+	mpool_dev_map_exit();
 }

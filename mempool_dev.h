@@ -8,15 +8,18 @@
 #ifndef _MEMPOOL_DEV_H
 #define _MEMPOOL_DEV_H
 
+#include <linux/atomic.h>
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 struct file;
 struct mpool;
+struct vm_area_struct;
 
 /**
  * struct mpool_dev_pool - a pool made through the device
@@ -33,6 +36,15 @@ struct mpool;
  *	device layer has handed it out
  * @block_owner: per block, the open file that owns it, or NULL
  * @nr_blocks: blocks of @pool
+ *
+ * @map_id: what mmap() offsets name the pool by (offset >> 40), never
+ *	reused; 0 when the ids ran out and the pool cannot be mapped
+ * @nr_maps: mappings of the pool, and mmap() calls on their way to be
+ *	one (DESTROY is EBUSY while not 0); mmap() counts one in the same
+ *	critical section in which it finds the pool by its map id
+ * @release_work: frees the pool when a mapping dropped the last
+ *	reference: munmap() holds the mmap lock, under which destroying a
+ *	pool (debugfs, CPU hotplug state) must not run
  */
 struct mpool_dev_pool {
 	struct mpool *pool;
@@ -42,6 +54,9 @@ struct mpool_dev_pool {
 	u32 *block_state;
 	struct mpool_dev_file **block_owner;
 	unsigned int nr_blocks;
+	u64 map_id;
+	atomic_t nr_maps;
+	struct work_struct release_work;
 };
 
 /**
@@ -78,6 +93,7 @@ struct mpool_dev_ucmd {
 int mpool_dev_respond(struct mpool_dev_ucmd *ucmd, size_t cmd_len);
 struct mpool_dev_pool *mpool_dev_pool_get(const __u8 *name);
 void mpool_dev_pool_put(struct mpool_dev_pool *dp);
+void mpool_dev_pool_free(struct mpool_dev_pool *dp);
 
 /* mempool_dev_blocks.c */
 int mpool_dev_alloc(struct mpool_dev_ucmd *ucmd);
@@ -88,6 +104,15 @@ int mpool_dev_blocks_init(struct mpool_dev_pool *dp, unsigned int nr_blocks);
 void mpool_dev_blocks_exit(struct mpool_dev_pool *dp);
 void mpool_dev_file_init(struct mpool_dev_file *df);
 void mpool_dev_file_release(struct mpool_dev_file *df);
+
+/* mempool_dev_map.c */
+int mpool_dev_map_init(void);
+void mpool_dev_map_exit(void);
+void mpool_dev_map_pool_init(struct mpool_dev_pool *dp);
+int mpool_dev_map_publish(struct mpool_dev_pool *dp);
+int mpool_dev_map_unpublish(struct mpool_dev_pool *dp, bool force);
+int mpool_dev_map(struct mpool_dev_ucmd *ucmd);
+int mpool_dev_mmap(struct file *file, struct vm_area_struct *vma);
 
 /* mempool_dev_watch.c */
 void mpool_dev_watch_update(struct mpool_dev_pool *dp);

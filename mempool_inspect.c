@@ -209,3 +209,22 @@ size_t mpool_block_size(const struct mpool *pool)
 {
 	return pool->block_size;
 }
+
+/*
+ * The region's first byte, for mapping it into userspace; the pages it
+ * spans run to PAGE_ALIGN(mpool_region_size()), zero past the last block.
+ */
+void *mpool_region_base(const struct mpool *pool)
+{
+	return pool->base;
+}
+
+size_t mpool_region_size(const struct mpool *pool)
+{
+	return pool->region_size;
+}
+
+unsigned int mpool_flags(const struct mpool *pool)
+{
+	return pool->flags;
+}

@@ -15,6 +15,16 @@ struct dentry;
 
 /* A pool created for userspace: counts against max_bytes. */
 #define MPOOL_F_USER		BIT(31)
+/*
+ * Userspace may map the pool writable (MPOOL_CREATE_MAP_WRITE): only
+ * mpool_create_user() takes it; mpool_get_stats() reports it.
+ */
+#define MPOOL_F_MAP_WRITE	BIT(5)
+/*
+ * Most bytes of a userspace pool's region: offsets in handles and in
+ * mmap() have 40 bits (MPOOL_HANDLE_GEN_SHIFT).
+ */
+#define MPOOL_USER_REGION_MAX	BIT_ULL(40)
 struct mpool *mpool_create_user(const char *name, size_t block_size,
 				unsigned int nr_blocks, size_t align,
 				unsigned int flags);
@@ -29,6 +39,9 @@ unsigned int mpool_max_batch(void);
 void mpool_unpublish(struct mpool *pool);
 const char *mpool_name(const struct mpool *pool);
 size_t mpool_block_size(const struct mpool *pool);
+void *mpool_region_base(const struct mpool *pool);
+size_t mpool_region_size(const struct mpool *pool);
+unsigned int mpool_flags(const struct mpool *pool);
 
 /**
  * mpool_block_at - the block at an offset into the pool's region

@@ -206,6 +206,7 @@ static const struct {
 	[MP_OPT_POISON] = { "poison", 0, 0 },
 	[MP_OPT_TRACK] = { "track", 0, 0 },
 	[MP_OPT_PERCPU] = { "percpu", 0, 0 },
+	[MP_OPT_MAP_WRITE] = { "map-write", 0, 0 },
 	[MP_OPT_FORCE] = { "force", 0, 0 },
 	[MP_OPT_JSON] = { "json", 0, 0 },
 	[MP_OPT_COUNT] = { "count", 1, U32(count) },
@@ -323,6 +324,9 @@ static int apply_opt(enum mp_opt id, const char *val, struct mp_args *a,
 		break;
 	case MP_OPT_PERCPU:
 		a->create_flags |= MPOOL_CREATE_PERCPU;
+		break;
+	case MP_OPT_MAP_WRITE:
+		a->create_flags |= MPOOL_CREATE_MAP_WRITE;
 		break;
 	case MP_OPT_FORCE:
 		a->force = 1;

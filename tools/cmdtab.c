@@ -13,10 +13,11 @@ const struct mp_cmd_desc mp_cmds[MP_CMD_COUNT] = {
 		.name = "create",
 		.synopsis =
 		" NAME --block-size N --blocks N [--align N] [--zero] [--poison]\n"
-		"         [--track] [--percpu]\n",
+		"         [--track] [--percpu] [--map-write]\n",
 		.args =
 		" NAME --block-size N --blocks N [--align N]\n"
-		"                         [--zero] [--poison] [--track] [--percpu]\n",
+		"                         [--zero] [--poison] [--track] [--percpu]\n"
+		"                         [--map-write]\n",
 		.help =
 		"\n"
 		"Create a pool of N blocks of --block-size bytes each.\n"
@@ -28,10 +29,11 @@ const struct mp_cmd_desc mp_cmds[MP_CMD_COUNT] = {
 		"  --zero          zero each block on allocation\n"
 		"  --poison        poison freed blocks, report writes to them\n"
 		"  --track         record the allocating caller (shown in debugfs)\n"
-		"  --percpu        per-CPU caches of free blocks (if the module has them)\n",
+		"  --percpu        per-CPU caches of free blocks (if the module has them)\n"
+		"  --map-write     processes may map the pool writable (else read-only)\n",
 		.opts = MP_OPT(BLOCK_SIZE) | MP_OPT(BLOCKS) | MP_OPT(ALIGN) |
 			MP_OPT(ZERO) | MP_OPT(POISON) | MP_OPT(TRACK) |
-			MP_OPT(PERCPU),
+			MP_OPT(PERCPU) | MP_OPT(MAP_WRITE),
 		.npos_min = 1, .npos_max = 1, .pos_names = { "NAME" },
 		.dev = MP_DEV_RW, .run = mp_run_create,
 	},

@@ -62,7 +62,7 @@ const char *mp_strerror(enum mp_cmd cmd, int err)
 		return "a pool with that name exists";
 	case EBUSY:
 		if (cmd == MP_CMD_DESTROY)
-			return "blocks are still allocated (use --force)";
+			return "blocks are still allocated or the pool is mapped (use --force)";
 		return "the device or pool is busy";
 	case ENOSPC:
 		if (cmd == MP_CMD_CREATE)

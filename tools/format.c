@@ -160,7 +160,7 @@ static const struct {
 	{ "block_size", "Usable bytes per block." },
 	{ "stride", "Distance in bytes between two blocks." },
 	{ "align", "Alignment of each block in bytes." },
-	{ "flags", "MPOOL_CREATE_* flags of the pool." },
+	{ "flags", "MPOOL_CREATE_* flags of the pool: 1 zero, 2 poison, 4 track, 8 percpu, 32 map-write." },
 	{ "blocks_total", "Blocks in the pool." },
 	{ "blocks_free", "Blocks that can be allocated now." },
 	{ "blocks_in_use", "Blocks allocated and not yet freed." },

@@ -210,6 +210,15 @@ void test_args(void)
 	   "create --percpu");
 	mp_args_free(&a);
 #endif
+	r = P(&a, "create", "rx", "--block-size", "8", "--blocks", "2",
+	      "--map-write", "--zero");
+	ok(r == MP_PARSE_OK && a.create_flags == (MPOOL_CREATE_MAP_WRITE |
+						  MPOOL_CREATE_ZERO),
+	   "create --map-write");
+	mp_args_free(&a);
+	r = P(&a, "destroy", "rx", "--map-write");
+	usage_case("destroy --map-write", r, err, "--map-write");
+	mp_args_free(&a);
 	r = P(&a, "create", "rx", "--block-size", "4k");
 	usage_case("create without --blocks", r, err, "missing --blocks");
 	mp_args_free(&a);
@@ -706,7 +715,7 @@ void test_usage(void)
 	ok(listed, "the top-level usage lists every command");
 	ok(short_lines, "no usage line is wider than 79 columns");
 	ok(!strncmp(top, "Usage: mempoolctl COMMAND [ARGS...] [OPTIONS]\n\n", 47) &&
-	   strstr(top, "\n  create NAME --block-size N --blocks N [--align N] [--zero] [--poison]\n         [--track] [--percpu]\n  destroy NAME [--force]\n") &&
+	   strstr(top, "\n  create NAME --block-size N --blocks N [--align N] [--zero] [--poison]\n         [--track] [--percpu] [--map-write]\n  destroy NAME [--force]\n") &&
 	   strstr(top, "\n  version\n  help [COMMAND]\n\nSizes"),
 	   "top-level usage: command synopses in table order");
 	ok(strstr(mp_usage(MP_CMD_BENCH), alloc_lines) != NULL,

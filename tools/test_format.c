@@ -31,7 +31,7 @@ static void msg_is(enum mp_cmd c, int err, const char *want)
 void test_errors(void)
 {
 	msg_is(MP_CMD_CREATE, EEXIST, "a pool with that name exists");
-	msg_is(MP_CMD_DESTROY, EBUSY, "blocks are still allocated (use --force)");
+	msg_is(MP_CMD_DESTROY, EBUSY, "blocks are still allocated or the pool is mapped (use --force)");
 	msg_is(MP_CMD_STATS, ENOENT, "no such pool");
 	msg_is(MP_CMD_DESTROY, ENOENT, "no such pool");
 	msg_is(MP_CMD_ALLOC, ENOSPC, "the pool is exhausted");

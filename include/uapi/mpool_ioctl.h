@@ -330,7 +330,9 @@ struct mpool_ioc_rw {
  * add it later either) or on a file opened read-only.  A mapping outlives
  * the file and keeps the pool's memory until munmap().
  *
- * Errors: EPERM also for a kernel user's pool, which cannot be mapped.
+ * Errors: EPERM also for a kernel user's pool, which cannot be mapped;
+ * EOVERFLOW, the pool was made after 2^23 - 2 others since the module was
+ * loaded, and mmap() offsets ran out (they are never reused).
  */
 struct mpool_ioc_map {
 	__u32 size;

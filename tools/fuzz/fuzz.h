@@ -3,7 +3,8 @@
  * mpool_fuzz: what its files share (fuzz_main.c: options, processes,
  * threads, replay and the final checks; fuzz_io.c: random numbers, the
  * errno table, doio() and holding blocks; fuzz_ops.c: the valid
- * operations; fuzz_mutate.c: the mutated and random ones).
+ * operations; fuzz_map.c: MAP and mmap(); fuzz_mutate.c: the mutated and
+ * random ones).
  */
 #ifndef FUZZ_H
 #define FUZZ_H
@@ -116,6 +117,7 @@ bool past_deadline(void);
 const char *ename(int e);
 void wfail(struct worker *w, const char *fmt, ...);
 bool needs_write(unsigned int nr);
+bool cmd_known(unsigned int nr);
 const char *cmdname(unsigned int nr);
 int doio(struct worker *w, enum fdkind fk, unsigned long cmd, void *arg,
 	 int expect);
@@ -137,6 +139,9 @@ int stats_of(struct worker *w, enum fdkind fk, const char *pool,
 /* fuzz_ops.c */
 const char *vol_name(int i);
 void one_op(struct worker *w);
+
+/* fuzz_map.c */
+void op_map(struct worker *w);
 
 /* fuzz_mutate.c */
 void op_mutate(struct worker *w);

@@ -86,7 +86,7 @@ static bool errno_ok(unsigned int nr, int e, bool rofd, bool racy_fd)
 {
 	switch (e) {
 	case 0:
-		return nr <= MPOOL_CMD_RESET;
+		return cmd_known(nr);
 	case ENOTTY:
 	case EFAULT:
 	case EINVAL:
@@ -115,6 +115,8 @@ static bool errno_ok(unsigned int nr, int e, bool rofd, bool racy_fd)
 	case MPOOL_CMD_WRITE:
 	case MPOOL_CMD_READ:
 		return e == ERANGE || e == ENXIO || e == ESTALE || e == EPERM;
+	case MPOOL_CMD_MAP:
+		return e == EOVERFLOW;
 	}
 	return false;
 }
@@ -123,13 +125,20 @@ static bool errno_ok(unsigned int nr, int e, bool rofd, bool racy_fd)
 bool needs_write(unsigned int nr)
 {
 	return nr != MPOOL_CMD_VERSION && nr != MPOOL_CMD_LIST &&
-	       nr != MPOOL_CMD_STATS;
+	       nr != MPOOL_CMD_STATS && nr != MPOOL_CMD_MAP;
+}
+
+/* The command nrs the ABI has; any other is ENOTTY. */
+bool cmd_known(unsigned int nr)
+{
+	return nr <= MPOOL_CMD_RESET || nr == MPOOL_CMD_MAP;
 }
 
 const char *cmdname(unsigned int nr)
 {
 	static const char *const n[] = { "VERSION", "CREATE", "DESTROY", "LIST",
-		"STATS", "ALLOC", "FREE", "WRITE", "READ", "RESET" };
+		"STATS", "ALLOC", "FREE", "WRITE", "READ", "RESET", "UNKNOWN",
+		"MAP" };
 
 	return nr < sizeof(n) / sizeof(n[0]) ? n[nr] : "UNKNOWN";
 }
@@ -154,12 +163,12 @@ int doio(struct worker *w, enum fdkind fk, unsigned long cmd, void *arg,
 	if (w->id < MAXW) {
 		shm->ops[w->id]++;
 		shm->hist[w->id][e < MAXERR ? e : MAXERR - 1]++;
-		shm->cmdhist[w->id][nr <= MPOOL_CMD_RESET ? nr : NCMD - 1]++;
+		shm->cmdhist[w->id][cmd_known(nr) ? nr : NCMD - 1]++;
 	}
 	if (opt.verbose)
 		printf("worker %d op %ld %s: %s %s\n", w->id, w->opno,
 		       w->what ? w->what : "?", cmdname(nr), ename(e));
-	if (nr == 0xff || nr > MPOOL_CMD_RESET) {
+	if (nr == 0xff || !cmd_known(nr)) {
 		if (e != ENOTTY && !(fk == FD_SHARED && e == EBADF))
 			wfail(w, "cmd 0x%lx gave %s, wanted ENOTTY", cmd, ename(e));
 		return e;

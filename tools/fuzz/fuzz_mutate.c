@@ -247,7 +247,10 @@ void op_mutate(struct worker *w)
 			cmd = _IOC(_IOC_NONE, MPOOL_IOC_MAGIC, nr, 1 + rn(w, 255));
 			break;
 		default:
-			cmd = _IO(MPOOL_IOC_MAGIC, MPOOL_CMD_RESET + 1 + rn(w, 245));
+			do
+				cmd = _IO(MPOOL_IOC_MAGIC,
+					  MPOOL_CMD_RESET + 1 + rn(w, 245));
+			while (cmd_known(_IOC_NR(cmd)));
 			break;
 		}
 		expect = ENOTTY;
@@ -290,8 +293,10 @@ void op_mutate(struct worker *w)
 					  PAGE << (1 + rn(w, 19));
 				expect = EINVAL;
 				break;
-			case 4:
-				c->flags = 1u << (4 + rn(w, 28));
+			case 4:	/* bit 4 (the engine's QUIET), 6 to 31 */
+				c->flags = 1u << (4 + rn(w, 27));
+				if (c->flags == MPOOL_CREATE_MAP_WRITE)
+					c->flags = 1u << 31;
 				expect = EINVAL;
 				break;
 			case 5:

@@ -177,7 +177,7 @@ static void op_volatile(struct worker *w)
 		c.block_size = 1 + rn(w, 2048);
 		c.nr_blocks = 1 + rn(w, 64);
 		c.align = chance(w, 50) ? 0 : 1U << rn(w, 13);
-		c.flags = rn(w, 16);
+		c.flags = rn(w, 16) | (chance(w, 50) ? MPOOL_CREATE_MAP_WRITE : 0);
 		set_name(c.name, vol_name(v));
 		doio(w, FD_SHARED, MPOOL_IOC_CREATE, &c, -1);
 		break;
@@ -274,8 +274,10 @@ void one_op(struct worker *w)
 		op_private(w);
 	else if (r < 64)
 		op_volatile(w);
-	else if (r < 70)
+	else if (r < 67)
 		op_misc(w);
+	else if (r < 70)
+		op_map(w);
 	else if (r < 95)
 		op_mutate(w);
 	else

@@ -105,7 +105,7 @@ eq cli-alloc-in-use "$(sval rx blocks_in_use)" 4
 expect cli-enospc 1 "mempoolctl: alloc 'rx': the pool is exhausted" mempoolctl alloc rx
 expect cli-etimedout 1 "mempoolctl: alloc 'rx': no block became free within the timeout" \
 	mempoolctl alloc rx --timeout 100
-expect cli-ebusy 1 "mempoolctl: destroy 'rx': blocks are still allocated (use --force)" \
+expect cli-ebusy 1 "mempoolctl: destroy 'rx': blocks are still allocated or the pool is mapped (use --force)" \
 	mempoolctl destroy rx
 expect cli-destroy-force 0 "" mempoolctl destroy rx --force
 expect cli-destroyed 1 "no such pool" mempoolctl stats rx

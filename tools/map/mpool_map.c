@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mpool_map: tests of MPOOL_IOC_MAP and mmap() of /dev/mempool.  Runs in
+ * the test VM as root with mempool.ko loaded; prints the guest protocol's
+ * lines (MPTEST ok NAME / MPTEST not ok NAME: MSG) and exits 0.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mpool_ioctl.h"
+#include "../mptest.h"
+
+#define DEBUGFS "/sys/kernel/debug/mempool"
+
+static int dev;
+static long page;
+
+/* ioctl() as an errno: 0 on success. */
+static int io(int fd, unsigned long req, void *arg)
+{
+	return ioctl(fd, req, arg) ? errno : 0;
+}
+
+static int create(const char *name, uint32_t bs, uint32_t n, uint32_t flags)
+{
+	struct mpool_ioc_create c = { .size = sizeof(c), .flags = flags,
+				      .block_size = bs, .nr_blocks = n };
+
+	set_name(c.name, name);
+	return io(dev, MPOOL_IOC_CREATE, &c);
+}
+
+static int destroy(const char *name, uint32_t flags)
+{
+	struct mpool_ioc_name d = { .size = sizeof(d), .flags = flags };
+
+	set_name(d.name, name);
+	return io(dev, MPOOL_IOC_DESTROY, &d);
+}
+
+static int map_info(int fd, const char *name, struct mpool_ioc_map *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->size = sizeof(*m);
+	set_name(m->name, name);
+	return io(fd, MPOOL_IOC_MAP, m);
+}
+
+static int stats(const char *name, struct mpool_ioc_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->size = sizeof(*s);
+	set_name(s->name, name);
+	return io(dev, MPOOL_IOC_STATS, s);
+}
+
+/* One block: its handle in *h, or an errno. */
+static int alloc1(const char *name, uint64_t *h)
+{
+	struct mpool_ioc_alloc a = { .size = sizeof(a), .count = 1,
+				     .handles = (uintptr_t)h };
+
+	set_name(a.name, name);
+	return io(dev, MPOOL_IOC_ALLOC, &a);
+}
+
+static int free1(const char *name, uint64_t h)
+{
+	struct mpool_ioc_free f = { .size = sizeof(f), .count = 1,
+				    .handles = (uintptr_t)&h };
+	int err;
+
+	set_name(f.name, name);
+	err = io(dev, MPOOL_IOC_FREE, &f);
+	return err ? err : f.out_freed == 1 ? 0 : EINVAL;
+}
+
+static int rw(unsigned long req, const char *name, uint64_t h, void *buf,
+	      uint32_t len)
+{
+	struct mpool_ioc_rw r = { .size = sizeof(r), .handle = h,
+				  .length = len, .buf = (uintptr_t)buf };
+
+	set_name(r.name, name);
+	return io(dev, req, &r);
+}
+
+/* mmap() as an errno: 0 and *p set on success. */
+static int do_map(int fd, size_t len, int prot, int flags, uint64_t off,
+		  unsigned char **p)
+{
+	void *m = mmap(NULL, len, prot, flags, fd, (off_t)off);
+
+	if (m == MAP_FAILED)
+		return errno;
+	*p = m;
+	return 0;
+}
+
+static int mmap_errno(int fd, size_t len, int prot, int flags, uint64_t off)
+{
+	unsigned char *p;
+	int err = do_map(fd, len, prot, flags, off, &p);
+
+	if (!err)
+		munmap(p, len);
+	return err;
+}
+
+static int listed(const char *name)
+{
+	struct mpool_ioc_list l = { .size = sizeof(l) };
+	static __u8 names[64][MPOOL_IOC_NAME_MAX];
+	unsigned int i;
+
+	l.count = 64;
+	l.names = (uintptr_t)names;
+	if (io(dev, MPOOL_IOC_LIST, &l))
+		return -1;
+	for (i = 0; i < l.count && i < 64; i++)
+		if (!strcmp((char *)names[i], name))
+			return 1;
+	return 0;
+}
+
+static int in_debugfs(const char *name)
+{
+	char path[128];
+	struct stat st;
+
+	snprintf(path, sizeof(path), DEBUGFS "/%s", name);
+	return stat(path, &st) == 0;
+}
+
+/* VmallocUsed of /proc/meminfo in kB, or -1. */
+static long vmalloc_used_kb(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	long kb = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmallocUsed: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/*
+ * Bytes written through the mapping are what READ returns, and bytes
+ * written with WRITE are what the mapping shows: a block's offset in the
+ * handle indexes the mapping.
+ */
+static void test_rw_both_ways(void)
+{
+	enum { BS = 100, N = 90 };
+	unsigned char buf[BS], pat[BS], *p = NULL;
+	struct mpool_ioc_stats s;
+	struct mpool_ioc_map m;
+	uint64_t h1, h2, o1, o2;
+	int err, i;
+
+	err = create("mp_rw", BS, N, MPOOL_CREATE_MAP_WRITE);
+	result(!err, "map-create-map-write", "errno %d", err);
+	err = stats("mp_rw", &s);
+	result(!err && (s.out_flags & MPOOL_CREATE_MAP_WRITE),
+	       "map-stats-flag", "errno %d, flags %#llx", err,
+	       (unsigned long long)s.out_flags);
+	err = map_info(dev, "mp_rw", &m);
+	/* 90 blocks of 100 bytes, 8-byte aligned: 104 apart, 9360 bytes. */
+	result(!err && m.out_offset && !(m.out_offset & ((1ULL << 40) - 1)) &&
+	       m.out_length == (uint64_t)((9360 + page - 1) / page * page) &&
+	       m.out_flags == MPOOL_MAP_WRITABLE,
+	       "map-ioctl", "errno %d, offset %#llx length %llu flags %u", err,
+	       (unsigned long long)m.out_offset,
+	       (unsigned long long)m.out_length, m.out_flags);
+	if (err)
+		goto out;
+	err = do_map(dev, m.out_length, PROT_READ | PROT_WRITE, MAP_SHARED,
+		     m.out_offset, &p);
+	result(!err, "map-mmap-rw", "errno %d", err);
+	if (err)
+		goto out;
+	/* Past the last block, the region's pages are zero. */
+	for (i = 9360; i < (int)m.out_length && !p[i]; i++)
+		;
+	result(i == (int)m.out_length, "map-tail-zero", "byte %d is %#x", i,
+	       i < (int)m.out_length ? p[i] : 0);
+	err = alloc1("mp_rw", &h1);
+	if (!err)
+		err = alloc1("mp_rw", &h2);
+	o1 = MPOOL_HANDLE_OFFSET(h1);
+	o2 = MPOOL_HANDLE_OFFSET(h2);
+	result(!err && o1 != o2, "map-alloc", "errno %d", err);
+	if (err)
+		goto out_unmap;
+
+	for (i = 0; i < BS; i++)
+		pat[i] = (unsigned char)(i * 7 + 3);
+	memcpy(p + o1, pat, BS);
+	memset(buf, 0, BS);
+	err = rw(MPOOL_IOC_READ, "mp_rw", h1, buf, BS);
+	result(!err && !memcmp(buf, pat, BS), "map-write-map-read-ioctl",
+	       "errno %d, first byte %#x", err, buf[0]);
+
+	for (i = 0; i < BS; i++)
+		pat[i] = (unsigned char)(0xC0 ^ i);
+	err = rw(MPOOL_IOC_WRITE, "mp_rw", h2, pat, BS);
+	result(!err && !memcmp(p + o2, pat, BS), "map-write-ioctl-read-map",
+	       "errno %d, first byte %#x", err, p[o2]);
+
+	/* The pages come back after MADV_DONTNEED, with the same bytes. */
+	err = madvise(p, m.out_length, MADV_DONTNEED) ? errno : 0;
+	if (err == ENOSYS)	/* a kernel without CONFIG_ADVISE_SYSCALLS */
+		printf("MPTEST ok map-dontneed-refault # SKIP no madvise()\n");
+	else
+		result(!err && !memcmp(p + o2, pat, BS),
+		       "map-dontneed-refault", "errno %d", err);
+
+	free1("mp_rw", h1);
+	free1("mp_rw", h2);
+out_unmap:
+	munmap(p, m.out_length);
+out:
+	destroy("mp_rw", MPOOL_DESTROY_FORCE);
+}
+
+/*
+ * Two processes share the pool's bytes: a forked child, and a second
+ * open of the device mapped on its own; a mapping outlives its file.
+ */
+static void test_two_processes(void)
+{
+	enum { BS = 4096, N = 4 };
+	unsigned char *p = NULL, *q = NULL;
+	struct mpool_ioc_map m, m2;
+	int err, status = 0, fd2 = -1;
+	uint64_t h, o;
+	pid_t pid;
+
+	create("mp_share", BS, N, MPOOL_CREATE_MAP_WRITE);
+	if (map_info(dev, "mp_share", &m) ||
+	    do_map(dev, m.out_length, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   m.out_offset, &p)) {
+		result(0, "map-share-setup", "errno %d", errno);
+		goto out;
+	}
+	if (alloc1("mp_share", &h)) {
+		result(0, "map-share-alloc", "errno %d", errno);
+		munmap(p, m.out_length);
+		goto out;
+	}
+	o = MPOOL_HANDLE_OFFSET(h);
+	memset(p + o, 0x11, BS);
+
+	pid = fork();
+	if (pid == 0) {
+		/* The child sees the parent's bytes, then writes its own. */
+		int ok = p[o] == 0x11 && p[o + BS - 1] == 0x11;
+
+		memset(p + o, 0x22, BS);
+		_exit(ok ? 0 : 1);
+	}
+	err = pid < 0 || waitpid(pid, &status, 0) != pid;
+	result(!err && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	       "map-fork-child-sees-parent", "status %#x", status);
+	result(p[o] == 0x22 && p[o + BS - 1] == 0x22,
+	       "map-fork-parent-sees-child", "byte %#x", p[o]);
+
+	/* A second, independent open and mapping. */
+	fd2 = open("/dev/mempool", O_RDWR);
+	err = fd2 < 0 ? errno : map_info(fd2, "mp_share", &m2);
+	if (!err)
+		err = do_map(fd2, m2.out_length, PROT_READ | PROT_WRITE,
+			     MAP_SHARED, m2.out_offset, &q);
+	result(!err && m2.out_offset == m.out_offset, "map-second-open",
+	       "errno %d", err);
+	if (err)
+		goto out_unmap;
+	result(q[o] == 0x22, "map-second-sees-first", "byte %#x", q[o]);
+	q[o + 5] = 0x33;
+	result(p[o + 5] == 0x33, "map-first-sees-second", "byte %#x",
+	       p[o + 5]);
+
+	/* Closing the file leaves the mapping working. */
+	close(fd2);
+	fd2 = -1;
+	q[o + 6] = 0x44;
+	{
+		unsigned char b[2] = { 0 };
+
+		err = rw(MPOOL_IOC_READ, "mp_share", h, b, 2);
+		result(!err && q[o + 5] == 0x33 && p[o + 6] == 0x44 &&
+		       b[0] == 0x22, "map-survives-close",
+		       "errno %d, bytes %#x %#x", err, q[o + 5], p[o + 6]);
+	}
+	munmap(q, m2.out_length);
+out_unmap:
+	if (fd2 >= 0)
+		close(fd2);
+	free1("mp_share", h);
+	munmap(p, m.out_length);
+out:
+	destroy("mp_share", MPOOL_DESTROY_FORCE);
+}
+
+/*
+ * DESTROY of a mapped pool with no block allocated is EBUSY; each piece
+ * of a split mapping keeps it so; after the last munmap it succeeds.
+ */
+static void test_destroy_busy(void)
+{
+	struct mpool_ioc_stats s;
+	struct mpool_ioc_map m;
+	unsigned char *p;
+	int err;
+
+	create("mp_busy", 4096, 3, 0);
+	err = map_info(dev, "mp_busy", &m);
+	if (!err)
+		err = do_map(dev, m.out_length, PROT_READ, MAP_SHARED,
+			     m.out_offset, &p);
+	if (err) {
+		result(0, "map-busy-setup", "errno %d", err);
+		destroy("mp_busy", MPOOL_DESTROY_FORCE);
+		return;
+	}
+	/* The setup: no block is allocated, so only the mapping stops it. */
+	err = stats("mp_busy", &s);
+	result(!err && s.out_blocks_in_use == 0, "map-busy-no-blocks",
+	       "errno %d, %llu in use", err,
+	       (unsigned long long)s.out_blocks_in_use);
+	err = destroy("mp_busy", 0);
+	result(err == EBUSY, "map-destroy-mapped-ebusy", "errno %d", err);
+	/* Split the VMA: the first page goes, two stay mapped. */
+	munmap(p, page);
+	err = destroy("mp_busy", 0);
+	result(err == EBUSY, "map-destroy-split-ebusy", "errno %d", err);
+	/* A child's copy of the mapping counts too. */
+	{
+		int pfd[2], status = 0;
+		char c = 0;
+		pid_t pid;
+
+		if (pipe(pfd) == 0) {
+			pid = fork();
+			if (pid == 0) {
+				close(pfd[1]);
+				/* Keep the copy until told to let it go. */
+				if (read(pfd[0], &c, 1) < 0)
+					_exit(2);
+				munmap(p + page, 2 * page);
+				_exit(0);
+			}
+			close(pfd[0]);
+			munmap(p + page, 2 * page);
+			err = destroy("mp_busy", 0);
+			result(err == EBUSY, "map-destroy-child-copy-ebusy",
+			       "errno %d", err);
+			if (write(pfd[1], &c, 1) < 0)
+				result(0, "map-busy-pipe", "errno %d", errno);
+			close(pfd[1]);
+			waitpid(pid, &status, 0);
+			err = destroy("mp_busy", 0);
+			result(err == 0, "map-destroy-after-munmap",
+			       "errno %d", err);
+			destroy("mp_busy", MPOOL_DESTROY_FORCE);
+			return;
+		}
+	}
+	munmap(p + page, 2 * page);
+	err = destroy("mp_busy", 0);
+	result(err == 0, "map-destroy-after-munmap", "errno %d", err);
+}
+
+/*
+ * A forced DESTROY of a mapped pool: the name is free at once and no view
+ * shows it, the mapping still holds the old bytes, its offset maps
+ * nothing more, and the memory goes with the last munmap.
+ */
+static void test_destroy_force(void)
+{
+	enum { BS = 1 << 20, N = 16 };
+	struct mpool_ioc_map m, m2;
+	long before, after = -1;
+	unsigned char *p;
+	int err, i, ok;
+	uint64_t h;
+
+	err = create("mp_force", BS, N, MPOOL_CREATE_MAP_WRITE);
+	if (!err)
+		err = map_info(dev, "mp_force", &m);
+	if (!err)
+		err = do_map(dev, m.out_length, PROT_READ | PROT_WRITE,
+			     MAP_SHARED, m.out_offset, &p);
+	if (err) {
+		result(0, "map-force-setup", "errno %d", err);
+		destroy("mp_force", MPOOL_DESTROY_FORCE);
+		return;
+	}
+	/* A block allocated: the forced destroy has both reasons to refuse. */
+	alloc1("mp_force", &h);
+	for (i = 0; i < N * BS; i += 4096)
+		p[i] = (unsigned char)(i >> 12);
+	/* The setup: listed and in debugfs before. */
+	result(listed("mp_force") == 1 && in_debugfs("mp_force"),
+	       "map-force-listed-before", "listed %d", listed("mp_force"));
+	err = destroy("mp_force", 0);
+	result(err == EBUSY, "map-force-unforced-ebusy", "errno %d", err);
+	err = destroy("mp_force", MPOOL_DESTROY_FORCE);
+	result(!err, "map-force-destroy", "errno %d", err);
+	result(listed("mp_force") == 0 && !in_debugfs("mp_force"),
+	       "map-force-gone-from-views", "listed %d, debugfs %d",
+	       listed("mp_force"), in_debugfs("mp_force"));
+	for (ok = 1, i = 0; i < N * BS; i += 4096)
+		ok &= p[i] == (unsigned char)(i >> 12);
+	result(ok, "map-force-old-bytes", "the mapping changed");
+	/* Still writable, and nobody else's memory. */
+	p[1] = 0x5A;
+	result(p[1] == 0x5A, "map-force-still-writable", "byte %#x", p[1]);
+
+	/* The name is free again; the new pool has another offset. */
+	err = create("mp_force", 64, 2, 0);
+	if (!err)
+		err = map_info(dev, "mp_force", &m2);
+	result(!err && m2.out_offset != m.out_offset, "map-force-name-reused",
+	       "errno %d", err);
+	err = mmap_errno(dev, page, PROT_READ, MAP_SHARED, m.out_offset);
+	result(err == ENXIO, "map-destroyed-offset-enxio", "errno %d", err);
+	destroy("mp_force", MPOOL_DESTROY_FORCE);
+	(void)h;
+
+	before = vmalloc_used_kb();
+	munmap(p, m.out_length);
+	/* The pool is freed by a work item the munmap queued: wait for it. */
+	for (i = 0; i < 100; i++) {
+		after = vmalloc_used_kb();
+		if (before - after >= (long)N * BS / 1024 / 2)
+			break;
+		usleep(50000);
+	}
+	result(before > 0 && before - after >= (long)N * BS / 1024 / 2,
+	       "map-force-freed-after-munmap",
+	       "VmallocUsed %ld kB before munmap, %ld kB after", before,
+	       after);
+}
+
+/* What mmap() refuses. */
+static void test_refusals(void)
+{
+	struct mpool_ioc_map m, mw;
+	unsigned char *p;
+	int err, ro;
+
+	create("mp_ro", 4096, 2, 0);
+	create("mp_wr", 4096, 2, MPOOL_CREATE_MAP_WRITE);
+	if (map_info(dev, "mp_ro", &m) || map_info(dev, "mp_wr", &mw)) {
+		result(0, "map-refuse-setup", "errno %d", errno);
+		goto out;
+	}
+	result(m.out_flags == 0 && m.out_length == 2 * 4096,
+	       "map-ioctl-read-only", "flags %u length %llu", m.out_flags,
+	       (unsigned long long)m.out_length);
+
+	/* The setup of each refusal: the same call, allowed, works. */
+	err = mmap_errno(dev, m.out_length, PROT_READ, MAP_SHARED,
+			 m.out_offset);
+	result(!err, "map-ro-read", "errno %d", err);
+	err = mmap_errno(dev, m.out_length, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, m.out_offset);
+	result(err == EACCES, "map-ro-write-eacces", "errno %d", err);
+	err = do_map(dev, m.out_length, PROT_READ, MAP_SHARED, m.out_offset,
+		     &p);
+	if (!err) {
+		err = mprotect(p, m.out_length, PROT_READ | PROT_WRITE) ?
+		      errno : 0;
+		munmap(p, m.out_length);
+		result(err == EACCES, "map-ro-mprotect-eacces", "errno %d",
+		       err);
+	} else {
+		result(0, "map-ro-mprotect-eacces", "mmap: errno %d", err);
+	}
+	err = mmap_errno(dev, m.out_length, PROT_READ, MAP_PRIVATE,
+			 m.out_offset);
+	result(err == EINVAL, "map-private-einval", "errno %d", err);
+	err = mmap_errno(dev, m.out_length + page, PROT_READ, MAP_SHARED,
+			 m.out_offset);
+	result(err == EINVAL, "map-length-past-einval", "errno %d", err);
+	err = mmap_errno(dev, page, PROT_READ, MAP_SHARED,
+			 m.out_offset + page);
+	result(!err, "map-second-page", "errno %d", err);
+	err = mmap_errno(dev, page, PROT_READ, MAP_SHARED,
+			 m.out_offset + m.out_length);
+	result(err == EINVAL, "map-offset-past-einval", "errno %d", err);
+	err = mmap_errno(dev, page, PROT_READ, MAP_SHARED,
+			 m.out_offset + (1ULL << 39));
+	result(err == EINVAL, "map-offset-far-einval", "errno %d", err);
+	err = mmap_errno(dev, page, PROT_READ, MAP_SHARED, 0);
+	result(err == ENXIO, "map-offset-zero-enxio", "errno %d", err);
+	err = mmap_errno(dev, page, PROT_READ, MAP_SHARED, 4000ULL << 40);
+	result(err == ENXIO, "map-offset-unknown-enxio", "errno %d", err);
+	/* mremap() cannot grow a mapping past what mmap() checked. */
+	err = do_map(dev, page, PROT_READ, MAP_SHARED, m.out_offset, &p);
+	if (!err) {
+		void *r = mremap(p, page, 2 * page, MREMAP_MAYMOVE);
+
+		result(r == MAP_FAILED, "map-mremap-grow-refused",
+		       "mremap succeeded");
+		munmap(r == MAP_FAILED ? p : r, r == MAP_FAILED ? page :
+		       2 * page);
+	}
+
+	/* A read-only open: MAP and read mappings, never write ones. */
+	ro = open("/dev/mempool", O_RDONLY);
+	err = ro < 0 ? errno : map_info(ro, "mp_wr", &mw);
+	result(!err && mw.out_flags == MPOOL_MAP_WRITABLE,
+	       "map-ioctl-rdonly-file", "errno %d", err);
+	if (ro >= 0) {
+		err = mmap_errno(ro, mw.out_length, PROT_READ, MAP_SHARED,
+				 mw.out_offset);
+		result(!err, "map-rdonly-file-read", "errno %d", err);
+		err = mmap_errno(ro, mw.out_length, PROT_READ | PROT_WRITE,
+				 MAP_SHARED, mw.out_offset);
+		result(err == EACCES, "map-rdonly-file-write-eacces",
+		       "errno %d", err);
+		close(ro);
+	}
+	/* The writable pool maps writable through a writable open. */
+	err = mmap_errno(dev, mw.out_length, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, mw.out_offset);
+	result(!err, "map-wr-write", "errno %d", err);
+
+	err = map_info(dev, "mp_nosuch", &m);
+	result(err == ENOENT, "map-ioctl-enoent", "errno %d", err);
+	m.__reserved = 1;
+	err = io(dev, MPOOL_IOC_MAP, &m);
+	result(err == EINVAL, "map-ioctl-reserved-einval", "errno %d", err);
+	err = create("mp_badflag", 64, 2, 1U << 6);
+	result(err == EINVAL, "map-create-unknown-flag", "errno %d", err);
+out:
+	destroy("mp_ro", MPOOL_DESTROY_FORCE);
+	destroy("mp_wr", MPOOL_DESTROY_FORCE);
+}
+
+/* A process that exits with a mapping, no munmap, releases it. */
+static void test_exit_releases(void)
+{
+	struct mpool_ioc_map m;
+	int status = 0, err;
+	unsigned char *p;
+	pid_t pid;
+
+	create("mp_exit", 4096, 1, 0);
+	if (map_info(dev, "mp_exit", &m)) {
+		result(0, "map-exit-setup", "errno %d", errno);
+		goto out;
+	}
+	pid = fork();
+	if (pid == 0)
+		_exit(do_map(dev, page, PROT_READ, MAP_SHARED, m.out_offset,
+			     &p) ? 1 : 0);
+	waitpid(pid, &status, 0);
+	err = destroy("mp_exit", 0);
+	result(WIFEXITED(status) && WEXITSTATUS(status) == 0 && !err,
+	       "map-exit-releases", "status %#x, destroy errno %d", status,
+	       err);
+out:
+	destroy("mp_exit", MPOOL_DESTROY_FORCE);
+}
+
+int main(void)
+{
+	page = sysconf(_SC_PAGESIZE);
+	dev = open("/dev/mempool", O_RDWR);
+	if (dev < 0) {
+		result(0, "map-open", "/dev/mempool: errno %d", errno);
+		return 0;
+	}
+	test_rw_both_ways();
+	test_two_processes();
+	test_destroy_busy();
+	test_destroy_force();
+	test_refusals();
+	test_exit_releases();
+	close(dev);
+	return 0;
+}

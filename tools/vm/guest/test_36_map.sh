@@ -1,0 +1,27 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# mmap() of device pools (tools/map/mpool_map: MAP, sharing between
+# processes, DESTROY while mapped, what mmap() refuses), then the module
+# unloads: no mapping kept a pool, or the module, alive.
+. /mptest/lib.sh
+
+check map-insmod load_module || exit 0
+if [ -x /bin/mpool_map ]; then
+	/bin/mpool_map
+else
+	fail map-binary "mpool_map is not in the initramfs"
+fi
+# The CLI's --map-write reaches the pool's flags (32).
+check map-cli-create mempoolctl create mp_cli --block-size 64 --blocks 2 --map-write --zero
+f=$(mempoolctl stats mp_cli | sed -n 's/^flags: //p')
+if [ "$f" = 33 ]; then pass map-cli-flags
+else fail map-cli-flags "flags '$f', wanted 33"; fi
+check map-cli-destroy mempoolctl destroy mp_cli
+# Nothing left behind: every pool the tests made is gone.
+n=$(mempoolctl list | wc -l)
+if [ "$n" = 1 ]; then pass map-no-pool-left
+else fail map-no-pool-left "$(mempoolctl list)"; fi
+# A kernel user's pool would be EPERM from MAP (mempool_dev_pool_get());
+# no module in the guest keeps a named pool to try it on.
+skip map-kernel-pool-eperm "no loadable module keeps a named kernel pool (mpool_client destroys its pool in init, the benchmark's are anonymous)"
+check map-rmmod unload_module
