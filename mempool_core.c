@@ -62,6 +62,9 @@ static size_t mpool_metadata_bytes(unsigned int nr_blocks, unsigned int flags)
 
 	if (flags & MPOOL_F_TRACK)
 		per_block += sizeof(unsigned long);
+	/* The device layer's generation and owner of each block. */
+	if (flags & MPOOL_F_USER)
+		per_block += MPOOL_DEV_BLOCK_BYTES;
 	if (flags & MPOOL_F_PERCPU)
 		fixed = size_add(fixed, array_size(num_possible_cpus(),
 						   sizeof(struct mpool_pcp)));

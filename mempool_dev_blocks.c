@@ -47,6 +47,11 @@ struct mpool_dev_owned {
 	unsigned long nr_owned;
 };
 
+/* What the engine charges the pool for @block_state and @block_owner. */
+static_assert(sizeof(*((struct mpool_dev_pool *)0)->block_state) +
+	      sizeof(*((struct mpool_dev_pool *)0)->block_owner) ==
+	      MPOOL_DEV_BLOCK_BYTES);
+
 int mpool_dev_blocks_init(struct mpool_dev_pool *dp, unsigned int nr_blocks)
 {
 	spin_lock_init(&dp->blocks_lock);

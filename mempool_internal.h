@@ -16,6 +16,11 @@ struct dentry;
 /* A pool created for userspace: counts against max_bytes. */
 #define MPOOL_F_USER		BIT(31)
 /*
+ * What mempool_dev_blocks.c keeps per block of a pool it made (generation
+ * and owner), charged to the pool with the engine's metadata.
+ */
+#define MPOOL_DEV_BLOCK_BYTES	(sizeof(u32) + sizeof(void *))
+/*
  * Userspace may map the pool writable (MPOOL_CREATE_MAP_WRITE): only
  * mpool_create_user() takes it; mpool_get_stats() reports it.
  */
