@@ -193,9 +193,11 @@ struct mpool_ioc_list {
  * @__reserved: must be 0
  * @name: the pool's name
  *
- * Followed by one __u64 out_<name> per line of mpool_stat_list.h, in its
- * order: out_block_size, out_stride, ..., out_bytes_reserved.  The same
- * numbers as /sys/kernel/debug/mempool/<name>/stats.
+ * Followed by one __u64 out_<name> per MPOOL_STAT line of
+ * mpool_stat_list.h, and one __u64 out_<name>[n] per MPOOL_HIST line, in
+ * its order: out_block_size, out_stride, ..., out_bytes_reserved,
+ * out_wait_us_hist[24].  The same numbers as
+ * /sys/kernel/debug/mempool/<name>/stats.
  *
  * out_alloc_failures counts allocation attempts that found the pool
  * empty: an MPOOL_IOC_ALLOC that gets fewer blocks than @count counts
@@ -206,7 +208,9 @@ struct mpool_ioc_stats {
 	__u32 __reserved;
 	__u8 name[MPOOL_IOC_NAME_MAX];
 #define MPOOL_STAT(name) __u64 out_##name
+#define MPOOL_HIST(name, n) __u64 out_##name[n]
 #include "mpool_stat_list.h"
+#undef MPOOL_HIST
 #undef MPOOL_STAT
 };
 
