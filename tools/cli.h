@@ -47,6 +47,7 @@ enum mp_cmd {
 	MP_CMD_WRITE,
 	MP_CMD_READ,
 	MP_CMD_RESET,
+	MP_CMD_WATCH,
 	MP_CMD_BENCH,
 	MP_CMD_VERSION,
 	MP_CMD_HELP,
@@ -74,8 +75,10 @@ struct mp_args {
 	enum mp_top_sort sort;
 	int once;
 	uint32_t delay_ms;
-	/* alloc */
+	/* alloc; watch: events before it exits (0: no limit) */
 	uint32_t count;
+	/* watch: the low watermark to set */
+	uint32_t below;
 	int have_timeout;
 	uint32_t timeout_ms;
 	/* free: offsets[nr_offsets], strs[] the arguments they came from */
@@ -107,7 +110,7 @@ enum mp_opt {
 	MP_OPT_COUNT, MP_OPT_TIMEOUT, MP_OPT_POS, MP_OPT_LENGTH,
 	MP_OPT_ALLOCATOR, MP_OPT_WORKLOAD, MP_OPT_CPUS, MP_OPT_OPS,
 	MP_OPT_ROUNDS, MP_OPT_PROMETHEUS, MP_OPT_SORT, MP_OPT_ONCE,
-	MP_OPT_DELAY,
+	MP_OPT_DELAY, MP_OPT_BELOW,
 	MP_OPT_NR
 };
 #define MP_OPT(x)	(1u << MP_OPT_##x)

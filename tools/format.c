@@ -2,11 +2,13 @@
 /*
  * format.c - the output formats of mempoolctl (see format.h).
  */
+#define _DEFAULT_SOURCE	/* gmtime_r */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "bench.h"
 #include "format.h"
@@ -333,6 +335,33 @@ int mp_format_prometheus(const char *const *names,
 	}
 	for (i = 0; i < nh; i++)
 		app_prom_hist(&b, &h[i], names, st, n);
+	return mp_buf_done(&b);
+}
+
+int mp_format_watch_event(const struct mpool_watch_event *ev, char *buf,
+			  size_t len)
+{
+	struct mp_buf b = MP_BUF_INIT(buf, len);
+	time_t sec = (time_t)(ev->time_ns / 1000000000);
+	char when[32];
+	struct tm tm;
+
+	if (!gmtime_r(&sec, &tm) ||
+	    !strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm))
+		snprintf(when, sizeof(when), "@%llu",
+			 (unsigned long long)sec);
+	mp_app(&b, "%s.%06uZ ", when,
+	       (unsigned int)(ev->time_ns % 1000000000 / 1000));
+	if (ev->type == MPOOL_WATCH_LOW)
+		mp_app(&b, "low");
+	else if (ev->type == MPOOL_WATCH_RECOVERED)
+		mp_app(&b, "recovered");
+	else
+		mp_app(&b, "event%u", ev->type);
+	mp_app(&b, " free=%u below=%u", ev->blocks_free, ev->below);
+	if (ev->lost)
+		mp_app(&b, " lost=%u", ev->lost);
+	mp_app(&b, "\n");
 	return mp_buf_done(&b);
 }
 
