@@ -503,6 +503,9 @@ static int check_cmd(struct mp_args *a, const char **pos, int npos,
 		if ((have & MP_OPT(COUNT)) && a->count == 0)
 			return usage_err(err, errlen,
 					 "%s: --count must be at least 1", cmd);
+		/* without --count: no limit */
+		if (!(have & MP_OPT(COUNT)))
+			a->count = 0;
 		break;
 	case MP_CMD_STATS:
 		if (a->json && a->prometheus)

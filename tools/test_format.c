@@ -132,6 +132,26 @@ void test_format(void)
 	ok(mp_format_stats_json("rx", &st, small, sizeof(small)) == -1,
 	   "stats JSON reports a short buffer");
 
+	{
+		struct mpool_watch_event ev = {
+			.time_ns = 1796212800ULL * 1000000000 + 123456789,
+			.type = MPOOL_WATCH_LOW, .blocks_free = 3, .below = 4,
+		};
+
+		n = mp_format_watch_event(&ev, buf, sizeof(buf));
+		ok(n > 0 && !strcmp(buf, "2026-12-02T12:00:00.123456Z low free=3 below=4\n"),
+		   "watch: a LOW event's line, UTC to the microsecond");
+		ev.type = MPOOL_WATCH_RECOVERED;
+		ev.blocks_free = 4;
+		ev.lost = 7;
+		ev.time_ns = 5000;
+		n = mp_format_watch_event(&ev, buf, sizeof(buf));
+		ok(n > 0 && !strcmp(buf, "1970-01-01T00:00:00.000005Z recovered free=4 below=4 lost=7\n"),
+		   "watch: a RECOVERED event's line, with the events lost");
+		ok(mp_format_watch_event(&ev, small, 10) == -1,
+		   "watch: a short buffer is reported");
+	}
+
 	n = mp_format_list_header(buf, sizeof(buf));
 	ok(n > 0 && !strncmp(buf, "NAME ", 5) && strstr(buf, "BLOCK_SIZE") &&
 	   strstr(buf, "TOTAL") && strstr(buf, "IN_USE") &&

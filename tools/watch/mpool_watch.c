@@ -131,7 +131,7 @@ static int other_process_alloc_free(const char *name, uint32_t n)
 /* poll() with timeout 0: the revents of @fd. */
 static short poll_now(int fd)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = { .fd = fd, .events = POLLIN | POLLRDNORM };
 
 	if (poll(&p, 1, 0) < 0)
 		return -1;
