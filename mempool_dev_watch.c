@@ -114,10 +114,10 @@ void mpool_dev_watch_update(struct mpool_dev_pool *dp)
 }
 
 /*
- * Stops @w watching its pool.  Returns the pool, whose reference the
- * caller puts once it holds no lock, or NULL.
+ * Takes @w off its pool's list: no more events come.  Returns the pool,
+ * whose reference the caller puts once it holds no lock, or NULL.
  */
-static struct mpool_dev_pool *mpool_dev_watch_detach(struct mpool_dev_watcher *w)
+static struct mpool_dev_pool *mpool_dev_watch_unlist(struct mpool_dev_watcher *w)
 {
 	struct mpool_dev_pool *dp = w->pool;
 
@@ -127,9 +127,6 @@ static struct mpool_dev_pool *mpool_dev_watch_detach(struct mpool_dev_watcher *w
 	spin_lock(&dp->watch.lock);
 	list_del_init(&w->node);
 	spin_unlock(&dp->watch.lock);
-	spin_lock(&w->lock);
-	WRITE_ONCE(w->pool, NULL);
-	spin_unlock(&w->lock);
 	return dp;
 }
 
@@ -165,7 +162,7 @@ void mpool_dev_watch_release(struct mpool_dev_file *df)
 	struct mpool_dev_pool *dp;
 
 	mutex_lock(&watch_lock);
-	dp = mpool_dev_watch_detach(&df->watch);
+	dp = mpool_dev_watch_unlist(&df->watch);
 	mutex_unlock(&watch_lock);
 	if (dp)
 		mpool_dev_pool_put(dp);
@@ -191,11 +188,14 @@ static int mpool_dev_watch_attach(struct mpool_dev_watcher *w,
 		return -ENOENT;
 	}
 	if (w->pool != dp) {
-		*old = mpool_dev_watch_detach(w);
+		*old = mpool_dev_watch_unlist(w);
 		kref_get(&dp->ref);
 		spin_lock(&wp->lock);
 		list_add_tail(&w->node, &wp->files);
-		/* Events of the pool watched before mean nothing now. */
+		/*
+		 * In one step, so that a reader never sees the file watch
+		 * nothing; events of the pool watched before mean nothing now.
+		 */
 		spin_lock(&w->lock);
 		WRITE_ONCE(w->pool, dp);
 		WRITE_ONCE(w->hup, false);

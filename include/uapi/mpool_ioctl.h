@@ -359,9 +359,12 @@ struct mpool_ioc_map {
  * @__reserved: must be 0
  *
  * The open file now watches the pool (a file watches one pool; a second
- * MPOOL_IOC_WATCH replaces the first).  Each time the pool's free blocks
- * fall below its watermark, and each time they are back at or above it,
- * an event is queued on every file that watches the pool.  poll() says
+ * MPOOL_IOC_WATCH replaces the first, and drops the events queued for
+ * it).  Each time the pool's free blocks fall below its watermark, and
+ * each time they are back at or above it, an event is queued on every
+ * file that watches the pool.  MPOOL_WATCH_SET looks at once: a pool
+ * already below the new watermark gives a LOW event, a low pool whose
+ * watermark is removed (0) a RECOVERED one.  poll() says
  * EPOLLIN while events are queued and EPOLLHUP once the pool is destroyed;
  * read() returns whole struct mpool_watch_event, oldest first, waiting
  * for one unless the file is O_NONBLOCK (EAGAIN), and 0 (end of file)

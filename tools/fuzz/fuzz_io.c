@@ -153,12 +153,13 @@ int doio(struct worker *w, enum fdkind fk, unsigned long cmd, void *arg,
 	if (w->id < MAXW) {
 		shm->ops[w->id]++;
 		shm->hist[w->id][e < MAXERR ? e : MAXERR - 1]++;
-		shm->cmdhist[w->id][nr <= MPOOL_CMD_RESET ? nr : NCMD - 1]++;
+		shm->cmdhist[w->id][nr <= MPOOL_CMD_RESET ||
+				    nr == MPOOL_CMD_WATCH ? nr : NCMD - 1]++;
 	}
 	if (opt.verbose)
 		printf("worker %d op %ld %s: %s %s\n", w->id, w->opno,
 		       w->what ? w->what : "?", cmdname(nr), ename(e));
-	if (nr == 0xff || nr > MPOOL_CMD_RESET) {
+	if (nr == 0xff || (nr > MPOOL_CMD_RESET && nr != MPOOL_CMD_WATCH)) {
 		if (e != ENOTTY && !(fk == FD_SHARED && e == EBADF))
 			wfail(w, "cmd 0x%lx gave %s, wanted ENOTTY", cmd, ename(e));
 		return e;

@@ -189,7 +189,9 @@ void op_mutate(struct worker *w)
 	case 0:		/* size: too small, too big, bigger with a tail */
 		switch (rn(w, 6)) {
 		case 0:
-			u32[0] = rn(w, sz);
+			/* Below the first version's size (STATS grew since). */
+			u32[0] = rn(w, nr != MPOOL_CMD_STATS ? sz :
+				 offsetof(struct mpool_ioc_stats, out_bytes_reserved) + 8);
 			expect = EINVAL;
 			break;
 		case 1:
