@@ -133,8 +133,9 @@ struct mpool_ioc_version {
  *
  * Errors: EEXIST, a pool with that name exists; ENAMETOOLONG, the name has
  * no NUL in its first 32 bytes; EOVERFLOW, @block_size * @nr_blocks
- * overflows or the region would pass 2^40 bytes; EDQUOT, the pool would take the pools made through the
- * device past the module parameter max_bytes; ENOSPC, max_pools such
+ * overflows or the region would pass 2^40 bytes; EDQUOT, the pool would
+ * take the pools made through the device past the module parameter
+ * max_bytes; ENOSPC, max_pools such
  * pools exist already (module parameter); ENOMEM, the memory could not
  * be had.
  */
