@@ -85,6 +85,7 @@ static void fill_stats(struct mpool_ioc_stats *st)
 	st->out_timeouts = 16;
 	st->out_poison_errors = 17;
 	st->out_bytes_reserved = 18446744073709551615ULL;
+	st->out_drain_ipis = 19;
 	st->out_wait_us_hist[0] = 18;
 	st->out_wait_us_hist[15] = 19;
 	st->out_wait_us_hist[23] = 20;
@@ -101,6 +102,7 @@ void test_format(void)
 		"high_watermark: 4\nallocs: 11\nalloc_failures: 12\n"
 		"frees: 13\ninvalid_frees: 14\nwaits: 15\ntimeouts: 16\n"
 		"poison_errors: 17\nbytes_reserved: 18446744073709551615\n"
+		"drain_ipis: 19\n"
 		"wait_us_hist: 18 0 0 0 0 0 0 0 0 0 0 0 0 0 0 19 0 0 0 0 0 0 0 20\n";
 	static const char json[] =
 		"{\"name\": \"rx\", \"block_size\": 32, \"stride\": 40, \"align\": 8, "
@@ -108,7 +110,8 @@ void test_format(void)
 		"\"blocks_in_use\": 3, \"high_watermark\": 4, \"allocs\": 11, "
 		"\"alloc_failures\": 12, \"frees\": 13, \"invalid_frees\": 14, "
 		"\"waits\": 15, \"timeouts\": 16, \"poison_errors\": 17, "
-		"\"bytes_reserved\": 18446744073709551615, \"wait_us_hist\": {"
+		"\"bytes_reserved\": 18446744073709551615, \"drain_ipis\": 19, "
+		"\"wait_us_hist\": {"
 		"\"0\": 18, \"2\": 0, \"4\": 0, \"8\": 0, \"16\": 0, \"32\": 0, "
 		"\"64\": 0, \"128\": 0, \"256\": 0, \"512\": 0, \"1024\": 0, "
 		"\"2048\": 0, \"4096\": 0, \"8192\": 0, \"16384\": 0, "

@@ -39,6 +39,7 @@ MPOOL_COUNTER(waits);		/* blocking allocations that slept */
 MPOOL_COUNTER(timeouts);	/* blocking allocations that gave up */
 MPOOL_COUNTER(poison_errors);	/* allocations that found a freed block written */
 MPOOL_STAT(bytes_reserved);	/* memory the pool holds, region plus metadata */
+MPOOL_COUNTER(drain_ipis);	/* CPUs interrupted to drain their caches */
 /*
  * Blocking allocations that slept (each one counted in waits) by how long
  * they slept: bucket 0 under 2 us, bucket i [2^i, 2^(i + 1)) us, the last
