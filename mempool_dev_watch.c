@@ -40,12 +40,13 @@ void mpool_dev_watch_file_init(struct mpool_dev_file *df)
 	init_waitqueue_head(&df->watch.wait);
 }
 
+/*
+ * Called under the pool's watch.lock: each look sees at least what the
+ * one before it saw, so the last update after a change sees the change.
+ */
 static u32 mpool_dev_watch_free_blocks(struct mpool_dev_pool *dp)
 {
-	struct mpool_stats st;
-
-	mpool_get_stats(dp->pool, &st);
-	return st.blocks_free;
+	return mpool_blocks_free(dp->pool);
 }
 
 /*

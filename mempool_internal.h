@@ -31,6 +31,15 @@ const char *mpool_name(const struct mpool *pool);
 size_t mpool_block_size(const struct mpool *pool);
 
 /**
+ * mpool_blocks_free - the pool's free blocks now, as mpool_get_stats()
+ *	counts them, without the rest of the snapshot
+ * @pool: the pool
+ *
+ * Context: any context.
+ */
+unsigned int mpool_blocks_free(struct mpool *pool);
+
+/**
  * mpool_block_at - the block at an offset into the pool's region
  * @pool: the pool
  * @offset: bytes from the start of the region
