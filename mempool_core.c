@@ -25,6 +25,8 @@
 #include <linux/align.h>
 #include <linux/bitops.h>
 #include <linux/cpuhotplug.h>
+#include <linux/ktime.h>
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
@@ -633,11 +635,31 @@ void *mpool_alloc(struct mpool *pool)
 }
 EXPORT_SYMBOL_GPL(mpool_alloc);
 
+/*
+ * Counts a wait of @us microseconds in wait_us_hist: bucket 0 holds waits
+ * under 2 us, bucket i those in [2^i, 2^(i + 1)) us, the last one all
+ * longer waits too.  Every allocation counted in waits ends up here once,
+ * whether it got a block or gave up, so the buckets sum to waits.
+ */
+static void mpool_count_wait(struct mpool *pool, s64 us, bool gave_up)
+{
+	unsigned int nr = ARRAY_SIZE(pool->stats.wait_us_hist);
+	unsigned int bucket = us > 1 ? min_t(unsigned int, ilog2(us), nr - 1) : 0;
+	unsigned long irqflags;
+
+	raw_spin_lock_irqsave(&pool->lock, irqflags);
+	pool->stats.wait_us_hist[bucket]++;
+	if (gave_up)
+		pool->stats.timeouts++;
+	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
+}
+
 void *mpool_alloc_timeout(struct mpool *pool, long timeout)
 {
 	struct mpool_drain_req req = { .pool = pool };
 	unsigned long caller = _RET_IP_;
 	unsigned long irqflags;
+	ktime_t start;
 	void *block;
 	long left;
 
@@ -666,15 +688,14 @@ void *mpool_alloc_timeout(struct mpool *pool, long timeout)
 	pool->stats.waits++;
 	pool->stats.drain_ipis += req.ipis;
 	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
+	start = ktime_get();
 	left = wait_event_interruptible_timeout(pool->wait,
 						(block = mpool_take_any(pool, caller)) ||
 						READ_ONCE(pool->cancelled),
 						timeout);
 	atomic_dec(&pool->nr_waiters);
+	mpool_count_wait(pool, ktime_us_delta(ktime_get(), start), !block);
 	if (!block) {
-		raw_spin_lock_irqsave(&pool->lock, irqflags);
-		pool->stats.timeouts++;
-		raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 		if (left < 0)
 			return ERR_PTR(-EINTR);
 		return ERR_PTR(left ? -ECANCELED : -ETIMEDOUT);

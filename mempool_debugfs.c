@@ -3,7 +3,8 @@
  * /sys/kernel/debug/mempool/: statistics of every pool, whoever made it.
  *
  *   pools          one line per pool, like /proc/slabinfo
- *   <name>/stats   "key: value" per line; the numbers MPOOL_IOC_STATS gives
+ *   <name>/stats   "key: value" per line; the numbers MPOOL_IOC_STATS gives;
+ *                  a histogram is "key: v0 v1 ..." on one line
  *   <name>/blocks  the live blocks: offset, the caller under MPOOL_F_TRACK,
  *                  and for an owned block of a device pool
  *                  "owner=PID:COMM" (of the process that opened the file)
@@ -37,13 +38,27 @@ static int pools_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(pools);
 
+/* A histogram on one line: "name: " and its buckets, lowest first. */
+static void stats_show_hist(struct seq_file *m, const char *name,
+			    const u64 *bucket, unsigned int n)
+{
+	unsigned int i;
+
+	seq_printf(m, "%s:", name);
+	for (i = 0; i < n; i++)
+		seq_printf(m, " %llu", bucket[i]);
+	seq_putc(m, '\n');
+}
+
 static int stats_show(struct seq_file *m, void *unused)
 {
 	struct mpool_stats st;
 
 	mpool_get_stats(m->private, &st);
 #define MPOOL_STAT(name) seq_printf(m, #name ": %llu\n", st.name)
+#define MPOOL_HIST(name, n) stats_show_hist(m, #name, st.name, n)
 #include <uapi/mpool_stat_list.h>
+#undef MPOOL_HIST
 #undef MPOOL_STAT
 	return 0;
 }

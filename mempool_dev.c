@@ -157,6 +157,7 @@ static int mpool_dev_create(struct mpool_dev_ucmd *ucmd)
 		return -ENOMEM;
 	kref_init(&dp->ref);
 	mpool_dev_map_pool_init(dp);
+	mpool_dev_watch_pool_init(dp);
 	/* The same bits as the engine's flags: see the static_asserts. */
 	dp->pool = mpool_create_user(c->name, c->block_size, c->nr_blocks,
 				     c->align, c->flags | MPOOL_F_QUIET);
@@ -272,7 +273,9 @@ static int mpool_dev_stats(struct mpool_dev_ucmd *ucmd)
 	if (ret)
 		return ret;
 #define MPOOL_STAT(name) (s->out_##name = st.name)
+#define MPOOL_HIST(name, n) memcpy(s->out_##name, st.name, (n) * sizeof(u64))
 #include <uapi/mpool_stat_list.h>
+#undef MPOOL_HIST
 #undef MPOOL_STAT
 	return mpool_dev_respond(ucmd, sizeof(*s));
 }
@@ -288,6 +291,7 @@ union mpool_dev_buffer {
 	struct mpool_ioc_free free;
 	struct mpool_ioc_rw rw;
 	struct mpool_ioc_map map;
+	struct mpool_ioc_watch watch;
 };
 
 /**
@@ -343,6 +347,9 @@ static const struct mpool_dev_op mpool_dev_ops[] = {
 		     name, true),
 	MPOOL_DEV_OP(MAP, mpool_dev_map, struct mpool_ioc_map,
 		     __reserved2, false),
+	/* MPOOL_WATCH_SET needs write access: checked by the handler. */
+	MPOOL_DEV_OP(WATCH, mpool_dev_watch, struct mpool_ioc_watch,
+		     __reserved, false),
 };
 
 /*
@@ -394,6 +401,7 @@ static int mpool_dev_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	df->file = file;
 	mpool_dev_file_init(df);
+	mpool_dev_watch_file_init(df);
 	file->private_data = df;
 	return 0;
 }
@@ -403,6 +411,7 @@ static int mpool_dev_release(struct inode *inode, struct file *file)
 	struct mpool_dev_file *df = file->private_data;
 
 	mpool_dev_file_release(df);
+	mpool_dev_watch_release(df);
 	kfree(df);
 	return 0;
 }
@@ -412,6 +421,8 @@ static const struct file_operations mpool_dev_fops = {
 	.open = mpool_dev_open,
 	.release = mpool_dev_release,
 	.unlocked_ioctl = mpool_dev_ioctl,
+	.poll = mpool_dev_watch_poll,
+	.read = mpool_dev_watch_read,
 	.compat_ioctl = compat_ptr_ioctl,
 	.mmap = mpool_dev_mmap,
 	.llseek = noop_llseek,

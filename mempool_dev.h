@@ -12,14 +12,59 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <linux/workqueue.h>
+
+#include <uapi/mpool_ioctl.h>
 
 struct file;
 struct mpool;
 struct vm_area_struct;
+
+/**
+ * struct mpool_dev_watch_pool - a device pool's low watermark (watch.c)
+ * @lock: protects the rest; taken before a watcher's lock
+ * @below: the low watermark in free blocks; 0: none
+ * @low: free blocks were below @below when last looked at
+ * @dead: the pool was destroyed: no file may start watching it
+ * @files: the struct mpool_dev_watcher of every file watching the pool
+ */
+struct mpool_dev_watch_pool {
+	spinlock_t lock;	/* see the kernel-doc above */
+	u32 below;
+	bool low;
+	bool dead;
+	struct list_head files;
+};
+
+/* Events a file queues before the oldest are dropped (counted in lost). */
+#define MPOOL_DEV_WATCH_QUEUE	64
+
+/**
+ * struct mpool_dev_watcher - what an open file watches (watch.c)
+ * @lock: protects @pool, @hup and the queue
+ * @pool: the watched pool, with a reference; NULL when none
+ * @hup: the watched pool was destroyed (@pool is NULL then)
+ * @node: entry in @pool's watch.files
+ * @wait: poll() and read() wait here for events
+ * @head: index of the oldest event in @queue
+ * @count: events queued
+ * @queue: the events, a ring
+ */
+struct mpool_dev_watcher {
+	spinlock_t lock;	/* see the kernel-doc above */
+	struct mpool_dev_pool *pool;
+	bool hup;
+	struct list_head node;
+	wait_queue_head_t wait;
+	unsigned int head;
+	unsigned int count;
+	struct mpool_watch_event queue[MPOOL_DEV_WATCH_QUEUE];
+};
 
 /**
  * struct mpool_dev_pool - a pool made through the device
@@ -45,6 +90,8 @@ struct vm_area_struct;
  * @release_work: frees the pool when a mapping dropped the last
  *	reference: munmap() holds the mmap lock, under which destroying a
  *	pool (debugfs, CPU hotplug state) must not run
+ *
+ * @watch: the low watermark and the files watching (mempool_dev_watch.c)
  */
 struct mpool_dev_pool {
 	struct mpool *pool;
@@ -57,6 +104,7 @@ struct mpool_dev_pool {
 	u64 map_id;
 	atomic_t nr_maps;
 	struct work_struct release_work;
+	struct mpool_dev_watch_pool watch;
 };
 
 /**
@@ -69,6 +117,7 @@ struct mpool_dev_pool {
  *	blocks of, each holding a reference on its pool
  * @pid: thread group id of the opener, shown in debugfs for owned blocks
  * @comm: the opener's command name, likewise
+ * @watch: the pool it watches and its events (mempool_dev_watch.c)
  */
 struct mpool_dev_file {
 	struct file *file;
@@ -76,6 +125,7 @@ struct mpool_dev_file {
 	struct list_head owned_pools;
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
+	struct mpool_dev_watcher watch;
 };
 
 /*
@@ -117,5 +167,12 @@ int mpool_dev_mmap(struct file *file, struct vm_area_struct *vma);
 /* mempool_dev_watch.c */
 void mpool_dev_watch_update(struct mpool_dev_pool *dp);
 void mpool_dev_watch_destroyed(struct mpool_dev_pool *dp);
+void mpool_dev_watch_pool_init(struct mpool_dev_pool *dp);
+void mpool_dev_watch_file_init(struct mpool_dev_file *df);
+void mpool_dev_watch_release(struct mpool_dev_file *df);
+int mpool_dev_watch(struct mpool_dev_ucmd *ucmd);
+__poll_t mpool_dev_watch_poll(struct file *file, poll_table *pt);
+ssize_t mpool_dev_watch_read(struct file *file, char __user *buf,
+			     size_t len, loff_t *ppos);
 
 #endif /* _MEMPOOL_DEV_H */

@@ -157,6 +157,17 @@ void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats)
 }
 EXPORT_SYMBOL_GPL(mpool_get_stats);
 
+unsigned int mpool_blocks_free(struct mpool *pool)
+{
+	struct mpool_stats st;
+
+	/* One word: a plain pool needs no lock (the low watermark's path). */
+	if (!pool->pcp)
+		return READ_ONCE(pool->nr_free);
+	mpool_get_stats(pool, &st);
+	return st.blocks_free;
+}
+
 void mpool_reset_stats(struct mpool *pool)
 {
 	unsigned long irqflags;

@@ -49,6 +49,15 @@ size_t mpool_region_size(const struct mpool *pool);
 unsigned int mpool_flags(const struct mpool *pool);
 
 /**
+ * mpool_blocks_free - the pool's free blocks now, as mpool_get_stats()
+ *	counts them, without the rest of the snapshot
+ * @pool: the pool
+ *
+ * Context: any context.
+ */
+unsigned int mpool_blocks_free(struct mpool *pool);
+
+/**
  * mpool_block_at - the block at an offset into the pool's region
  * @pool: the pool
  * @offset: bytes from the start of the region

@@ -80,11 +80,16 @@
  *   per-CPU caches;
  * - invalid_frees: frees refused (outside the region, not on a block
  *   boundary, or of a block that was not allocated);
- * - bytes_reserved: region plus metadata, each in whole pages.
+ * - bytes_reserved: region plus metadata, each in whole pages;
+ * - wait_us_hist: the waits counted in waits, by how long each slept, in
+ *   log2 buckets of microseconds; it sums to waits once no allocation is
+ *   sleeping (one that sleeps across a reset is counted after it).
  */
 struct mpool_stats {
 #define MPOOL_STAT(name) u64 name
+#define MPOOL_HIST(name, n) u64 name[n]
 #include "uapi/mpool_stat_list.h"
+#undef MPOOL_HIST
 #undef MPOOL_STAT
 };
 

@@ -11,6 +11,7 @@
 #include <linux/hrtimer.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
+#include <linux/ktime.h>
 #include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -65,6 +66,57 @@ static void mpool_test_timeout_expires(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, IS_ERR(block));
 	mpool_get_stats(pool, st);
 	KUNIT_EXPECT_EQ(test, st->timeouts, 2ULL);
+}
+
+/*
+ * A sleeping allocation is counted once in wait_us_hist, in the bucket of
+ * the time it slept: no less than its timeout but one jiffy, no more than
+ * the time measured around the call.  The buckets sum to waits; a reset
+ * zeroes them.
+ */
+static void mpool_test_wait_histogram(struct kunit *test)
+{
+	long timeout = msecs_to_jiffies(50);
+	struct mpool_stats *st;
+	struct mpool *pool;
+	u64 outer_us, sum = 0;
+	unsigned int i, nr;
+	int bucket = -1;
+	ktime_t start;
+	void *block;
+
+	pool = mpt_create(test, "mpt_wait_hist", 32, 1, 0, MPOOL_F_QUIET);
+	KUNIT_ASSERT_NOT_NULL(test, mpool_alloc(pool));
+	st = mpt_stats(test, pool);
+	nr = ARRAY_SIZE(st->wait_us_hist);
+	KUNIT_EXPECT_EQ(test, nr, 24U);
+	for (i = 0; i < nr; i++)
+		KUNIT_EXPECT_EQ(test, st->wait_us_hist[i], 0ULL);
+
+	start = ktime_get();
+	block = mpool_alloc_timeout(pool, timeout);
+	outer_us = ktime_us_delta(ktime_get(), start);
+	KUNIT_ASSERT_TRUE(test, IS_ERR(block));
+
+	mpool_get_stats(pool, st);
+	for (i = 0; i < nr; i++) {
+		sum += st->wait_us_hist[i];
+		if (st->wait_us_hist[i])
+			bucket = i;
+	}
+	KUNIT_EXPECT_EQ(test, st->waits, 1ULL);
+	KUNIT_EXPECT_EQ(test, sum, st->waits);
+	KUNIT_ASSERT_GE(test, bucket, 1);
+	/* Bucket i is [2^i, 2^(i + 1)) us. */
+	KUNIT_EXPECT_LE(test, 1ULL << bucket, outer_us);
+	KUNIT_EXPECT_GT(test, 2ULL << bucket,
+			(u64)jiffies_to_usecs(timeout - 1));
+
+	mpool_reset_stats(pool);
+	mpool_get_stats(pool, st);
+	for (i = 0, sum = 0; i < nr; i++)
+		sum += st->wait_us_hist[i];
+	KUNIT_EXPECT_EQ(test, sum, 0ULL);
 }
 
 /* A sleeping allocation is woken by a free and gets exactly that block. */
@@ -431,6 +483,7 @@ static void mpool_test_stress(struct kunit *test)
 static struct kunit_case mempool_concurrency_cases[] = {
 	KUNIT_CASE(mpool_test_timeout_no_wait),
 	KUNIT_CASE(mpool_test_timeout_expires),
+	KUNIT_CASE(mpool_test_wait_histogram),
 	KUNIT_CASE(mpool_test_waiter_woken),
 	KUNIT_CASE(mpool_test_waiter_signal),
 	KUNIT_CASE_PARAM(mpool_test_irq_context, mpt_irq_gen_params),

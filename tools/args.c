@@ -223,6 +223,7 @@ static const struct {
 	[MP_OPT_ONCE] = { "once", 0, 0 },
 	[MP_OPT_DELAY] = { "delay", 1, 0 },
 	[MP_OPT_OWNED] = { "owned", 0, 0 },
+	[MP_OPT_BELOW] = { "below", 1, U32(below) },
 };
 
 static int usage_err(char *err, size_t errlen, const char *fmt, ...)
@@ -500,6 +501,19 @@ static int check_cmd(struct mp_args *a, const char **pos, int npos,
 			return usage_err(err, errlen,
 					 "%s: --timeout must be at least 1 (milliseconds)",
 					 cmd);
+		break;
+	case MP_CMD_WATCH:
+		if (!(have & MP_OPT(BELOW)))
+			return usage_err(err, errlen, "%s: missing --below", cmd);
+		if (a->below == 0)
+			return usage_err(err, errlen,
+					 "%s: --below must be at least 1", cmd);
+		if ((have & MP_OPT(COUNT)) && a->count == 0)
+			return usage_err(err, errlen,
+					 "%s: --count must be at least 1", cmd);
+		/* without --count: no limit */
+		if (!(have & MP_OPT(COUNT)))
+			a->count = 0;
 		break;
 	case MP_CMD_STATS:
 		if (a->json && a->prometheus)

@@ -47,6 +47,7 @@ enum mp_cmd {
 	MP_CMD_WRITE,
 	MP_CMD_READ,
 	MP_CMD_RESET,
+	MP_CMD_WATCH,
 	MP_CMD_BENCH,
 	MP_CMD_VERSION,
 	MP_CMD_HELP,
@@ -74,8 +75,10 @@ struct mp_args {
 	enum mp_top_sort sort;
 	int once;
 	uint32_t delay_ms;
-	/* alloc */
+	/* alloc; watch: events before it exits (0: no limit) */
 	uint32_t count;
+	/* watch: the low watermark to set */
+	uint32_t below;
 	int have_timeout;
 	uint32_t timeout_ms;
 	int owned;			/* --owned: MPOOL_ALLOC_OWNED, then hold */
@@ -111,6 +114,7 @@ enum mp_opt {
 	MP_OPT_DELAY,
 	MP_OPT_OWNED,
 	MP_OPT_MAP_WRITE,
+	MP_OPT_BELOW,
 	MP_OPT_NR
 };
 #define MP_OPT(x)	(1u << MP_OPT_##x)

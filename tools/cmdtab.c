@@ -174,6 +174,26 @@ const struct mp_cmd_desc mp_cmds[MP_CMD_COUNT] = {
 		.npos_min = 1, .npos_max = 1, .pos_names = { "NAME" },
 		.dev = MP_DEV_RW, .run = mp_run_reset,
 	},
+	[MP_CMD_WATCH] = {
+		.name = "watch",
+		.synopsis = " NAME --below N [--count K]\n",
+		.args = " NAME --below N [--count K]\n",
+		.help =
+		"\n"
+		"Set the pool's low watermark to N free blocks and print a line per\n"
+		"event, with its UTC time: 'low' when the free blocks fall below N,\n"
+		"'recovered' when they are back at N or more, e.g.\n"
+		"  2026-12-02T12:00:00.123456Z low free=3 below=4\n"
+		"(and ' lost=L' when L earlier events were dropped, unread).  A pool\n"
+		"already below N gives a 'low' line at once.  Runs until --count\n"
+		"events, SIGINT or SIGTERM (exit 0), or until the pool is destroyed\n"
+		"(exit 3).  The watermark stays set when it exits.\n"
+		"  --below N  the low watermark, at least 1\n"
+		"  --count K  exit after K events (at least 1)\n",
+		.opts = MP_OPT(BELOW) | MP_OPT(COUNT),
+		.npos_min = 1, .npos_max = 1, .pos_names = { "NAME" },
+		.dev = MP_DEV_RW, .run = mp_run_watch,
+	},
 	[MP_CMD_BENCH] = {
 		.name = "bench",
 		.synopsis =

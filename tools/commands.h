@@ -39,6 +39,8 @@ int mp_run_write(int fd, const struct mp_args *a);
 int mp_run_read(int fd, const struct mp_args *a);
 int mp_run_reset(int fd, const struct mp_args *a);
 int mp_run_version(int fd, const struct mp_args *a);
+/* watch_run.c */
+int mp_run_watch(int fd, const struct mp_args *a);
 /* top_run.c */
 int mp_run_top(int fd, const struct mp_args *a);
 /* bench_run.c */

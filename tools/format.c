@@ -2,11 +2,13 @@
 /*
  * format.c - the output formats of mempoolctl (see format.h).
  */
+#define _DEFAULT_SOURCE	/* gmtime_r */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "bench.h"
 #include "format.h"
@@ -29,6 +31,27 @@ int mp_buf_done(const struct mp_buf *b)
 	return b->off < b->len && b->off <= INT32_MAX ? (int)b->off : -1;
 }
 
+/*
+ * The lower bound in microseconds of bucket @i of a log2 histogram:
+ * bucket 0 is [0, 2), bucket i [2^i, 2^(i + 1)).
+ */
+static unsigned long long hist_lower(size_t i)
+{
+	return i ? 1ULL << i : 0;
+}
+
+/* A histogram in the debugfs format: "name: v0 v1 ...", one line. */
+static void app_hist_text(struct mp_buf *b, const char *name,
+			  const __u64 *v, size_t n)
+{
+	size_t i;
+
+	mp_app(b, "%s:", name);
+	for (i = 0; i < n; i++)
+		mp_app(b, " %llu", (unsigned long long)v[i]);
+	mp_app(b, "\n");
+}
+
 int mp_format_stats_text(const struct mpool_ioc_stats *st, char *buf,
 			 size_t len)
 {
@@ -36,7 +59,9 @@ int mp_format_stats_text(const struct mpool_ioc_stats *st, char *buf,
 
 #define MPOOL_STAT(f) mp_app(&b, "%s: %llu\n", #f,			\
 			     (unsigned long long)st->out_##f)
+#define MPOOL_HIST(f, n) app_hist_text(&b, #f, st->out_##f, n)
 #include "mpool_stat_list.h"
+#undef MPOOL_HIST
 #undef MPOOL_STAT
 	return mp_buf_done(&b);
 }
@@ -58,12 +83,27 @@ static void app_json_str(struct mp_buf *b, const char *s)
 	mp_app(b, "\"");
 }
 
+/* ", \"name\": {\"LOWER\": value, ...}": a histogram by bucket lower bound */
+static void app_hist_json(struct mp_buf *b, const char *name,
+			  const __u64 *v, size_t n)
+{
+	size_t i;
+
+	mp_app(b, ", \"%s\": {", name);
+	for (i = 0; i < n; i++)
+		mp_app(b, "%s\"%llu\": %llu", i ? ", " : "", hist_lower(i),
+		       (unsigned long long)v[i]);
+	mp_app(b, "}");
+}
+
 /* ", \"key\": value" for every statistic, in the stat list's order */
 static void app_json_stats(struct mp_buf *b, const struct mpool_ioc_stats *st)
 {
 #define MPOOL_STAT(f) mp_app(b, ", \"%s\": %llu", #f,			\
 			     (unsigned long long)st->out_##f)
+#define MPOOL_HIST(f, n) app_hist_json(b, #f, st->out_##f, n)
 #include "mpool_stat_list.h"
+#undef MPOOL_HIST
 #undef MPOOL_STAT
 }
 
@@ -143,11 +183,78 @@ static size_t stat_descs(struct stat_desc *d, size_t max)
 	} while (0)
 #define MPOOL_STAT(f) ADD(f, 0)
 #define MPOOL_COUNTER(f) ADD(f, 1)
+/* Histograms are not single samples: hist_descs() has them. */
+#define MPOOL_HIST(f, nr)
 #include "mpool_stat_list.h"
+#undef MPOOL_HIST
 #undef MPOOL_COUNTER
 #undef MPOOL_STAT
 #undef ADD
 	return n < max ? n : max;
+}
+
+struct hist_desc {
+	const char *name;
+	size_t off;		/* of the __u64 array in struct mpool_ioc_stats */
+	size_t n;		/* its buckets */
+};
+
+/* The histograms of mpool_stat_list.h; returns how many (at most @max). */
+static size_t hist_descs(struct hist_desc *d, size_t max)
+{
+	size_t n = 0;
+
+#define MPOOL_STAT(f)
+#define MPOOL_HIST(f, nr) do {						\
+		if (n < max)						\
+			d[n] = (struct hist_desc){ #f,			\
+				offsetof(struct mpool_ioc_stats, out_##f), (nr) }; \
+		n++;							\
+	} while (0)
+#include "mpool_stat_list.h"
+#undef MPOOL_HIST
+#undef MPOOL_STAT
+	return n < max ? n : max;
+}
+
+static void app_label(struct mp_buf *b, const char *s);
+
+/*
+ * A histogram as a Prometheus histogram: cumulative buckets whose le is
+ * the upper bound (the last one, open-ended, is only in +Inf) and _count.
+ * There is no _sum: the pool counts waits, not their total time.
+ */
+static void app_prom_hist(struct mp_buf *b, const struct hist_desc *d,
+			  const char *const *names,
+			  const struct mpool_ioc_stats *st, size_t npools)
+{
+	size_t i, j;
+
+	mp_app(b, "# HELP mempool_%s %s\n", d->name,
+	       !strcmp(d->name, "wait_us_hist") ?
+	       "Blocking allocations that slept, by microseconds slept." :
+	       "mempool histogram");
+	mp_app(b, "# TYPE mempool_%s histogram\n", d->name);
+	for (j = 0; j < npools; j++) {
+		unsigned long long cum = 0;
+		__u64 v;
+
+		for (i = 0; i < d->n; i++) {
+			memcpy(&v, (const char *)&st[j] + d->off + i * sizeof(v),
+			       sizeof(v));
+			cum += v;
+			mp_app(b, "mempool_%s_bucket{pool=\"", d->name);
+			app_label(b, names[j]);
+			if (i + 1 < d->n)
+				mp_app(b, "\",le=\"%llu\"} %llu\n",
+				       hist_lower(i + 1), cum);
+			else
+				mp_app(b, "\",le=\"+Inf\"} %llu\n", cum);
+		}
+		mp_app(b, "mempool_%s_count{pool=\"", d->name);
+		app_label(b, names[j]);
+		mp_app(b, "\"} %llu\n", cum);
+	}
 }
 
 /*
@@ -208,6 +315,8 @@ int mp_format_prometheus(const char *const *names,
 	struct mp_buf b = MP_BUF_INIT(buf, len);
 	struct stat_desc d[64];
 	size_t nd = stat_descs(d, sizeof(d) / sizeof(d[0])), i, j;
+	struct hist_desc h[8];
+	size_t nh = hist_descs(h, sizeof(h) / sizeof(h[0]));
 	char help[96];
 
 	for (i = 0; i < nd; i++) {
@@ -226,6 +335,35 @@ int mp_format_prometheus(const char *const *names,
 			mp_app(&b, "\"} %llu\n", (unsigned long long)v);
 		}
 	}
+	for (i = 0; i < nh; i++)
+		app_prom_hist(&b, &h[i], names, st, n);
+	return mp_buf_done(&b);
+}
+
+int mp_format_watch_event(const struct mpool_watch_event *ev, char *buf,
+			  size_t len)
+{
+	struct mp_buf b = MP_BUF_INIT(buf, len);
+	time_t sec = (time_t)(ev->time_ns / 1000000000);
+	char when[32];
+	struct tm tm;
+
+	if (!gmtime_r(&sec, &tm) ||
+	    !strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm))
+		snprintf(when, sizeof(when), "@%llu",
+			 (unsigned long long)sec);
+	mp_app(&b, "%s.%06uZ ", when,
+	       (unsigned int)(ev->time_ns % 1000000000 / 1000));
+	if (ev->type == MPOOL_WATCH_LOW)
+		mp_app(&b, "low");
+	else if (ev->type == MPOOL_WATCH_RECOVERED)
+		mp_app(&b, "recovered");
+	else
+		mp_app(&b, "event%u", ev->type);
+	mp_app(&b, " free=%u below=%u", ev->blocks_free, ev->below);
+	if (ev->lost)
+		mp_app(&b, " lost=%u", ev->lost);
+	mp_app(&b, "\n");
 	return mp_buf_done(&b);
 }
 

@@ -58,6 +58,14 @@ int mp_format_prometheus(const char *const *names,
 const char *mp_prom_help(const char *stat, char *buf, size_t len);
 
 /*
+ * One event of "mempoolctl watch", with its newline:
+ * "2026-12-02T12:00:00.123456Z low free=3 below=4", "recovered" for
+ * MPOOL_WATCH_RECOVERED, " lost=N" appended when events were lost.
+ */
+int mp_format_watch_event(const struct mpool_watch_event *ev, char *buf,
+			  size_t len);
+
+/*
  * bench results: a table with a header line, or a JSON array of one object
  * per result (the format tools/bench_report.py reads), one object per
  * line.  Both end in a newline.  MP_BENCH_FMT_MAX(n) is always enough for

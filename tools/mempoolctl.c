@@ -10,7 +10,7 @@
  * handlers, which do the I/O; this file main().
  *
  * Exit status: 0 success; 1 the kernel refused (or free had invalid
- * offsets); 2 bad usage.
+ * offsets); 2 bad usage; 3 watch: the pool was destroyed.
  */
 #define _DEFAULT_SOURCE
 #include <errno.h>

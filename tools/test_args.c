@@ -366,6 +366,29 @@ void test_args(void)
 	r = P(&a, "reset", "rx");
 	ok(r == MP_PARSE_OK && a.cmd == MP_CMD_RESET, "reset NAME");
 	mp_args_free(&a);
+	r = P(&a, "watch", "rx", "--below", "4", "--count=2");
+	ok(r == MP_PARSE_OK && a.cmd == MP_CMD_WATCH && !strcmp(a.name, "rx") &&
+	   a.below == 4 && a.count == 2, "watch NAME --below N --count K");
+	mp_args_free(&a);
+	r = P(&a, "watch", "--below", "1k", "rx");
+	ok(r == MP_PARSE_OK && a.below == 1024 && a.count == 0,
+	   "watch: --below takes suffixes; no --count: no limit");
+	mp_args_free(&a);
+	r = P(&a, "watch", "rx");
+	usage_case("watch without --below", r, err, "watch: missing --below");
+	mp_args_free(&a);
+	r = P(&a, "watch", "rx", "--below", "0");
+	usage_case("watch --below 0", r, err, "--below must be at least 1");
+	mp_args_free(&a);
+	r = P(&a, "watch", "rx", "--below", "2", "--count", "0");
+	usage_case("watch --count 0", r, err, "--count must be at least 1");
+	mp_args_free(&a);
+	r = P(&a, "watch", "--below", "2");
+	usage_case("watch without NAME", r, err, "missing NAME");
+	mp_args_free(&a);
+	r = P(&a, "watch", "rx", "--below", "2", "--json");
+	usage_case("watch --json", r, err, "unknown option '--json'");
+	mp_args_free(&a);
 	r = P(&a, "version");
 	ok(r == MP_PARSE_OK && a.cmd == MP_CMD_VERSION && !a.version_opt,
 	   "version");

@@ -190,7 +190,7 @@ void test_json_python(void)
 		"rx", "a.b-c_9", "q\"uote", "back\\slash", "nl\nx", "\x01",
 	};
 	struct mpool_ioc_stats st;
-	char path[] = "/tmp/test_cli_jsonXXXXXX", cmd[512], buf[2048];
+	char path[] = "/tmp/test_cli_jsonXXXXXX", cmd[1024], buf[2048];
 	const char *sep = "";
 	size_t i;
 	FILE *f;
@@ -203,6 +203,7 @@ void test_json_python(void)
 	memset(&st, 0, sizeof(st));
 	st.out_bytes_reserved = UINT64_MAX;
 	st.out_allocs = 7;
+	st.out_wait_us_hist[15] = 3;
 	fd = mkstemp(path);
 	f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!f) {
@@ -230,7 +231,8 @@ void test_json_python(void)
 		 "assert [o[\"name\"] for o in s] == want, s\n"
 		 "assert all(list(o)[0] == \"name\" and len(o) == %d for o in l + s)\n"
 		 "assert l == s and l[0][\"bytes_reserved\"] == 2**64 - 1 and l[0][\"allocs\"] == 7\n"
-		 "' %s", 1 + (int)((sizeof(st) -
+		 "h=l[0][\"wait_us_hist\"]; assert list(h) == [str(b and 2**b) for b in range(24)] and h[\"32768\"] == 3\n"
+		 "' %s", 2 + (int)((sizeof(st) - sizeof(st.out_wait_us_hist) -
 				    offsetof(struct mpool_ioc_stats,
 					     out_block_size)) / 8), path);
 	st_rc = system(cmd);

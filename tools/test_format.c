@@ -87,6 +87,9 @@ static void fill_stats(struct mpool_ioc_stats *st)
 	st->out_bytes_reserved = 18446744073709551615ULL;
 	st->out_drain_ipis = 19;
 	st->out_reclaimed_on_close = 18;
+	st->out_wait_us_hist[0] = 18;
+	st->out_wait_us_hist[15] = 19;
+	st->out_wait_us_hist[23] = 20;
 }
 
 void test_format(void)
@@ -100,7 +103,8 @@ void test_format(void)
 		"high_watermark: 4\nallocs: 11\nalloc_failures: 12\n"
 		"frees: 13\ninvalid_frees: 14\nwaits: 15\ntimeouts: 16\n"
 		"poison_errors: 17\nbytes_reserved: 18446744073709551615\n"
-		"drain_ipis: 19\nreclaimed_on_close: 18\n";
+		"drain_ipis: 19\nreclaimed_on_close: 18\n"
+		"wait_us_hist: 18 0 0 0 0 0 0 0 0 0 0 0 0 0 0 19 0 0 0 0 0 0 0 20\n";
 	static const char json[] =
 		"{\"name\": \"rx\", \"block_size\": 32, \"stride\": 40, \"align\": 8, "
 		"\"flags\": 5, \"blocks_total\": 10, \"blocks_free\": 7, "
@@ -108,7 +112,14 @@ void test_format(void)
 		"\"alloc_failures\": 12, \"frees\": 13, \"invalid_frees\": 14, "
 		"\"waits\": 15, \"timeouts\": 16, \"poison_errors\": 17, "
 		"\"bytes_reserved\": 18446744073709551615, \"drain_ipis\": 19, "
-		"\"reclaimed_on_close\": 18}\n";
+		"\"reclaimed_on_close\": 18, "
+		"\"wait_us_hist\": {"
+		"\"0\": 18, \"2\": 0, \"4\": 0, \"8\": 0, \"16\": 0, \"32\": 0, "
+		"\"64\": 0, \"128\": 0, \"256\": 0, \"512\": 0, \"1024\": 0, "
+		"\"2048\": 0, \"4096\": 0, \"8192\": 0, \"16384\": 0, "
+		"\"32768\": 19, \"65536\": 0, \"131072\": 0, \"262144\": 0, "
+		"\"524288\": 0, \"1048576\": 0, \"2097152\": 0, \"4194304\": 0, "
+		"\"8388608\": 20}}\n";
 
 	fill_stats(&st);
 	n = mp_format_stats_text(&st, buf, sizeof(buf));
@@ -125,6 +136,26 @@ void test_format(void)
 	   "stats text reports a short buffer");
 	ok(mp_format_stats_json("rx", &st, small, sizeof(small)) == -1,
 	   "stats JSON reports a short buffer");
+
+	{
+		struct mpool_watch_event ev = {
+			.time_ns = 1796212800ULL * 1000000000 + 123456789,
+			.type = MPOOL_WATCH_LOW, .blocks_free = 3, .below = 4,
+		};
+
+		n = mp_format_watch_event(&ev, buf, sizeof(buf));
+		ok(n > 0 && !strcmp(buf, "2026-12-02T12:00:00.123456Z low free=3 below=4\n"),
+		   "watch: a LOW event's line, UTC to the microsecond");
+		ev.type = MPOOL_WATCH_RECOVERED;
+		ev.blocks_free = 4;
+		ev.lost = 7;
+		ev.time_ns = 5000;
+		n = mp_format_watch_event(&ev, buf, sizeof(buf));
+		ok(n > 0 && !strcmp(buf, "1970-01-01T00:00:00.000005Z recovered free=4 below=4 lost=7\n"),
+		   "watch: a RECOVERED event's line, with the events lost");
+		ok(mp_format_watch_event(&ev, small, 10) == -1,
+		   "watch: a short buffer is reported");
+	}
 
 	n = mp_format_list_header(buf, sizeof(buf));
 	ok(n > 0 && !strncmp(buf, "NAME ", 5) && strstr(buf, "BLOCK_SIZE") &&

@@ -19,6 +19,8 @@
 /* Statistics in the list: the __u64 fields after the name. */
 #define NSTATS ((int)((sizeof(struct mpool_ioc_stats) - \
 		       offsetof(struct mpool_ioc_stats, out_block_size)) / 8))
+/* Of them, the buckets of the histogram (one metric of its own). */
+#define NBUCKETS ((int)(sizeof(((struct mpool_ioc_stats *)0)->out_wait_us_hist) / 8))
 
 /* ---- the Prometheus text format ---- */
 
@@ -43,14 +45,17 @@ static size_t metric_len(const char *s)
  * Check @text: every line a HELP, a TYPE or a sample
  * "NAME{pool="VALUE"} DIGITS" (VALUE with \\, \" and \n escapes only);
  * each metric's HELP then TYPE before its samples, all in one block; a
- * TYPE counter exactly for names ending in _total.  Counts the samples
- * in @nsamples.  Returns 0, or -1 with the reason in @why.
+ * TYPE counter exactly for names ending in _total; a TYPE histogram's
+ * samples are NAME_bucket{pool="VALUE",le="BOUND"} and NAME_count{...}.
+ * Counts the samples in @nsamples.  Returns 0, or -1 with the reason in
+ * @why.
  */
 static int prom_check(const char *text, int *nsamples, char *why,
 		      size_t whylen)
 {
 	char seen[MAX_METRICS][64], cur[64] = "";
 	int nseen = 0, state = 0, lineno = 0, i;	/* 1 HELP, 2 TYPE seen */
+	int histogram = 0;	/* the current metric is of TYPE histogram */
 	const char *p = text, *nl;
 
 	*nsamples = 0;
@@ -105,7 +110,9 @@ static int prom_check(const char *text, int *nsamples, char *why,
 				return -1;
 			}
 			counter = !strcmp(line + 8 + m, "counter");
-			if (!counter && strcmp(line + 8 + m, "gauge")) {
+			histogram = !strcmp(line + 8 + m, "histogram");
+			if (!counter && !histogram &&
+			    strcmp(line + 8 + m, "gauge")) {
 				snprintf(why, whylen, "line %d: bad type", lineno);
 				return -1;
 			}
@@ -117,9 +124,20 @@ static int prom_check(const char *text, int *nsamples, char *why,
 			}
 			state = 2;
 		} else {
+			size_t c = strlen(cur);
+			int bucket = 0;
+
+			/* A histogram's samples: NAME_bucket{..,le=".."}, NAME_count */
 			m = metric_len(line);
-			if (!m || state != 2 || m != strlen(cur) ||
-			    strncmp(line, cur, m)) {
+			if (histogram && m == c + 7 && !strncmp(line, cur, c) &&
+			    !strncmp(line + c, "_bucket", 7))
+				bucket = 1;
+			else if (histogram && m == c + 6 &&
+				 !strncmp(line, cur, c) &&
+				 !strncmp(line + c, "_count", 6))
+				;
+			else if (histogram || !m || state != 2 || m != c ||
+				 strncmp(line, cur, m)) {
 				snprintf(why, whylen,
 					 "line %d: a sample outside its metric's block",
 					 lineno);
@@ -136,6 +154,19 @@ static int prom_check(const char *text, int *nsamples, char *why,
 						 "line %d: bad escape", lineno);
 					return -1;
 				}
+			if (bucket) {
+				if (strncmp(q, "\",le=\"", 6)) {
+					snprintf(why, whylen,
+						 "line %d: a bucket without le", lineno);
+					return -1;
+				}
+				q += 6;
+				if (!strncmp(q, "+Inf", 4))
+					q += 4;
+				else
+					while (isdigit((unsigned char)*q))
+						q++;
+			}
 			if (strncmp(q, "\"} ", 3) || !isdigit((unsigned char)q[3])) {
 				snprintf(why, whylen, "line %d: bad sample", lineno);
 				return -1;
@@ -171,6 +202,9 @@ static void stats_of(struct mpool_ioc_stats *st, uint64_t base)
 	st->out_blocks_total = base;
 	st->out_allocs = base + 1;
 	st->out_bytes_reserved = UINT64_MAX;
+	st->out_wait_us_hist[0] = 1;
+	st->out_wait_us_hist[15] = 2;
+	st->out_wait_us_hist[23] = 4;
 }
 
 void test_prometheus(void)
@@ -199,12 +233,16 @@ void test_prometheus(void)
 		 "# HELP mempool_x h\n# TYPE mempool_x gauge\nmempool_x{pool=\"a\"b\"} 1\n");
 	prom_bad("a counter without _total",
 		 "# HELP mempool_x h\n# TYPE mempool_x counter\nmempool_x{pool=\"a\"} 1\n");
+	prom_bad("a bucket without le",
+		 "# HELP mempool_h h\n# TYPE mempool_h histogram\nmempool_h_bucket{pool=\"a\"} 1\n");
+	prom_bad("a histogram's bare sample",
+		 "# HELP mempool_h h\n# TYPE mempool_h histogram\nmempool_h{pool=\"a\"} 1\n");
 	prom_bad("another metric's sample in a block",
 		 "# HELP mempool_x h\n# TYPE mempool_x gauge\nmempool_y{pool=\"a\"} 1\n");
 
 	n = mp_format_prometheus(names, st, 1, buf, sizeof(buf));
-	ok(n > 0 && prom_check(buf, &ns, why, sizeof(why)) == 0 && ns == NSTATS,
-	   "prometheus, one pool: valid, one sample per statistic (%s)",
+	ok(n > 0 && prom_check(buf, &ns, why, sizeof(why)) == 0 && ns == NSTATS + 1,
+	   "prometheus, one pool: valid, one sample per statistic, per bucket and the histogram's count (%s)",
 	   n > 0 ? why : "no output");
 	ok(strstr(buf, "# HELP mempool_blocks_in_use Blocks allocated and not yet freed.\n"
 		  "# TYPE mempool_blocks_in_use gauge\n"
@@ -218,9 +256,19 @@ void test_prometheus(void)
 	   strstr(buf, "mempool_poison_errors_total{pool=\"rx\"} 0\n") &&
 	   !strstr(buf, "mempool_allocs{") && !strstr(buf, "mempool_block_size_total"),
 	   "prometheus: every counter of the stat list and only those get _total");
+	ok(strstr(buf, "# HELP mempool_wait_us_hist Blocking allocations that slept, by microseconds slept.\n"
+		  "# TYPE mempool_wait_us_hist histogram\n"
+		  "mempool_wait_us_hist_bucket{pool=\"rx\",le=\"2\"} 1\n"
+		  "mempool_wait_us_hist_bucket{pool=\"rx\",le=\"4\"} 1\n") &&
+	   strstr(buf, "mempool_wait_us_hist_bucket{pool=\"rx\",le=\"65536\"} 3\n"
+		  "mempool_wait_us_hist_bucket{pool=\"rx\",le=\"131072\"} 3\n") &&
+	   strstr(buf, "mempool_wait_us_hist_bucket{pool=\"rx\",le=\"8388608\"} 3\n"
+		  "mempool_wait_us_hist_bucket{pool=\"rx\",le=\"+Inf\"} 7\n"
+		  "mempool_wait_us_hist_count{pool=\"rx\"} 7\n"),
+	   "prometheus: the histogram's buckets are cumulative, le the upper bound");
 
 	n = mp_format_prometheus(names, st, 3, buf, sizeof(buf));
-	ok(n > 0 && prom_check(buf, &ns, why, sizeof(why)) == 0 && ns == 3 * NSTATS,
+	ok(n > 0 && prom_check(buf, &ns, why, sizeof(why)) == 0 && ns == 3 * (NSTATS + 1),
 	   "prometheus, three pools: valid, every metric x 3 pools (%s)",
 	   n > 0 ? why : "no output");
 	ok(strstr(buf, "mempool_blocks_total{pool=\"rx\"} 10\n"
@@ -229,7 +277,7 @@ void test_prometheus(void)
 	   "prometheus: the pools' samples together; label values escaped");
 	n = mp_format_prometheus(names, st, 0, buf, sizeof(buf));
 	ok(n > 0 && prom_check(buf, &ns, why, sizeof(why)) == 0 && ns == 0 &&
-	   count_lines(buf) == 2 * NSTATS,
+	   count_lines(buf) == 2 * (NSTATS - NBUCKETS + 1),
 	   "prometheus, no pools: HELP and TYPE only, still valid");
 	ok(mp_format_prometheus(names, st, 3, buf, 100) == -1,
 	   "prometheus reports a short buffer");

@@ -193,9 +193,11 @@ struct mpool_ioc_list {
  * @__reserved: must be 0
  * @name: the pool's name
  *
- * Followed by one __u64 out_<name> per line of mpool_stat_list.h, in its
- * order: out_block_size, out_stride, ..., out_reclaimed_on_close.  The same
- * numbers as /sys/kernel/debug/mempool/<name>/stats.
+ * Followed by one __u64 out_<name> per MPOOL_STAT line of
+ * mpool_stat_list.h, and one __u64 out_<name>[n] per MPOOL_HIST line, in
+ * its order: out_block_size, out_stride, ..., out_drain_ipis, out_reclaimed_on_close,
+ * out_wait_us_hist[24].  The same numbers as
+ * /sys/kernel/debug/mempool/<name>/stats.
  *
  * out_alloc_failures counts allocation attempts that found the pool
  * empty: an MPOOL_IOC_ALLOC that gets fewer blocks than @count counts
@@ -206,7 +208,9 @@ struct mpool_ioc_stats {
 	__u32 __reserved;
 	__u8 name[MPOOL_IOC_NAME_MAX];
 #define MPOOL_STAT(name) __u64 out_##name
+#define MPOOL_HIST(name, n) __u64 out_##name[n]
 #include "mpool_stat_list.h"
+#undef MPOOL_HIST
 #undef MPOOL_STAT
 };
 
@@ -359,9 +363,12 @@ struct mpool_ioc_map {
  * @__reserved: must be 0
  *
  * The open file now watches the pool (a file watches one pool; a second
- * MPOOL_IOC_WATCH replaces the first).  Each time the pool's free blocks
- * fall below its watermark, and each time they are back at or above it,
- * an event is queued on every file that watches the pool.  poll() says
+ * MPOOL_IOC_WATCH replaces the first, and drops the events queued for
+ * it).  Each time the pool's free blocks fall below its watermark, and
+ * each time they are back at or above it, an event is queued on every
+ * file that watches the pool.  MPOOL_WATCH_SET looks at once: a pool
+ * already below the new watermark gives a LOW event, a low pool whose
+ * watermark is removed (0) a RECOVERED one.  poll() says
  * EPOLLIN while events are queued and EPOLLHUP once the pool is destroyed;
  * read() returns whole struct mpool_watch_event, oldest first, waiting
  * for one unless the file is O_NONBLOCK (EAGAIN), and 0 (end of file)

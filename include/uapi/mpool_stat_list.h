@@ -13,6 +13,10 @@
  * MPOOL_COUNTER() marks the counters, which only grow (until a reset);
  * the others are sizes and levels.  Unless the includer defines it too,
  * it is MPOOL_STAT().
+ *
+ * MPOOL_HIST(name, n) is an array of n counters (__u64 out_<name>[n] in
+ * the ioctl struct).  It has no default: every includer defines it, to
+ * handle the array or to skip it on purpose.
  */
 #ifndef MPOOL_COUNTER
 #define MPOOL_COUNTER(name) MPOOL_STAT(name)
@@ -37,6 +41,12 @@ MPOOL_COUNTER(poison_errors);	/* allocations that found a freed block written */
 MPOOL_STAT(bytes_reserved);	/* memory the pool holds, region plus metadata */
 MPOOL_COUNTER(drain_ipis);	/* CPUs interrupted to drain their caches */
 MPOOL_COUNTER(reclaimed_on_close); /* owned blocks freed when their file closed */
+/*
+ * Blocking allocations that slept (each one counted in waits) by how long
+ * they slept: bucket 0 under 2 us, bucket i [2^i, 2^(i + 1)) us, the last
+ * one also everything longer.
+ */
+MPOOL_HIST(wait_us_hist, 24);
 
 #ifdef __MPOOL_COUNTER_IS_STAT
 #undef MPOOL_COUNTER

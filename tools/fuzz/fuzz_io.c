@@ -124,23 +124,26 @@ static bool errno_ok(unsigned int nr, int e, bool rofd, bool racy_fd)
 /* Write commands need a writable file. */
 bool needs_write(unsigned int nr)
 {
+	/* WATCH needs it only with MPOOL_WATCH_SET. */
 	return nr != MPOOL_CMD_VERSION && nr != MPOOL_CMD_LIST &&
-	       nr != MPOOL_CMD_STATS && nr != MPOOL_CMD_MAP;
+	       nr != MPOOL_CMD_STATS && nr != MPOOL_CMD_MAP &&
+	       nr != MPOOL_CMD_WATCH;
 }
 
 /* The command nrs the ABI has; any other is ENOTTY. */
 bool cmd_known(unsigned int nr)
 {
-	return nr <= MPOOL_CMD_RESET || nr == MPOOL_CMD_MAP;
+	return nr <= MPOOL_CMD_RESET || nr == MPOOL_CMD_MAP ||
+	       nr == MPOOL_CMD_WATCH;
 }
 
 const char *cmdname(unsigned int nr)
 {
 	static const char *const n[] = { "VERSION", "CREATE", "DESTROY", "LIST",
-		"STATS", "ALLOC", "FREE", "WRITE", "READ", "RESET", "UNKNOWN",
-		"MAP" };
+		"STATS", "ALLOC", "FREE", "WRITE", "READ", "RESET",
+		[MPOOL_CMD_MAP] = "MAP", [MPOOL_CMD_WATCH] = "WATCH" };
 
-	return nr < sizeof(n) / sizeof(n[0]) ? n[nr] : "UNKNOWN";
+	return nr < sizeof(n) / sizeof(n[0]) && n[nr] ? n[nr] : "UNKNOWN";
 }
 
 /*

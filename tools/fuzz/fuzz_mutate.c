@@ -246,12 +246,15 @@ void op_mutate(struct worker *w)
 		case 1:
 			cmd = _IOC(_IOC_NONE, MPOOL_IOC_MAGIC, nr, 1 + rn(w, 255));
 			break;
-		default:
-			do
-				cmd = _IO(MPOOL_IOC_MAGIC,
-					  MPOOL_CMD_RESET + 1 + rn(w, 245));
-			while (cmd_known(_IOC_NR(cmd)));
+		default: {
+			unsigned int bad = MPOOL_CMD_RESET + 1 + rn(w, 245);
+
+			/* Not a command added since RESET. */
+			if (bad == MPOOL_CMD_MAP || bad == MPOOL_CMD_WATCH)
+				bad = MPOOL_CMD_WATCH + 1 + rn(w, 243);
+			cmd = _IO(MPOOL_IOC_MAGIC, bad);
 			break;
+		}
 		}
 		expect = ENOTTY;
 		w->what = "mutated command number";

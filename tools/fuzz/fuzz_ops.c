@@ -229,8 +229,11 @@ static void op_misc(struct worker *w)
 	struct mpool_ioc_name r = { .size = sizeof(r) };
 	struct mpool_ioc_stats s;
 	static __thread char names[64][MPOOL_IOC_NAME_MAX];
+	struct mpool_ioc_watch wa = { .size = sizeof(wa) };
+	struct mpool_watch_event ev[4];
+	int e;
 
-	switch (rn(w, 5)) {
+	switch (rn(w, 6)) {
 	case 0:
 		w->what = "version";
 		if (!doio(w, FD_SHARED, MPOOL_IOC_VERSION, &ver, -1) &&
@@ -252,6 +255,33 @@ static void op_misc(struct worker *w)
 		w->what = "reset a stable pool";
 		set_name(r.name, stable[rn(w, NSTABLE)].name);
 		doio(w, FD_OWN, MPOOL_IOC_RESET, &r, 0);
+		break;
+	case 5:
+		/*
+		 * Watch a stable or volatile pool, maybe moving its low
+		 * watermark (then every ALLOC and FREE on it checks it), and
+		 * drain what this file queued: whole events or nothing.
+		 */
+		w->what = "watch a pool, read its events";
+		if (chance(w, 50)) {
+			wa.flags = MPOOL_WATCH_SET;
+			wa.below = rn(w, 80);
+		}
+		set_name(wa.name, chance(w, 70) ? stable[rn(w, NSTABLE)].name :
+			 vol_name(rn(w, NVOL)));
+		e = doio(w, chance(w, 10) ? FD_RO : FD_OWN, MPOOL_IOC_WATCH,
+			 &wa, -1);
+		if (!e && wa.out_below > 1000)
+			wfail(w, "WATCH: out_below %u", wa.out_below);
+		if (fcntl(w->fd, F_SETFL, O_NONBLOCK) == 0) {
+			ssize_t n = read(w->fd, ev, sizeof(ev));
+
+			if (n > 0 && n % sizeof(ev[0]))
+				wfail(w, "read of events: %zd bytes", n);
+			if (n < 0 && errno != EAGAIN && errno != EINVAL)
+				wfail(w, "read of events: %s", ename(errno));
+			fcntl(w->fd, F_SETFL, 0);
+		}
 		break;
 	}
 }

@@ -20,7 +20,8 @@ nap() { sleep "$1" 2>/dev/null || sleep 1; }
 
 # prom_check FILE: the Prometheus text format as node_exporter's textfile
 # collector reads it: HELP then TYPE before a metric's samples, each metric
-# in one block, counters named *_total, samples NAME{pool="..."} DIGITS.
+# in one block, counters named *_total, samples NAME{pool="..."} DIGITS;
+# a histogram's NAME_bucket{pool="...",le="..."} and NAME_count{pool="..."}.
 # Prints the number of samples; exits 1 (reasons on stdout) if invalid.
 prom_check() {
 	awk '
@@ -30,16 +31,19 @@ prom_check() {
 	}
 	/^# TYPE / {
 		if ($3 != help) { print "TYPE " $3 " not right after its HELP"; bad = 1 }
-		if ($4 != "gauge" && $4 != "counter") { print "type " $4; bad = 1 }
+		if ($4 != "gauge" && $4 != "counter" && $4 != "histogram") { print "type " $4; bad = 1 }
+		hist = $4 == "histogram"
 		if ($4 == "counter" && $3 !~ /_total$/) { print "counter " $3 " without _total"; bad = 1 }
 		cur = $3; next
 	}
 	{
-		if ($0 !~ /^[a-zA-Z_:][a-zA-Z0-9_:]*[{]pool="[^"]*"[}] [0-9]+$/) {
+		if ($0 !~ /^[a-zA-Z_:][a-zA-Z0-9_:]*[{]pool="[^"]*"(,le="([0-9]+|[+]Inf)")?[}] [0-9]+$/) {
 			print "bad sample line: " $0; bad = 1; next
 		}
 		m = $0; sub(/[{].*/, "", m)
-		if (m != cur) { print "sample of " m " outside its block"; bad = 1 }
+		if (hist && $0 ~ /,le="/) { if (m != cur "_bucket") { print "bucket of " m " outside its block"; bad = 1 } }
+		else if (hist) { if (m != cur "_count") { print "sample of " m " in a histogram"; bad = 1 } }
+		else if (m != cur || $0 ~ /,le="/) { print "sample of " m " outside its block"; bad = 1 }
 		n++
 	}
 	END { if (bad) exit 1; print n + 0 }' "$1"
@@ -162,22 +166,24 @@ printf '# HELP mempool_x h\n# TYPE mempool_x counter\nmempool_x{pool="a"} 1\n' >
 printf '# HELP mempool_x h\n# TYPE mempool_x gauge\nmempool_y{pool="a"} 1\n' >"$T/bad2"
 printf '# HELP mempool_x h\n# TYPE mempool_x gauge\nmempool_x{pool="a"} 1\n# HELP mempool_x h\n# TYPE mempool_x gauge\n' >"$T/bad3"
 printf 'mempool_x{pool="a"} -1\n' >"$T/bad4"
+printf '# HELP mempool_h h\n# TYPE mempool_h histogram\nmempool_h{pool="a"} 1\n' >"$T/bad5"
 nbad=0
-for f in bad1 bad2 bad3 bad4; do prom_check "$T/$f" >/dev/null || nbad=$((nbad + 1)); done
-eq obs-prom-checker-fails "$nbad" 4
+for f in bad1 bad2 bad3 bad4 bad5; do prom_check "$T/$f" >/dev/null || nbad=$((nbad + 1)); done
+eq obs-prom-checker-fails "$nbad" 5
 
 expect obs-prom-one 0 "" mempoolctl stats ob_mid --prometheus
 cp "$T/out" "$T/prom1"
-eq obs-prom-one-valid "$(prom_check "$T/prom1" | tr '\n' ' ')" "18 "
+# 18 statistics, and the 24 buckets and count of wait_us_hist
+eq obs-prom-one-valid "$(prom_check "$T/prom1" | tr '\n' ' ')" "43 "
 # the same numbers as stats: counters as NAME_total
-mempoolctl stats ob_mid | while read -r k v; do
+mempoolctl stats ob_mid | grep -v '^wait_us_hist:' | while read -r k v; do
 	k=${k%:}
 	case $k in
 	allocs|alloc_failures|frees|invalid_frees|waits|timeouts|poison_errors|drain_ipis|reclaimed_on_close) k=${k}_total ;;
 	esac
 	echo "mempool_$k{pool=\"ob_mid\"} $v"
 done >"$T/want"
-grep -v '^#' "$T/prom1" >"$T/got"
+grep -v -e '^#' -e '^mempool_wait_us_hist_' "$T/prom1" >"$T/got"
 cmp -s "$T/got" "$T/want" && pass obs-prom-one-values ||
 	fail obs-prom-one-values "$(diff "$T/want" "$T/got" 2>&1 | head -5 | tr '\n' '|')"
 grep -qx '# TYPE mempool_allocs_total counter' "$T/prom1" &&
@@ -187,10 +193,10 @@ grep -q '^# HELP mempool_allocs_total [A-Za-z]' "$T/prom1" &&
 
 expect obs-prom-all 0 "" mempoolctl stats --prometheus
 cp "$T/out" "$T/prom"
-eq obs-prom-all-valid "$(prom_check "$T/prom" | tr '\n' ' ')" "54 "
+eq obs-prom-all-valid "$(prom_check "$T/prom" | tr '\n' ' ')" "129 "
 eq obs-prom-all-pools "$(grep '^mempool_blocks_total{' "$T/prom" | tr '\n' '|')" \
 	'mempool_blocks_total{pool="ob_big"} 4096|mempool_blocks_total{pool="ob_mid"} 100|mempool_blocks_total{pool="ob_small"} 10|'
-eq obs-prom-all-help-once "$(grep -c '^# HELP ' "$T/prom") $(grep -c '^# TYPE ' "$T/prom")" "18 18"
+eq obs-prom-all-help-once "$(grep -c '^# HELP ' "$T/prom") $(grep -c '^# TYPE ' "$T/prom")" "19 19"
 expect obs-prom-enoent 1 "mempoolctl: stats 'nx': no such pool" mempoolctl stats nx --prometheus
 expect obs-stats-no-name 2 "stats: missing NAME" mempoolctl stats
 
@@ -207,7 +213,7 @@ eq obs-list-json-every-field "${missing:-none}" none
 eq obs-list-json-names "$(grep -o '{"name": "[^"]*"' "$T/list" | tr '\n' ' ')" \
 	'{"name": "ob_big" {"name": "ob_mid" {"name": "ob_small" '
 expect obs-stats-json 0 "" mempoolctl stats ob_mid --json
-grep -q '^{"name": "ob_mid", "block_size": 64, "stride": 64, .*"blocks_in_use": 50, .*"allocs": 50, .*"bytes_reserved": [0-9]*.*}$' "$T/out" &&
+grep -q '^{"name": "ob_mid", "block_size": 64, "stride": 64, .*"blocks_in_use": 50, .*"allocs": 50, .*"bytes_reserved": [0-9]*, "drain_ipis": [0-9]*, "wait_us_hist": {[^}]*}}$' "$T/out" &&
 	pass obs-stats-json-out || fail obs-stats-json-out "$(oneline "$T/out")"
 
 # ---- alloc --count above one ioctl's 1024 ------------------------------------
