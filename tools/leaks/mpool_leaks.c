@@ -119,6 +119,8 @@ static void structs(void)
 	struct mpool_ioc_stats *s;
 	struct mpool_ioc_alloc *a;
 	struct mpool_ioc_free *f;
+	struct mpool_ioc_map *m;
+	struct mpool_ioc_watch *w;
 	uint64_t handles[8];
 	char names[4][MPOOL_IOC_NAME_MAX];
 	int32_t res[8];
@@ -189,6 +191,27 @@ static void structs(void)
 	       all(&res[2], 6 * sizeof(res[0]), FILL), "leaks-free-results",
 	       "%s", r ? strerror(errno) : "results written past count");
 	cmd_check("leaks-free", &c, sizeof(*f));
+
+	/* MAP: __reserved2 is written as 0, like every output field. */
+	m = cmd_init(&c, sizeof(*m));
+	m->__reserved = 0;
+	set_name(m->name, "lk");
+	r = ioctl(dev, MPOOL_IOC_MAP, m);
+	result(!r && !m->__reserved2 && m->out_length >= 4 * 64 &&
+	       !(m->out_flags & ~MPOOL_MAP_WRITABLE), "leaks-map-call",
+	       "%s, reserved2 %#x", r ? strerror(errno) : "ok",
+	       m->__reserved2);
+	cmd_check("leaks-map", &c, sizeof(*m));
+
+	w = cmd_init(&c, sizeof(*w));
+	w->flags = MPOOL_WATCH_SET;
+	set_name(w->name, "lk");
+	w->below = 1;
+	w->__reserved = 0;
+	r = ioctl(dev, MPOOL_IOC_WATCH, w);
+	result(!r && w->out_below == 1 && w->out_free <= 4 && !w->__reserved,
+	       "leaks-watch-call", "%s", r ? strerror(errno) : "ok");
+	cmd_check("leaks-watch", &c, sizeof(*w));
 	destroy("lk");
 }
 
