@@ -213,7 +213,7 @@ eq obs-list-json-every-field "${missing:-none}" none
 eq obs-list-json-names "$(grep -o '{"name": "[^"]*"' "$T/list" | tr '\n' ' ')" \
 	'{"name": "ob_big" {"name": "ob_mid" {"name": "ob_small" '
 expect obs-stats-json 0 "" mempoolctl stats ob_mid --json
-grep -q '^{"name": "ob_mid", "block_size": 64, "stride": 64, .*"blocks_in_use": 50, .*"allocs": 50, .*"bytes_reserved": [0-9]*, "drain_ipis": [0-9]*, "wait_us_hist": {[^}]*}}$' "$T/out" &&
+grep -q '^{"name": "ob_mid", "block_size": 64, "stride": 64, .*"blocks_in_use": 50, .*"allocs": 50, .*"bytes_reserved": [0-9]*, "drain_ipis": [0-9]*, "reclaimed_on_close": [0-9]*, "wait_us_hist": {[^}]*}}$' "$T/out" &&
 	pass obs-stats-json-out || fail obs-stats-json-out "$(oneline "$T/out")"
 
 # ---- alloc --count above one ioctl's 1024 ------------------------------------
