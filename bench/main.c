@@ -11,7 +11,7 @@
  *	mpool_bench_parse()) runs the benchmark inside write(); then read()
  *	on the same open file gives one line per result:
  *	allocator=NAME workload=NAME cpus=N ops=N elapsed_ns=N ps_per_op=N
- *	kops_per_sec=N p50_ns=N p99_ns=N max_ns=N
+ *	kops_per_sec=N p50_ns=N p99_ns=N max_ns=N block_size=N
  *
  * Access is debugfs's (root only); the benchmark keeps CPUs busy for
  * seconds, in the writer's own time.
@@ -29,8 +29,8 @@
 
 /* Longest request line: all keys with every name fit in a third of it. */
 #define BENCH_MAX_LINE		512
-/* Longest result line: two names and ten numbers of up to 20 digits. */
-#define BENCH_RESULT_LINE	320
+/* Longest result line: two names and eleven numbers of up to 20 digits. */
+#define BENCH_RESULT_LINE	360
 
 static struct dentry *bench_dir;
 
@@ -66,12 +66,13 @@ static char *bench_format(const struct bench_result *res, unsigned int n,
 		return NULL;
 	for (i = 0; i < n; i++, res++)
 		pos += scnprintf(out + pos, size - pos,
-				 "allocator=%s workload=%s cpus=%u ops=%llu elapsed_ns=%llu ps_per_op=%llu kops_per_sec=%llu p50_ns=%llu p99_ns=%llu max_ns=%llu\n",
+				 "allocator=%s workload=%s cpus=%u ops=%llu elapsed_ns=%llu ps_per_op=%llu kops_per_sec=%llu p50_ns=%llu p99_ns=%llu max_ns=%llu block_size=%u\n",
 				 bench_allocator_names[res->allocator],
 				 bench_workload_names[res->workload],
 				 res->cpus, res->ops, res->elapsed_ns,
 				 res->ps_per_op, res->kops_per_sec,
-				 res->p50_ns, res->p99_ns, res->max_ns);
+				 res->p50_ns, res->p99_ns, res->max_ns,
+				 res->block_size);
 	*len = pos;
 	return out;
 }
