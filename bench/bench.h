@@ -222,6 +222,10 @@ int mpool_bench_parse(char *line, u32 available, struct bench_request *req);
 unsigned int mpool_bench_cases(const struct bench_request *req,
 			       struct bench_case *cases);
 
+/* batch.c: the batch file, the cost of moving one batch */
+struct seq_file;
+int bench_batch_show(struct seq_file *m, void *v);
+
 /* run.c: the threads */
 int bench_run_all(const struct bench_request *req,
 		  struct bench_result **results, unsigned int *nr_results);

@@ -13,6 +13,10 @@
  *	allocator=NAME workload=NAME cpus=N ops=N elapsed_ns=N ps_per_op=N
  *	kops_per_sec=N p50_ns=N p99_ns=N max_ns=N block_size=N
  *
+ * /sys/kernel/debug/mempool_bench/batch (0400)
+ *	reading it measures what moving one batch between a CPU's cache and
+ *	the shared stack adds to a call (bench/batch.c).
+ *
  * Access is debugfs's (root only); the benchmark keeps CPUs busy for
  * seconds, in the writer's own time.
  */
@@ -52,6 +56,7 @@ static int bench_allocators_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(bench_allocators);
+DEFINE_SHOW_ATTRIBUTE(bench_batch);
 
 /* The text of @n results, into a buffer for kvfree(). */
 static char *bench_format(const struct bench_result *res, unsigned int n,
@@ -182,6 +187,7 @@ static int __init mempool_bench_init(void)
 	debugfs_create_file("allocators", 0400, bench_dir, NULL,
 			    &bench_allocators_fops);
 	debugfs_create_file("run", 0600, bench_dir, NULL, &bench_run_fops);
+	debugfs_create_file("batch", 0400, bench_dir, NULL, &bench_batch_fops);
 	return 0;
 }
 

@@ -217,7 +217,7 @@ def meta(path):
     base = path[:-5] if path.endswith(".json") else path
     try:
         with open(base + ".meta", encoding="utf-8") as f:
-            return f.read().strip()
+            return "; ".join(f.read().split("\n")).strip("; ")
     except OSError:
         return ""
 

@@ -97,6 +97,9 @@ one_run() {
 	echo "guest: Linux $(field KERNEL) ($k), $(field CPUS) vCPUs, QEMU TCG (software emulation)"
 	echo "host CPU: ${cpu:-unknown} ($(nproc) CPUs); $(cat "$meta")"
 	echo "run: $(field SECONDS) s in the guest, $secs s with the boot; JSON: ${json#"$REPO"/}"
+	echo "batch: $(field BATCH)"
+	echo "drain IPI: $(field IPI)"
+	printf 'batch: %s\ndrain IPI: %s\n' "$(field BATCH)" "$(field IPI)" >>"$meta"
 }
 
 prepare_boot "$k"

@@ -182,6 +182,16 @@ else
 	fail bench-debugfs-no-pool-left "$D/pools differs from before the runs"
 fi
 
+# The batch file: one line of counts, no timing judged.
+if cat "$B/batch" >"$T/batch" 2>"$T/err" &&
+   grep -q '^calls=[0-9]* alloc_p50_ns=[0-9]* alloc_batch_ns=[0-9]* free_p50_ns=[0-9]* free_batch_ns=[0-9]* batch_ns=[0-9]*$' "$T/batch" &&
+   [ "$(sed 's/^calls=\([0-9]*\) .*/\1/' "$T/batch")" = 256000 ]; then
+	pass bench-batch-file
+else
+	cat "$T/batch"
+	fail bench-batch-file "not one line of the batch file's fields for 256000 calls: $(oneline "$T/err")"
+fi
+
 # ---- a short full run ---------------------------------------------------------
 expect bench-run 0 "" mempoolctl bench --ops $OPS --json
 cp "$T/out" "$T/json"
