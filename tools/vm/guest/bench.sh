@@ -6,27 +6,29 @@
 # full default benchmark).  Prints, for the host:
 #   MPTEST-BENCH-KERNEL <uname -r>
 #   MPTEST-BENCH-CPUS <online CPUs>
-#   MPTEST-BENCH-ARGS <a request written>   (one per request)
+#   MPTEST-BENCH-ARGS <a request written>   (one per request, then its
+#   result lines (allocator=NAME workload=NAME cpus=N ...) as it ends, and
+#   MPTEST-BENCH-TOOK <its seconds>)
 #   MPTEST-BENCH-SECONDS <wall time of all the requests>
 #   MPTEST-BENCH-RC <the first failed write's exit status, or 0>
 #   MPTEST-BENCH-BATCH <the batch file's line: what moving a batch adds>
 #   MPTEST-BENCH-IPI <function-call IPIs per blocking allocation>
-# then the write's error, if any, and the result lines
-# (allocator=NAME workload=NAME cpus=N ...) of every request.
+# then the failed write's error, if any.
 echo "MPTEST-BENCH-KERNEL $(uname -r)"
 echo "MPTEST-BENCH-CPUS $(grep -c '^processor' /proc/cpuinfo)"
 t0=$(date +%s)
 rc=0
-: >/tmp/bench.out
 : >/tmp/bench.err
 while IFS= read -r args; do
 	echo "MPTEST-BENCH-ARGS '$args' > /sys/kernel/debug/mempool_bench/run"
+	t1=$(date +%s)
 	# One open file: the results are read from the file the request went to.
 	exec 3<>/sys/kernel/debug/mempool_bench/run
 	echo "$args" >&3 2>>/tmp/bench.err
 	r=$?
-	[ "$r" != 0 ] || cat <&3 >>/tmp/bench.out
+	[ "$r" != 0 ] || cat <&3
 	exec 3>&-
+	echo "MPTEST-BENCH-TOOK $(($(date +%s) - t1))"
 	[ "$r" = 0 ] || { rc=$r; break; }
 done </etc/mptest-bench-args
 echo "MPTEST-BENCH-SECONDS $(($(date +%s) - t0))"
@@ -50,4 +52,3 @@ echo "MPTEST-BENCH-IPI cpus=$(grep -c '^processor' /proc/cpuinfo) waits=$n cal_w
 mempoolctl destroy ipi_full --force >/dev/null 2>&1
 mempoolctl destroy ipi_free --force >/dev/null 2>&1
 cat /tmp/bench.err
-cat /tmp/bench.out
