@@ -225,6 +225,7 @@ unsigned int mpool_bench_cases(const struct bench_request *req,
 /* batch.c: the batch file, the cost of moving one batch */
 struct seq_file;
 int bench_batch_show(struct seq_file *m, void *v);
+int bench_drain_show(struct seq_file *m, void *v);
 
 /* run.c: the threads */
 int bench_run_all(const struct bench_request *req,

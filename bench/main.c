@@ -16,6 +16,8 @@
  * /sys/kernel/debug/mempool_bench/batch (0400)
  *	reading it measures what moving one batch between a CPU's cache and
  *	the shared stack adds to a call (bench/batch.c).
+ * /sys/kernel/debug/mempool_bench/drain (0400)
+ *	reading it makes 100 allocations wait, for the drain IPI count.
  *
  * Access is debugfs's (root only); the benchmark keeps CPUs busy for
  * seconds, in the writer's own time.
@@ -57,6 +59,7 @@ static int bench_allocators_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(bench_allocators);
 DEFINE_SHOW_ATTRIBUTE(bench_batch);
+DEFINE_SHOW_ATTRIBUTE(bench_drain);
 
 /* The text of @n results, into a buffer for kvfree(). */
 static char *bench_format(const struct bench_result *res, unsigned int n,
@@ -188,6 +191,7 @@ static int __init mempool_bench_init(void)
 			    &bench_allocators_fops);
 	debugfs_create_file("run", 0600, bench_dir, NULL, &bench_run_fops);
 	debugfs_create_file("batch", 0400, bench_dir, NULL, &bench_batch_fops);
+	debugfs_create_file("drain", 0400, bench_dir, NULL, &bench_drain_fops);
 	return 0;
 }
 

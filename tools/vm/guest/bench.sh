@@ -35,20 +35,13 @@ echo "MPTEST-BENCH-SECONDS $(($(date +%s) - t0))"
 echo "MPTEST-BENCH-RC $rc"
 echo "MPTEST-BENCH-BATCH $(cat /sys/kernel/debug/mempool_bench/batch 2>&1)"
 
-# The drain IPI: function-call interrupts (CAL, all CPUs) per allocation
-# that has to wait, on a per-CPU pool whose one block is taken, less those
-# of as many allocations that do not wait (the background).
+# The drain IPI: function-call interrupts (CAL, all CPUs) around the
+# drain file's 100 waiting allocations, less those around a read of the
+# allocators file (the background of a cat).
 cal() { awk '$1 == "CAL:" { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i; print s }' /proc/interrupts; }
-mempoolctl create ipi_full --block-size 64 --blocks 1 --percpu >/dev/null &&
-	mempoolctl create ipi_free --block-size 64 --blocks 64 --percpu >/dev/null &&
-	mempoolctl alloc ipi_full >/dev/null
-n=20
-c0=$(cal)
-i=0; while [ $i -lt $n ]; do mempoolctl alloc ipi_free >/dev/null; i=$((i + 1)); done
-c1=$(cal)
-i=0; while [ $i -lt $n ]; do mempoolctl alloc ipi_full --timeout 1 >/dev/null 2>&1; i=$((i + 1)); done
-c2=$(cal)
-echo "MPTEST-BENCH-IPI cpus=$(grep -c '^processor' /proc/cpuinfo) waits=$n cal_waiting=$((c2 - c1)) cal_background=$((c1 - c0)) per_wait=$(awk -v w=$((c2 - c1)) -v b=$((c1 - c0)) -v n=$n 'BEGIN { printf "%.2f", (w - b) / n }')"
-mempoolctl destroy ipi_full --force >/dev/null 2>&1
-mempoolctl destroy ipi_free --force >/dev/null 2>&1
+B=/sys/kernel/debug/mempool_bench
+c0=$(cal); cat $B/allocators >/dev/null; c1=$(cal)
+d=$(cat $B/drain 2>&1); c2=$(cal)
+w=$(echo "$d" | sed -n 's/^waits=\([0-9]*\) .*/\1/p')
+echo "MPTEST-BENCH-IPI $d cal=$((c2 - c1)) background=$((c1 - c0)) per_wait=$(awk -v c=$((c2 - c1)) -v b=$((c1 - c0)) -v w="${w:-0}" 'BEGIN { if (w) printf "%.2f", (c - b) / w; else print "-" }')"
 cat /tmp/bench.err

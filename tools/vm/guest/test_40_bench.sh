@@ -192,6 +192,15 @@ else
 	fail bench-batch-file "not one line of the batch file's fields for 256000 calls: $(oneline "$T/err")"
 fi
 
+# The drain file: every one of its allocations waited (timed out).
+if cat "$B/drain" >"$T/drain" 2>"$T/err" &&
+   grep -q "^waits=100 cpus=$ncpus ns_per_wait=[0-9]*\$" "$T/drain"; then
+	pass bench-drain-file
+else
+	cat "$T/drain"
+	fail bench-drain-file "not 'waits=100 cpus=$ncpus ns_per_wait=N': $(oneline "$T/err")"
+fi
+
 # ---- a short full run ---------------------------------------------------------
 expect bench-run 0 "" mempoolctl bench --ops $OPS --json
 cp "$T/out" "$T/json"
