@@ -26,7 +26,7 @@ import sys
 # The JSON's keys, in mempoolctl's order.
 KEYS = ("allocator", "workload", "cpus", "ops", "ns_per_op", "mops",
         "p50_ns", "p99_ns", "max_ns", "elapsed_ns", "block_size",
-        "net_ns_per_op", "x_ideal")
+        "net_ns_per_op", "x_ideal", "request")
 # The flag table's columns: the default pool with one flag more, and the
 # locked pool.
 FLAGS = (("mempool-poison", "--poison"), ("mempool-zero", "--zero"),
@@ -44,14 +44,16 @@ def from_debugfs(line):
             "mops": float(f"{kops // 1000}.{kops % 1000:03d}"),
             "p50_ns": int(f["p50_ns"]), "p99_ns": int(f["p99_ns"]),
             "max_ns": int(f["max_ns"]), "elapsed_ns": int(f["elapsed_ns"]),
-            "block_size": int(f.get("block_size", 0))}
+            "block_size": int(f.get("block_size", 0)),
+            # tools/vm/bench.sh's: which of its requests gave the line
+            "request": int(f.get("request", 0))}
 
 
 def like(rows, allocator, r):
-    """The row of @allocator run as @r was, or None."""
+    """The row of @allocator run as @r was, in the same request, or None."""
     for o in rows:
-        if (o["allocator"], o["workload"], o["cpus"], o.get("block_size", 0)) == \
-                (allocator, r["workload"], r["cpus"], r.get("block_size", 0)):
+        if (o["allocator"], o["workload"], o["cpus"], o["block_size"], o["request"]) == \
+                (allocator, r["workload"], r["cpus"], r["block_size"], r["request"]):
             return o
     return None
 
@@ -60,6 +62,8 @@ def add_net(rows):
     """net_ns_per_op and x_ideal, as mempoolctl gives them."""
     for r in rows:
         r.setdefault("block_size", 0)
+        r.setdefault("request", 0)
+    for r in rows:
         null, ideal = like(rows, "null", r), like(rows, "ideal", r)
         r["net_ns_per_op"] = round(r["ns_per_op"] - null["ns_per_op"], 3) if null else None
         inet = ideal["ns_per_op"] - null["ns_per_op"] if null and ideal else 0
@@ -92,7 +96,7 @@ def save_json(rows, path):
         f.write("[\n")
         for i, r in enumerate(rows):
             obj = ", ".join(f'"{k}": ' + (num(r[k]) if k in ("ns_per_op", "mops",
-                                                            "net_ns_per_op", "x_ideal")
+                                                            "net_ns_per_op", "x_ideal", "request")
                                          else json.dumps(r[k])) for k in KEYS)
             f.write("{" + obj + "}" + ("," if i < len(rows) - 1 else "") + "\n")
         f.write("]\n")
@@ -115,10 +119,11 @@ def table(rows):
     return "\n".join(out)
 
 
-def find(rows, allocator, workload, cpus, block=None):
+def find(rows, allocator, workload, cpus, block=None, request=None):
     for r in rows:
         if (r["allocator"], r["workload"], r["cpus"]) == (allocator, workload, cpus) \
-                and (block is None or r["block_size"] in (block, 0)):
+                and (block is None or r["block_size"] in (block, 0)) \
+                and (request is None or r["request"] == request):
             return r
     return None
 
@@ -141,7 +146,10 @@ def targets(rows, kernel=None):
         if a and b and b.get(key):
             out.append((what, a[key] / b[key], target, sense))
 
-    mp, ideal, kc, naive = (find(rows, n, "pair", 1, 64) for n in
+    # All from the request of mempool's 1 CPU pair at 64 bytes.
+    first = find(rows, "mempool", "pair", 1, 64)
+    req = first["request"] if first else None
+    mp, ideal, kc, naive = (find(rows, n, "pair", 1, 64, req) for n in
                             ("mempool", "ideal", "kmem_cache", "naive"))
     add("1 CPU pair, mempool / ideal, net of null", mp, ideal, "net_ns_per_op", 1.3)
     add("1 CPU pair, mempool / ideal, ns/op as measured", mp, ideal, "ns_per_op")
@@ -152,14 +160,15 @@ def targets(rows, kernel=None):
     if allcpus > 1:
         for name in ("mempool", "ideal", "kmem_cache", "naive"):
             add(f"{name}: pair throughput at {allcpus} CPUs / at 1 CPU",
-                find(rows, name, "pair", allcpus, 64), find(rows, name, "pair", 1, 64),
+                find(rows, name, "pair", allcpus, 64, req),
+                find(rows, name, "pair", 1, 64, req),
                 "mops", 1.8 if name == "mempool" else None, ">=")
         add(f"p99 at {allcpus} CPUs, mempool / kmem_cache",
-            find(rows, "mempool", "pair", allcpus, 64),
-            find(rows, "kmem_cache", "pair", allcpus, 64), "p99_ns")
+            find(rows, "mempool", "pair", allcpus, 64, req),
+            find(rows, "kmem_cache", "pair", allcpus, 64, req), "p99_ns")
         add("cross ns/op, mempool / kmem_cache, net of null",
-            find(rows, "mempool", "cross", allcpus, 64),
-            find(rows, "kmem_cache", "cross", allcpus, 64), "net_ns_per_op")
+            find(rows, "mempool", "cross", allcpus, 64, req),
+            find(rows, "kmem_cache", "cross", allcpus, 64, req), "net_ns_per_op")
     return out
 
 
@@ -187,8 +196,11 @@ def flag_table(rows):
            "| poison / (2 memset+pair) |",
            "|---:|---:|" + "---:|" * len(FLAGS) + "---:|---:|---:|---:|---:|"]
     for bs in sizes:
+        # All from the request that ran mempool-zero at this size.
+        req = find(rows, "mempool-zero", "pair", 1, bs)["request"]
+
         def ns(name):
-            r = find(rows, name, "pair", 1, bs)
+            r = find(rows, name, "pair", 1, bs, req)
             return r["ns_per_op"] if r else None
         base, null, mset = ns("mempool"), ns("null"), ns("memset")
         if base is None:

@@ -92,8 +92,11 @@ one_run() {
 		printf '%s\n' "$out" | grep -v '^MPTEST-BENCH-' >&2
 		die "the benchmark failed in the guest (exit ${rc:-?}), see $log"
 	fi
-	printf '%s\n' "$out" | grep '^allocator=' >"$raw" ||
-		die "no results in the guest's output, see $log"
+	# Each result line says which request (1, 2, ...) it answers: ratios
+	# are taken within one request, whose rounds interleave.
+	printf '%s\n' "$out" | awk '/^MPTEST-BENCH-ARGS /{ n++ }
+		/^allocator=/ { print $0 " request=" n }' >"$raw"
+	[ -s "$raw" ] || die "no results in the guest's output, see $log"
 	"$py" "$REPO/tools/bench_report.py" "$raw" --save-json "$json" >/dev/null
 
 	echo "mempool benchmark$sfx: $(printf '%s\n' "$out" | sed -n "s/^MPTEST-BENCH-ARGS //p" | tr '\n' ' ')"
