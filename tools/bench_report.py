@@ -184,6 +184,35 @@ def ratios(rows, kernel=None):
                      for what, v, t, s in targets(rows, kernel))
 
 
+def flag_ratios(rows):
+    """{(block, what): ratio}: each flag's ns/op over the default pool's,
+    and zeroing and poisoning over what memset sets as their floor."""
+    out = {}
+    sizes = sorted({r["block_size"] for r in rows
+                    if r["allocator"] == "mempool-zero" and r["cpus"] == 1
+                    and r["workload"] == "pair"})
+    for bs in sizes:
+        req = find(rows, "mempool-zero", "pair", 1, bs)["request"]
+
+        def ns(name):
+            r = find(rows, name, "pair", 1, bs, req)
+            return r["ns_per_op"] if r else None
+        base, null, mset = ns("mempool"), ns("null"), ns("memset")
+        if not base:
+            continue
+        for name, flag in FLAGS:
+            if ns(name):
+                out[(bs, f"{flag} x default")] = ns(name) / base
+        z, p = ns("mempool-zero"), ns("mempool-poison")
+        if mset is not None and null is not None:
+            mnet = mset - null
+            if z:
+                out[(bs, "--zero / (default + memset)")] = z / (base + mnet)
+            if p:
+                out[(bs, "--poison / (default + 2 memset)")] = p / (base + 2 * mnet)
+    return out
+
+
 def flag_table(rows):
     """The cost of each flag, 1 CPU pair, at each block size run."""
     sizes = sorted({r["block_size"] for r in rows
@@ -245,6 +274,8 @@ def spread(paths, kernel):
         for what, v, t, s in targets(rows, kernel):
             per.setdefault(what, []).append((v, t, s))
             lines.append(f"  - {what}: {v:.2f}{verdict(v, t, s)}")
+        for key, v in flag_ratios(rows).items():
+            per.setdefault(f"{key[0]} B blocks, {key[1]}", []).append((v, None, ""))
     lines.append("")
     lines.append(f"over {len(paths)} runs (min-max; target met in how many):")
     for what, vals in per.items():

@@ -25,7 +25,7 @@ for n in $cpus; do
 done
 for n in $cpus; do
 	echo "== benchmark with $n vCPUs (shape, not speed)"
-	VM_KERNEL=stock-6.1-smp$n BENCH_ARGS="allocators=$allocs workloads=pair,cross" \
+	VM_KERNEL=stock-6.1-smp$n BENCH_ARGS="allocators=$allocs workloads=pair,cross ops=50000 rounds=3" \
 		"$VM_DIR/bench.sh" || rc=1
 done
 exit $rc
