@@ -97,10 +97,15 @@ static int mpool_alloc_memory(struct mpool *pool, size_t region)
 	gfp_t gfp = mpool_gfp(pool->flags);
 
 	/*
-	 * Zeroed: the pages may hold anything their last user left there,
-	 * and READ of a fresh block must not show it to userspace.
+	 * Zeroed, or poisoned below: the pages may hold anything their last
+	 * user left there, and READ of a fresh block must not show it to
+	 * userspace.  Whole pages, all of them asked for, so that the tail
+	 * after the last block is cleared too (a mapping of the pool shows
+	 * it; KASAN would flag a memset past the size asked for).
 	 */
-	pool->base = __vmalloc(region, gfp | __GFP_ZERO);
+	region = PAGE_ALIGN(region);
+	pool->base = __vmalloc(region, pool->flags & MPOOL_F_POISON ?
+			       gfp : gfp | __GFP_ZERO);
 	pool->free_stack = kvmalloc_array(n, sizeof(u32), gfp);
 	pool->live = kvcalloc(n, 1 << pool->live_shift, gfp);
 	if (pool->flags & MPOOL_F_TRACK)
@@ -260,6 +265,12 @@ EXPORT_SYMBOL_IF_KUNIT(mpool_create_user);
 static void *mpool_take(struct mpool *pool, unsigned long caller);
 static void mpool_push(struct mpool *pool, u32 idx);
 
+/* A sleeping allocation's round of drain IPIs. */
+struct mpool_drain_req {
+	struct mpool *pool;
+	unsigned int ipis;	/* CPUs sent the IPI */
+};
+
 /*
  * Fills the empty cache @pcp with up to MPOOL_PCP_BATCH blocks from the
  * shared stack; returns how many.  The count changes under the lock, so
@@ -307,13 +318,37 @@ static noinline unsigned int mpool_drain(struct mpool *pool,
 }
 
 /*
+ * Whether a sleeping allocation must send @cpu the drain IPI: its cache
+ * holds blocks, or its CPU is using it.  A CPU whose cache is empty and
+ * idle is skipped, so a caller that sleeps again and again on an
+ * exhausted pool (a 1 ms timeout in a loop) interrupts nobody.
+ *
+ * Skipping is safe: a CPU that starts using its cache after this look
+ * sees nr_waiters when it leaves, and drains.  Both sides store, then
+ * load the other's word, with a full barrier between: the sleeper's
+ * smp_mb__after_atomic() after raising nr_waiters; a free's xchg() of the
+ * live byte, which it does after claiming the cache; a refill's pool lock.
+ * So either this look sees the cache busy or full, or that CPU sees the
+ * sleeper.
+ */
+static bool mpool_drain_needed(int cpu, void *arg)
+{
+	struct mpool_drain_req *req = arg;
+
+	if (!READ_ONCE(per_cpu_ptr(req->pool->pcp, cpu)->state))
+		return false;
+	req->ipis++;
+	return true;
+}
+
+/*
  * IPI handler: empties this CPU's cache, for a sleeping allocation.  If it
  * interrupted this CPU's own use of the cache, the owner drains the cache
  * as it leaves: it sees nr_waiters by then.
  */
 static void mpool_drain_local(void *arg)
 {
-	struct mpool *pool = arg;
+	struct mpool *pool = ((struct mpool_drain_req *)arg)->pool;
 	struct mpool_pcp *pcp = this_cpu_ptr(pool->pcp);
 	unsigned int state = READ_ONCE(pcp->state);
 
@@ -594,6 +629,7 @@ EXPORT_SYMBOL_GPL(mpool_alloc);
 
 void *mpool_alloc_timeout(struct mpool *pool, long timeout)
 {
+	struct mpool_drain_req req = { .pool = pool };
 	unsigned long caller = _RET_IP_;
 	unsigned long irqflags;
 	void *block;
@@ -604,9 +640,6 @@ void *mpool_alloc_timeout(struct mpool *pool, long timeout)
 	if (block)
 		goto out;
 
-	raw_spin_lock_irqsave(&pool->lock, irqflags);
-	pool->stats.waits++;
-	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 	/*
 	 * From here on, every free wakes us.  The pool lock orders a free's
 	 * push before its look at nr_waiters, and our count before our next
@@ -621,7 +654,12 @@ void *mpool_alloc_timeout(struct mpool *pool, long timeout)
 	 * stack until we are done.
 	 */
 	if (pool->pcp)
-		on_each_cpu(mpool_drain_local, pool, 1);
+		on_each_cpu_cond(mpool_drain_needed, mpool_drain_local, &req,
+				 true);
+	raw_spin_lock_irqsave(&pool->lock, irqflags);
+	pool->stats.waits++;
+	pool->stats.drain_ipis += req.ipis;
+	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 	left = wait_event_interruptible_timeout(pool->wait,
 						(block = mpool_take_any(pool, caller)) ||
 						READ_ONCE(pool->cancelled),
@@ -694,15 +732,23 @@ static __always_inline long mpool_put_cached(struct mpool *pool, void *block,
 	struct mpool_pcp *pcp;
 	unsigned int count;
 
+	preempt_disable();
+	pcp = this_cpu_ptr(caches);
+	/*
+	 * Claim the cache before the xchg(), a full barrier: a sleeper that
+	 * skips this CPU's drain IPI (mpool_drain_needed()) relies on it.
+	 */
+	count = mpool_pcp_get(pcp);
 	/* Of two CPUs freeing one block at once, exactly one sees it live. */
-	if (xchg(mpool_live(pool, idx), 0) != 1)
+	if (xchg(mpool_live(pool, idx), 0) != 1) {
+		if (count != MPOOL_PCP_BUSY)
+			mpool_pcp_put(pool, pcp, count);
+		preempt_enable();
 		return -ENXIO;
+	}
 	if (unlikely(pool->flags & MPOOL_F_POISON))
 		memset(block, MPOOL_POISON_BYTE, pool->block_size);
 
-	preempt_disable();
-	pcp = this_cpu_ptr(caches);
-	count = mpool_pcp_get(pcp);
 	if (unlikely(count == MPOOL_PCP_BUSY)) {
 		/* An interrupt handler: the shared stack, under the lock. */
 		mpool_push(pool, idx);

@@ -28,7 +28,7 @@ int mpool_dev_alloc(struct mpool_dev_ucmd *ucmd)
 	int ret = 0;
 
 	if ((a->flags & ~MPOOL_ALLOC_WAIT) || a->__reserved ||
-	    a->out_allocated || !a->count || a->count > MPOOL_IOC_BATCH_MAX ||
+	    a->out_allocated || !a->count || a->count > mpool_max_batch() ||
 	    !(a->flags & MPOOL_ALLOC_WAIT) != !a->timeout_ms)
 		return -EINVAL;
 	offsets = kcalloc(a->count, sizeof(*offsets), GFP_KERNEL);
@@ -84,7 +84,7 @@ int mpool_dev_free(struct mpool_dev_ucmd *ucmd)
 	unsigned int i;
 	int ret;
 
-	if (!f->count || f->count > MPOOL_IOC_BATCH_MAX || f->out_freed ||
+	if (!f->count || f->count > mpool_max_batch() || f->out_freed ||
 	    f->out_invalid)
 		return -EINVAL;
 	offsets = kcalloc(f->count, sizeof(*offsets), GFP_KERNEL);

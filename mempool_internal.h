@@ -25,6 +25,7 @@ int mpool_for_each(int (*fn)(const char *name,
 			     const struct mpool_stats *stats, void *arg),
 		   void *arg);
 bool mpool_kernel_pool_exists(const char *name);
+unsigned int mpool_max_batch(void);
 void mpool_unpublish(struct mpool *pool);
 const char *mpool_name(const struct mpool *pool);
 size_t mpool_block_size(const struct mpool *pool);

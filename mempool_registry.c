@@ -14,6 +14,8 @@
 #include <linux/string.h>
 #include <kunit/visibility.h>
 
+#include <uapi/mpool_ioctl.h>
+
 #include "mempool_core.h"
 #include "mempool_internal.h"
 
@@ -24,6 +26,27 @@ MODULE_PARM_DESC(max_bytes, "Most bytes the pools created through /dev/mempool m
 static unsigned int max_pools = 1024;
 module_param(max_pools, uint, 0644);
 MODULE_PARM_DESC(max_pools, "Most pools that may exist through /dev/mempool at once (default 1024)");
+
+static unsigned int max_batch = MPOOL_IOC_BATCH_MAX;
+
+static int max_batch_set(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, 1, MPOOL_IOC_BATCH_MAX);
+}
+
+static const struct kernel_param_ops max_batch_ops = {
+	.set = max_batch_set,
+	.get = param_get_uint,
+};
+
+module_param_cb(max_batch, &max_batch_ops, &max_batch, 0644);
+MODULE_PARM_DESC(max_batch, "Most blocks one ALLOC or FREE through /dev/mempool handles, 1 to 1024 (default 1024)");
+
+/* The most blocks one MPOOL_IOC_ALLOC or MPOOL_IOC_FREE may name. */
+unsigned int mpool_max_batch(void)
+{
+	return READ_ONCE(max_batch);
+}
 
 /*
  * Protects mpool_list, every pool's ready flag, and what userspace's

@@ -213,6 +213,44 @@ static void mpool_test_percpu_wait_drains(struct kunit *test)
 	/* The NULL that ended the first cycle, and the plain allocation. */
 	KUNIT_EXPECT_EQ(test, st->alloc_failures, 2ULL);
 	KUNIT_EXPECT_EQ(test, st->blocks_in_use, 0ULL);
+	/* Only the CPU whose cache held blocks was interrupted. */
+	KUNIT_EXPECT_EQ(test, st->drain_ipis, 1ULL);
+}
+
+/*
+ * A caller that sleeps again and again on an exhausted pool (a short
+ * timeout in a loop) must not interrupt every CPU each time: all caches
+ * are empty, so no CPU has anything to drain.
+ */
+static void mpool_test_percpu_wait_no_ipis(struct kunit *test)
+{
+	struct mpool *pool = mpt_create(test, "mpt_pcp_noipi", 64, 8, 0,
+					MPOOL_F_PERCPU | MPOOL_F_QUIET);
+	struct mpool_stats *st;
+	unsigned int cpu;
+	void *b[8], *p;
+	int i;
+
+	/* On one CPU, so that its cache takes, and hands out, all 8. */
+	migrate_disable();
+	for (i = 0; i < 8; i++)
+		b[i] = mpool_alloc(pool);
+	migrate_enable();
+	for (i = 0; i < 8; i++)
+		KUNIT_ASSERT_NOT_NULL(test, b[i]);
+	for_each_possible_cpu(cpu)
+		KUNIT_ASSERT_EQ(test, mpt_cached(pool, cpu), 0U);
+	for (i = 0; i < 10; i++) {
+		p = mpool_alloc_timeout(pool, 1);
+		KUNIT_EXPECT_EQ(test, PTR_ERR_OR_ZERO(p), -ETIMEDOUT);
+	}
+	st = mpt_stats(test, pool);
+	KUNIT_EXPECT_EQ(test, st->waits, 10ULL);
+	KUNIT_EXPECT_EQ(test, st->timeouts, 10ULL);
+	KUNIT_EXPECT_EQ_MSG(test, st->drain_ipis, 0ULL,
+			    "CPUs with empty caches were interrupted");
+	for (i = 0; i < 8; i++)
+		KUNIT_EXPECT_EQ(test, mpool_free_checked(pool, b[i]), 0);
 }
 
 static int mpt_pcp_free_first(void *data)
@@ -573,6 +611,7 @@ static struct kunit_case mempool_percpu_cases[] = {
 	KUNIT_CASE(mpool_test_percpu_double_free),
 	KUNIT_CASE(mpool_test_percpu_cpu_offline),
 	KUNIT_CASE(mpool_test_percpu_wait_drains),
+	KUNIT_CASE(mpool_test_percpu_wait_no_ipis),
 	KUNIT_CASE(mpool_test_percpu_waiter_cross),
 	KUNIT_CASE(mpool_test_percpu_double_free_race),
 	KUNIT_CASE(mpool_test_percpu_irq_churn),

@@ -340,7 +340,24 @@ int mp_run_stats(int fd, const struct mp_args *a)
 }
 
 /*
- * Up to --count blocks, in calls of at most MPOOL_IOC_BATCH_MAX; each
+ * Blocks one ALLOC or FREE may name: the module parameter max_batch, which
+ * an administrator may have set below MPOOL_IOC_BATCH_MAX.
+ */
+static __u32 batch_max(void)
+{
+	FILE *f = fopen("/sys/module/mempool/parameters/max_batch", "r");
+	unsigned int v = MPOOL_IOC_BATCH_MAX;
+
+	if (f) {
+		if (fscanf(f, "%u", &v) != 1 || !v || v > MPOOL_IOC_BATCH_MAX)
+			v = MPOOL_IOC_BATCH_MAX;
+		fclose(f);
+	}
+	return v;
+}
+
+/*
+ * Up to --count blocks, in calls of at most max_batch blocks; each
  * call's offsets are printed as it returns.  The first call may wait
  * (--timeout) and its error is the command's; after it, a call that gets
  * fewer blocks than asked or finds the pool empty (ENOSPC) ends the
@@ -351,7 +368,7 @@ int mp_run_alloc(int fd, const struct mp_args *a)
 {
 	struct mpool_ioc_alloc al;
 	__u64 *offs;
-	__u32 done = 0, want, i;
+	__u32 done = 0, want, i, batch = batch_max();
 	int first = 1;
 
 	offs = calloc(MPOOL_IOC_BATCH_MAX, sizeof(*offs));
@@ -361,8 +378,8 @@ int mp_run_alloc(int fd, const struct mp_args *a)
 	}
 	while (done < a->count) {
 		want = a->count - done;
-		if (want > MPOOL_IOC_BATCH_MAX)
-			want = MPOOL_IOC_BATCH_MAX;
+		if (want > batch)
+			want = batch;
 		memset(&al, 0, sizeof(al));
 		al.size = sizeof(al);
 		set_name(al.name, a->name);
@@ -397,7 +414,7 @@ int mp_run_free(int fd, const struct mp_args *a)
 {
 	struct mpool_ioc_free f;
 	__s32 *res;
-	size_t done = 0, n, i;
+	size_t done = 0, n, i, batch = batch_max();
 	int bad = 0;
 
 	res = calloc(MPOOL_IOC_BATCH_MAX, sizeof(*res));
@@ -407,8 +424,8 @@ int mp_run_free(int fd, const struct mp_args *a)
 	}
 	while (done < a->nr_offsets) {
 		n = a->nr_offsets - done;
-		if (n > MPOOL_IOC_BATCH_MAX)
-			n = MPOOL_IOC_BATCH_MAX;
+		if (n > batch)
+			n = batch;
 		memset(res, 0, MPOOL_IOC_BATCH_MAX * sizeof(*res));
 		memset(&f, 0, sizeof(f));
 		f.size = sizeof(f);

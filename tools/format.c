@@ -173,6 +173,7 @@ static const struct {
 	{ "timeouts", "Blocking allocations that gave up." },
 	{ "poison_errors", "Allocations that found a freed block written." },
 	{ "bytes_reserved", "Memory the pool holds in bytes, region plus metadata." },
+	{ "drain_ipis", "CPUs interrupted to drain their caches for a sleeping allocation." },
 };
 
 const char *mp_prom_help(const char *stat, char *buf, size_t len)

@@ -85,6 +85,7 @@ static void fill_stats(struct mpool_ioc_stats *st)
 	st->out_timeouts = 16;
 	st->out_poison_errors = 17;
 	st->out_bytes_reserved = 18446744073709551615ULL;
+	st->out_drain_ipis = 19;
 }
 
 void test_format(void)
@@ -97,14 +98,15 @@ void test_format(void)
 		"blocks_total: 10\nblocks_free: 7\nblocks_in_use: 3\n"
 		"high_watermark: 4\nallocs: 11\nalloc_failures: 12\n"
 		"frees: 13\ninvalid_frees: 14\nwaits: 15\ntimeouts: 16\n"
-		"poison_errors: 17\nbytes_reserved: 18446744073709551615\n";
+		"poison_errors: 17\nbytes_reserved: 18446744073709551615\n"
+		"drain_ipis: 19\n";
 	static const char json[] =
 		"{\"name\": \"rx\", \"block_size\": 32, \"stride\": 40, \"align\": 8, "
 		"\"flags\": 5, \"blocks_total\": 10, \"blocks_free\": 7, "
 		"\"blocks_in_use\": 3, \"high_watermark\": 4, \"allocs\": 11, "
 		"\"alloc_failures\": 12, \"frees\": 13, \"invalid_frees\": 14, "
 		"\"waits\": 15, \"timeouts\": 16, \"poison_errors\": 17, "
-		"\"bytes_reserved\": 18446744073709551615}\n";
+		"\"bytes_reserved\": 18446744073709551615, \"drain_ipis\": 19}\n";
 
 	fill_stats(&st);
 	n = mp_format_stats_text(&st, buf, sizeof(buf));

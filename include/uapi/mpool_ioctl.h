@@ -133,10 +133,10 @@ struct mpool_ioc_version {
  *
  * Errors: EEXIST, a pool with that name exists; ENAMETOOLONG, the name has
  * no NUL in its first 32 bytes; EOVERFLOW, @block_size * @nr_blocks
- * overflows or the region would pass 2^40 bytes; EDQUOT, the pool would take the pools made through the
- * device past the module parameter max_bytes; ENOSPC, max_pools such
- * pools exist already (module parameter); ENOMEM, the memory could not
- * be had.
+ * overflows or the region would pass 2^40 bytes; EDQUOT, the pool would
+ * take the pools made through the device past the module parameter
+ * max_bytes; ENOSPC, max_pools such pools exist already (module
+ * parameter); ENOMEM, the memory could not be had.
  */
 struct mpool_ioc_create {
 	__u32 size;
@@ -224,7 +224,8 @@ struct mpool_ioc_stats {
  * @size: sizeof(struct mpool_ioc_alloc)
  * @flags: MPOOL_ALLOC_* flags
  * @name: the pool's name
- * @count: most blocks to allocate, 1 to MPOOL_IOC_BATCH_MAX
+ * @count: most blocks to allocate, 1 to MPOOL_IOC_BATCH_MAX, or to the
+ *	module parameter max_batch if an administrator set it lower
  * @timeout_ms: with MPOOL_ALLOC_WAIT, how long to wait, at least 1;
  *	else must be 0
  * @handles: address of @count __u64: the handles of the blocks allocated
@@ -253,7 +254,7 @@ struct mpool_ioc_alloc {
 /**
  * struct mpool_ioc_free - ioctl(MPOOL_IOC_FREE)
  * @size: sizeof(struct mpool_ioc_free)
- * @count: number of handles, 1 to MPOOL_IOC_BATCH_MAX
+ * @count: number of handles, 1 to MPOOL_IOC_BATCH_MAX (or max_batch)
  * @name: the pool's name
  * @handles: address of @count __u64 block handles to free
  * @results: 0, or the address of @count __s32 that receive, for each

@@ -35,6 +35,7 @@ MPOOL_COUNTER(waits);		/* blocking allocations that slept */
 MPOOL_COUNTER(timeouts);	/* blocking allocations that gave up */
 MPOOL_COUNTER(poison_errors);	/* allocations that found a freed block written */
 MPOOL_STAT(bytes_reserved);	/* memory the pool holds, region plus metadata */
+MPOOL_COUNTER(drain_ipis);	/* CPUs interrupted to drain their caches */
 
 #ifdef __MPOOL_COUNTER_IS_STAT
 #undef MPOOL_COUNTER

@@ -399,6 +399,47 @@ static void test_max_pools(void)
 	       e3, e4);
 }
 
+/*
+ * max_batch caps the blocks one ALLOC or FREE names: one more is EINVAL
+ * and changes nothing; the parameter takes 1 to MPOOL_IOC_BATCH_MAX only.
+ */
+static void test_max_batch(void)
+{
+	static const char param[] = "/sys/module/mempool/parameters/max_batch";
+	struct mpool_ioc_alloc a = { .size = sizeof(a) };
+	struct mpool_ioc_stats s = { .size = sizeof(s) };
+	unsigned long old, now;
+	uint64_t h[5];
+	int e_over, e_at, e_zero, e_big;
+
+	if (read_param(param, &old) || old != MPOOL_IOC_BATCH_MAX ||
+	    write_param(param, 4)) {
+		result(0, "regress-max-batch", "cannot use %s", param);
+		return;
+	}
+	create("rg_mb", 64, 8, 0);
+	set_name(a.name, "rg_mb");
+	a.handles = (uintptr_t)h;
+	a.count = 5;
+	e_over = ioctl(dev, MPOOL_IOC_ALLOC, &a) ? errno : 0;
+	set_name(s.name, "rg_mb");
+	ioctl(dev, MPOOL_IOC_STATS, &s);
+	a.count = 4;
+	e_at = ioctl(dev, MPOOL_IOC_ALLOC, &a) ? errno : 0;
+	e_zero = write_param(param, 0) ? 0 : -1;
+	e_big = write_param(param, MPOOL_IOC_BATCH_MAX + 1) ? 0 : -1;
+	read_param(param, &now);
+	destroy(dev, "rg_mb", MPOOL_DESTROY_FORCE);
+	write_param(param, old);
+	result(e_over == EINVAL && s.out_blocks_in_use == 0 && !e_at &&
+	       a.out_allocated == 4 && !e_zero && !e_big && now == 4,
+	       "regress-max-batch",
+	       "count 5 over 4: %d (want EINVAL), in use %llu; count 4: %d, %u blocks; 0 and 1025 %s; now %lu",
+	       e_over, (unsigned long long)s.out_blocks_in_use, e_at,
+	       a.out_allocated, e_zero || e_big ? "accepted" : "refused",
+	       now);
+}
+
 int main(void)
 {
 	dev = open("/dev/mempool", O_RDWR);
@@ -413,6 +454,7 @@ int main(void)
 	test_stats_in_range();
 	test_no_junk();
 	test_max_pools();
+	test_max_batch();
 	close(dev);
 	return 0;
 }

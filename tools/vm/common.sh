@@ -226,7 +226,8 @@ make_initramfs() {
 	fi
 	mv "$root/mptest/init" "$root/init"
 	chmod 0755 "$root/init" "$root"/mptest/*
-	printf 'MPTEST_KERNEL=%s\nMPTEST_MODE=%s\n' "$(kernel_base "$k")" "$mode" \
+	printf 'MPTEST_KERNEL=%s\nMPTEST_MODE=%s\nMPTEST_CPUS=%s\n' \
+		"$(kernel_base "$k")" "$mode" "$(kernel_cpus "$k")" \
 		>"$root/etc/mptest.env"
 	(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$out"
 	rm -rf "$root"
