@@ -104,41 +104,81 @@ out:
 
 #define BENCH_DRAIN_WAITS	100
 
+/* In an IPI: leave this CPU's cache holding blocks (a refill of a batch). */
+static void bench_drain_seed(void *arg)
+{
+	struct mpool *pool = arg;
+	void *block = mpool_alloc(pool);
+
+	if (block)
+		mpool_free(pool, block);
+}
+
 /*
- * /sys/kernel/debug/mempool_bench/drain (0400): BENCH_DRAIN_WAITS
- * allocations that must wait, each for one jiffy, on a per-CPU pool whose
- * one block is taken: each sends the drain IPI to the other CPUs before
- * it sleeps.  The guest counts the function-call interrupts (CAL in
- * /proc/interrupts) around the read; the line says how many waits there
- * were and the time each took, its sleep included.
+ * BENCH_DRAIN_WAITS allocations that must wait, on @pool with no block
+ * left to the caller: if @seed, each after every other CPU's cache was
+ * left holding blocks, so that each wait interrupts those CPUs, drains
+ * them and is served at once; else with every cache empty, so that each
+ * times out after a jiffy.  Returns the drain IPIs per wait, in
+ * hundredths, from the pool's own count; *@ns the time a wait took.
+ */
+static unsigned int bench_drain_round(struct mpool *pool, bool seed,
+				      u64 *ns)
+{
+	struct mpool_stats before, after;
+	unsigned int i, n = 0;
+	void **held;
+	void *block;
+	u64 t, spent = 0;
+
+	held = kvmalloc_array(4096, sizeof(void *), GFP_KERNEL);
+	if (!held)
+		return 0;
+	mpool_get_stats(pool, &before);
+	for (i = 0; i < BENCH_DRAIN_WAITS; i++) {
+		if (seed)
+			on_each_cpu(bench_drain_seed, pool, 1);
+		/* Take what this CPU's cache and the shared stack hold. */
+		while (n < 4096 && (block = mpool_alloc(pool)))
+			held[n++] = block;
+		t = local_clock();
+		block = mpool_alloc_timeout(pool, 1);
+		spent += local_clock() - t;
+		if (!IS_ERR(block))
+			held[n++] = block;	/* n < 4096: one left for it */
+		while (n)
+			mpool_free(pool, held[--n]);
+	}
+	mpool_get_stats(pool, &after);
+	kvfree(held);
+	*ns = div_u64(spent, BENCH_DRAIN_WAITS);
+	return div_u64((after.drain_ipis - before.drain_ipis) * 100,
+		       BENCH_DRAIN_WAITS);
+}
+
+/*
+ * /sys/kernel/debug/mempool_bench/drain (0400): what a waiting allocation
+ * costs the other CPUs, on a per-CPU pool of 64-byte blocks with
+ * 16 blocks per online CPU: the drain IPIs per wait when every other
+ * CPU's cache holds blocks (cached_ipis, in hundredths as a decimal) and
+ * when none does (empty_ipis), with the time a wait took in each case
+ * (the empty one sleeps its jiffy).
  */
 int bench_drain_show(struct seq_file *m, void *v)
 {
+	unsigned int cpus = num_online_cpus(), cached, empty;
 	struct mpool *pool;
-	unsigned int i, waited = 0;
-	void *held, *block;
-	u64 t0, ns;
+	u64 cached_ns, empty_ns;
 
-	pool = mpool_create(NULL, 64, 1, 0, MPOOL_F_PERCPU | MPOOL_F_QUIET);
+	pool = mpool_create(NULL, 64, min(16 * cpus, 4000U), 0,
+			    MPOOL_F_PERCPU | MPOOL_F_QUIET);
 	if (IS_ERR(pool))
 		return PTR_ERR(pool);
-	held = mpool_alloc(pool);
-	t0 = local_clock();
-	for (i = 0; held && i < BENCH_DRAIN_WAITS; i++) {
-		block = mpool_alloc_timeout(pool, 1);
-		if (!IS_ERR(block)) {
-			mpool_free(pool, block);	/* cannot be: held */
-			continue;
-		}
-		if (PTR_ERR(block) != -ETIMEDOUT)
-			break;
-		waited++;
-	}
-	ns = local_clock() - t0;
-	if (held)
-		mpool_free(pool, held);
+	cached = bench_drain_round(pool, true, &cached_ns);
+	empty = bench_drain_round(pool, false, &empty_ns);
 	mpool_destroy(pool);
-	seq_printf(m, "waits=%u cpus=%u ns_per_wait=%llu\n", waited,
-		   num_online_cpus(), waited ? div_u64(ns, waited) : 0);
+	seq_printf(m, "cpus=%u waits=%u cached_ipis=%u.%02u cached_ns=%llu empty_ipis=%u.%02u empty_ns=%llu\n",
+		   cpus, BENCH_DRAIN_WAITS, cached / 100, cached % 100,
+		   cached_ns, empty / 100, empty % 100, empty_ns);
 	return 0;
 }

@@ -17,7 +17,7 @@
  *	reading it measures what moving one batch between a CPU's cache and
  *	the shared stack adds to a call (bench/batch.c).
  * /sys/kernel/debug/mempool_bench/drain (0400)
- *	reading it makes 100 allocations wait, for the drain IPI count.
+ *	reading it counts the drain IPIs of allocations that wait.
  *
  * Access is debugfs's (root only); the benchmark keeps CPUs busy for
  * seconds, in the writer's own time.

@@ -12,7 +12,8 @@
 #   MPTEST-BENCH-SECONDS <wall time of all the requests>
 #   MPTEST-BENCH-RC <the first failed write's exit status, or 0>
 #   MPTEST-BENCH-BATCH <the batch file's line: what moving a batch adds>
-#   MPTEST-BENCH-IPI <function-call IPIs per blocking allocation>
+#   MPTEST-BENCH-IPI <the drain file's line: drain IPIs per waiting
+#   allocation>
 # then the failed write's error, if any.
 echo "MPTEST-BENCH-KERNEL $(uname -r)"
 echo "MPTEST-BENCH-CPUS $(grep -c '^processor' /proc/cpuinfo)"
@@ -35,13 +36,6 @@ echo "MPTEST-BENCH-SECONDS $(($(date +%s) - t0))"
 echo "MPTEST-BENCH-RC $rc"
 echo "MPTEST-BENCH-BATCH $(cat /sys/kernel/debug/mempool_bench/batch 2>&1)"
 
-# The drain IPI: function-call interrupts (CAL, all CPUs) around the
-# drain file's 100 waiting allocations, less those around a read of the
-# allocators file (the background of a cat).
-cal() { awk '$1 == "CAL:" { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) s += $i; print s }' /proc/interrupts; }
-B=/sys/kernel/debug/mempool_bench
-c0=$(cal); cat $B/allocators >/dev/null; c1=$(cal)
-d=$(cat $B/drain 2>&1); c2=$(cal)
-w=$(echo "$d" | sed -n 's/^waits=\([0-9]*\) .*/\1/p')
-echo "MPTEST-BENCH-IPI $d cal=$((c2 - c1)) background=$((c1 - c0)) per_wait=$(awk -v c=$((c2 - c1)) -v b=$((c1 - c0)) -v w="${w:-0}" 'BEGIN { if (w) printf "%.2f", (c - b) / w; else print "-" }')"
+# The drain IPIs per waiting allocation, by the pool's own count.
+echo "MPTEST-BENCH-IPI $(cat /sys/kernel/debug/mempool_bench/drain 2>&1)"
 cat /tmp/bench.err
