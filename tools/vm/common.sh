@@ -65,7 +65,7 @@ meta_abi() {
 : "${MP_ABI_612:=$(meta_abi linux-headers-6.12-amd64)}"
 export MP_ABI_61 MP_ABI_612
 kernel_abi() {
-	case $1 in
+	case $(kernel_base "$1") in
 	stock-6.1) echo "$MP_ABI_61" ;;
 	stock-6.12) echo "$MP_ABI_612" ;;
 	*) die "no ABI for kernel $1" ;;
