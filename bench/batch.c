@@ -159,7 +159,7 @@ static unsigned int bench_drain_round(struct mpool *pool, bool seed,
 /*
  * /sys/kernel/debug/mempool_bench/drain (0400): what a waiting allocation
  * costs the other CPUs, on a per-CPU pool of 64-byte blocks with
- * 16 blocks per online CPU: the drain IPIs per wait when every other
+ * 16 blocks per online CPU and 32 more: the drain IPIs per wait when every other
  * CPU's cache holds blocks (cached_ipis, in hundredths as a decimal) and
  * when none does (empty_ipis), with the time a wait took in each case
  * (the empty one sleeps its jiffy).
@@ -170,7 +170,12 @@ int bench_drain_show(struct seq_file *m, void *v)
 	struct mpool *pool;
 	u64 cached_ns, empty_ns;
 
-	pool = mpool_create(NULL, 64, min(16 * cpus, 4000U), 0,
+	/*
+	 * A batch for each CPU, and a full cache (32) more: the reader's
+	 * frees at the end of a round may leave all of theirs in its cache,
+	 * and the shared stack must still refill every other CPU.
+	 */
+	pool = mpool_create(NULL, 64, min(16 * cpus + 32, 4000U), 0,
 			    MPOOL_F_PERCPU | MPOOL_F_QUIET);
 	if (IS_ERR(pool))
 		return PTR_ERR(pool);
