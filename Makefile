@@ -8,7 +8,10 @@
 # make bench        boot stock 6.1 (VM_KERNEL), load mempool_bench.ko, run
 #                   the benchmark, print the table (build/bench-KERNEL.json,
 #                   .png); BENCH_ARGS is the request, key=value pairs of
-#                   /sys/kernel/debug/mempool_bench/run
+#                   /sys/kernel/debug/mempool_bench/run; BENCH_RUNS=5 for
+#                   five boots and their spread
+# make shape        4 and 8 vCPUs on the host's 2 cores: load test, KUnit
+#                   (SHAPE_DEBUG=1) and the benchmark, shape not speed
 # make style        checkpatch --strict; make sparse: sparse (C=2)
 # make fuzz         long ioctl fuzz + load test, debug kernel (FUZZ_OPS, FUZZ_SECONDS)
 #
@@ -54,10 +57,13 @@ vm:
 bench:
 	tools/vm/bench.sh
 
+shape:
+	tools/vm/shape.sh
+
 style:
 	tools/vm/style.sh
 
 fuzz:
 	tools/vm/fuzz.sh
 
-.PHONY: all module tools install clean check demo vm bench style fuzz
+.PHONY: all module tools install clean check demo vm bench shape style fuzz

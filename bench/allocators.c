@@ -52,6 +52,22 @@ static int bench_mpool_nocache_init(struct bench_run *run)
 	return bench_mpool_create(run, 0);
 }
 
+/* The flag table's pools: the default (per-CPU) one with one flag more. */
+static int bench_mpool_poison_init(struct bench_run *run)
+{
+	return bench_mpool_create(run, MPOOL_F_PERCPU | MPOOL_F_POISON);
+}
+
+static int bench_mpool_zero_init(struct bench_run *run)
+{
+	return bench_mpool_create(run, MPOOL_F_PERCPU | MPOOL_F_ZERO);
+}
+
+static int bench_mpool_track_init(struct bench_run *run)
+{
+	return bench_mpool_create(run, MPOOL_F_PERCPU | MPOOL_F_TRACK);
+}
+
 static void *bench_mpool_alloc(struct bench_run *run)
 {
 	return mpool_alloc(run->mpool);
@@ -65,6 +81,133 @@ static void bench_mpool_free(struct bench_run *run, void *block)
 static void bench_mpool_exit(struct bench_run *run)
 {
 	mpool_destroy(run->mpool);
+}
+
+/*
+ * The baselines.  Each is called, not inlined, like every allocator; the
+ * empty asm (barrier()) keeps GCC from dropping a call that does nothing.
+ *
+ * null: no allocator at all, a pair costs the loop, the two calls and the
+ * sampling.  Every allocator's figure minus null's is its own cost.
+ */
+static int bench_null_init(struct bench_run *run)
+{
+	run->base.region = run;	/* any pointer but NULL: never written */
+	return 0;
+}
+
+static noinline void *bench_null_alloc(struct bench_run *run)
+{
+	barrier();
+	return run->base.region;
+}
+
+static noinline void bench_null_free(struct bench_run *run, void *block)
+{
+	barrier();
+}
+
+static void bench_null_exit(struct bench_run *run)
+{
+}
+
+/*
+ * memset: null, plus a memset() of one block on every alloc, in a block of
+ * the running CPU's own: what zeroing (one pass) costs at best, in the
+ * same run as the pools that zero or poison.
+ */
+static int bench_memset_init(struct bench_run *run)
+{
+	run->base.region = vzalloc(array_size(nr_cpu_ids, run->block_size));
+	return run->base.region ? 0 : -ENOMEM;
+}
+
+static noinline void *bench_memset_alloc(struct bench_run *run)
+{
+	void *block = run->base.region +
+		      (size_t)raw_smp_processor_id() * run->block_size;
+
+	memset(block, 0, run->block_size);
+	return block;
+}
+
+static void bench_memset_exit(struct bench_run *run)
+{
+	vfree(run->base.region);
+}
+
+/*
+ * ideal: a per-CPU stack of free pointers and nothing else: no lock, no
+ * interrupt safety, no validation, no statistics.  What any pool could at
+ * best reach on this machine.  Each online CPU starts with an equal share
+ * of the blocks and has room for all of them, so frees never overflow.
+ */
+static void bench_ideal_exit(struct bench_run *run)
+{
+	unsigned int cpu;
+
+	if (run->base.stacks)
+		for_each_possible_cpu(cpu)
+			kvfree(per_cpu_ptr(run->base.stacks, cpu)->slot);
+	free_percpu(run->base.stacks);
+	vfree(run->base.region);
+}
+
+static int bench_ideal_init(struct bench_run *run)
+{
+	unsigned int cpu, i = 0;
+
+	run->base.stacks = alloc_percpu(struct bench_stack);
+	run->base.region = vmalloc(array_size(run->nr_blocks, run->block_size));
+	if (!run->base.stacks || !run->base.region)
+		goto fail;
+	for_each_possible_cpu(cpu) {
+		struct bench_stack *s = per_cpu_ptr(run->base.stacks, cpu);
+
+		s->slot = kvmalloc_array(run->nr_blocks, sizeof(void *),
+					 GFP_KERNEL);
+		if (!s->slot)
+			goto fail;
+	}
+	/* Dealt out in turn to the CPUs online now. */
+	while (i < run->nr_blocks) {
+		for_each_online_cpu(cpu) {
+			struct bench_stack *s = per_cpu_ptr(run->base.stacks,
+							    cpu);
+
+			if (i == run->nr_blocks)
+				break;
+			s->slot[s->top++] = run->base.region +
+					    (size_t)i++ * run->block_size;
+		}
+	}
+	return 0;
+fail:
+	bench_ideal_exit(run);
+	return -ENOMEM;
+}
+
+static noinline void *bench_ideal_alloc(struct bench_run *run)
+{
+	struct bench_stack *s;
+	void *block = NULL;
+
+	preempt_disable();
+	s = this_cpu_ptr(run->base.stacks);
+	if (s->top)
+		block = s->slot[--s->top];
+	preempt_enable();
+	return block;
+}
+
+static noinline void bench_ideal_free(struct bench_run *run, void *block)
+{
+	struct bench_stack *s;
+
+	preempt_disable();
+	s = this_cpu_ptr(run->base.stacks);
+	s->slot[s->top++] = block;
+	preempt_enable();
 }
 
 /* naive */
@@ -451,6 +594,8 @@ prefix##_run(struct bench_thread *t) \
 }
 
 BENCH_WORKLOADS(bench_mpool)
+BENCH_WORKLOADS(bench_null)
+BENCH_WORKLOADS(bench_ideal)
 BENCH_WORKLOADS(bench_naive)
 BENCH_WORKLOADS(bench_cache)
 BENCH_WORKLOADS(bench_kmalloc)
@@ -472,16 +617,25 @@ BENCH_WORKLOADS(bench_objpool)
 		.run = prefix##_run, \
 	}
 
+/* The memset baseline's free is null's, and so is its copy of the loops'. */
+#define bench_memset_free bench_null_free
+BENCH_WORKLOADS(bench_memset)
+
+/* The default pool with one flag more: the same calls, the same loops. */
+#define BENCH_MPOOL_FLAG(id, str, prefix) \
+	[id] = { \
+		.name = str, \
+		.init = prefix##_init, \
+		.alloc = bench_mpool_alloc, \
+		.free = bench_mpool_free, \
+		.exit = bench_mpool_exit, \
+		.run = bench_mpool_run, \
+	}
+
 const struct bench_allocator bench_allocators[BENCH_NR_ALLOCATORS] = {
 	BENCH_ALLOCATOR(BENCH_MEMPOOL, "mempool", bench_mpool),
-	[BENCH_MEMPOOL_NOCACHE] = {
-		.name = "mempool-nocache",
-		.init = bench_mpool_nocache_init,
-		.alloc = bench_mpool_alloc,
-		.free = bench_mpool_free,
-		.exit = bench_mpool_exit,
-		.run = bench_mpool_run,
-	},
+	BENCH_MPOOL_FLAG(BENCH_MEMPOOL_NOCACHE, "mempool-nocache",
+			 bench_mpool_nocache),
 	BENCH_ALLOCATOR(BENCH_NAIVE, "naive", bench_naive),
 	BENCH_ALLOCATOR(BENCH_KMEM_CACHE, "kmem_cache", bench_cache),
 	BENCH_ALLOCATOR(BENCH_KMALLOC, "kmalloc", bench_kmalloc),
@@ -492,6 +646,14 @@ const struct bench_allocator bench_allocators[BENCH_NR_ALLOCATORS] = {
 #ifdef MPOOL_HAVE_OBJPOOL
 	BENCH_ALLOCATOR(BENCH_OBJPOOL, "objpool", bench_objpool),
 #endif
+	BENCH_ALLOCATOR(BENCH_NULL, "null", bench_null),
+	BENCH_ALLOCATOR(BENCH_IDEAL, "ideal", bench_ideal),
+	BENCH_ALLOCATOR(BENCH_MEMSET, "memset", bench_memset),
+	BENCH_MPOOL_FLAG(BENCH_MEMPOOL_POISON, "mempool-poison",
+			 bench_mpool_poison),
+	BENCH_MPOOL_FLAG(BENCH_MEMPOOL_ZERO, "mempool-zero", bench_mpool_zero),
+	BENCH_MPOOL_FLAG(BENCH_MEMPOOL_TRACK, "mempool-track",
+			 bench_mpool_track),
 };
 
 /* Every allocator's name, whether or not this kernel has it. */
@@ -504,6 +666,12 @@ const char *const bench_allocator_names[BENCH_NR_ALLOCATORS] = {
 	[BENCH_MEMPOOL_T] = "mempool_t",
 	[BENCH_GEN_POOL] = "gen_pool",
 	[BENCH_OBJPOOL] = "objpool",
+	[BENCH_NULL] = "null",
+	[BENCH_IDEAL] = "ideal",
+	[BENCH_MEMSET] = "memset",
+	[BENCH_MEMPOOL_POISON] = "mempool-poison",
+	[BENCH_MEMPOOL_ZERO] = "mempool-zero",
+	[BENCH_MEMPOOL_TRACK] = "mempool-track",
 };
 
 const char *const bench_workload_names[BENCH_NR_WORKLOADS] = {

@@ -10,6 +10,7 @@
 
 #include <linux/completion.h>
 #include <linux/mempool.h>
+#include <linux/sizes.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #ifdef MPOOL_HAVE_OBJPOOL
@@ -28,6 +29,12 @@ enum bench_allocator_id {
 	BENCH_MEMPOOL_T,	/* mempool_t over a kmem_cache */
 	BENCH_GEN_POOL,		/* gen_pool over a vmalloc'd region */
 	BENCH_OBJPOOL,		/* lib/objpool (Linux 6.7 and later) */
+	BENCH_NULL,		/* no allocator: the harness's own cost */
+	BENCH_IDEAL,		/* per-CPU stack of pointers, nothing else */
+	BENCH_MEMSET,		/* null, plus a memset of the block size */
+	BENCH_MEMPOOL_POISON,	/* mempool with MPOOL_F_POISON */
+	BENCH_MEMPOOL_ZERO,	/* mempool with MPOOL_F_ZERO */
+	BENCH_MEMPOOL_TRACK,	/* mempool with MPOOL_F_TRACK */
 	BENCH_NR_ALLOCATORS
 };
 
@@ -50,6 +57,7 @@ enum bench_workload_id {
 #define BENCH_MAX_OPS		10000000
 #define BENCH_DEFAULT_SIZE	64
 #define BENCH_MIN_SIZE		8
+#define BENCH_MAX_SIZE		SZ_64K	/* the flag table's 16 KiB, and more */
 #define BENCH_DEFAULT_ROUNDS	5
 #define BENCH_MAX_ROUNDS	15
 
@@ -77,6 +85,7 @@ struct bench_request {
  * @allocator: enum bench_allocator_id
  * @workload: enum bench_workload_id
  * @cpus: kthreads that ran at once, one pinned to each CPU
+ * @block_size: bytes per block
  * @ops: alloc+free pairs done, all threads together
  * @elapsed_ns: wall time from the common start to the last thread's end
  * @ps_per_op: picoseconds per alloc+free pair, per thread (its elapsed
@@ -90,6 +99,7 @@ struct bench_result {
 	u32 allocator;
 	u32 workload;
 	u32 cpus;
+	u32 block_size;
 	u64 ops;
 	u64 elapsed_ns;
 	u64 ps_per_op;
@@ -137,6 +147,21 @@ struct bench_naive {
 	void *region;
 };
 
+/* A CPU's stack of free pointers, for the ideal allocator. */
+struct bench_stack {
+	unsigned int top;
+	void **slot;
+};
+
+/*
+ * The baselines: null hands out @region itself; memset one block of
+ * @region per CPU; ideal the blocks of @region, from per-CPU @stacks.
+ */
+struct bench_baseline {
+	void *region;
+	struct bench_stack __percpu *stacks;
+};
+
 struct bench_run {
 	const struct bench_allocator *allocator;
 	unsigned int workload;
@@ -154,6 +179,7 @@ struct bench_run {
 		};
 #endif
 		struct bench_naive naive;
+		struct bench_baseline base;
 #ifdef MPOOL_HAVE_OBJPOOL
 		struct objpool_head objpool;
 #endif
@@ -195,6 +221,11 @@ void bench_drain_rings(struct bench_run *run);
 int mpool_bench_parse(char *line, u32 available, struct bench_request *req);
 unsigned int mpool_bench_cases(const struct bench_request *req,
 			       struct bench_case *cases);
+
+/* batch.c: the batch file, the cost of moving one batch */
+struct seq_file;
+int bench_batch_show(struct seq_file *m, void *v);
+int bench_drain_show(struct seq_file *m, void *v);
 
 /* run.c: the threads */
 int bench_run_all(const struct bench_request *req,

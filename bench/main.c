@@ -11,7 +11,13 @@
  *	mpool_bench_parse()) runs the benchmark inside write(); then read()
  *	on the same open file gives one line per result:
  *	allocator=NAME workload=NAME cpus=N ops=N elapsed_ns=N ps_per_op=N
- *	kops_per_sec=N p50_ns=N p99_ns=N max_ns=N
+ *	kops_per_sec=N p50_ns=N p99_ns=N max_ns=N block_size=N
+ *
+ * /sys/kernel/debug/mempool_bench/batch (0400)
+ *	reading it measures what moving one batch between a CPU's cache and
+ *	the shared stack adds to a call (bench/batch.c).
+ * /sys/kernel/debug/mempool_bench/drain (0400)
+ *	reading it counts the drain IPIs of allocations that wait.
  *
  * Access is debugfs's (root only); the benchmark keeps CPUs busy for
  * seconds, in the writer's own time.
@@ -29,8 +35,8 @@
 
 /* Longest request line: all keys with every name fit in a third of it. */
 #define BENCH_MAX_LINE		512
-/* Longest result line: two names and ten numbers of up to 20 digits. */
-#define BENCH_RESULT_LINE	320
+/* Longest result line: two names and eleven numbers of up to 20 digits. */
+#define BENCH_RESULT_LINE	360
 
 static struct dentry *bench_dir;
 
@@ -52,6 +58,8 @@ static int bench_allocators_show(struct seq_file *m, void *v)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(bench_allocators);
+DEFINE_SHOW_ATTRIBUTE(bench_batch);
+DEFINE_SHOW_ATTRIBUTE(bench_drain);
 
 /* The text of @n results, into a buffer for kvfree(). */
 static char *bench_format(const struct bench_result *res, unsigned int n,
@@ -66,12 +74,13 @@ static char *bench_format(const struct bench_result *res, unsigned int n,
 		return NULL;
 	for (i = 0; i < n; i++, res++)
 		pos += scnprintf(out + pos, size - pos,
-				 "allocator=%s workload=%s cpus=%u ops=%llu elapsed_ns=%llu ps_per_op=%llu kops_per_sec=%llu p50_ns=%llu p99_ns=%llu max_ns=%llu\n",
+				 "allocator=%s workload=%s cpus=%u ops=%llu elapsed_ns=%llu ps_per_op=%llu kops_per_sec=%llu p50_ns=%llu p99_ns=%llu max_ns=%llu block_size=%u\n",
 				 bench_allocator_names[res->allocator],
 				 bench_workload_names[res->workload],
 				 res->cpus, res->ops, res->elapsed_ns,
 				 res->ps_per_op, res->kops_per_sec,
-				 res->p50_ns, res->p99_ns, res->max_ns);
+				 res->p50_ns, res->p99_ns, res->max_ns,
+				 res->block_size);
 	*len = pos;
 	return out;
 }
@@ -181,6 +190,8 @@ static int __init mempool_bench_init(void)
 	debugfs_create_file("allocators", 0400, bench_dir, NULL,
 			    &bench_allocators_fops);
 	debugfs_create_file("run", 0600, bench_dir, NULL, &bench_run_fops);
+	debugfs_create_file("batch", 0400, bench_dir, NULL, &bench_batch_fops);
+	debugfs_create_file("drain", 0400, bench_dir, NULL, &bench_drain_fops);
 	return 0;
 }
 

@@ -47,7 +47,7 @@ static const struct bench_parse_case bench_parse_cases[] = {
 	       BENCH_DEFAULT_SIZE, BENCH_DEFAULT_OPS, BENCH_DEFAULT_ROUNDS },
 	  1 },
 	{ "all allocator names",
-	"allocators=mempool,mempool-nocache,naive,kmem_cache,kmalloc,mempool_t,gen_pool,objpool",
+	"allocators=mempool,mempool-nocache,naive,kmem_cache,kmalloc,mempool_t,gen_pool,objpool,null,ideal,memset,mempool-poison,mempool-zero,mempool-track",
 	  ALL, 0, { DEFAULTS(ALL) } },
 	{ "all workload names", "workloads=cross,burst,pair", NO_OBJPOOL, 0,
 	  { DEFAULTS(NO_OBJPOOL) } },
@@ -126,17 +126,17 @@ static void bench_test_parse(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, mpool_bench_cases(&req, NULL), c->runs);
 }
 
-/* Bounds that depend on the machine: the page size, the online CPUs. */
+/* Bounds that depend on the machine: the online CPUs. */
 static void bench_test_parse_machine(struct kunit *test)
 {
 	unsigned int online = num_online_cpus();
 	struct bench_request req;
 	char line[32];
 
-	snprintf(line, sizeof(line), "block_size=%lu", PAGE_SIZE);
+	snprintf(line, sizeof(line), "block_size=%u", BENCH_MAX_SIZE);
 	KUNIT_EXPECT_EQ(test, mpool_bench_parse(line, ALL, &req), 0);
-	KUNIT_EXPECT_EQ(test, req.block_size, (unsigned int)PAGE_SIZE);
-	snprintf(line, sizeof(line), "block_size=%lu", PAGE_SIZE + 1);
+	KUNIT_EXPECT_EQ(test, req.block_size, (unsigned int)BENCH_MAX_SIZE);
+	snprintf(line, sizeof(line), "block_size=%u", BENCH_MAX_SIZE + 1);
 	KUNIT_EXPECT_EQ(test, mpool_bench_parse(line, ALL, &req), -EINVAL);
 
 	snprintf(line, sizeof(line), "cpus=%u", online);

@@ -106,7 +106,7 @@ static int bench_parse_pair(int key, char *val, struct bench_request *req)
 	case BENCH_KEY_CPUS:
 		return bench_parse_uint(val, 0, num_online_cpus(), &req->cpus);
 	case BENCH_KEY_BLOCK_SIZE:
-		return bench_parse_uint(val, BENCH_MIN_SIZE, PAGE_SIZE,
+		return bench_parse_uint(val, BENCH_MIN_SIZE, BENCH_MAX_SIZE,
 					&req->block_size);
 	case BENCH_KEY_OPS:
 		return bench_parse_uint(val, BENCH_MIN_OPS, BENCH_MAX_OPS,

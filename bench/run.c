@@ -281,6 +281,7 @@ int bench_run_all(const struct bench_request *req,
 			one->allocator = cases[i].allocator;
 			one->workload = cases[i].workload;
 			one->cpus = cases[i].cpus;
+			one->block_size = req->block_size;
 			ret = bench_one(&run, one);
 		}
 	}

@@ -18,6 +18,12 @@ static const char *const allocator_names[MP_BENCH_NR_ALLOCATORS] = {
 	"mempool_t",		/* mempool_t over a kmem_cache */
 	"gen_pool",		/* gen_pool over a vmalloc'd region */
 	"objpool",		/* lib/objpool (Linux 6.7 and later) */
+	"null",			/* no allocator: the harness's own cost */
+	"ideal",		/* per-CPU stack of pointers, nothing else */
+	"memset",		/* null plus a memset of the block */
+	"mempool-poison",	/* mempool with --poison */
+	"mempool-zero",		/* mempool with --zero */
+	"mempool-track",	/* mempool with --track */
 };
 
 /* The one list of the workloads, with what each does. */
@@ -125,8 +131,12 @@ static void app_u32(struct mp_buf *b, const char *key, uint32_t v)
 int mp_bench_request(const struct mp_args *a, char *buf, size_t len)
 {
 	struct mp_buf b = MP_BUF_INIT(buf, len);
+	uint32_t allocators = a->bench_allocators;
 
-	app_names(&b, "allocators", MP_BENCH_ALLOCATOR, a->bench_allocators);
+	/* The baselines run with any choice: every figure is net of null's. */
+	if (allocators)
+		allocators |= MP_BENCH_BASELINES;
+	app_names(&b, "allocators", MP_BENCH_ALLOCATOR, allocators);
 	app_names(&b, "workloads", MP_BENCH_WORKLOAD, a->bench_workloads);
 	app_u32(&b, "cpus", a->cpus);
 	app_u32(&b, "block_size", a->block_size);
@@ -167,14 +177,16 @@ uint32_t mp_bench_missing(uint32_t mask, const char *list)
 
 enum {
 	K_ALLOCATOR, K_WORKLOAD, K_CPUS, K_OPS, K_ELAPSED, K_PS, K_KOPS,
-	K_P50, K_P99, K_MAX, K_NR
+	K_P50, K_P99, K_MAX, K_NR,
+	K_BLOCK = K_NR,	/* optional: a module before it left it out */
+	K_ALL
 };
 
-static const char *const result_keys[K_NR] = {
+static const char *const result_keys[K_ALL] = {
 	[K_ALLOCATOR] = "allocator", [K_WORKLOAD] = "workload",
 	[K_CPUS] = "cpus", [K_OPS] = "ops", [K_ELAPSED] = "elapsed_ns",
 	[K_PS] = "ps_per_op", [K_KOPS] = "kops_per_sec", [K_P50] = "p50_ns",
-	[K_P99] = "p99_ns", [K_MAX] = "max_ns",
+	[K_P99] = "p99_ns", [K_MAX] = "max_ns", [K_BLOCK] = "block_size",
 };
 
 static int name_char(char c)
@@ -246,11 +258,11 @@ int mp_bench_parse_result(const char *line, size_t n,
 		while (i < n && line[i] != ' ')
 			i++;
 		vn = i - vs;
-		for (k = 0; k < K_NR; k++)
+		for (k = 0; k < K_ALL; k++)
 			if (strlen(result_keys[k]) == kn &&
 			    !strncmp(result_keys[k], line + ks, kn))
 				break;
-		if (k == K_NR)
+		if (k == K_ALL)
 			continue;	/* a newer module's field */
 		if (seen & (1u << k)) {
 			*why = "a field given twice";
@@ -265,8 +277,8 @@ int mp_bench_parse_result(const char *line, size_t n,
 			}
 			continue;
 		}
-		if (parse_dec(line + vs, vn, k == K_CPUS ? UINT32_MAX :
-			      UINT64_MAX, &v)) {
+		if (parse_dec(line + vs, vn, k == K_CPUS || k == K_BLOCK ?
+			      UINT32_MAX : UINT64_MAX, &v)) {
 			*why = "a value that is not a decimal number in range";
 			return -1;
 		}
@@ -278,13 +290,55 @@ int mp_bench_parse_result(const char *line, size_t n,
 		case K_KOPS: r->kops_per_sec = v; break;
 		case K_P50: r->p50_ns = v; break;
 		case K_P99: r->p99_ns = v; break;
+		case K_BLOCK: r->block_size = (uint32_t)v; break;
 		default: r->max_ns = v; break;
 		}
 	}
-	if (seen != (1u << K_NR) - 1) {
+	if ((seen & ((1u << K_NR) - 1)) != (1u << K_NR) - 1) {
 		*why = "a field is missing";
 		return -1;
 	}
+	return 0;
+}
+
+/* ---- figures net of the baselines ---- */
+
+const struct mp_bench_result *mp_bench_like(const struct mp_bench_result *res,
+					    size_t n, const char *allocator,
+					    const struct mp_bench_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(res[i].allocator, allocator) &&
+		    !strcmp(res[i].workload, r->workload) &&
+		    res[i].cpus == r->cpus && res[i].block_size == r->block_size)
+			return &res[i];
+	return NULL;
+}
+
+int mp_bench_net_ps(const struct mp_bench_result *res, size_t n,
+		    const struct mp_bench_result *r, int64_t *net)
+{
+	const struct mp_bench_result *null = mp_bench_like(res, n, "null", r);
+
+	if (!null || r->ps_per_op > INT64_MAX || null->ps_per_op > INT64_MAX)
+		return -1;
+	*net = (int64_t)r->ps_per_op - (int64_t)null->ps_per_op;
+	return 0;
+}
+
+int mp_bench_ideal_milli(const struct mp_bench_result *res, size_t n,
+			 const struct mp_bench_result *r, int64_t *milli)
+{
+	const struct mp_bench_result *ideal = mp_bench_like(res, n, "ideal", r);
+	int64_t net, inet;
+
+	if (!ideal || mp_bench_net_ps(res, n, r, &net) ||
+	    mp_bench_net_ps(res, n, ideal, &inet) || inet <= 0 ||
+	    net > INT64_MAX / 1000 || net < INT64_MIN / 1000)
+		return -1;
+	*milli = net * 1000 / inet;
 	return 0;
 }
 

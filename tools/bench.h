@@ -11,7 +11,8 @@
  *               block_size=, ops=, rounds=; an omitted key is the
  *               kernel's default), then read one line per result:
  *               "allocator=A workload=W cpus=N ops=N elapsed_ns=N
- *               ps_per_op=N kops_per_sec=N p50_ns=N p99_ns=N max_ns=N"
+ *               ps_per_op=N kops_per_sec=N p50_ns=N p99_ns=N max_ns=N
+ *               block_size=N" (block_size since the baselines came)
  */
 #ifndef MEMPOOLCTL_BENCH_H
 #define MEMPOOLCTL_BENCH_H
@@ -30,7 +31,13 @@ enum mp_bench_kind {
 	MP_BENCH_WORKLOAD,
 };
 
-#define MP_BENCH_NR_ALLOCATORS	8
+#define MP_BENCH_NR_ALLOCATORS	14
+/*
+ * The baselines, null and ideal (bits 8 and 9): added to any allocator
+ * list the user gives, so that every figure can be given net of null's
+ * and mempool's against the ideal's.
+ */
+#define MP_BENCH_BASELINES	((1u << 8) | (1u << 9))
 #define MP_BENCH_NR_WORKLOADS	3
 
 /*
@@ -88,12 +95,14 @@ struct mp_bench_result {
 	uint64_t p50_ns;	/* latency of one sampled alloc or free */
 	uint64_t p99_ns;
 	uint64_t max_ns;
+	uint32_t block_size;	/* 0: a module that did not say */
 };
 
 /*
  * Parse one result line (without its '\n'; @n bytes, no NUL needed).
- * Every key must appear once, in any order, with a decimal value (cpus
- * up to 2^32-1, the others up to 2^64-1); names are 1 to 31 characters
+ * Every key but block_size must appear once, in any order, with a decimal
+ * value (cpus and block_size up to 2^32-1, the others up to 2^64-1); a
+ * missing block_size is 0 (an older module); names are 1 to 31 characters
  * from [A-Za-z0-9_.-], and may be ones this mempoolctl does not know (a
  * newer module's).  Unknown keys are ignored.  Returns 0, or -1 with a
  * reason in @why (if not NULL).
@@ -110,6 +119,30 @@ int mp_bench_parse_result(const char *line, size_t n,
 int mp_bench_parse_results(const char *buf, size_t n,
 			   struct mp_bench_result *res, size_t max,
 			   size_t *count, size_t *bad_line, const char **why);
+
+/*
+ * The result of @allocator in @res[0..n) run as @r was (same workload,
+ * CPUs and block size), or NULL.
+ */
+const struct mp_bench_result *mp_bench_like(const struct mp_bench_result *res,
+					    size_t n, const char *allocator,
+					    const struct mp_bench_result *r);
+
+/*
+ * @r's picoseconds per pair minus those of the null allocator run as @r
+ * was: what the allocator costs beyond the harness.  0, or -1 if @res
+ * holds no such null result.
+ */
+int mp_bench_net_ps(const struct mp_bench_result *res, size_t n,
+		    const struct mp_bench_result *r, int64_t *net);
+
+/*
+ * @r's net picoseconds over the ideal allocator's (run as @r was), in
+ * thousandths, truncated.  0, or -1 without null or ideal results or
+ * when the ideal's net is not above 0.
+ */
+int mp_bench_ideal_milli(const struct mp_bench_result *res, size_t n,
+			 const struct mp_bench_result *r, int64_t *milli);
 
 /* Lines (results) in @buf[0..n): an upper bound for the above. */
 size_t mp_bench_count_lines(const char *buf, size_t n);

@@ -217,16 +217,18 @@ const struct mp_cmd_desc mp_cmds[MP_CMD_COUNT] = {
 		"                    (64 allocs, 64 frees), @2 (alloc on one CPU, free\n"
 		"                    on the next) (default: all; @2 needs 2 CPUs)\n"
 		"  --cpus N          run on N CPUs (default: on 1 and on all online)\n"
-		"  --block-size N    bytes per block, 8 to the page size (default 64)\n"
+		"  --block-size N    bytes per block, 8 to 65536 (default 64)\n"
 		"  --ops N           alloc+free pairs per CPU per run, 1000 to 10000000\n"
 		"                    (default 200000)\n"
 		"  --rounds N        repeat each run N times, 1 to 15, interleaved with the\n"
 		"                    other allocators; report the fastest (default 5)\n"
 		"  --json            print a JSON array, one object per run\n"
-		"Both options taking a LIST may be repeated.  Columns: ns/op is the time\n"
-		"of one alloc+free pair on one CPU; Mops/s the pairs per second of all\n"
-		"CPUs together (millions); p50, p99, max the latency of one sampled\n"
-		"alloc or free call, in ns.\n",
+		"Both options taking a LIST may be repeated; null and ideal run with any\n"
+		"LIST.  Columns: ns/op is the time of one alloc+free pair on one CPU;\n"
+		"net_ns that less null's (the harness's own cost); x_ideal that over\n"
+		"ideal's net_ns (a per-CPU stack of pointers, nothing else); Mops/s\n"
+		"the pairs per second of all CPUs together (millions); p50, p99, max\n"
+		"the latency of one sampled alloc or free call, in ns.\n",
 		.opts = MP_OPT(ALLOCATOR) | MP_OPT(WORKLOAD) | MP_OPT(CPUS) |
 			MP_OPT(BLOCK_SIZE) | MP_OPT(OPS) | MP_OPT(ROUNDS) |
 			MP_OPT(JSON),

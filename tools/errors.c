@@ -17,7 +17,7 @@ static const char *bench_strerror(int err)
 	case EOPNOTSUPP:
 		return "an allocator asked for is not available in this kernel";
 	case EINVAL:
-		return "invalid argument (--cpus must be at most the number of online CPUs; --block-size 8 to the page size; --ops 1000 to 10000000; --rounds at most 15; the cross workload needs 2 CPUs or more)";
+		return "invalid argument (--cpus must be at most the number of online CPUs; --block-size 8 to 65536; --ops 1000 to 10000000; --rounds at most 15; the cross workload needs 2 CPUs or more)";
 	case EPERM:
 	case EACCES:
 		return "permission denied: the benchmark needs CAP_SYS_ADMIN";

@@ -367,43 +367,79 @@ int mp_format_watch_event(const struct mpool_watch_event *ev, char *buf,
 	return mp_buf_done(&b);
 }
 
-#define BENCH_FMT "%-16s %-8s %4s %10s %10s %8s %8s %10s\n"
-#define BENCH_NFMT "%-16s %-8s %4u %10s %10s %8llu %8llu %10llu\n"
+#define BENCH_FMT "%-16s %-8s %4s %6s %10s %9s %7s %10s %8s %8s %10s\n"
+#define BENCH_NFMT "%-16s %-8s %4u %6u %10s %9s %7s %10s %8llu %8llu %10llu\n"
+
+/* @v thousandths as "[-]N.D", to @digits (1 to 3) decimals, half away from 0. */
+static void fixed(char *out, size_t len, int64_t v, int digits)
+{
+	uint64_t m = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	uint64_t div = digits == 1 ? 100 : digits == 2 ? 10 : 1;
+	uint64_t unit = digits == 1 ? 10 : digits == 2 ? 100 : 1000;
+
+	m = m / div + (div > 1 && m % div >= div / 2);
+	snprintf(out, len, "%s%llu.%0*llu", v < 0 && m ? "-" : "",
+		 (unsigned long long)(m / unit), digits,
+		 (unsigned long long)(m % unit));
+}
 
 int mp_format_bench_text(const struct mp_bench_result *res, size_t n,
 			 char *buf, size_t len)
 {
 	struct mp_buf b = MP_BUF_INIT(buf, len);
-	char ns[32], mops[32];
+	char ns[32], net[32], ideal[32], mops[32];
+	int64_t v;
 	size_t i;
 
-	mp_app(&b, BENCH_FMT, "ALLOCATOR", "WORKLOAD", "CPUS", "NS/OP",
-	       "MOPS/S", "P50_NS", "P99_NS", "MAX_NS");
+	mp_app(&b, BENCH_FMT, "ALLOCATOR", "WORKLOAD", "CPUS", "BLOCK",
+	       "NS/OP", "NET_NS", "X_IDEAL", "MOPS/S", "P50_NS", "P99_NS",
+	       "MAX_NS");
 	for (i = 0; i < n; i++) {
 		const struct mp_bench_result *r = &res[i];
-		/* Rounded (half up) to 0.1 ns and to 0.01 Mops/s, in integers. */
-		unsigned long long tenths = r->ps_per_op / 100 +
-					    (r->ps_per_op % 100 >= 50);
-		unsigned long long hundredths = r->kops_per_sec / 10 +
-						(r->kops_per_sec % 10 >= 5);
 
-		snprintf(ns, sizeof(ns), "%llu.%llu", tenths / 10,
-			 tenths % 10);
-		snprintf(mops, sizeof(mops), "%llu.%02llu", hundredths / 100,
-			 hundredths % 100);
-		mp_app(&b, BENCH_NFMT, r->allocator, r->workload, r->cpus, ns,
-		       mops, (unsigned long long)r->p50_ns,
+		/* Rounded (half up) to 0.1 ns and to 0.01 Mops/s. */
+		fixed(ns, sizeof(ns), r->ps_per_op > INT64_MAX ? INT64_MAX :
+		      (int64_t)r->ps_per_op, 1);
+		fixed(mops, sizeof(mops), r->kops_per_sec > INT64_MAX ?
+		      INT64_MAX : (int64_t)r->kops_per_sec, 2);
+		/* Net of null's, and over ideal's net: "-" without them. */
+		if (mp_bench_net_ps(res, n, r, &v))
+			strcpy(net, "-");
+		else
+			fixed(net, sizeof(net), v, 1);
+		if (mp_bench_ideal_milli(res, n, r, &v))
+			strcpy(ideal, "-");
+		else
+			fixed(ideal, sizeof(ideal), v, 2);
+		mp_app(&b, BENCH_NFMT, r->allocator, r->workload, r->cpus,
+		       r->block_size, ns, net, ideal, mops,
+		       (unsigned long long)r->p50_ns,
 		       (unsigned long long)r->p99_ns,
 		       (unsigned long long)r->max_ns);
 	}
 	return mp_buf_done(&b);
 }
 
+/* @v thousandths, exactly, as a JSON number; null if @missing. */
+static void app_json_milli(struct mp_buf *b, int missing, int64_t v)
+{
+	uint64_t m = v < 0 ? -(uint64_t)v : (uint64_t)v;
+
+	if (missing)
+		mp_app(b, "null");
+	else
+		mp_app(b, "%s%llu.%03llu", v < 0 ? "-" : "",
+		       (unsigned long long)(m / 1000),
+		       (unsigned long long)(m % 1000));
+}
+
 int mp_format_bench_json(const struct mp_bench_result *res, size_t n,
 			 char *buf, size_t len)
 {
 	struct mp_buf b = MP_BUF_INIT(buf, len);
+	int64_t v;
 	size_t i;
+	int miss;
 
 	mp_app(&b, "[\n");
 	for (i = 0; i < n; i++) {
@@ -415,7 +451,7 @@ int mp_format_bench_json(const struct mp_bench_result *res, size_t n,
 		app_json_str(&b, r->workload);
 		/* ps and kops / 1000, exactly: three decimals. */
 		mp_app(&b,
-		       ", \"cpus\": %u, \"ops\": %llu, \"ns_per_op\": %llu.%03llu, \"mops\": %llu.%03llu, \"p50_ns\": %llu, \"p99_ns\": %llu, \"max_ns\": %llu, \"elapsed_ns\": %llu}%s\n",
+		       ", \"cpus\": %u, \"ops\": %llu, \"ns_per_op\": %llu.%03llu, \"mops\": %llu.%03llu, \"p50_ns\": %llu, \"p99_ns\": %llu, \"max_ns\": %llu, \"elapsed_ns\": %llu",
 		       r->cpus, (unsigned long long)r->ops,
 		       (unsigned long long)(r->ps_per_op / 1000),
 		       (unsigned long long)(r->ps_per_op % 1000),
@@ -424,7 +460,16 @@ int mp_format_bench_json(const struct mp_bench_result *res, size_t n,
 		       (unsigned long long)r->p50_ns,
 		       (unsigned long long)r->p99_ns,
 		       (unsigned long long)r->max_ns,
-		       (unsigned long long)r->elapsed_ns, i + 1 < n ? "," : "");
+		       (unsigned long long)r->elapsed_ns);
+		/* Since the baselines: null where the run lacks them. */
+		mp_app(&b, ", \"block_size\": %u, \"net_ns_per_op\": ",
+		       r->block_size);
+		miss = mp_bench_net_ps(res, n, r, &v);
+		app_json_milli(&b, miss, v);
+		mp_app(&b, ", \"x_ideal\": ");
+		miss = mp_bench_ideal_milli(res, n, r, &v);
+		app_json_milli(&b, miss, v);
+		mp_app(&b, "}%s\n", i + 1 < n ? "," : "");
 	}
 	mp_app(&b, "]\n");
 	return mp_buf_done(&b);

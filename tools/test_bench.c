@@ -59,11 +59,56 @@ void fill_result(struct mp_bench_result *r, const char *a,
 	r->max_ns = 123456;
 }
 
+/* The figures net of null's and over ideal's, in the table and the JSON. */
+static void test_bench_net(char *buf, size_t len)
+{
+	struct mp_bench_result res[6];
+	int64_t v;
+	int n;
+
+	fill_result(&res[0], "null", "pair", 1, 50000, 1);
+	fill_result(&res[1], "ideal", "pair", 1, 70000, 1);
+	fill_result(&res[2], "mempool", "pair", 1, 96000, 1);
+	/* Another block size: no baseline of its own. */
+	fill_result(&res[3], "mempool", "pair", 1, 90000, 1);
+	res[3].block_size = 1024;
+	/* Faster than null (noise): a negative net. */
+	fill_result(&res[4], "naive", "pair", 1, 49950, 1);
+	/* Another CPU count, whose baselines are the same: a net of 0. */
+	fill_result(&res[5], "null", "pair", 2, 50000, 1);
+	ok(mp_bench_net_ps(res, 6, &res[2], &v) == 0 && v == 46000 &&
+	   mp_bench_ideal_milli(res, 6, &res[2], &v) == 0 && v == 2300 &&
+	   mp_bench_net_ps(res, 6, &res[3], &v) == -1 &&
+	   mp_bench_ideal_milli(res, 6, &res[5], &v) == -1 &&
+	   mp_bench_net_ps(res, 6, &res[4], &v) == 0 && v == -50 &&
+	   mp_bench_like(res, 6, "null", &res[5]) == &res[5],
+	   "bench net: less null's of the same workload, CPUs and block size");
+	n = mp_format_bench_text(res, 6, buf, len);
+	ok(n > 0 &&
+	   strstr(buf, "\nnull             pair        1      0       50.0       0.0    0.00 ") &&
+	   strstr(buf, "\nideal            pair        1      0       70.0      20.0    1.00 ") &&
+	   strstr(buf, "\nmempool          pair        1      0       96.0      46.0    2.30 ") &&
+	   strstr(buf, "\nmempool          pair        1   1024       90.0         -       - ") &&
+	   strstr(buf, "\nnaive            pair        1      0       50.0      -0.1    0.00 ") &&
+	   strstr(buf, "\nnull             pair        2      0       50.0       0.0       - "),
+	   "bench table: NET_NS and X_IDEAL, - without the baselines");
+	if (n > 0 && !strstr(buf, "  46.0    2.30 "))
+		printf("# got:\n%s", buf);
+	n = mp_format_bench_json(res, 6, buf, len);
+	ok(n > 0 &&
+	   strstr(buf, "\"block_size\": 0, \"net_ns_per_op\": 46.000, \"x_ideal\": 2.300}") &&
+	   strstr(buf, "\"block_size\": 1024, \"net_ns_per_op\": null, \"x_ideal\": null}") &&
+	   strstr(buf, "\"net_ns_per_op\": -0.050, \"x_ideal\": -0.002}") &&
+	   strstr(buf, "\"net_ns_per_op\": 0.000, \"x_ideal\": null}"),
+	   "bench JSON: net_ns_per_op and x_ideal exact, null without them");
+}
+
 void test_bench(void)
 {
 	static const char *const allocs[] = {
 		"mempool", "mempool-nocache", "naive", "kmem_cache", "kmalloc",
-		"mempool_t", "gen_pool", "objpool",
+		"mempool_t", "gen_pool", "objpool", "null", "ideal", "memset",
+		"mempool-poison", "mempool-zero", "mempool-track",
 	};
 	static const char *const works[] = { "pair", "burst", "cross" };
 	struct mp_bench_result res[3];
@@ -72,13 +117,14 @@ void test_bench(void)
 	int n, all;
 
 	/* The names in the kernel's order: bit i is allocs[i]. */
-	all = MP_BENCH_NR_ALLOCATORS == 8;
-	for (i = 0; i < 8; i++) {
+	all = MP_BENCH_NR_ALLOCATORS == 14;
+	for (i = 0; i < 14; i++) {
 		const char *got = mp_bench_name(MP_BENCH_ALLOCATOR, i);
 
 		all &= got && !strcmp(got, allocs[i]);
 	}
-	ok(all && !mp_bench_name(MP_BENCH_ALLOCATOR, 8),
+	ok(all && !mp_bench_name(MP_BENCH_ALLOCATOR, 14) &&
+	   MP_BENCH_BASELINES == ((1u << 8) | (1u << 9)),
 	   "allocator names in the kernel's order");
 	all = MP_BENCH_NR_WORKLOADS == 3;
 	for (i = 0; i < 3; i++) {
@@ -94,7 +140,7 @@ void test_bench(void)
 	   mp_bench_lookup(MP_BENCH_WORKLOAD, "cross", 5) == 2,
 	   "name lookup takes a length");
 	n = mp_bench_names_joined(MP_BENCH_ALLOCATOR, ", ", buf, sizeof(buf));
-	ok(n > 0 && !strcmp(buf, "mempool, mempool-nocache, naive, kmem_cache, kmalloc, mempool_t, gen_pool, objpool"),
+	ok(n > 0 && !strcmp(buf, "mempool, mempool-nocache, naive, kmem_cache, kmalloc, mempool_t, gen_pool, objpool, null, ideal, memset, mempool-poison, mempool-zero, mempool-track"),
 	   "allocator names joined");
 	ok(mp_bench_names_joined(MP_BENCH_WORKLOAD, ", ", small, 5) == -1,
 	   "names joined: a short buffer");
@@ -178,13 +224,13 @@ void test_bench(void)
 	n = mp_format_bench_text(res, 3, buf, sizeof(buf));
 	{
 		static const char want[] =
-			"ALLOCATOR        WORKLOAD CPUS      NS/OP     MOPS/S   P50_NS   P99_NS     MAX_NS\n"
-			"mempool          pair        1       12.3      81.00       41      250     123456\n"
-			"objpool          cross       2       12.4    1234.57       41      250     123456\n"
-			"mempool-nocache  burst      16        1.0       0.01       41      250     123456\n";
+			"ALLOCATOR        WORKLOAD CPUS  BLOCK      NS/OP    NET_NS X_IDEAL     MOPS/S   P50_NS   P99_NS     MAX_NS\n"
+			"mempool          pair        1      0       12.3         -       -      81.00       41      250     123456\n"
+			"objpool          cross       2      0       12.4         -       -    1234.57       41      250     123456\n"
+			"mempool-nocache  burst      16      0        1.0         -       -       0.01       41      250     123456\n";
 
 		ok(n == (int)strlen(want) && !strcmp(buf, want),
-		   "bench table: header, ns/op to 0.1, Mops/s to 0.01");
+		   "bench table: header, ns/op to 0.1, Mops/s to 0.01, no baselines: -");
 		if (strcmp(buf, want))
 			printf("# got:\n%s", buf);
 	}
@@ -198,8 +244,8 @@ void test_bench(void)
 	{
 		static const char want[] =
 			"[\n"
-			"{\"allocator\": \"mempool\", \"workload\": \"pair\", \"cpus\": 1, \"ops\": 200000, \"ns_per_op\": 12.345, \"mops\": 81.004, \"p50_ns\": 41, \"p99_ns\": 250, \"max_ns\": 123456, \"elapsed_ns\": 987654321},\n"
-			"{\"allocator\": \"objpool\", \"workload\": \"cross\", \"cpus\": 2, \"ops\": 200000, \"ns_per_op\": 12.350, \"mops\": 1234.567, \"p50_ns\": 41, \"p99_ns\": 250, \"max_ns\": 123456, \"elapsed_ns\": 987654321}\n"
+			"{\"allocator\": \"mempool\", \"workload\": \"pair\", \"cpus\": 1, \"ops\": 200000, \"ns_per_op\": 12.345, \"mops\": 81.004, \"p50_ns\": 41, \"p99_ns\": 250, \"max_ns\": 123456, \"elapsed_ns\": 987654321, \"block_size\": 0, \"net_ns_per_op\": null, \"x_ideal\": null},\n"
+			"{\"allocator\": \"objpool\", \"workload\": \"cross\", \"cpus\": 2, \"ops\": 200000, \"ns_per_op\": 12.350, \"mops\": 1234.567, \"p50_ns\": 41, \"p99_ns\": 250, \"max_ns\": 123456, \"elapsed_ns\": 987654321, \"block_size\": 0, \"net_ns_per_op\": null, \"x_ideal\": null}\n"
 			"]\n";
 
 		ok(n == (int)strlen(want) && !strcmp(buf, want),
@@ -207,6 +253,7 @@ void test_bench(void)
 		if (strcmp(buf, want))
 			printf("# got:\n%s", buf);
 	}
+	test_bench_net(buf, sizeof(buf));
 	n = mp_format_bench_json(res, 0, buf, sizeof(buf));
 	ok(n == 4 && !strcmp(buf, "[\n]\n"), "bench JSON without results");
 	ok(mp_format_bench_json(res, 3, small, sizeof(small)) == -1,
@@ -275,13 +322,13 @@ void test_bench_results(void)
 	memset(&a, 0, sizeof(a));
 	req_is(&a, "\n");
 	a.bench_allocators = 0x81;
-	req_is(&a, "allocators=mempool,objpool\n");
+	req_is(&a, "allocators=mempool,objpool,null,ideal\n");
 	a.bench_workloads = 0x6;
 	a.cpus = 2;
 	a.block_size = 4096;
 	a.ops = 1048576;
 	a.rounds = 15;
-	req_is(&a, "allocators=mempool,objpool workloads=burst,cross cpus=2 block_size=4096 ops=1048576 rounds=15\n");
+	req_is(&a, "allocators=mempool,objpool,null,ideal workloads=burst,cross cpus=2 block_size=4096 ops=1048576 rounds=15\n");
 	memset(&a, 0, sizeof(a));
 	a.ops = 1000;
 	a.cpus = 1;
@@ -290,7 +337,7 @@ void test_bench_results(void)
 	a.bench_allocators = 0xff;
 	a.bench_workloads = 0x7;
 	a.cpus = a.block_size = a.ops = a.rounds = UINT32_MAX;
-	req_is(&a, "allocators=mempool,mempool-nocache,naive,kmem_cache,kmalloc,mempool_t,gen_pool,objpool workloads=pair,burst,cross cpus=4294967295 block_size=4294967295 ops=4294967295 rounds=4294967295\n");
+	req_is(&a, "allocators=mempool,mempool-nocache,naive,kmem_cache,kmalloc,mempool_t,gen_pool,objpool,null,ideal workloads=pair,burst,cross cpus=4294967295 block_size=4294967295 ops=4294967295 rounds=4294967295\n");
 	ok(mp_bench_request(&a, buf, 20) == -1, "request line: a short buffer");
 
 	ok(mp_bench_parse_result(GOOD, strlen(GOOD), &r, &why) == 0 &&

@@ -244,8 +244,8 @@ void test_json_python(void)
 /* Feed mempoolctl's JSON to tools/bench_report.py, its consumer. */
 void test_bench_report(void)
 {
-	struct mp_bench_result res[4];
-	char buf[4096], path[] = "/tmp/test_cli_benchXXXXXX", cmd[256];
+	struct mp_bench_result res[6];
+	char buf[8192], path[] = "/tmp/test_cli_benchXXXXXX", cmd[256];
 	char opath[] = "/tmp/test_cli_reportXXXXXX";
 	FILE *f;
 	int fd, n, st;
@@ -259,7 +259,9 @@ void test_bench_report(void)
 	fill_result(&res[1], "kmem_cache", "pair", 1, 50000, 20000);
 	fill_result(&res[2], "naive", "pair", 1, 40000, 25000);
 	fill_result(&res[3], "mempool", "pair", 2, 21000, 95000);
-	n = mp_format_bench_json(res, 4, buf, sizeof(buf));
+	fill_result(&res[4], "null", "pair", 1, 10000, 100000);
+	fill_result(&res[5], "ideal", "pair", 1, 14000, 70000);
+	n = mp_format_bench_json(res, 6, buf, sizeof(buf));
 	fd = mkstemp(path);
 	f = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (f) {
@@ -270,20 +272,23 @@ void test_bench_report(void)
 	fd = mkstemp(opath);
 	if (fd >= 0)
 		close(fd);
-	snprintf(cmd, sizeof(cmd), "python3 bench_report.py %s >%s 2>&1", path,
+	snprintf(cmd, sizeof(cmd),
+		 "python3 bench_report.py %s --kernel stock-6.1 >%s 2>&1", path,
 		 opath);
 	st = system(cmd);
 	{
 		char *o = slurp(opath);
 
 		ok(f && st == 0 &&
-		   strstr(o, "| mempool | pair | 1 | 20.0 | 50.00 | 41 | 250 | 123456 |") &&
-		   strstr(o, "| kmem_cache | pair | 1 | 50.0 | 20.00 |") &&
-		   strstr(o, "mempool / kmem_cache (target <= 0.5): 0.40") &&
-		   strstr(o, "mempool / naive (target <= 0.8): 0.50") &&
-		   strstr(o, "pair throughput at 2 CPUs / at 1 CPU (target >= 1.7): 1.90"),
-		   "bench_report.py reads the bench JSON (table and ratios)");
-		if (st != 0)
+		   strstr(o, "| mempool | pair | 1 | 0 | 20.0 | 10.0 | 2.50 | 50.00 | 41 | 250 | 123456 |") &&
+		   strstr(o, "| kmem_cache | pair | 1 | 0 | 50.0 | 40.0 | 10.00 | 20.00 |") &&
+		   strstr(o, "mempool / ideal, net of null: 2.50 (target <= 1.3: NOT met)") &&
+		   strstr(o, "mempool / kmem_cache, net of null: 0.25 (target <= 0.35: met)") &&
+		   strstr(o, "mempool / kmem_cache, ns/op as measured: 0.40\n") &&
+		   strstr(o, "mempool / naive, net of null: 0.33") &&
+		   strstr(o, "mempool: pair throughput at 2 CPUs / at 1 CPU: 1.90 (target >= 1.8: met)"),
+		   "bench_report.py reads the bench JSON (table, net figures, targets)");
+		if (st != 0 || !strstr(o, "2.50 (target"))
 			printf("# %s", o);
 	}
 	unlink(path);
@@ -378,18 +383,18 @@ void test_bench_binary(void)
 	mkdir(cmd, 0700);
 	write_file(cmd, "allocators", "mempool\nmempool-nocache\nnaive\n");
 	r = run_fake("--ops 1000 --cpus 1 --allocator naive,mempool --workload pair --json",
-		     "allocators=mempool,naive workloads=pair cpus=1 ops=1000\n",
+		     "allocators=mempool,naive,null,ideal workloads=pair cpus=1 ops=1000\n",
 		     LINE1 LINE2, &o, &e);
 	ok(r == 0 && !*e &&
 	   !strcmp(o, "[\n"
-		   "{\"allocator\": \"mempool\", \"workload\": \"pair\", \"cpus\": 1, \"ops\": 1000, \"ns_per_op\": 12.345, \"mops\": 81.004, \"p50_ns\": 41, \"p99_ns\": 250, \"max_ns\": 123456, \"elapsed_ns\": 20000},\n"
-		   "{\"allocator\": \"naive\", \"workload\": \"pair\", \"cpus\": 1, \"ops\": 1000, \"ns_per_op\": 50.000, \"mops\": 20.000, \"p50_ns\": 45, \"p99_ns\": 300, \"max_ns\": 9999, \"elapsed_ns\": 50000}\n"
+		   "{\"allocator\": \"mempool\", \"workload\": \"pair\", \"cpus\": 1, \"ops\": 1000, \"ns_per_op\": 12.345, \"mops\": 81.004, \"p50_ns\": 41, \"p99_ns\": 250, \"max_ns\": 123456, \"elapsed_ns\": 20000, \"block_size\": 0, \"net_ns_per_op\": null, \"x_ideal\": null},\n"
+		   "{\"allocator\": \"naive\", \"workload\": \"pair\", \"cpus\": 1, \"ops\": 1000, \"ns_per_op\": 50.000, \"mops\": 20.000, \"p50_ns\": 45, \"p99_ns\": 300, \"max_ns\": 9999, \"elapsed_ns\": 50000, \"block_size\": 0, \"net_ns_per_op\": null, \"x_ideal\": null}\n"
 		   "]\n"),
 	   "bench --json: the request line, the results as JSON");
 	r = run_fake("", "\n", LINE2, &o, &e);
 	ok(r == 0 && !*e &&
-	   !strcmp(o, "ALLOCATOR        WORKLOAD CPUS      NS/OP     MOPS/S   P50_NS   P99_NS     MAX_NS\n"
-		   "naive            pair        1       50.0      20.00       45      300       9999\n"),
+	   !strcmp(o, "ALLOCATOR        WORKLOAD CPUS  BLOCK      NS/OP    NET_NS X_IDEAL     MOPS/S   P50_NS   P99_NS     MAX_NS\n"
+		   "naive            pair        1      0       50.0         -       -      20.00       45      300       9999\n"),
 	   "bench: no options, an empty request line; the table");
 	r = run_fake("--block-size 64 --rounds 3 --ops 0", "block_size=64 rounds=3\n",
 		     "", &o, &e);

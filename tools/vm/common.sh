@@ -13,7 +13,8 @@ BUILD=$REPO/build		# gitignored (/build/)
 MODULE_SRC=${MODULE_SRC:-$REPO}
 LOGS=$BUILD/logs
 # debug-smp4: the debug kernel again, with more vCPUs (4) than the host has
-# cores (2), for the concurrency tests' sake, not for speed.
+# cores (2), for the concurrency tests' sake, not for speed.  Any kernel
+# takes a -smpN suffix (make shape: stock-6.1-smp8).
 KERNELS=${KERNELS:-stock-6.1 stock-6.12 debug debug-smp4}
 SRC_PKG=linux-source-6.12
 
@@ -64,7 +65,7 @@ meta_abi() {
 : "${MP_ABI_612:=$(meta_abi linux-headers-6.12-amd64)}"
 export MP_ABI_61 MP_ABI_612
 kernel_abi() {
-	case $1 in
+	case $(kernel_base "$1") in
 	stock-6.1) echo "$MP_ABI_61" ;;
 	stock-6.12) echo "$MP_ABI_612" ;;
 	*) die "no ABI for kernel $1" ;;
@@ -82,8 +83,8 @@ debug_key() {
 debug_dir() { echo "$CACHE/debug-$(debug_key)"; }
 
 # A variant boots the kernel of its base name: debug-smp4 is debug.
-kernel_base() { echo "${1%-smp4}"; }
-kernel_cpus() { case $1 in *-smp4) echo 4 ;; *) echo 2 ;; esac; }
+kernel_base() { echo "${1%-smp[0-9]*}"; }
+kernel_cpus() { case $1 in *-smp[0-9]*) echo "${1##*-smp}" ;; *) echo 2 ;; esac; }
 
 kernel_kdir() {
 	case $(kernel_base "$1") in

@@ -40,6 +40,8 @@ if [ "$MPTEST_KERNEL" != debug ] || grep -q ' gen_pool_create$' /proc/kallsyms; 
 	allocs="$allocs gen_pool"
 fi
 [ "$MPTEST_KERNEL" = stock-6.1 ] || allocs="$allocs objpool"
+# The baselines and the flag table's pools, on every kernel.
+allocs="$allocs null ideal memset mempool-poison mempool-zero mempool-track"
 ncpus=$(grep -c '^processor' /proc/cpuinfo)
 cpus=1
 [ "$ncpus" -le 1 ] || cpus="1 $ncpus"
@@ -99,7 +101,7 @@ bench_w 3 "allocators=mempool workloads=pair ops=$OPS rounds=1"
 cat <&3 >"$T/dfs"
 if [ "$rc" = 0 ]; then pass bench-debugfs-run
 else fail bench-debugfs-run "$(oneline "$T/err")"; fi
-line='^allocator=[a-z_-]* workload=[a-z]* cpus=[0-9]* ops=[0-9]* elapsed_ns=[0-9]* ps_per_op=[0-9]* kops_per_sec=[0-9]* p50_ns=[0-9]* p99_ns=[0-9]* max_ns=[0-9]*$'
+line='^allocator=[a-z_-]* workload=[a-z]* cpus=[0-9]* ops=[0-9]* elapsed_ns=[0-9]* ps_per_op=[0-9]* kops_per_sec=[0-9]* p50_ns=[0-9]* p99_ns=[0-9]* max_ns=[0-9]* block_size=64$'
 # 1 CPU, then all of them: the default cpus=0.
 want="mempool pair 1"
 [ "$ncpus" -le 1 ] || want="$want mempool pair $ncpus"
@@ -149,6 +151,10 @@ bench_try bench-debugfs-unknown-workload "workloads=zigzag" "$inval"
 bench_try bench-debugfs-ops-too-few "ops=999" "$inval"
 bench_try bench-debugfs-rounds-too-many "rounds=16" "$inval"
 bench_try bench-debugfs-block-too-small "block_size=4" "$inval"
+bench_try bench-debugfs-block-too-large "block_size=65537" "$inval"
+# The flag table's largest blocks, against memset.
+bench_try bench-debugfs-block-16k \
+	"allocators=memset,mempool-poison,mempool-zero,mempool-track workloads=pair cpus=1 block_size=16384 ops=1000 rounds=1" ok
 bench_try bench-debugfs-cpus-too-many "cpus=$((ncpus + 1))" "$inval"
 bench_try bench-debugfs-cross-one-cpu "workloads=cross cpus=1" "$inval"
 bench_try bench-debugfs-too-long "ops=1000 $(printf '%600s' '')" "$inval"
@@ -176,12 +182,36 @@ else
 	fail bench-debugfs-no-pool-left "$D/pools differs from before the runs"
 fi
 
+# The batch file: one line of counts, no timing judged.
+if cat "$B/batch" >"$T/batch" 2>"$T/err" &&
+   grep -q '^calls=[0-9]* alloc_p50_ns=[0-9]* alloc_batch_ns=[0-9]* free_p50_ns=[0-9]* free_batch_ns=[0-9]* batch_ns=[0-9]*$' "$T/batch" &&
+   [ "$(sed 's/^calls=\([0-9]*\) .*/\1/' "$T/batch")" = 256000 ]; then
+	pass bench-batch-file
+else
+	cat "$T/batch"
+	fail bench-batch-file "not one line of the batch file's fields for 256000 calls: $(oneline "$T/err")"
+fi
+
+# The drain file: with every cache empty a wait interrupts no CPU (the
+# pool's own drain_ipis count); no timing judged.
+if cat "$B/drain" >"$T/drain" 2>"$T/err" &&
+   grep -q "^cpus=$ncpus waits=100 cached_ipis=[0-9]*\.[0-9][0-9] cached_ns=[0-9]* empty_ipis=0\.00 empty_ns=[0-9]*\$" "$T/drain"; then
+	pass bench-drain-file
+else
+	cat "$T/drain"
+	fail bench-drain-file "not 'cpus=$ncpus waits=100 cached_ipis=N.NN cached_ns=N empty_ipis=0.00 empty_ns=N': $(oneline "$T/err")"
+fi
+
 # ---- a short full run ---------------------------------------------------------
-expect bench-run 0 "" mempoolctl bench --ops $OPS --json
+# One round: the shape is checked, not the speed (14 allocators now).
+expect bench-run 0 "" mempoolctl bench --ops $OPS --rounds 1 --json
 cp "$T/out" "$T/json"
 
 # One object per line between "[" and "]", keys in bench_report.py's order.
-obj='^{"allocator": "[^"]*", "workload": "[^"]*", "cpus": [0-9]*, "ops": [0-9]*, "ns_per_op": [0-9]*\.[0-9]*, "mops": [0-9]*\.[0-9]*, "p50_ns": [0-9]*, "p99_ns": [0-9]*, "max_ns": [0-9]*, "elapsed_ns": [0-9]*},\{0,1\}$'
+# Every run has null's result, so every net figure is a number; x_ideal
+# is null only where ideal's net is not above 0.
+num='-\{0,1\}[0-9]*\.[0-9]*'
+obj='^{"allocator": "[^"]*", "workload": "[^"]*", "cpus": [0-9]*, "ops": [0-9]*, "ns_per_op": [0-9]*\.[0-9]*, "mops": [0-9]*\.[0-9]*, "p50_ns": [0-9]*, "p99_ns": [0-9]*, "max_ns": [0-9]*, "elapsed_ns": [0-9]*, "block_size": 64, "net_ns_per_op": '"$num"', "x_ideal": \('"$num"'\|null\)},\{0,1\}$'
 first=$(sed -n '1p' "$T/json")
 last=$(sed -n '$p' "$T/json")
 bad=$(sed '1d;$d' "$T/json" | grep -cv "$obj")
@@ -216,16 +246,19 @@ else
 	fail bench-results-sane "$n rows; these lack ops = $OPS * cpus, ns_per_op > 0 (clocksource $cs), elapsed > 0 or p50 <= p99 <= max"
 fi
 
-# The table: a header and one line per run.
+# The table: a header and one line per run, the baselines with any list;
+# null's net is 0 and ideal's x_ideal 1 by definition.
 expect bench-text 0 "" mempoolctl bench --allocator naive --workload pair --cpus 1 --ops 1000
-if [ "$(wc -l <"$T/out" | tr -d ' ')" = 2 ] &&
-   [ "$(sed -n 1p "$T/out" | awk '{ print $1, $2, $3, $4, $5, $6, $7, $8 }')" = \
-     "ALLOCATOR WORKLOAD CPUS NS/OP MOPS/S P50_NS P99_NS MAX_NS" ] &&
-   [ "$(sed -n 2p "$T/out" | awk '{ print $1, $2, $3 }')" = "naive pair 1" ]; then
+if [ "$(wc -l <"$T/out" | tr -d ' ')" = 4 ] &&
+   [ "$(sed -n 1p "$T/out" | awk '{ print $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }')" = \
+     "ALLOCATOR WORKLOAD CPUS BLOCK NS/OP NET_NS X_IDEAL MOPS/S P50_NS P99_NS MAX_NS" ] &&
+   [ "$(sed -n 2p "$T/out" | awk '{ print $1, $2, $3, $4 }')" = "naive pair 1 64" ] &&
+   [ "$(sed -n 3p "$T/out" | awk '{ print $1, $6 }')" = "null 0.0" ] &&
+   sed -n 4p "$T/out" | awk '$1 == "ideal" && ($7 == "1.00" || $7 == "-") { ok = 1 } END { exit !ok }'; then
 	pass bench-text-table
 else
 	cat "$T/out"
-	fail bench-text-table "not a header and one 'naive pair 1' line"
+	fail bench-text-table "not a header, 'naive pair 1 64', null (net 0.0) and ideal (x 1.00)"
 fi
 
 # ---- argument checks: the kernel's (exit 1), the CLI's (exit 2) ---------------
@@ -234,6 +267,7 @@ expect bench-cpus-too-many 1 "$inval" mempoolctl bench --cpus 99
 expect bench-ops-too-few 1 "$inval" mempoolctl bench --ops 10
 expect bench-rounds-too-many 1 "$inval" mempoolctl bench --rounds 16
 expect bench-block-size-too-small 1 "$inval" mempoolctl bench --block-size 4
+expect bench-block-size-too-large 1 "$inval" mempoolctl bench --block-size 65537
 expect bench-cross-one-cpu 1 "$inval" mempoolctl bench --workload cross --cpus 1
 expect bench-unknown-allocator 2 "unknown allocator 'slab'" mempoolctl bench --allocator slab
 expect bench-unknown-workload 2 "unknown workload 'zigzag'" mempoolctl bench --workload zigzag
