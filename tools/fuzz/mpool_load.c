@@ -52,11 +52,6 @@ static double now(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-static int io(int fd, unsigned long req, void *arg)
-{
-	return ioctl(fd, req, arg) ? errno : 0;
-}
-
 static int do_create(int fd, const char *name, uint32_t bs, uint32_t n,
 		     uint32_t flags)
 {
@@ -64,7 +59,7 @@ static int do_create(int fd, const char *name, uint32_t bs, uint32_t n,
 				      .nr_blocks = n, .flags = flags };
 
 	set_name(c.name, name);
-	return io(fd, MPOOL_IOC_CREATE, &c);
+	return mpt_io(fd, MPOOL_IOC_CREATE, &c);
 }
 
 static int do_destroy(int fd, const char *name, uint32_t flags)
@@ -72,7 +67,7 @@ static int do_destroy(int fd, const char *name, uint32_t flags)
 	struct mpool_ioc_name d = { .size = sizeof(d), .flags = flags };
 
 	set_name(d.name, name);
-	return io(fd, MPOOL_IOC_DESTROY, &d);
+	return mpt_io(fd, MPOOL_IOC_DESTROY, &d);
 }
 
 /* Returns blocks allocated, or -errno. */
@@ -86,7 +81,7 @@ static int do_alloc(int fd, const char *name, uint64_t *offs, uint32_t n,
 	int e;
 
 	set_name(a.name, name);
-	e = io(fd, MPOOL_IOC_ALLOC, &a);
+	e = mpt_io(fd, MPOOL_IOC_ALLOC, &a);
 	return e ? -e : (int)a.out_allocated;
 }
 
@@ -98,7 +93,7 @@ static int do_free(int fd, const char *name, uint64_t *offs, uint32_t n,
 				    .results = (uintptr_t)res };
 
 	set_name(f.name, name);
-	return io(fd, MPOOL_IOC_FREE, &f);
+	return mpt_io(fd, MPOOL_IOC_FREE, &f);
 }
 
 static int do_rw(int fd, unsigned long req, const char *name, uint64_t off,
@@ -108,7 +103,7 @@ static int do_rw(int fd, unsigned long req, const char *name, uint64_t off,
 				  .length = len, .buf = (uintptr_t)buf };
 
 	set_name(r.name, name);
-	return io(fd, req, &r);
+	return mpt_io(fd, req, &r);
 }
 
 static int churn(void)
@@ -262,7 +257,7 @@ static int client(void)
 		/* Open, the module is pinned: everything works. */
 		memset(&v, 0, sizeof(v));
 		v.size = sizeof(v);
-		e = io(fd, MPOOL_IOC_VERSION, &v);
+		e = mpt_io(fd, MPOOL_IOC_VERSION, &v);
 		if (!e)
 			e = do_create(fd, name, 64, 4, 0);
 		if (!e)
@@ -308,7 +303,7 @@ static int killwait(void)
 		memset(&s, 0, sizeof(s));
 		s.size = sizeof(s);
 		set_name(s.name, "ld_kw");
-		if (!io(fd, MPOOL_IOC_STATS, &s) && s.out_waits)
+		if (!mpt_io(fd, MPOOL_IOC_STATS, &s) && s.out_waits)
 			break;
 		usleep(10000);
 	}

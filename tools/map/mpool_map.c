@@ -27,27 +27,14 @@
 static int dev;
 static long page;
 
-/* ioctl() as an errno: 0 on success. */
-static int io(int fd, unsigned long req, void *arg)
-{
-	return ioctl(fd, req, arg) ? errno : 0;
-}
-
 static int create(const char *name, uint32_t bs, uint32_t n, uint32_t flags)
 {
-	struct mpool_ioc_create c = { .size = sizeof(c), .flags = flags,
-				      .block_size = bs, .nr_blocks = n };
-
-	set_name(c.name, name);
-	return io(dev, MPOOL_IOC_CREATE, &c);
+	return mpt_create(dev, name, bs, n, flags);
 }
 
 static int destroy(const char *name, uint32_t flags)
 {
-	struct mpool_ioc_name d = { .size = sizeof(d), .flags = flags };
-
-	set_name(d.name, name);
-	return io(dev, MPOOL_IOC_DESTROY, &d);
+	return mpt_destroy(dev, name, flags);
 }
 
 static int map_info(int fd, const char *name, struct mpool_ioc_map *m)
@@ -55,15 +42,12 @@ static int map_info(int fd, const char *name, struct mpool_ioc_map *m)
 	memset(m, 0, sizeof(*m));
 	m->size = sizeof(*m);
 	set_name(m->name, name);
-	return io(fd, MPOOL_IOC_MAP, m);
+	return mpt_io(fd, MPOOL_IOC_MAP, m);
 }
 
 static int stats(const char *name, struct mpool_ioc_stats *s)
 {
-	memset(s, 0, sizeof(*s));
-	s->size = sizeof(*s);
-	set_name(s->name, name);
-	return io(dev, MPOOL_IOC_STATS, s);
+	return mpt_stats(dev, name, s);
 }
 
 /* One block: its handle in *h, or an errno. */
@@ -73,7 +57,7 @@ static int alloc1(const char *name, uint64_t *h)
 				     .handles = (uintptr_t)h };
 
 	set_name(a.name, name);
-	return io(dev, MPOOL_IOC_ALLOC, &a);
+	return mpt_io(dev, MPOOL_IOC_ALLOC, &a);
 }
 
 static int free1(const char *name, uint64_t h)
@@ -83,7 +67,7 @@ static int free1(const char *name, uint64_t h)
 	int err;
 
 	set_name(f.name, name);
-	err = io(dev, MPOOL_IOC_FREE, &f);
+	err = mpt_io(dev, MPOOL_IOC_FREE, &f);
 	return err ? err : f.out_freed == 1 ? 0 : EINVAL;
 }
 
@@ -94,7 +78,7 @@ static int rw(unsigned long req, const char *name, uint64_t h, void *buf,
 				  .length = len, .buf = (uintptr_t)buf };
 
 	set_name(r.name, name);
-	return io(dev, req, &r);
+	return mpt_io(dev, req, &r);
 }
 
 /* mmap() as an errno: 0 and *p set on success. */
@@ -127,7 +111,7 @@ static int listed(const char *name)
 
 	l.count = 64;
 	l.names = (uintptr_t)names;
-	if (io(dev, MPOOL_IOC_LIST, &l))
+	if (mpt_io(dev, MPOOL_IOC_LIST, &l))
 		return -1;
 	for (i = 0; i < l.count && i < 64; i++)
 		if (!strcmp((char *)names[i], name))
@@ -547,7 +531,7 @@ static void test_refusals(void)
 	err = map_info(dev, "mp_nosuch", &m);
 	result(err == ENOENT, "map-ioctl-enoent", "errno %d", err);
 	m.__reserved = 1;
-	err = io(dev, MPOOL_IOC_MAP, &m);
+	err = mpt_io(dev, MPOOL_IOC_MAP, &m);
 	result(err == EINVAL, "map-ioctl-reserved-einval", "errno %d", err);
 	err = create("mp_badflag", 64, 2, 1U << 6);
 	result(err == EINVAL, "map-create-unknown-flag", "errno %d", err);

@@ -36,12 +36,6 @@
 #define DEBUGFS "/sys/kernel/debug/mempool"
 #define BS 64
 
-/* ioctl() as an errno: 0 on success. */
-static int io(int fd, unsigned long req, void *arg)
-{
-	return ioctl(fd, req, arg) ? errno : 0;
-}
-
 static int open_dev(void)
 {
 	int fd = open(DEV, O_RDWR | O_CLOEXEC);
@@ -51,32 +45,6 @@ static int open_dev(void)
 		exit(0);
 	}
 	return fd;
-}
-
-static int create(int fd, const char *name, uint32_t bs, uint32_t n,
-		  uint32_t flags)
-{
-	struct mpool_ioc_create c = { .size = sizeof(c), .flags = flags,
-				      .block_size = bs, .nr_blocks = n };
-
-	set_name(c.name, name);
-	return io(fd, MPOOL_IOC_CREATE, &c);
-}
-
-static int destroy(int fd, const char *name, uint32_t flags)
-{
-	struct mpool_ioc_name d = { .size = sizeof(d), .flags = flags };
-
-	set_name(d.name, name);
-	return io(fd, MPOOL_IOC_DESTROY, &d);
-}
-
-static int stats(int fd, const char *name, struct mpool_ioc_stats *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->size = sizeof(*s);
-	set_name(s->name, name);
-	return io(fd, MPOOL_IOC_STATS, s);
 }
 
 /* Allocates @count blocks into @h; returns how many, or -errno. */
@@ -89,7 +57,7 @@ static int alloc(int fd, const char *name, uint64_t *h, uint32_t count,
 	int err;
 
 	set_name(a.name, name);
-	err = io(fd, MPOOL_IOC_ALLOC, &a);
+	err = mpt_io(fd, MPOOL_IOC_ALLOC, &a);
 	return err ? -err : (int)a.out_allocated;
 }
 
@@ -103,7 +71,7 @@ static int free1(int fd, const char *name, uint64_t h)
 
 	f.results = (uintptr_t)&res;
 	set_name(f.name, name);
-	err = io(fd, MPOOL_IOC_FREE, &f);
+	err = mpt_io(fd, MPOOL_IOC_FREE, &f);
 	if (err)
 		return -err;
 	if ((res == 0) != (f.out_freed == 1) || f.out_freed + f.out_invalid != 1)
@@ -119,21 +87,21 @@ static int rw(int fd, unsigned long req, const char *name, uint64_t h,
 				  .length = len, .buf = (uintptr_t)buf };
 
 	set_name(r.name, name);
-	return io(fd, req, &r);
+	return mpt_io(fd, req, &r);
 }
 
 static int64_t in_use(int fd, const char *name)
 {
 	struct mpool_ioc_stats s;
 
-	return stats(fd, name, &s) ? -1 : (int64_t)s.out_blocks_in_use;
+	return mpt_stats(fd, name, &s) ? -1 : (int64_t)s.out_blocks_in_use;
 }
 
 static int64_t reclaimed(int fd, const char *name)
 {
 	struct mpool_ioc_stats s;
 
-	return stats(fd, name, &s) ? -1 : (int64_t)s.out_reclaimed_on_close;
+	return mpt_stats(fd, name, &s) ? -1 : (int64_t)s.out_reclaimed_on_close;
 }
 
 static const char *ename(int e)
@@ -254,8 +222,8 @@ static void test_sigkill(int fd)
 	int64_t u0a, u0b, r0a, r0b, u1a, u1b;
 	int ok;
 
-	if (create(fd, "ow_ka", BS, 32, 0) ||
-	    create(fd, "ow_kb", BS, 16, MPOOL_CREATE_PERCPU)) {
+	if (mpt_create(fd, "ow_ka", BS, 32, 0) ||
+	    mpt_create(fd, "ow_kb", BS, 16, MPOOL_CREATE_PERCPU)) {
 		result(0, "owned-sigkill", "create failed");
 		return;
 	}
@@ -297,8 +265,8 @@ static void test_sigkill(int fd)
 	       "owned-unowned-outlive-their-process",
 	       "in use %lld, reclaimed %lld", (long long)in_use(fd, "ow_ka"),
 	       (long long)reclaimed(fd, "ow_ka"));
-	destroy(fd, "ow_ka", MPOOL_DESTROY_FORCE);
-	destroy(fd, "ow_kb", MPOOL_DESTROY_FORCE);
+	mpt_destroy(fd, "ow_ka", MPOOL_DESTROY_FORCE);
+	mpt_destroy(fd, "ow_kb", MPOOL_DESTROY_FORCE);
 }
 
 /*
@@ -313,7 +281,7 @@ static void test_eperm(int fd)
 	int e_free, e_read, e_write, fd2, ok;
 	int64_t u0;
 
-	if (create(fd, "ow_p", BS, 16, 0)) {
+	if (mpt_create(fd, "ow_p", BS, 16, 0)) {
 		result(0, "owned-eperm", "create failed");
 		return;
 	}
@@ -369,7 +337,7 @@ static void test_eperm(int fd)
 		       "reclaimed %lld, in use %lld", (long long)reclaimed(fd, "ow_p"),
 		       (long long)in_use(fd, "ow_p"));
 	}
-	destroy(fd, "ow_p", MPOOL_DESTROY_FORCE);
+	mpt_destroy(fd, "ow_p", MPOOL_DESTROY_FORCE);
 }
 
 /*
@@ -384,7 +352,7 @@ static void test_shared_file(int fd)
 	int fd2, st = -1, dupfd;
 	pid_t pid;
 
-	if (create(fd, "ow_f", BS, 4, 0)) {
+	if (mpt_create(fd, "ow_f", BS, 4, 0)) {
 		result(0, "owned-fork-shares", "create failed");
 		return;
 	}
@@ -409,7 +377,7 @@ static void test_shared_file(int fd)
 	       "owned-last-close-frees", "in use %lld, reclaimed %lld",
 	       (long long)in_use(fd, "ow_f"), (long long)reclaimed(fd, "ow_f"));
 out:
-	destroy(fd, "ow_f", MPOOL_DESTROY_FORCE);
+	mpt_destroy(fd, "ow_f", MPOOL_DESTROY_FORCE);
 }
 
 /*
@@ -423,7 +391,7 @@ static void test_stale(int fd)
 	uint64_t h1, h2;
 	int fd2, e_free, e_read, e_write;
 
-	if (create(fd, "ow_s", BS, 4, 0)) {
+	if (mpt_create(fd, "ow_s", BS, 4, 0)) {
 		result(0, "owned-stale", "create failed");
 		return;
 	}
@@ -470,7 +438,7 @@ static void test_stale(int fd)
 	       "FREE %s, READ %s", ename(e_free), ename(e_read));
 out:
 	close(fd2);
-	destroy(fd, "ow_s", MPOOL_DESTROY_FORCE);
+	mpt_destroy(fd, "ow_s", MPOOL_DESTROY_FORCE);
 }
 
 /* Several threads free one handle at once: exactly one succeeds. */
@@ -505,7 +473,7 @@ static void test_free_race(int fd, uint32_t flags, const char *name)
 	 * non-waiting ALLOC on this CPU does not look; enough blocks that
 	 * the shared stack never runs dry.
 	 */
-	if (create(fd, "ow_r", BS, cflags ? ROUNDS + 128 : 8, cflags)) {
+	if (mpt_create(fd, "ow_r", BS, cflags ? ROUNDS + 128 : 8, cflags)) {
 		result(0, name, "create failed");
 		return;
 	}
@@ -531,7 +499,7 @@ static void test_free_race(int fd, uint32_t flags, const char *name)
 	result(!bad && !other && in_use(fd, "ow_r") == 0, name,
 	       "%d of %d rounds without exactly one winner or failed ALLOCs, %d results neither 0 nor ENXIO, %lld in use",
 	       bad, ROUNDS, other, (long long)in_use(fd, "ow_r"));
-	destroy(fd, "ow_r", MPOOL_DESTROY_FORCE);
+	mpt_destroy(fd, "ow_r", MPOOL_DESTROY_FORCE);
 }
 
 /* debugfs <name>/blocks shows each owned block's owner pid and comm. */
@@ -544,7 +512,7 @@ static void test_debugfs(int fd)
 	uint64_t plain;
 	FILE *f;
 
-	if (create(fd, "ow_d", BS, 8, MPOOL_CREATE_TRACK)) {
+	if (mpt_create(fd, "ow_d", BS, 8, MPOOL_CREATE_TRACK)) {
 		result(0, "owned-debugfs", "create failed");
 		return;
 	}
@@ -558,7 +526,7 @@ static void test_debugfs(int fd)
 	if (!f) {
 		result(0, "owned-debugfs", "%s: %s", path, strerror(errno));
 		reap(&c, 0);
-		destroy(fd, "ow_d", MPOOL_DESTROY_FORCE);
+		mpt_destroy(fd, "ow_d", MPOOL_DESTROY_FORCE);
 		return;
 	}
 	/* "offset caller", then " owner=PID:COMM" for owned blocks, last */
@@ -586,7 +554,7 @@ static void test_debugfs(int fd)
 	result(unowned_ok, "owned-debugfs-unowned",
 	       "the unowned block is missing or shown with an owner");
 	reap(&c, 0);
-	destroy(fd, "ow_d", MPOOL_DESTROY_FORCE);
+	mpt_destroy(fd, "ow_d", MPOOL_DESTROY_FORCE);
 }
 
 /*
@@ -600,16 +568,16 @@ static void test_destroy_owned(int fd)
 	int fd2, e;
 
 	fd2 = open_dev();
-	if (create(fd, "ow_x", BS, 4, MPOOL_CREATE_POISON) ||
+	if (mpt_create(fd, "ow_x", BS, 4, MPOOL_CREATE_POISON) ||
 	    alloc(fd2, "ow_x", h, 4, MPOOL_ALLOC_OWNED) != 4) {
 		result(0, "owned-destroy-forced", "setup");
 		close(fd2);
 		return;
 	}
-	e = destroy(fd, "ow_x", 0);
+	e = mpt_destroy(fd, "ow_x", 0);
 	result(e == EBUSY, "owned-destroy-busy", "DESTROY gave %s", ename(e));
-	e = destroy(fd, "ow_x", MPOOL_DESTROY_FORCE);
-	result(!e && !create(fd, "ow_x", BS, 4, 0) &&
+	e = mpt_destroy(fd, "ow_x", MPOOL_DESTROY_FORCE);
+	result(!e && !mpt_create(fd, "ow_x", BS, 4, 0) &&
 	       rw(fd2, MPOOL_IOC_READ, "ow_x", h[0], buf, BS) == ENXIO,
 	       "owned-destroy-forced", "DESTROY gave %s, or the new pool took the old handle", ename(e));
 	close(fd2);
@@ -617,7 +585,7 @@ static void test_destroy_owned(int fd)
 	       "owned-close-after-destroy",
 	       "the new pool: in use %lld, reclaimed %lld",
 	       (long long)in_use(fd, "ow_x"), (long long)reclaimed(fd, "ow_x"));
-	destroy(fd, "ow_x", MPOOL_DESTROY_FORCE);
+	mpt_destroy(fd, "ow_x", MPOOL_DESTROY_FORCE);
 }
 
 /* Flags the ABI does not know are refused; a region past 2^40: EOVERFLOW. */
@@ -626,19 +594,19 @@ static void test_abi(int fd)
 	uint64_t h;
 	int e1, e2;
 
-	if (create(fd, "ow_a", BS, 4, 0)) {
+	if (mpt_create(fd, "ow_a", BS, 4, 0)) {
 		result(0, "owned-abi", "create failed");
 		return;
 	}
 	e1 = alloc(fd, "ow_a", &h, 1, 1U << 2);
 	result(e1 == -EINVAL, "owned-unknown-alloc-flag", "ALLOC gave %s",
 	       ename(e1));
-	destroy(fd, "ow_a", MPOOL_DESTROY_FORCE);
+	mpt_destroy(fd, "ow_a", MPOOL_DESTROY_FORCE);
 	/* 2^20 * 2^20 = 2^40 fits a handle (max_bytes refuses it); 2^41 not. */
-	e1 = create(fd, "ow_big", 1U << 20, 1U << 20, 0);
-	e2 = create(fd, "ow_big", 1U << 20, 1U << 21, 0);
+	e1 = mpt_create(fd, "ow_big", 1U << 20, 1U << 20, 0);
+	e2 = mpt_create(fd, "ow_big", 1U << 20, 1U << 21, 0);
 	if (!e1)
-		destroy(fd, "ow_big", MPOOL_DESTROY_FORCE);
+		mpt_destroy(fd, "ow_big", MPOOL_DESTROY_FORCE);
 	result(e1 != EOVERFLOW && e2 == EOVERFLOW, "owned-region-2-40",
 	       "2^40 bytes gave %s, 2^41 gave %s", ename(e1), ename(e2));
 }
@@ -674,7 +642,7 @@ static int bench(long n)
 	int fd = open_dev(), r, k;
 	double plain, owned, t;
 
-	if (create(fd, "ow_bench", BS, 64, 0)) {
+	if (mpt_create(fd, "ow_bench", BS, 64, 0)) {
 		printf("mpool_owned: bench: create failed\n");
 		return 1;
 	}
@@ -694,7 +662,7 @@ static int bench(long n)
 		printf("mpool_owned: bench: ALLOC+FREE ioctl pair of 1 block, %ld pairs x best of 5: unowned %.0f ns/pair, owned %.0f ns/pair\n",
 		       n, plain, owned);
 	}
-	destroy(fd, "ow_bench", MPOOL_DESTROY_FORCE);
+	mpt_destroy(fd, "ow_bench", MPOOL_DESTROY_FORCE);
 	close(fd);
 	return 0;
 }

@@ -29,35 +29,9 @@
 
 static int dev;
 
-/* ioctl() as an errno: 0 on success. */
-static int io(int fd, unsigned long req, void *arg)
-{
-	return ioctl(fd, req, arg) ? errno : 0;
-}
-
 static int create(const char *name, uint32_t bs, uint32_t n, uint32_t flags)
 {
-	struct mpool_ioc_create c = { .size = sizeof(c), .flags = flags,
-				      .block_size = bs, .nr_blocks = n };
-
-	set_name(c.name, name);
-	return io(dev, MPOOL_IOC_CREATE, &c);
-}
-
-static int destroy(int fd, const char *name, uint32_t flags)
-{
-	struct mpool_ioc_name d = { .size = sizeof(d), .flags = flags };
-
-	set_name(d.name, name);
-	return io(fd, MPOOL_IOC_DESTROY, &d);
-}
-
-static int stats(int fd, const char *name, struct mpool_ioc_stats *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->size = sizeof(*s);
-	set_name(s->name, name);
-	return io(fd, MPOOL_IOC_STATS, s);
+	return mpt_create(dev, name, bs, n, flags);
 }
 
 /* Allocates up to @count blocks; returns how many, or -errno. */
@@ -72,7 +46,7 @@ static int alloc(int fd, const char *name, uint64_t *offs, uint32_t count,
 	int err;
 
 	set_name(a.name, name);
-	err = io(fd, MPOOL_IOC_ALLOC, &a);
+	err = mpt_io(fd, MPOOL_IOC_ALLOC, &a);
 	return err ? -err : (int)a.out_allocated;
 }
 
@@ -83,7 +57,7 @@ static int rw(unsigned long req, const char *name, uint64_t off, void *buf,
 				  .length = len, .buf = (uintptr_t)buf };
 
 	set_name(r.name, name);
-	return io(dev, req, &r);
+	return mpt_io(dev, req, &r);
 }
 
 /* A fresh pool reads as zeroes, whatever the pages held before. */
@@ -111,7 +85,7 @@ static void test_fresh_zero(void)
 			for (j = 0; j < BS; j++)
 				nonzero += buf[j] != 0;
 		}
-		destroy(dev, "rg_zero", MPOOL_DESTROY_FORCE);
+		mpt_destroy(dev, "rg_zero", MPOOL_DESTROY_FORCE);
 		if (err || got != N)
 			break;
 	}
@@ -134,7 +108,7 @@ static void test_names(void)
 
 		snprintf(name, sizeof(name), "regress-name-refused-%u", i);
 		if (!err)
-			destroy(dev, bad[i], MPOOL_DESTROY_FORCE);
+			mpt_destroy(dev, bad[i], MPOOL_DESTROY_FORCE);
 		result(err == EINVAL, name, "create of name #%u gave errno %d",
 		       i, err);
 	}
@@ -170,7 +144,7 @@ static int listed(const char *name)
 				    .names = (uintptr_t)names };
 	unsigned int i, n = 0;
 
-	if (io(dev, MPOOL_IOC_LIST, &l))
+	if (mpt_io(dev, MPOOL_IOC_LIST, &l))
 		return -1;
 	for (i = 0; i < l.count && i < 256; i++)
 		n += !strncmp(names[i], name, MPOOL_IOC_NAME_MAX);
@@ -196,17 +170,17 @@ static void test_destroy_views(void)
 	}
 	pthread_create(&t, NULL, wait_alloc, &w);
 	for (i = 0; i < 500; i++) {
-		if (!stats(dev, "rg_dv", &s) && s.out_waits == 1)
+		if (!mpt_stats(dev, "rg_dv", &s) && s.out_waits == 1)
 			break;
 		usleep(10000);
 	}
-	if (destroy(dev, "rg_dv", MPOOL_DESTROY_FORCE)) {
+	if (mpt_destroy(dev, "rg_dv", MPOOL_DESTROY_FORCE)) {
 		result(0, "regress-destroy-views", "destroy failed");
 		pthread_join(t, NULL);
 		return;
 	}
-	e_stats = stats(dev, "rg_dv", &s);
-	e_destroy = destroy(dev, "rg_dv", 0);
+	e_stats = mpt_stats(dev, "rg_dv", &s);
+	e_destroy = mpt_destroy(dev, "rg_dv", 0);
 	n_listed = listed("rg_dv");
 	in_debugfs = debugfs_has("rg_dv");
 	e_create = create("rg_dv", 64, 1, 0);
@@ -219,7 +193,7 @@ static void test_destroy_views(void)
 	       e_stats, e_destroy, n_listed, in_debugfs, e_create);
 	result(w.err == ENOENT, "regress-destroy-views-waiter-enoent",
 	       "the sleeping allocation gave errno %d", w.err);
-	destroy(dev, "rg_dv", MPOOL_DESTROY_FORCE);
+	mpt_destroy(dev, "rg_dv", MPOOL_DESTROY_FORCE);
 }
 
 static volatile int stop;
@@ -229,7 +203,7 @@ static void *create_destroy_loop(void *arg)
 	(void)arg;
 	while (!stop) {
 		create("rg_race", 64, 4, 0);
-		destroy(dev, "rg_race", MPOOL_DESTROY_FORCE);
+		mpt_destroy(dev, "rg_race", MPOOL_DESTROY_FORCE);
 	}
 	return NULL;
 }
@@ -250,14 +224,14 @@ static void test_no_eperm_race(void)
 	strcpy((char *)r.name, "rg_race");
 	pthread_create(&t, NULL, create_destroy_loop, NULL);
 	while (time(NULL) < end) {
-		eperm += stats(dev, "rg_race", &s) == EPERM;
-		eperm += io(dev, MPOOL_IOC_RESET, &r) == EPERM;
+		eperm += mpt_stats(dev, "rg_race", &s) == EPERM;
+		eperm += mpt_io(dev, MPOOL_IOC_RESET, &r) == EPERM;
 		eperm += alloc(dev, "rg_race", &off, 1, 0) == -EPERM;
 		calls += 3;
 	}
 	stop = 1;
 	pthread_join(t, NULL);
-	destroy(dev, "rg_race", MPOOL_DESTROY_FORCE);
+	mpt_destroy(dev, "rg_race", MPOOL_DESTROY_FORCE);
 	result(!eperm, "regress-no-eperm-while-created",
 	       "%ld of %ld calls said EPERM", eperm, calls);
 }
@@ -276,7 +250,7 @@ static void *churn(void *arg)
 		if (n > 0) {
 			f.count = n;
 			f.out_freed = f.out_invalid = 0;
-			io(dev, MPOOL_IOC_FREE, &f);
+			mpt_io(dev, MPOOL_IOC_FREE, &f);
 		}
 	}
 	return NULL;
@@ -301,7 +275,7 @@ static void test_stats_in_range(void)
 		pthread_create(&t[i], NULL, churn, NULL);
 	end = time(NULL) + 3;
 	while (time(NULL) < end) {
-		if (stats(dev, "rg_stats", &s))
+		if (mpt_stats(dev, "rg_stats", &s))
 			break;
 		reads++;
 		bad += s.out_blocks_free + s.out_blocks_in_use !=
@@ -312,13 +286,13 @@ static void test_stats_in_range(void)
 	stop = 1;
 	for (i = 0; i < THREADS; i++)
 		pthread_join(t[i], NULL);
-	stats(dev, "rg_stats", &s);
+	mpt_stats(dev, "rg_stats", &s);
 	result(!bad && reads > 0, "regress-stats-in-range",
 	       "%ld of %ld snapshots out of range", bad, reads);
 	result(s.out_blocks_in_use == 0, "regress-stats-nothing-lost",
 	       "%llu blocks in use after every thread freed its own",
 	       (unsigned long long)s.out_blocks_in_use);
-	destroy(dev, "rg_stats", MPOOL_DESTROY_FORCE);
+	mpt_destroy(dev, "rg_stats", MPOOL_DESTROY_FORCE);
 }
 
 /* Output structs come back with no junk: reserved fields stay zero. */
@@ -338,18 +312,18 @@ static void test_no_junk(void)
 	s.__reserved = 0;
 	memset(s.name, 0, sizeof(s.name));
 	strcpy((char *)s.name, "rg_junk");
-	err = io(dev, MPOOL_IOC_STATS, &s);
+	err = mpt_io(dev, MPOOL_IOC_STATS, &s);
 	for (i = 0; i < n; i++)
 		left += out[i] == junk;
 	result(!err && !left && s.__reserved == 0, "regress-stats-no-junk",
 	       "errno %d, %d fields left as the caller's junk", err, left);
 	memset(&v, 0xA5, sizeof(v));
 	v.size = sizeof(v);
-	err = io(dev, MPOOL_IOC_VERSION, &v);
+	err = mpt_io(dev, MPOOL_IOC_VERSION, &v);
 	result(!err && v.out_abi_version == MPOOL_IOC_ABI_VERSION,
 	       "regress-version-no-junk", "errno %d, version %u", err,
 	       v.out_abi_version);
-	destroy(dev, "rg_junk", MPOOL_DESTROY_FORCE);
+	mpt_destroy(dev, "rg_junk", MPOOL_DESTROY_FORCE);
 }
 
 static int read_param(const char *path, unsigned long *v)
@@ -389,10 +363,10 @@ static void test_max_pools(void)
 	e1 = create("rg_mp1", 64, 1, 0);
 	e2 = create("rg_mp2", 64, 1, 0);
 	e3 = create("rg_mp3", 64, 1, 0);
-	destroy(dev, "rg_mp1", 0);
+	mpt_destroy(dev, "rg_mp1", 0);
 	e4 = create("rg_mp3", 64, 1, 0);
-	destroy(dev, "rg_mp2", 0);
-	destroy(dev, "rg_mp3", 0);
+	mpt_destroy(dev, "rg_mp2", 0);
+	mpt_destroy(dev, "rg_mp3", 0);
 	write_param(param, old);
 	result(!e1 && !e2 && e3 == ENOSPC && !e4, "regress-max-pools",
 	       "creates gave %d, %d, then %d (want ENOSPC), then %d", e1, e2,
@@ -429,7 +403,7 @@ static void test_max_batch(void)
 	e_zero = write_param(param, 0) ? 0 : -1;
 	e_big = write_param(param, MPOOL_IOC_BATCH_MAX + 1) ? 0 : -1;
 	read_param(param, &now);
-	destroy(dev, "rg_mb", MPOOL_DESTROY_FORCE);
+	mpt_destroy(dev, "rg_mb", MPOOL_DESTROY_FORCE);
 	write_param(param, old);
 	result(e_over == EINVAL && s.out_blocks_in_use == 0 && !e_at &&
 	       a.out_allocated == 4 && !e_zero && !e_big && now == 4,

@@ -31,12 +31,6 @@
 
 static int dev;
 
-/* ioctl() as an errno: 0 on success. */
-static int io(int fd, unsigned long req, void *arg)
-{
-	return ioctl(fd, req, arg) ? errno : 0;
-}
-
 static int open_dev(int flags)
 {
 	int fd = open(DEV, flags | O_CLOEXEC);
@@ -54,7 +48,7 @@ static int create(const char *name, uint32_t n)
 				      .nr_blocks = n };
 
 	set_name(c.name, name);
-	return io(dev, MPOOL_IOC_CREATE, &c);
+	return mpt_io(dev, MPOOL_IOC_CREATE, &c);
 }
 
 static int destroy(const char *name)
@@ -63,7 +57,7 @@ static int destroy(const char *name)
 				    .flags = MPOOL_DESTROY_FORCE };
 
 	set_name(d.name, name);
-	return io(dev, MPOOL_IOC_DESTROY, &d);
+	return mpt_io(dev, MPOOL_IOC_DESTROY, &d);
 }
 
 /* MPOOL_IOC_WATCH with @flags and @below; out fields in *@out if given. */
@@ -74,7 +68,7 @@ static int watch(int fd, const char *name, uint32_t flags, uint32_t below,
 				     .below = below };
 
 	set_name(w.name, name);
-	if (io(fd, MPOOL_IOC_WATCH, &w))
+	if (mpt_io(fd, MPOOL_IOC_WATCH, &w))
 		return errno;
 	if (out)
 		*out = w;
@@ -88,7 +82,7 @@ static int alloc(int fd, const char *name, uint64_t *h, uint32_t count)
 				     .handles = (uintptr_t)h };
 
 	set_name(a.name, name);
-	if (io(fd, MPOOL_IOC_ALLOC, &a))
+	if (mpt_io(fd, MPOOL_IOC_ALLOC, &a))
 		return -errno;
 	return (int)a.out_allocated;
 }
@@ -99,7 +93,7 @@ static int free_blocks(int fd, const char *name, uint64_t *h, uint32_t count)
 				    .handles = (uintptr_t)h };
 
 	set_name(f.name, name);
-	if (io(fd, MPOOL_IOC_FREE, &f))
+	if (mpt_io(fd, MPOOL_IOC_FREE, &f))
 		return errno;
 	return f.out_freed == count ? 0 : EIO;
 }
@@ -205,11 +199,11 @@ static void test_errors(void)
 	       strerror(err));
 	set_name(w.name, "wt_err");
 	w.__reserved = 1;
-	err = io(fd, MPOOL_IOC_WATCH, &w);
+	err = mpt_io(fd, MPOOL_IOC_WATCH, &w);
 	result(err == EINVAL, "wt-einval-reserved", "got %s", strerror(err));
 	w.__reserved = 0;
 	w.size = offsetof(struct mpool_ioc_watch, __reserved);
-	err = io(fd, MPOOL_IOC_WATCH, &w);
+	err = mpt_io(fd, MPOOL_IOC_WATCH, &w);
 	result(err == EINVAL, "wt-einval-size", "got %s", strerror(err));
 
 	/* read(): too small a buffer, on a file with an event queued */
