@@ -144,7 +144,7 @@ else
 	# ^Z under a shell with job control: top stops with the terminal
 	# restored (the shell's stty sees icanon and echo), and after fg it
 	# reads q raw again and exits 0
-	expect obs-top-pty-stop 0 "" ptyrun -d 4000 -k q -t 20 sh -m -c '
+	expect obs-top-pty-stop 0 "" ptyrun -d 4000 -k q -t 60 sh -m -c '
 		(sleep 1; kill -TSTP $(pidof mempoolctl)) &
 		mempoolctl top --delay 0.2
 		echo "stopped $?"
