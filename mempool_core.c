@@ -335,7 +335,8 @@ static noinline unsigned int mpool_drain(struct mpool *pool,
  * sees nr_waiters when it leaves, and drains.  Both sides store, then
  * load the other's word, with a full barrier between: the sleeper's
  * smp_mb__after_atomic() after raising nr_waiters; a free's xchg() of the
- * live byte, which it does after claiming the cache; a refill's pool lock.
+ * live byte, or smp_mb() on a poisoning pool, after claiming the cache
+ * (mpool_put_cached()); a refill's pool lock.
  * So either this look sees the cache busy or full, or that CPU sees the
  * sleeper.
  */
@@ -756,25 +757,37 @@ static __always_inline long mpool_put_cached(struct mpool *pool, void *block,
 					     long idx)
 {
 	struct mpool_pcp __percpu *caches = pool->pcp;
+	bool poison = pool->flags & MPOOL_F_POISON;
 	struct mpool_pcp *pcp;
 	unsigned int count;
 
+	/*
+	 * Of two CPUs freeing one block at once, exactly one sees it live.
+	 * A poisoning pool takes the block first, to poison it with
+	 * preemption on however large it is, as mpool_put() does.
+	 */
+	if (unlikely(poison)) {
+		if (xchg(mpool_live(pool, idx), 0) != 1)
+			return -ENXIO;
+		memset(block, MPOOL_POISON_BYTE, pool->block_size);
+	}
 	preempt_disable();
 	pcp = this_cpu_ptr(caches);
 	/*
-	 * Claim the cache before the xchg(), a full barrier: a sleeper that
-	 * skips this CPU's drain IPI (mpool_drain_needed()) relies on it.
+	 * A full barrier after claiming the cache, before mpool_pcp_put()
+	 * looks at nr_waiters: a sleeper that skips this CPU's drain IPI
+	 * (mpool_drain_needed()) relies on it.  The xchg() is that barrier;
+	 * a poisoning pool, whose xchg() came first, pays for an smp_mb().
 	 */
 	count = mpool_pcp_get(pcp);
-	/* Of two CPUs freeing one block at once, exactly one sees it live. */
-	if (xchg(mpool_live(pool, idx), 0) != 1) {
+	if (unlikely(poison)) {
+		smp_mb();	/* see above: stands in for the xchg() */
+	} else if (xchg(mpool_live(pool, idx), 0) != 1) {
 		if (count != MPOOL_PCP_BUSY)
 			mpool_pcp_put(pool, pcp, count);
 		preempt_enable();
 		return -ENXIO;
 	}
-	if (unlikely(pool->flags & MPOOL_F_POISON))
-		memset(block, MPOOL_POISON_BYTE, pool->block_size);
 
 	if (unlikely(count == MPOOL_PCP_BUSY)) {
 		/* An interrupt handler: the shared stack, under the lock. */

@@ -119,22 +119,8 @@ static int mpool_dev_version(struct mpool_dev_ucmd *ucmd)
 	return mpool_dev_respond(ucmd, sizeof(*v));
 }
 
-/*
- * A handle has 40 bits of offset: a region past 2^40 bytes is -EOVERFLOW.
- * A bad alignment is left to the engine (-EINVAL).
- */
-static int mpool_dev_check_region(const struct mpool_ioc_create *c)
-{
-	u64 align = c->align ?: MPOOL_DEFAULT_ALIGN, region;
-
-	if (!is_power_of_2(align))
-		return 0;
-	if (check_mul_overflow(round_up((u64)c->block_size, align),
-			       (u64)c->nr_blocks, &region) ||
-	    region > MPOOL_HANDLE_OFFSET_MASK + 1)
-		return -EOVERFLOW;
-	return 0;
-}
+/* A handle's offset bits span the largest region the engine makes for us. */
+static_assert(MPOOL_HANDLE_OFFSET_MASK + 1 == MPOOL_USER_REGION_MAX);
 
 static int mpool_dev_create(struct mpool_dev_ucmd *ucmd)
 {
@@ -145,10 +131,6 @@ static int mpool_dev_create(struct mpool_dev_ucmd *ucmd)
 	if ((c->flags & ~MPOOL_CREATE_ALL) || c->__reserved)
 		return -EINVAL;
 	ret = mpool_dev_check_name(c->name);
-	if (ret)
-		return ret;
-
-	ret = mpool_dev_check_region(c);
 	if (ret)
 		return ret;
 

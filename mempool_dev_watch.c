@@ -41,15 +41,6 @@ void mpool_dev_watch_file_init(struct mpool_dev_file *df)
 }
 
 /*
- * Called under the pool's watch.lock: each look sees at least what the
- * one before it saw, so the last update after a change sees the change.
- */
-static u32 mpool_dev_watch_free_blocks(struct mpool_dev_pool *dp)
-{
-	return mpool_blocks_free(dp->pool);
-}
-
-/*
  * Queues @ev on @w.  A full queue drops its oldest event and counts it,
  * with those it had counted, in the lost of the new oldest: the newest
  * event always says where the pool is now.
@@ -82,7 +73,11 @@ static void mpool_dev_watch_eval(struct mpool_dev_pool *dp)
 	u32 free;
 
 	lockdep_assert_held(&wp->lock);
-	free = mpool_dev_watch_free_blocks(dp);
+	/*
+	 * Under the pool's watch.lock: each look sees at least what the one
+	 * before it saw, so the last update after a change sees the change.
+	 */
+	free = mpool_blocks_free(dp->pool);
 	if (!wp->low && free < wp->below)
 		ev.type = MPOOL_WATCH_LOW;
 	else if (wp->low && free >= wp->below)
@@ -211,7 +206,7 @@ static int mpool_dev_watch_attach(struct mpool_dev_watcher *w,
 		mpool_dev_watch_eval(dp);
 	}
 	wa->out_below = wp->below;
-	wa->out_free = mpool_dev_watch_free_blocks(dp);
+	wa->out_free = mpool_blocks_free(dp->pool);
 	spin_unlock(&wp->lock);
 	mutex_unlock(&watch_lock);
 	return 0;
