@@ -87,9 +87,9 @@ static void fill_stats(struct mpool_ioc_stats *st)
 	st->out_bytes_reserved = 18446744073709551615ULL;
 	st->out_drain_ipis = 19;
 	st->out_reclaimed_on_close = 18;
-	st->out_wait_us_hist[0] = 18;
-	st->out_wait_us_hist[15] = 19;
-	st->out_wait_us_hist[23] = 20;
+	st->out_wait_us_hist[0] = 21;
+	st->out_wait_us_hist[15] = 22;
+	st->out_wait_us_hist[23] = 23;
 }
 
 void test_format(void)
@@ -104,7 +104,7 @@ void test_format(void)
 		"frees: 13\ninvalid_frees: 14\nwaits: 15\ntimeouts: 16\n"
 		"poison_errors: 17\nbytes_reserved: 18446744073709551615\n"
 		"drain_ipis: 19\nreclaimed_on_close: 18\n"
-		"wait_us_hist: 18 0 0 0 0 0 0 0 0 0 0 0 0 0 0 19 0 0 0 0 0 0 0 20\n";
+		"wait_us_hist: 21 0 0 0 0 0 0 0 0 0 0 0 0 0 0 22 0 0 0 0 0 0 0 23\n";
 	static const char json[] =
 		"{\"name\": \"rx\", \"block_size\": 32, \"stride\": 40, \"align\": 8, "
 		"\"flags\": 5, \"blocks_total\": 10, \"blocks_free\": 7, "
@@ -114,12 +114,12 @@ void test_format(void)
 		"\"bytes_reserved\": 18446744073709551615, \"drain_ipis\": 19, "
 		"\"reclaimed_on_close\": 18, "
 		"\"wait_us_hist\": {"
-		"\"0\": 18, \"2\": 0, \"4\": 0, \"8\": 0, \"16\": 0, \"32\": 0, "
+		"\"0\": 21, \"2\": 0, \"4\": 0, \"8\": 0, \"16\": 0, \"32\": 0, "
 		"\"64\": 0, \"128\": 0, \"256\": 0, \"512\": 0, \"1024\": 0, "
 		"\"2048\": 0, \"4096\": 0, \"8192\": 0, \"16384\": 0, "
-		"\"32768\": 19, \"65536\": 0, \"131072\": 0, \"262144\": 0, "
+		"\"32768\": 22, \"65536\": 0, \"131072\": 0, \"262144\": 0, "
 		"\"524288\": 0, \"1048576\": 0, \"2097152\": 0, \"4194304\": 0, "
-		"\"8388608\": 20}}\n";
+		"\"8388608\": 23}}\n";
 
 	fill_stats(&st);
 	n = mp_format_stats_text(&st, buf, sizeof(buf));

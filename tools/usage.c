@@ -28,7 +28,8 @@ static const char usage_tail[] =
 	"Sizes and counts take the suffixes k, m, g (powers of 1024);\n"
 	"handles are 0x hex or decimal.  'mempoolctl COMMAND --help' for more;\n"
 	"'mempoolctl --version' for the version.\n"
-	"Exit status: 0 success, 1 refused by the kernel, 2 bad usage.\n";
+	"Exit status: 0 success, 1 refused by the kernel, 2 bad usage,\n"
+	"3 the watched pool was destroyed (watch).\n";
 
 /* Append @line (@n bytes, no newline) wrapped at WRAP_WIDTH, and '\n'. */
 static void app_wrapped(struct mp_buf *b, const char *line, size_t n)

@@ -668,7 +668,8 @@ static const char *write_check(int err)
 	 * copy that fails (EFAULT) leaves the pages before it written.
 	 */
 	if (err == EFAULT)
-		while (done < RW_LEN && !memcmp(rwbuf + done, pattern + done, 4096))
+		while (done + 4096 <= RW_LEN &&
+		       !memcmp(rwbuf + done, pattern + done, 4096))
 			done += 4096;
 	if (err && memcmp(rwbuf + done, zero, RW_LEN - done))
 		return "failed WRITE changed the block past the copied pages";

@@ -269,15 +269,20 @@ static void fresh_blocks(void)
 	       bad, blocks);
 }
 
-/* Hex words of 16 digits that are kernel addresses, in a debugfs file. */
+/*
+ * Hex words of 16 digits that are kernel addresses, in a debugfs file; a
+ * file that cannot be read counts as one, since it was not looked at.
+ */
 static unsigned int scan_file(const char *path)
 {
 	char line[1024];
 	unsigned int hits = 0;
 	FILE *f = fopen(path, "r");
 
-	if (!f)
-		return 0;
+	if (!f) {
+		fprintf(stderr, "%s: %s\n", path, strerror(errno));
+		return 1;
+	}
 	while (fgets(line, sizeof(line), f)) {
 		char *p = line;
 

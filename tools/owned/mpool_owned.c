@@ -563,9 +563,9 @@ static void test_debugfs(int fd)
  */
 static void test_destroy_owned(int fd)
 {
-	uint64_t h[4];
+	uint64_t h[4], h2[4];
 	unsigned char buf[BS];
-	int fd2, e;
+	int fd2, e, n2;
 
 	fd2 = open_dev();
 	if (mpt_create(fd, "ow_x", BS, 4, MPOOL_CREATE_POISON) ||
@@ -580,10 +580,16 @@ static void test_destroy_owned(int fd)
 	result(!e && !mpt_create(fd, "ow_x", BS, 4, 0) &&
 	       rw(fd2, MPOOL_IOC_READ, "ow_x", h[0], buf, BS) == ENXIO,
 	       "owned-destroy-forced", "DESTROY gave %s, or the new pool took the old handle", ename(e));
+	/*
+	 * The new pool's blocks, at the offsets fd2 owned in the old one:
+	 * a close that freed by offset in the wrong pool would free these.
+	 */
+	n2 = alloc(fd, "ow_x", h2, 4, 0);
 	close(fd2);
-	result(in_use(fd, "ow_x") == 0 && reclaimed(fd, "ow_x") == 0,
+	result(n2 == 4 && in_use(fd, "ow_x") == 4 &&
+	       reclaimed(fd, "ow_x") == 0,
 	       "owned-close-after-destroy",
-	       "the new pool: in use %lld, reclaimed %lld",
+	       "the new pool: %d allocated, in use %lld, reclaimed %lld", n2,
 	       (long long)in_use(fd, "ow_x"), (long long)reclaimed(fd, "ow_x"));
 	mpt_destroy(fd, "ow_x", MPOOL_DESTROY_FORCE);
 }

@@ -23,7 +23,8 @@ dmesg_before=$(dmesg | wc -l)
 check ow-insmod load_module || exit 0
 
 if [ -x /bin/mpool_owned ]; then
-	/bin/mpool_owned
+	# A crash part-way would only leave checks unreported: it fails here.
+	check ow-run-to-end /bin/mpool_owned
 else
 	fail ow-binary "mpool_owned is not in the initramfs"
 fi

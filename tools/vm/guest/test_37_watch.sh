@@ -9,7 +9,8 @@ D=/sys/kernel/debug/mempool
 
 check wt-insmod load_module || exit 0
 if [ -x /bin/mpool_watch ]; then
-	/bin/mpool_watch
+	# A crash part-way would only leave checks unreported: it fails here.
+	check wt-run-to-end /bin/mpool_watch
 else
 	fail wt-binary "mpool_watch is not in the initramfs"
 fi
