@@ -89,8 +89,33 @@ kernel_cpus() { case $1 in *-smp[0-9]*) echo "${1##*-smp}" ;; *) echo 2 ;; esac;
 kernel_kdir() {
 	case $(kernel_base "$1") in
 	debug) debug_dir ;;
-	*) echo "/usr/src/linux-headers-$(kernel_abi "$1")" ;;
+	*) stock_headers "$(kernel_abi "$1")" ;;
 	esac
+}
+
+# Debian's headers for a stock ABI, downloaded and unpacked into the cache,
+# never installed: linux-headers-6.12-* depends on the kernel image, and
+# installing that would change what the host boots.  The -amd64 package's
+# one-line Makefile includes the -common one by its absolute /usr/src
+# path: pointed at the unpacked copy instead.  Prints the M= build dir.
+stock_headers() {
+	local abi=$1 dir=$CACHE/headers/$1 p pkgs common kbuild
+	if [ ! -f "$dir/.unpacked" ]; then
+		common=linux-headers-${abi%-amd64}-common
+		kbuild=$(apt-cache depends "linux-headers-$abi" 2>/dev/null |
+			sed -n 's/.*Depends: \(linux-kbuild-[^ ]*\)$/\1/p' | head -n1)
+		[ -n "$kbuild" ] || die "no linux-kbuild package for $abi"
+		pkgs=("linux-headers-$abi" "$common" "$kbuild")
+		rm -rf "$dir" && mkdir -p "$dir/deb"
+		(cd "$dir/deb" && apt-get download -q -o APT::Sandbox::User=root \
+			"${pkgs[@]}") >&2 || die "cannot download ${pkgs[*]}"
+		for p in "$dir"/deb/*.deb; do dpkg-deb -x "$p" "$dir/root"; done
+		echo "include $dir/root/usr/src/$common/Makefile" \
+			>"$dir/root/usr/src/linux-headers-$abi/Makefile"
+		rm -rf "$dir/deb"
+		touch "$dir/.unpacked"
+	fi
+	echo "$dir/root/usr/src/linux-headers-$abi"
 }
 
 # Boot image: the stock ones are unpacked from the -unsigned image package

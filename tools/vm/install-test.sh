@@ -21,8 +21,20 @@ K61=$MP_ABI_61
 K612=$MP_ABI_612
 LOG=$LOGS/install
 tmp=$(mktemp -d)
-cleanup() { rm -rf "$tmp"; }
+# What this test made under /lib/modules for DKMS (see below): build
+# links, and whole directories of kernels that had none (depmod writes
+# its files there).
+made_links=()
+made_dirs=()
+cleanup() {
+	local l
+	for l in "${made_links[@]}"; do rm -f "$l"; done
+	for l in "${made_dirs[@]}"; do rm -rf "$l"; done
+	rm -rf "$tmp"
+}
 trap cleanup EXIT
+KDIR61=$(stock_headers "$K61")
+KDIR612=$(stock_headers "$K612")
 
 # A copy of the sources, so that the in-tree objects (of whatever KDIR the
 # developer builds against) are neither used nor disturbed.
@@ -163,7 +175,7 @@ try_install() {
 	local name=$1 root=$tmp/root-$1 got
 	shift
 	local vars=(DESTDIR="$root" INSTALL_MOD_PATH="$root"
-		KDIR="/usr/src/linux-headers-$K61" "$@")
+		KDIR="$KDIR61" "$@")
 	if ! make -C "$src" install "${vars[@]}" >"$LOG-make-$name.log" 2>&1; then
 		record_fail "install/make-install-$name" "see $LOG-make-$name.log"
 		return 1
@@ -218,6 +230,20 @@ if ! command -v dkms >/dev/null; then
 	summary
 	exit
 fi
+
+# DKMS (and the package's postinst) build for the kernels whose headers
+# are at /lib/modules/ABI/build.  The headers are unpacked in the cache,
+# never installed: link them there for this test only, and only where
+# nothing is.
+for k in "$K61:$KDIR61" "$K612:$KDIR612"; do
+	l=/lib/modules/${k%%:*}/build
+	if [ ! -e "$l" ] && [ ! -L "$l" ]; then
+		[ -d "${l%/build}" ] || made_dirs+=("${l%/build}")
+		mkdir -p "${l%/build}"
+		ln -s "${k#*:}" "$l"
+		made_links+=("$l")
+	fi
+done
 
 # Every trace of mempool in DKMS's tree and the kernels' module dirs.
 dkms_traces() {
