@@ -49,12 +49,51 @@
  * - ENAMETOOLONG: a name field has no NUL in its MPOOL_IOC_NAME_MAX bytes
  *   (every command that takes a name).
  * - ENOMEM: the kernel could not allocate a temporary buffer.
- * - EPERM: the file was opened without write access (all but
- *   MPOOL_IOC_VERSION, MPOOL_IOC_LIST and MPOOL_IOC_STATS need it); or
- *   the pool was created by a kernel user, not through /dev/mempool:
- *   such pools can be listed and inspected, not changed.
+ * - EPERM: the open file may not do this (see "Permissions" below).
  *
  * Further errors are listed with each command.
+ */
+
+/**
+ * DOC: Permissions
+ *
+ * What an open file of /dev/mempool may do depends on two things only:
+ * the access it was opened with (O_RDONLY, O_WRONLY, O_RDWR), and
+ * whether the pool was made through /dev/mempool (a device pool) or by
+ * a kernel module (a kernel pool).  Reading a pool's bytes needs read
+ * access, changing anything needs write access, looking at counters and
+ * names needs neither; a kernel pool can be listed and its statistics
+ * read, nothing more (EPERM, whatever the access).
+ *
+ *   command or call, device pool     O_RDONLY   O_WRONLY   O_RDWR
+ *   MPOOL_IOC_VERSION, LIST, STATS   yes        yes        yes
+ *   MPOOL_IOC_WATCH without SET      yes        yes        yes
+ *   poll(), read() of events         yes        yes        yes
+ *   MPOOL_IOC_READ                   yes (1)    EPERM      yes (1)
+ *   MPOOL_IOC_MAP                    yes        EPERM      yes
+ *   mmap() PROT_READ                 yes (2)    EACCES     yes (2)
+ *   mmap() PROT_WRITE                EACCES     EACCES     yes (2, 3)
+ *   MPOOL_IOC_CREATE, DESTROY, RESET EPERM      yes        yes
+ *   MPOOL_IOC_ALLOC                  EPERM      yes        yes
+ *   MPOOL_IOC_FREE, WRITE            EPERM      yes (1)    yes (1)
+ *   MPOOL_IOC_WATCH with SET         EPERM      yes        yes
+ *
+ *   kernel pool: MPOOL_IOC_STATS yes, and LIST lists it; every other
+ *   command that names it EPERM, whatever the access.
+ *
+ * (1) Not a block another open file owns (MPOOL_ALLOC_OWNED): EPERM.
+ * (2) Only at an offset that MPOOL_IOC_MAP gave this open file (or the
+ *     open file it was dup()ed or inherited from): else EACCES.
+ * (3) Only for a pool made with MPOOL_CREATE_MAP_WRITE: else EACCES.
+ *
+ * Ownership guards handles, not bytes: a mapping shows the whole region,
+ * blocks that other files own included, and a writable one can change
+ * them.  Map only pools whose users trust each other.
+ *
+ * A command refused for the open file's access (a whole row's EPERM)
+ * fails before it reads its struct; an EPERM for a kernel pool, an owned
+ * block or MPOOL_WATCH_SET comes once the struct was read and found
+ * valid.
  */
 
 #define MPOOL_IOC_MAGIC		0xB9
@@ -65,8 +104,18 @@
  * offsets carry generation 0, which no block has: ESTALE); owned blocks
  * (MPOOL_ALLOC_OWNED), MPOOL_IOC_MAP and mmap(), MPOOL_IOC_WATCH with
  * poll() and read().
+ * 4: the rules of "Permissions": MPOOL_IOC_READ and MPOOL_IOC_MAP need
+ * read access, and no more; mmap() needs an offset that MPOOL_IOC_MAP gave the
+ * same open file.  mmap() offsets are taken at the first MPOOL_IOC_MAP
+ * of a pool, sized to its region, below 2^44 bytes while they last, and
+ * given back with the pool's memory.  Generations are unique across all
+ * device pools, so a handle never reaches a later pool of the same name.
+ * A destroyed pool counts against max_bytes and max_pools until its
+ * memory is freed.  An allocation that returns after its pool was
+ * destroyed fails (ENOENT).  waits counts a sleeping allocation when it
+ * wakes.
  */
-#define MPOOL_IOC_ABI_VERSION	3
+#define MPOOL_IOC_ABI_VERSION	4
 #define MPOOL_IOC_NAME_MAX	32
 /* Most blocks one MPOOL_IOC_ALLOC or MPOOL_IOC_FREE handles. */
 #define MPOOL_IOC_BATCH_MAX	1024
@@ -76,11 +125,16 @@
  *
  * A handle is a __u64: bits 0-39 hold the block's offset in the pool's
  * region, bits 40-63 the generation of the allocation that returned it.
- * Each allocation of a block gets a new generation, never 0, so a handle
- * kept after its block was freed, and perhaps allocated again by someone
- * else, is refused (ESTALE) instead of acting on the new holder's block.
- * Generations wrap after 2^24 - 1 allocations of the same block.  A pool
- * made through the device has a region of at most 2^40 bytes.
+ * Generations come from one counter shared by every device pool, never
+ * 0: each allocation gets one that no allocation of any device pool got
+ * in the 2^24 - 2 allocations before it.  So a handle kept after its
+ * block was freed, and perhaps allocated again by someone else, is
+ * refused (ESTALE) instead of acting on the new holder's block; and so
+ * is a handle of a destroyed pool used on a later pool of the same name
+ * (ESTALE, or ENXIO where that pool has not allocated the block).  Only
+ * after 2^24 - 1 further allocations through the device can a
+ * generation come back.  A pool made through the device has a region of
+ * at most 2^40 bytes.
  */
 #define MPOOL_HANDLE_GEN_SHIFT	40
 #define MPOOL_HANDLE_OFFSET_MASK ((1ULL << MPOOL_HANDLE_GEN_SHIFT) - 1)
@@ -99,6 +153,17 @@ struct mpool_ioc_version {
 	__u32 out_abi_version;
 };
 
+/*
+ * What an allocated block holds, by the pool's flags:
+ *   neither ZERO nor POISON: zeros the first time the block is
+ *	allocated, then what its last holder left in it;
+ *   ZERO (with or without POISON): zeros, at every allocation;
+ *   POISON without ZERO: 0x6b in every byte, at every allocation (free
+ *	blocks hold the poison, and an allocation checks it is intact).
+ * Bytes of the region that are in no block (between blocks when the
+ * stride is larger than the block size, and after the last block up to
+ * the end of its page) are always zero.
+ */
 /* Zero each block on allocation. */
 #define MPOOL_CREATE_ZERO	(1U << 0)
 /* Poison freed blocks; report writes to them on the next allocation. */
@@ -130,13 +195,19 @@ struct mpool_ioc_version {
  * @name: the new pool's name
  *
  * The pool lives until MPOOL_IOC_DESTROY or until the module is unloaded.
+ * Its region's bytes and the pool itself count against the module
+ * parameters max_bytes and max_pools until its memory is freed: at
+ * DESTROY, or for a forced destroy of a pool still mapped or holding
+ * owned blocks, when the last mapping goes and the last file owning its
+ * blocks is closed.
  *
  * Errors: EEXIST, a pool with that name exists; ENAMETOOLONG, the name has
  * no NUL in its first 32 bytes; EOVERFLOW, @block_size * @nr_blocks
  * overflows or the region would pass 2^40 bytes; EDQUOT, the pool would
- * take the pools made through the device past the module parameter
- * max_bytes; ENOSPC, max_pools such pools exist already (module
- * parameter); ENOMEM, the memory could not be had.
+ * take the device pools' memory (destroyed ones whose memory is still
+ * held included) past the module parameter max_bytes; ENOSPC, max_pools
+ * such pools exist already, counted the same way; ENOMEM, the memory
+ * could not be had.
  */
 struct mpool_ioc_create {
 	__u32 size;
@@ -160,7 +231,9 @@ struct mpool_ioc_create {
  * MPOOL_IOC_DESTROY frees the pool and its region.  Errors: EBUSY, blocks
  * are still allocated, or a process has the pool mapped, and
  * MPOOL_DESTROY_FORCE is not set.  A forced destroy frees the name at
- * once; the memory stays until the last mapping of it is gone.
+ * once, and ends allocations in flight on the pool (ENOENT); the memory
+ * stays, counted against max_bytes and max_pools, until the last mapping
+ * of it is gone and the last open file owning blocks of it is closed.
  *
  * MPOOL_IOC_RESET zeroes the pool's counters and sets its high watermark
  * to the blocks in use now.
@@ -243,7 +316,9 @@ struct mpool_ioc_stats {
  *
  * Errors: ENOSPC, no block is free (without MPOOL_ALLOC_WAIT);
  * ETIMEDOUT, none became free within @timeout_ms; EINTR, a signal came
- * first; ENOENT also when the pool was destroyed while the call waited.
+ * first; ENOENT also when the pool was destroyed while the call waited
+ * or ran: no call returns a block of a pool after its DESTROY returned,
+ * and blocks it had taken go back to the pool.
  */
 struct mpool_ioc_alloc {
 	__u32 size;
@@ -298,7 +373,11 @@ struct mpool_ioc_free {
  * the start of a block or @pos + @length passes the block's end; ENXIO,
  * the block is not allocated; ESTALE, the block was freed since @handle
  * was returned and allocated again; EPERM, another open file owns it.
- * Bytes copied before a concurrent free are not undone.
+ * Bytes copied before a concurrent free are not undone.  Like write(2),
+ * a WRITE that fails with EFAULT part-way may have written a prefix: the
+ * block then holds the new bytes from @pos up to some point, and its old
+ * bytes after it; likewise a READ that fails with EFAULT may have filled
+ * a prefix of @buf.
  */
 struct mpool_ioc_rw {
 	__u32 size;
@@ -324,19 +403,29 @@ struct mpool_ioc_rw {
  *	MPOOL_CREATE_MAP_WRITE
  * @__reserved2: written as 0
  *
- * Needs no writable open.  Then mmap(NULL, len, prot, MAP_SHARED, fd,
+ * Needs read access only.  Then mmap(NULL, len, prot, MAP_SHARED, fd,
  * @out_offset + off) maps @len bytes of the region from @off (both
  * multiples of the page size): a block's offset (MPOOL_HANDLE_OFFSET of
- * its handle) indexes a mapping made with @off 0.  mmap() fails with
- * EINVAL without MAP_SHARED or past the region's end; ENXIO when no pool
- * has that offset (a destroyed pool's offset is never reused); EACCES for
- * PROT_WRITE on a pool without MPOOL_CREATE_MAP_WRITE (mprotect() cannot
- * add it later either) or on a file opened read-only.  A mapping outlives
- * the file and keeps the pool's memory until munmap().
+ * its handle) indexes a mapping made with @off 0.
+ *
+ * The offset is taken when the pool is first asked for one, is the same
+ * for every later MAP of the pool, spans the region's pages and no more,
+ * and lies below 2^44 bytes (a 32-bit process's mmap2() reaches it) as
+ * long as offsets there are free; only then does MAP hand out one above.
+ * It is given back with the pool's memory (see MPOOL_IOC_DESTROY), and
+ * may then be given to another pool.  MAP also allows this open file to
+ * map the pool: mmap() of an offset that MAP did not give this open file
+ * (or the one it was dup()ed or inherited from) fails with EACCES, so an
+ * offset kept past its pool's end never maps another pool.
+ *
+ * mmap() fails with EINVAL without MAP_SHARED or past the region's end;
+ * ENXIO when no pool has that offset, or its pool was destroyed; EACCES
+ * as above, and for PROT_WRITE on a pool without MPOOL_CREATE_MAP_WRITE
+ * (mprotect() cannot add it later either) or on a file opened read-only.
+ * A mapping outlives the file and keeps the pool's memory until munmap().
  *
  * Errors: EPERM also for a kernel user's pool, which cannot be mapped;
- * EOVERFLOW, the pool was made after 2^23 - 2 others since the module was
- * loaded, and mmap() offsets ran out (they are never reused).
+ * EOVERFLOW, no range of offsets as large as the region is free.
  */
 struct mpool_ioc_map {
 	__u32 size;
@@ -348,7 +437,7 @@ struct mpool_ioc_map {
 	__u32 __reserved2;
 };
 
-/* Set the pool's low watermark to @below (needs a writable open). */
+/* Set the pool's low watermark to @below (needs write access). */
 #define MPOOL_WATCH_SET		(1U << 0)
 
 /**

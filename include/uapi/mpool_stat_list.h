@@ -35,8 +35,8 @@ MPOOL_COUNTER(allocs);		/* successful allocations */
 MPOOL_COUNTER(alloc_failures);	/* allocations that found the pool empty */
 MPOOL_COUNTER(frees);		/* successful frees */
 MPOOL_COUNTER(invalid_frees);	/* refused frees */
-MPOOL_COUNTER(waits);		/* blocking allocations that slept */
-MPOOL_COUNTER(timeouts);	/* blocking allocations that gave up */
+MPOOL_COUNTER(waits);		/* blocking allocations that slept, counted on waking */
+MPOOL_COUNTER(timeouts);	/* of those, the ones that gave up */
 MPOOL_COUNTER(poison_errors);	/* allocations that found a freed block written */
 MPOOL_STAT(bytes_reserved);	/* memory the pool holds, region plus metadata */
 MPOOL_COUNTER(drain_ipis);	/* CPUs interrupted to drain their caches */
@@ -44,7 +44,9 @@ MPOOL_COUNTER(reclaimed_on_close); /* owned blocks freed when their file closed 
 /*
  * Blocking allocations that slept (each one counted in waits) by how long
  * they slept: bucket 0 under 2 us, bucket i [2^i, 2^(i + 1)) us, the last
- * one also everything longer.
+ * one also everything longer.  A waking allocation counts in waits, in
+ * one bucket and, if it gave up, in timeouts, all at once: in every
+ * snapshot, RESET or not, the buckets sum to waits and timeouts <= waits.
  */
 MPOOL_HIST(wait_us_hist, 24);
 
