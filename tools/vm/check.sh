@@ -8,6 +8,14 @@
 #   SKIP_INSTALL=1 tools/vm/check.sh      no install test (install-test.sh)
 set -eu
 T0=$(date +%s)
+# What the host boots, before anything is installed: checked at the end.
+host_boot() {
+	dpkg-query -W -f='${Package} ${Status}\n' 'linux-image-*' 2>/dev/null |
+		grep ' installed$' || true
+	ls -l --time-style=+%s /boot/ 2>/dev/null || true
+	readlink /vmlinuz /vmlinuz.old /initrd.img 2>/dev/null || true
+}
+BOOT0=$(host_boot)
 # First, so that common.sh resolves the ABIs against fresh package lists.
 "$(dirname "$0")/deps.sh" >&2
 export MP_DEPS_DONE=1
@@ -117,6 +125,15 @@ for k in $KERNELS; do
 		record_fail "$k/clean-log" "$(printf '%s\n' "$bad" | wc -l) bad lines in $log"
 	fi
 done
+
+# --- the host: kernels are unpacked into the cache, never installed ------------
+# (deps.sh, common.sh's stock_headers): no kernel image came with this run,
+# and what the host boots is as it was.
+if [ "$(host_boot)" = "$BOOT0" ]; then record_ok host/boot-unchanged
+else
+	diff <(printf '%s\n' "$BOOT0") <(host_boot) >&2 || true
+	record_fail host/boot-unchanged "/boot, /vmlinuz or the linux-image packages changed"
+fi
 
 say "make check took $(($(date +%s) - T0))s"
 summary
