@@ -222,12 +222,18 @@ int mpool_dev_watch(struct mpool_dev_ucmd *ucmd)
 	if ((wa->flags & ~MPOOL_WATCH_SET) || wa->__reserved ||
 	    (!set && wa->below))
 		return -EINVAL;
-	/* Watching needs no write access; changing the watermark does. */
-	if (set && !(ucmd->df->file->f_mode & FMODE_WRITE))
-		return -EPERM;
 	dp = mpool_dev_pool_get(wa->name);
 	if (IS_ERR(dp))
 		return PTR_ERR(dp);
+	/*
+	 * Watching needs no write access; changing the watermark does,
+	 * checked once the whole struct, name and pool included, is found
+	 * good, as the header's Permissions say.
+	 */
+	if (set && !(ucmd->df->file->f_mode & FMODE_WRITE)) {
+		mpool_dev_pool_put(dp);
+		return -EPERM;
+	}
 	ret = mpool_dev_watch_attach(&ucmd->df->watch, dp, set, wa, &old);
 	mpool_dev_pool_put(dp);
 	if (old)

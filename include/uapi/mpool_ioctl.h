@@ -29,7 +29,8 @@
  * defines an ioctl of type 0xB9.  Commands use numbers 0x00-0x1f.
  *
  * Pools are named by a NUL-terminated string of 1 to 31 characters from
- * [A-Za-z0-9_.-], other than "pools", in a __u8[MPOOL_IOC_NAME_MAX] field.
+ * [A-Za-z0-9_.-], other than "pools", "." and "..", in a
+ * __u8[MPOOL_IOC_NAME_MAX] field.
  * User buffers are passed as __aligned_u64 addresses.
  *
  * Blocks are named by handles (see "Block handles" below): the block's
@@ -93,7 +94,7 @@
  * A command refused for the open file's access (a whole row's EPERM)
  * fails before it reads its struct; an EPERM for a kernel pool, an owned
  * block or MPOOL_WATCH_SET comes once the struct was read and found
- * valid.
+ * valid and its pool found (ENOENT first).
  */
 
 #define MPOOL_IOC_MAGIC		0xB9
