@@ -9,6 +9,7 @@
  * of its own, and IPIs reach it as signals.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -396,10 +397,33 @@ static void test_percpu_cpu_offline(void)
 	mpool_destroy(pool);
 }
 
+/*
+ * Two threads meet here, spinning, so that what follows starts on both as
+ * nearly at once as it can; a thread the host deschedules yields.
+ */
+struct spin_barrier {
+	unsigned int arrived, generation;
+};
+
+static void spin_barrier_wait(struct spin_barrier *b)
+{
+	unsigned int gen = __atomic_load_n(&b->generation, __ATOMIC_ACQUIRE);
+	unsigned int spins = 0;
+
+	if (__atomic_add_fetch(&b->arrived, 1, __ATOMIC_ACQ_REL) == 2) {
+		__atomic_store_n(&b->arrived, 0, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&b->generation, 1, __ATOMIC_RELEASE);
+		return;
+	}
+	while (__atomic_load_n(&b->generation, __ATOMIC_ACQUIRE) == gen)
+		if (!(++spins & 4095))
+			sched_yield();
+}
+
 /* Two CPUs free the same block at once: exactly one succeeds. */
 struct racer {
 	struct mpool *pool;
-	pthread_barrier_t *bar;
+	struct spin_barrier *bar;
 	void **block;
 	int cpu, wins, rounds;
 };
@@ -413,9 +437,9 @@ static void *racer_fn(void *arg)
 	for (i = 0; i < r->rounds; i++) {
 		if (r->cpu == 0)
 			*r->block = mpool_alloc(r->pool);
-		pthread_barrier_wait(r->bar);
+		spin_barrier_wait(r->bar);
 		r->wins += mpool_free_checked(r->pool, *r->block) == 0;
-		pthread_barrier_wait(r->bar);
+		spin_barrier_wait(r->bar);
 	}
 	shim_cpu_exit();
 	return NULL;
@@ -423,29 +447,28 @@ static void *racer_fn(void *arg)
 
 static void test_percpu_double_free_race(void)
 {
+	enum { ROUNDS = 100000 };
 	struct mpool *pool = create(NULL, 64, 64, 0,
 				    MPOOL_F_PERCPU | MPOOL_F_QUIET);
-	pthread_barrier_t bar;
+	struct spin_barrier bar = { 0 };
 	void *block = NULL;
 	struct racer r[2];
 	pthread_t t[2];
 	int i;
 
-	pthread_barrier_init(&bar, NULL, 2);
 	shim_cpu_exit();	/* the main thread's CPU 0 goes to a racer */
 	for (i = 0; i < 2; i++) {
 		r[i] = (struct racer){ .pool = pool, .bar = &bar,
 				       .block = &block, .cpu = i,
-				       .rounds = 2000 };
+				       .rounds = ROUNDS };
 		pthread_create(&t[i], NULL, racer_fn, &r[i]);
 	}
 	for (i = 0; i < 2; i++)
 		pthread_join(t[i], NULL);
 	shim_cpu_enter(0);
-	EXPECT(r[0].wins + r[1].wins == 2000);
-	EXPECT(stats(pool).invalid_frees == 2000);
+	EXPECT(r[0].wins + r[1].wins == ROUNDS);
+	EXPECT(stats(pool).invalid_frees == ROUNDS);
 	EXPECT(stats(pool).blocks_in_use == 0);
-	pthread_barrier_destroy(&bar);
 	mpool_destroy(pool);
 }
 
