@@ -49,10 +49,14 @@ locked() {	# PATH
 have_valgrind() { command -v valgrind >/dev/null; }
 
 counts() {
-	local p
+	local p n
 	for p in percpu shared; do
-		if have_valgrind; then echo "$p insns $(insns $p)"; fi
-		echo "$p locked $(locked $p)"
+		if have_valgrind; then
+			n=$(insns $p) || { echo "cannot count $p insns" >&2; return 1; }
+			echo "$p insns $n"
+		fi
+		n=$(locked $p) || { echo "cannot count $p locked" >&2; return 1; }
+		echo "$p locked $n"
 	done
 }
 
@@ -60,7 +64,7 @@ budget_of() { sed -n "s/^$1 $2 \([0-9.]*\)$/\1/p" "$BUDGET"; }
 
 case ${1:-check} in
 counts)
-	counts ;;
+	counts || exit 1 ;;
 update)
 	have_valgrind || { echo "valgrind is needed" >&2; exit 1; }
 	{
@@ -72,7 +76,7 @@ update)
 		echo "# Instructions are compared only when compiled by this compiler:"
 		echo "cc $(cc_id)"
 		counts
-	} >"$BUDGET.new"
+	} >"$BUDGET.new" || { rm -f "$BUDGET.new"; exit 1; }
 	mv "$BUDGET.new" "$BUDGET"
 	cat "$BUDGET" ;;
 check)

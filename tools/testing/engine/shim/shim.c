@@ -205,7 +205,6 @@ int shim_host_cpus(void)
 
 int shim_cpu_enter(int cpu)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	static int host_cpus[CPU_SETSIZE], nr_host;
 	struct sigaction sa = { .sa_handler = shim_ipi_handler };
 	cpu_set_t set;
@@ -227,7 +226,6 @@ int shim_cpu_enter(int cpu)
 		sa.sa_flags = SA_RESTART;
 		sigaction(SIGUSR1, &sa, NULL);
 	}
-	(void)once;
 	shim_cpus[cpu].used = 1;
 	shim_cpus[cpu].thread = pthread_self();
 	shim_cpu = cpu;

@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <linux/atomic.h>
 #include <linux/ktime.h>
+#include <linux/sched.h>
 
 #define HZ			1000
 #define MAX_SCHEDULE_TIMEOUT	LONG_MAX
