@@ -10,6 +10,14 @@
 #                   .png); BENCH_ARGS is the request, key=value pairs of
 #                   /sys/kernel/debug/mempool_bench/run; BENCH_RUNS=5 for
 #                   five boots and their spread
+# make bench-host   the engine compiled for userspace (tools/testing/engine)
+#                   on the host CPU: pair and burst at 1 and 2 threads
+#                   against ideal, ideal-xchg and global-lock; prints the
+#                   table and writes build/bench-host.json (HOST_BENCH_ARGS:
+#                   engine_bench's options, e.g. --rounds 9)
+# make bench-compare BASE=REV  the hot path's instruction and locked-op
+#                   counts and bench-host's timings, REV against the
+#                   working tree
 # make shape        4 and 8 vCPUs on the host's 2 cores: load test, KUnit
 #                   (SHAPE_DEBUG=1) and the benchmark, shape not speed
 # make style        checkpatch --strict; make sparse: sparse (C=2)
@@ -44,6 +52,7 @@ clean:
 		rm -f *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers \
 			kunit/*.o kunit/*.ko bench/*.o bench/*.ko bench/*.mod bench/*.mod.c
 	$(MAKE) -C tools clean
+	$(MAKE) -C tools/testing/engine clean
 
 check:
 	tools/vm/check.sh
@@ -57,6 +66,12 @@ vm:
 bench:
 	tools/vm/bench.sh
 
+bench-host:
+	$(MAKE) -C tools/testing/engine bench
+
+bench-compare:
+	BASE=$(BASE) tools/testing/engine/bench-compare.sh
+
 shape:
 	tools/vm/shape.sh
 
@@ -66,4 +81,5 @@ style:
 fuzz:
 	tools/vm/fuzz.sh
 
-.PHONY: all module tools install clean check demo vm bench shape style fuzz
+.PHONY: all module tools install clean check demo vm bench bench-host \
+	bench-compare shape style fuzz

@@ -51,6 +51,32 @@ if [ -f "$REPO/tools/Makefile" ]; then
 	fi
 fi
 
+# --- the engine on the host CPU (tools/testing/engine) ----------------------
+# mempool_core.c compiled unchanged for userspace: its checks (engine_test,
+# TAP), then the hot path's budget: instructions and locked operations per
+# alloc+free pair against tools/testing/engine/budget.txt (budget.sh).
+ENGINE=$REPO/tools/testing/engine
+if [ -f "$ENGINE/Makefile" ]; then
+	if make -C "$ENGINE" >"$LOGS/engine-build.log" 2>&1; then
+		record_ok host/engine-build
+		"$ENGINE/engine_test" >"$LOGS/engine_test.log" 2>&1 || true
+		absorb host/ < <(sed -E 's/^(not )?ok [0-9]+ - /\1ok engine-/' \
+			"$LOGS/engine_test.log")
+		plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$LOGS/engine_test.log" | head -n1)
+		got=$(grep -cE '^(not )?ok ' "$LOGS/engine_test.log" || true)
+		if [ -z "$plan" ] || [ "$plan" != "$got" ]; then
+			record_fail host/engine-plan "planned ${plan:-nothing}, ran $got"
+		fi
+		"$ENGINE/budget.sh" check >"$LOGS/engine-budget.log" 2>&1 || true
+		absorb host/ <"$LOGS/engine-budget.log"
+		# A crash before the counts leaves no line to absorb.
+		grep -qE '^(not )?ok engine-budget-shared-locked' "$LOGS/engine-budget.log" ||
+			record_fail host/engine-budget "see $LOGS/engine-budget.log"
+	else
+		record_fail host/engine-build "see $LOGS/engine-build.log"
+	fi
+fi
+
 # --- install: make install/uninstall, DKMS, the .deb, man page, completion ---
 # (tools/vm/install-test.sh; host only, ~3-4 min: four DKMS builds)
 if [ -z "${SKIP_INSTALL:-}" ]; then

@@ -1,0 +1,123 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The hot path's instruction budget (budget.txt): instructions and locked
+# operations per alloc+free pair, on the per-CPU path and on the shared
+# path, counted exactly, not timed.
+#   budget.sh check     one TAP line per count (ok/not ok engine-budget-...);
+#                       exit 1 when a count is over its budget
+#   budget.sh update    write the counts into budget.txt
+#   budget.sh counts    print the counts only ("PATH insns N", "PATH locked N")
+# Instructions: valgrind's callgrind counts those of cost_pairs() in
+# engine_cost, for 1000 and for 2000 pairs; the difference over 1000 is one
+# pair, the warm-up and the call's fixed cost cancelled out.  Locked
+# operations: engine_cost_locked, whose shim counts each one it does.
+# BIN_DIR: where the programs are (default: here).
+set -eu
+cd "$(dirname "$0")"
+BIN=${BIN_DIR:-.}
+BUDGET=budget.txt
+cc_id() { ${CC:-cc} --version 2>/dev/null | head -n1; }
+
+insns() {	# PATH
+	local out=$(mktemp -d) a b
+	valgrind --tool=callgrind --toggle-collect=cost_pairs \
+		--callgrind-out-file="$out/1000" "$BIN/engine_cost" "$1" 1000 \
+		>/dev/null 2>&1
+	valgrind --tool=callgrind --toggle-collect=cost_pairs \
+		--callgrind-out-file="$out/2000" "$BIN/engine_cost" "$1" 2000 \
+		>/dev/null 2>&1
+	a=$(sed -n 's/^totals: \([0-9]*\).*/\1/p' "$out/1000")
+	b=$(sed -n 's/^totals: \([0-9]*\).*/\1/p' "$out/2000")
+	rm -rf "$out"
+	[ -n "$a" ] && [ -n "$b" ] || return 1
+	# Not a whole number: the pairs differ from one another; say so.
+	if [ $(((b - a) % 1000)) -ne 0 ]; then
+		echo "$(((b - a) / 1000)).$(((b - a) % 1000))"
+	else
+		echo $(((b - a) / 1000))
+	fi
+}
+
+locked() {	# PATH
+	local l
+	l=$("$BIN/engine_cost_locked" "$1" 1000 | sed -n 's/.* locked \([0-9]*\)$/\1/p')
+	[ -n "$l" ] || return 1
+	if [ $((l % 1000)) -ne 0 ]; then echo "$((l / 1000)).$((l % 1000))"
+	else echo $((l / 1000)); fi
+}
+
+have_valgrind() { command -v valgrind >/dev/null; }
+
+counts() {
+	local p n
+	for p in percpu shared; do
+		if have_valgrind; then
+			n=$(insns $p) || { echo "cannot count $p insns" >&2; return 1; }
+			echo "$p insns $n"
+		fi
+		n=$(locked $p) || { echo "cannot count $p locked" >&2; return 1; }
+		echo "$p locked $n"
+	done
+}
+
+budget_of() { sed -n "s/^$1 $2 \([0-9.]*\)$/\1/p" "$BUDGET"; }
+
+case ${1:-check} in
+counts)
+	counts || exit 1 ;;
+update)
+	have_valgrind || { echo "valgrind is needed" >&2; exit 1; }
+	{
+		echo "# The hot path's budget, per alloc+free pair (tools/testing/engine/budget.sh):"
+		echo "# instructions (callgrind) and locked operations (the shim's count),"
+		echo "# on the per-CPU path (MPOOL_F_PERCPU) and on the shared path (no flags)."
+		echo "# A change that adds work to the pair fails make check; one that takes"
+		echo "# work away lowers the budget: make -C tools/testing/engine budget-update."
+		echo "# Instructions are compared only when compiled by this compiler:"
+		echo "cc $(cc_id)"
+		counts
+	} >"$BUDGET.new" || { rm -f "$BUDGET.new"; exit 1; }
+	mv "$BUDGET.new" "$BUDGET"
+	cat "$BUDGET" ;;
+check)
+	fail=0
+	same_cc=1
+	[ "$(sed -n 's/^cc //p' "$BUDGET")" = "$(cc_id)" ] || same_cc=
+	for p in percpu shared; do
+		for what in insns locked; do
+			name="engine-budget-$p-$what"
+			want=$(budget_of $p $what)
+			if [ $what = insns ] && ! have_valgrind; then
+				echo "ok $name # SKIP valgrind is not installed"
+				continue
+			fi
+			if [ $what = insns ] && [ -z "$same_cc" ]; then
+				echo "ok $name # SKIP budget.txt counts another compiler's code"
+				continue
+			fi
+			if ! got=$($what $p); then
+				echo "not ok $name: could not count"
+				fail=1
+				continue
+			fi
+			unit=$([ $what = insns ] && echo instructions || echo "locked operations")
+			if [ -z "$want" ]; then
+				echo "not ok $name: no budget in $BUDGET (now $got)"
+				fail=1
+			elif awk "BEGIN { exit !($got > $want) }"; then
+				echo "not ok $name: $got $unit per pair, over the budget: before $want, after $got"
+				fail=1
+			else
+				echo "ok $name"
+				echo "# $p: $got $unit per pair (budget $want)"
+				if awk "BEGIN { exit !($got < $want) }"; then
+					echo "# $p: under budget: lower it (make -C tools/testing/engine budget-update)"
+				fi
+			fi
+		done
+	done
+	exit $fail ;;
+*)
+	echo "usage: budget.sh check|update|counts" >&2
+	exit 2 ;;
+esac

@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Stands in for linux/vmalloc.h: see linux/slab.h. */
+#include <linux/slab.h>
