@@ -29,10 +29,13 @@
 #                   modprobe.d example (DESTDIR, PREFIX); UDEV_GROUP=GROUP
 #                   also installs a udev rule giving /dev/mempool to GROUP
 # make uninstall    remove what install put there (its manifest)
+# make dkms-source  the DKMS sources into DKMS_DIR (default
+#                   /usr/src/mempool-VERSION; debian/rules uses it)
 # make dkms-install copy the sources to /usr/src/mempool-VERSION, dkms add,
 #                   build and install (DKMS_KERNELS, default the running one)
 # make dkms-uninstall  dkms remove --all, remove /usr/src/mempool-VERSION
-# make deb          build/mempool-dkms_VERSION_all.deb (DKMS source package)
+# make deb          build/mempool-dkms_VERSION_all.deb and mempool-utils_VERSION_ARCH.deb
+#                   (dpkg-buildpackage of debian/; lintian when installed)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PWD := $(shell pwd)

@@ -39,5 +39,7 @@ static void __exit mempool_exit(void)
 module_init(mempool_init);
 module_exit(mempool_exit);
 
+MODULE_AUTHOR("Seed 4a5493b9 maintainers <maintainers@users.noreply.b-seed-4a5493b9.example>");
 MODULE_DESCRIPTION("Named fixed-size block pools with O(1) alloc and free");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(MPOOL_VERSION);

@@ -204,5 +204,7 @@ static void __exit mempool_bench_exit(void)
 module_init(mempool_bench_init);
 module_exit(mempool_bench_exit);
 
+MODULE_AUTHOR("Seed 4a5493b9 maintainers <maintainers@users.noreply.b-seed-4a5493b9.example>");
 MODULE_DESCRIPTION("mempool's pools against the kernel's allocators, via debugfs");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(MPOOL_VERSION);

@@ -189,6 +189,8 @@ static struct kunit_suite mempool_bench_suite = {
 
 kunit_test_suite(mempool_bench_suite);
 
+MODULE_AUTHOR("Seed 4a5493b9 maintainers <maintainers@users.noreply.b-seed-4a5493b9.example>");
 MODULE_DESCRIPTION("KUnit tests of mempool_bench.ko's request parser");
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_LICENSE("GPL");
+MODULE_VERSION(MPOOL_VERSION);

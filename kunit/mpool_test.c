@@ -223,6 +223,8 @@ kunit_test_suites(&mempool_params_suite, &mempool_alloc_free_suite,
 		  &mempool_misuse_suite, &mempool_features_suite,
 		  &mempool_concurrency_suite, &mempool_percpu_suite);
 
+MODULE_AUTHOR("Seed 4a5493b9 maintainers <maintainers@users.noreply.b-seed-4a5493b9.example>");
 MODULE_DESCRIPTION("KUnit tests for the mpool engine");
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_LICENSE("GPL");
+MODULE_VERSION(MPOOL_VERSION);

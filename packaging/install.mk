@@ -105,20 +105,18 @@ DKMS_SRC = dkms.conf VERSION Kbuild \
 	$(filter-out %.mod.c,$(wildcard *.c *.h bench/*.c bench/*.h \
 		kunit/*.c kunit/*.h)) \
 	bench/Kbuild $(wildcard include/*.h include/uapi/*.h)
+# Where dkms-source puts them (debian/rules gives its package's tree).
 DKMS_DIR = /usr/src/mempool-$(VERSION)
 # Kernels to build for (default: the running one).
 DKMS_KERNELS ?= $(shell uname -r)
 
-# $(call dkms_stage,DIR): the DKMS sources into DIR
-define dkms_stage
-	rm -rf $(1)
-	mkdir -p $(1)
-	cp --parents $(DKMS_SRC) $(1)/
-	sed -i 's/@VERSION@/$(VERSION)/' $(1)/dkms.conf
-endef
+dkms-source:
+	rm -rf $(DKMS_DIR)
+	mkdir -p $(DKMS_DIR)
+	cp --parents $(DKMS_SRC) $(DKMS_DIR)/
+	sed -i 's/#MODULE_VERSION#/$(VERSION)/' $(DKMS_DIR)/dkms.conf
 
-dkms-install:
-	$(call dkms_stage,$(DKMS_DIR))
+dkms-install: dkms-source
 	dkms add -m mempool -v $(VERSION)
 	set -e; for k in $(DKMS_KERNELS); do \
 		dkms build -m mempool -v $(VERSION) -k "$$k"; \
@@ -130,25 +128,26 @@ dkms-uninstall:
 		dkms remove -m mempool -v $(VERSION) --all; fi
 	rm -rf $(DKMS_DIR)
 
-# --- Debian package of the DKMS sources -----------------------------------
-DEB = build/mempool-dkms_$(VERSION)_all.deb
-DEB_ROOT = build/deb-root
+# --- Debian packages (debian/) ----------------------------------------------
+# dpkg-buildpackage writes its results next to the tree it builds: it
+# builds a copy, build/mempool-VERSION, so that they land in build/ and
+# the working tree gets none of debian/'s build files.  lintian, when
+# installed, must find no error and no warning.
+DEB_TREE = build/mempool-$(VERSION)
+DEB_ARCH = $(shell dpkg-architecture -qDEB_HOST_ARCH 2>/dev/null)
+DEB_CHANGES = build/mempool_$(VERSION)_$(DEB_ARCH).changes
 
 deb:
-	rm -rf $(DEB_ROOT)
-	$(call dkms_stage,$(DEB_ROOT)$(DKMS_DIR))
-	mkdir -p $(DEB_ROOT)/DEBIAN $(DEB_ROOT)/usr/share/doc/mempool-dkms
-	cp packaging/mempool.conf.example $(DEB_ROOT)/usr/share/doc/mempool-dkms/
-	for f in control postinst prerm; do \
-		sed 's/@VERSION@/$(VERSION)/g' packaging/deb/$$f \
-			>$(DEB_ROOT)/DEBIAN/$$f; \
-	done
-	chmod 0755 $(DEB_ROOT)/DEBIAN/postinst $(DEB_ROOT)/DEBIAN/prerm
-	echo "Installed-Size: $$(du -sk $(DEB_ROOT)/usr | cut -f1)" \
-		>>$(DEB_ROOT)/DEBIAN/control
-	find $(DEB_ROOT) -type d -exec chmod 0755 {} +
-	find $(DEB_ROOT)/usr -type f -exec chmod 0644 {} +
-	dpkg-deb --root-owner-group -Zxz --build $(DEB_ROOT) $(DEB)
-	@echo "built $(DEB)"
+	rm -rf $(DEB_TREE)
+	mkdir -p $(DEB_TREE)
+	tar -c --exclude=./build --exclude=./.git . | \
+		tar -x -C $(DEB_TREE)
+	cd $(DEB_TREE) && dpkg-buildpackage -us -uc -b
+	rm -rf $(DEB_TREE)
+	@if command -v lintian >/dev/null; then \
+		echo "lintian $(DEB_CHANGES)"; \
+		lintian --fail-on error,warning $(DEB_CHANGES); \
+	else echo "lintian is not installed: not checked" >&2; fi
+	@ls -1 build/mempool-*_$(VERSION)_*.deb
 
-.PHONY: install uninstall dkms-install dkms-uninstall deb
+.PHONY: install uninstall dkms-source dkms-install dkms-uninstall deb
