@@ -36,6 +36,36 @@
 #define MPOOL_DEV_HANDED_OUT	BIT(31)
 static_assert(!(MPOOL_DEV_GEN_MASK & MPOOL_DEV_HANDED_OUT));
 
+/*
+ * The last generation value handed out, for every device pool: so that a
+ * handle of one pool never names a block of another, not even a later
+ * pool of the same name at the same offset.  Taken modulo 2^24 (2^32 is a
+ * multiple, so the wrap of the counter changes nothing), skipping 0.
+ */
+static atomic_t mpool_dev_last_gen = ATOMIC_INIT(0);
+
+/*
+ * The next generation of a batch: [*@next, *@end) are the counter values
+ * it reserved and has not used yet.  A batch (at most MPOOL_IOC_BATCH_MAX
+ * blocks, far fewer than 2^24) spans at most one value that is 0 in 24
+ * bits; when it skipped one, its last block takes a value of its own.
+ * Every value goes to one allocation or is 0, so a generation comes back
+ * only after 2^24 - 1 further ones.
+ */
+static u32 mpool_dev_next_gen(u32 *next, u32 *end)
+{
+	u32 gen;
+
+	do {
+		if (*next == *end) {
+			*next = atomic_inc_return(&mpool_dev_last_gen);
+			*end = *next + 1;
+		}
+		gen = (*next)++ & MPOOL_DEV_GEN_MASK;
+	} while (!gen);
+	return gen;
+}
+
 /* Blocks a close looks at per hold of blocks_lock. */
 #define MPOOL_DEV_RECLAIM_CHUNK	128
 
@@ -270,8 +300,8 @@ static int mpool_dev_hand_out(struct mpool_dev_pool *dp,
 			      unsigned int n)
 {
 	unsigned int i;
+	u32 gen, next, end;
 	long idx;
-	u32 gen;
 
 	/* Against DESTROY: see hand_out_lock in mempool_dev.h. */
 	mutex_lock(&dp->hand_out_lock);
@@ -279,15 +309,17 @@ static int mpool_dev_hand_out(struct mpool_dev_pool *dp,
 		mutex_unlock(&dp->hand_out_lock);
 		return -ENOENT;
 	}
+	/* One atomic add reserves the batch's generations. */
+	end = (u32)atomic_add_return(n, &mpool_dev_last_gen) + 1;
+	next = end - n;
 	spin_lock(&dp->blocks_lock);
 	for (i = 0; i < n; i++) {
 		/* Offsets of blocks the engine just gave: always valid. */
 		idx = mpool_block_index(dp->pool, handles[i]);
 		if (WARN_ON_ONCE(idx < 0))
 			continue;
-		gen = (dp->block_state[idx] + 1) & MPOOL_DEV_GEN_MASK;
-		if (!gen)
-			gen = 1;	/* 0 is never valid: old offsets */
+		/* Never 0: a version 2 caller's bare offsets name no block. */
+		gen = mpool_dev_next_gen(&next, &end);
 		dp->block_state[idx] = gen | MPOOL_DEV_HANDED_OUT;
 		dp->block_owner[idx] = owner;
 		handles[i] |= (u64)gen << MPOOL_HANDLE_GEN_SHIFT;
