@@ -438,6 +438,60 @@ out:
 	mpt_destroy(dev, pools[1], MPOOL_DESTROY_FORCE);
 }
 
+/*
+ * Through 2^24 generations (mpool_blocks --wrap, alone: ~16.8 million
+ * allocations): with nothing else allocating, each allocation's
+ * generation is the one before it plus 1, skipping 0, including across
+ * 0xffffff and in the batch that spans the counter's 0 in 24 bits.
+ */
+static void test_gen_wrap(void)
+{
+	enum { NB = MPOOL_IOC_BATCH_MAX };
+	static uint64_t h[NB];
+	uint32_t prev = 0, gen, want, left, n, wraps = 0, straddled = 0;
+	unsigned long long allocs = 0, bad = 0;
+	int got, err = 0, round = 0;
+	unsigned int i;
+
+	if (create_pool("bl_wrap", 8, NB)) {
+		result(0, "bl-gen-wrap", "create: %s", strerror(errno));
+		return;
+	}
+	while (!err && wraps < 1) {
+		/*
+		 * Generations left before 0xffffff: near the end, a batch
+		 * that spans the skipped 0 and goes past it.
+		 */
+		left = 0xffffff - prev;
+		n = left > 2 * NB ? NB : left > NB - 5 ? left / 2 : left + 5;
+		got = alloc(dev, "bl_wrap", h, n, 0, 0);
+		if (got <= 0) {
+			err = -got;
+			break;
+		}
+		for (i = 0; i < (unsigned int)got; i++) {
+			gen = MPOOL_HANDLE_GEN(h[i]);
+			want = prev == 0xffffff ? 1 : prev + 1;
+			if (allocs++ && gen != want && bad++ < 5)
+				printf("# allocation %llu: generation 0x%x after 0x%x\n",
+				       allocs, gen, prev);
+			if (allocs > 1 && gen < prev) {
+				wraps++;
+				straddled += i > 0;
+			}
+			prev = gen;
+		}
+		err = free_h(dev, "bl_wrap", h, got, NULL);
+		if (!(++round % 2048))
+			printf("# %llu allocations, generation 0x%x\n", allocs,
+			       prev);
+	}
+	result(!err && wraps == 1 && straddled == 1 && !bad, "bl-gen-wrap",
+	       "errno %d after %llu allocations: %u wraps, %u batches across 0, %llu out of sequence",
+	       err, allocs, wraps, straddled, bad);
+	mpt_destroy(dev, "bl_wrap", MPOOL_DESTROY_FORCE);
+}
+
 /* ---- 7b: READ and WRITE that fault part-way -------------------------------- */
 
 #define RW_POOL		"bl_rw"
@@ -595,12 +649,21 @@ out:
 	free(blk);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	page = sysconf(_SC_PAGESIZE);
+	if (argc > 1 && strcmp(argv[1], "--wrap")) {
+		fprintf(stderr, "usage: mpool_blocks [--wrap]\n");
+		return 2;
+	}
 	dev = open("/dev/mempool", O_RDWR);
 	if (dev < 0) {
 		result(0, "bl-open", "/dev/mempool: %s", strerror(errno));
+		return 0;
+	}
+	if (argc > 1) {
+		test_gen_wrap();
+		close(dev);
 		return 0;
 	}
 	test_destroy_waiter("bl-waiter-plain", 0, 0);
