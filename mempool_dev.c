@@ -175,14 +175,23 @@ static int mpool_dev_destroy(struct mpool_dev_ucmd *ucmd)
 		return PTR_ERR(dp);
 
 	mutex_lock(&dev_lock);
+	/*
+	 * No ALLOC hands out blocks from our look at the blocks in use until
+	 * @dead is set: an ALLOC that took blocks before counts (EBUSY
+	 * unless forced), one that takes them after gives them back.
+	 */
+	mutex_lock(&dp->hand_out_lock);
 	mpool_get_stats(dp->pool, &st);
-	if (list_empty(&dp->node)) {
+	if (list_empty(&dp->node))
 		ret = -ENOENT;		/* a racing destroy won */
-	} else if (st.blocks_in_use && !(d->flags & MPOOL_DESTROY_FORCE)) {
+	else if (st.blocks_in_use && !(d->flags & MPOOL_DESTROY_FORCE))
 		ret = -EBUSY;
-	} else if (mpool_dev_map_unpublish(dp, d->flags & MPOOL_DESTROY_FORCE)) {
+	else if (mpool_dev_map_unpublish(dp, d->flags & MPOOL_DESTROY_FORCE))
 		ret = -EBUSY;		/* mapped */
-	} else {
+	else
+		dp->dead = true;
+	mutex_unlock(&dp->hand_out_lock);
+	if (!ret) {
 		list_del_init(&dp->node);
 		/*
 		 * Gone from every view now, its name and budget free; calls

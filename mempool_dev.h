@@ -81,6 +81,10 @@ struct mpool_dev_watcher {
  *	device layer has handed it out
  * @block_owner: per block, the open file that owns it, or NULL
  * @nr_blocks: blocks of @pool
+ * @hand_out_lock: held by every hand-out of blocks and by DESTROY from its
+ *	look at the blocks in use until it sets @dead: either DESTROY sees
+ *	an ALLOC's blocks in use or that ALLOC sees @dead and gives them back
+ * @dead: DESTROY succeeded; no block is handed out any more (-ENOENT)
  *
  * @map_id: what mmap() offsets name the pool by (offset >> 40), never
  *	reused; 0 when the ids ran out and the pool cannot be mapped
@@ -101,6 +105,8 @@ struct mpool_dev_pool {
 	u32 *block_state;
 	struct mpool_dev_file **block_owner;
 	unsigned int nr_blocks;
+	struct mutex hand_out_lock;	/* see above */
+	bool dead;
 	u64 map_id;
 	atomic_t nr_maps;
 	struct work_struct release_work;

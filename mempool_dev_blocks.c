@@ -12,6 +12,11 @@
  * touches the block's next holder, not even for one chunk, and of two
  * frees of one handle exactly one succeeds.
  *
+ * An ALLOC hands its blocks out under the pool's hand_out_lock, which
+ * DESTROY holds while it decides: once a DESTROY succeeded, an ALLOC
+ * still in flight gives back what it took and fails (ENOENT), so no
+ * call returns a block of a destroyed pool.
+ *
  * Owned blocks (MPOOL_ALLOC_OWNED) belong to the open file, shared by
  * fork() and dup() as flock() locks are; its last close frees them.
  */
@@ -30,6 +35,36 @@
 #define MPOOL_DEV_GEN_MASK	((1U << (64 - MPOOL_HANDLE_GEN_SHIFT)) - 1)
 #define MPOOL_DEV_HANDED_OUT	BIT(31)
 static_assert(!(MPOOL_DEV_GEN_MASK & MPOOL_DEV_HANDED_OUT));
+
+/*
+ * The last generation value handed out, for every device pool: so that a
+ * handle of one pool never names a block of another, not even a later
+ * pool of the same name at the same offset.  Taken modulo 2^24 (2^32 is a
+ * multiple, so the wrap of the counter changes nothing), skipping 0.
+ */
+static atomic_t mpool_dev_last_gen = ATOMIC_INIT(0);
+
+/*
+ * The next generation of a batch: [*@next, *@end) are the counter values
+ * it reserved and has not used yet.  A batch (at most MPOOL_IOC_BATCH_MAX
+ * blocks, far fewer than 2^24) spans at most one value that is 0 in 24
+ * bits; when it skipped one, its last block takes a value of its own.
+ * Every value goes to one allocation or is 0, so a generation comes back
+ * only after 2^24 - 1 further ones.
+ */
+static u32 mpool_dev_next_gen(u32 *next, u32 *end)
+{
+	u32 gen;
+
+	do {
+		if (*next == *end) {
+			*next = atomic_inc_return(&mpool_dev_last_gen);
+			*end = *next + 1;
+		}
+		gen = (*next)++ & MPOOL_DEV_GEN_MASK;
+	} while (!gen);
+	return gen;
+}
 
 /* Blocks a close looks at per hold of blocks_lock. */
 #define MPOOL_DEV_RECLAIM_CHUNK	128
@@ -55,6 +90,7 @@ static_assert(sizeof(*((struct mpool_dev_pool *)0)->block_state) +
 int mpool_dev_blocks_init(struct mpool_dev_pool *dp, unsigned int nr_blocks)
 {
 	spin_lock_init(&dp->blocks_lock);
+	mutex_init(&dp->hand_out_lock);
 	dp->nr_blocks = nr_blocks;
 	dp->block_state = kvcalloc(nr_blocks, sizeof(*dp->block_state),
 				   GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
@@ -75,6 +111,7 @@ void mpool_dev_blocks_exit(struct mpool_dev_pool *dp)
 	kvfree(dp->block_state);
 	dp->block_owner = NULL;
 	dp->block_state = NULL;
+	mutex_destroy(&dp->hand_out_lock);
 }
 
 bool mpool_dev_block_owner(void *dev_data, unsigned int index, pid_t *pid,
@@ -254,29 +291,53 @@ static unsigned int mpool_dev_free_handles(struct mpool_dev_pool *dp,
 	return freed;
 }
 
-/* Makes handles of the @n blocks at @handles' offsets, now handed out. */
-static void mpool_dev_hand_out(struct mpool_dev_pool *dp,
-			       struct mpool_dev_file *owner, u64 *handles,
-			       unsigned int n)
+/*
+ * Makes handles of the @n blocks at @handles' offsets, now handed out;
+ * -ENOENT, and nothing handed out, once the pool was destroyed.
+ */
+static int mpool_dev_hand_out(struct mpool_dev_pool *dp,
+			      struct mpool_dev_file *owner, u64 *handles,
+			      unsigned int n)
 {
 	unsigned int i;
+	u32 gen, next, end;
 	long idx;
-	u32 gen;
 
+	/* Against DESTROY: see hand_out_lock in mempool_dev.h. */
+	mutex_lock(&dp->hand_out_lock);
+	if (dp->dead) {
+		mutex_unlock(&dp->hand_out_lock);
+		return -ENOENT;
+	}
+	/* One atomic add reserves the batch's generations. */
+	end = (u32)atomic_add_return(n, &mpool_dev_last_gen) + 1;
+	next = end - n;
 	spin_lock(&dp->blocks_lock);
 	for (i = 0; i < n; i++) {
 		/* Offsets of blocks the engine just gave: always valid. */
 		idx = mpool_block_index(dp->pool, handles[i]);
 		if (WARN_ON_ONCE(idx < 0))
 			continue;
-		gen = (dp->block_state[idx] + 1) & MPOOL_DEV_GEN_MASK;
-		if (!gen)
-			gen = 1;	/* 0 is never valid: old offsets */
+		/* Never 0: a version 2 caller's bare offsets name no block. */
+		gen = mpool_dev_next_gen(&next, &end);
 		dp->block_state[idx] = gen | MPOOL_DEV_HANDED_OUT;
 		dp->block_owner[idx] = owner;
 		handles[i] |= (u64)gen << MPOOL_HANDLE_GEN_SHIFT;
 	}
 	spin_unlock(&dp->blocks_lock);
+	mutex_unlock(&dp->hand_out_lock);
+	return 0;
+}
+
+/* Gives the engine back @n blocks taken but never handed out. */
+static void mpool_dev_give_back(struct mpool_dev_pool *dp, const u64 *offsets,
+				unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		mpool_free_checked(dp->pool,
+				   mpool_block_at(dp->pool, offsets[i]));
 }
 
 int mpool_dev_alloc(struct mpool_dev_ucmd *ucmd)
@@ -327,7 +388,13 @@ int mpool_dev_alloc(struct mpool_dev_ucmd *ucmd)
 		ret = -ENOSPC;
 		goto out_unown;
 	}
-	mpool_dev_hand_out(dp, owned ? df : NULL, handles, n);
+	ret = mpool_dev_hand_out(dp, owned ? df : NULL, handles, n);
+	if (ret) {
+		/* Destroyed meanwhile: the blocks are nobody's. */
+		mpool_dev_give_back(dp, handles, n);
+		n = 0;
+		goto out_unown;
+	}
 
 	a->out_allocated = n;
 	if (copy_to_user(u64_to_user_ptr(a->handles), handles,

@@ -293,9 +293,10 @@ fi
 # 2999 lines are about 20 KB, several times seq_file's first buffer: the
 # walk must resume where each read stopped, not start again or skip.
 expect blocks-create 0 "" mempoolctl create blk --block-size 16 --blocks 3000 --track
-for i in 1 2 3; do mempoolctl alloc blk --count 1000 >/dev/null; done
-# A new pool's blocks are on their first allocation: generation 1.
-expect blocks-free-one 0 "" mempoolctl free blk $(printf '0x%x' $(((1 << 40) | 16)))
+for i in 1 2 3; do mempoolctl alloc blk --count 1000; done >"$T/blk-handles"
+# The handle of the block at offset 16 (0x10): its low 40 bits.
+expect blocks-free-one 0 "" mempoolctl free blk \
+	$(grep -E '^0x[0-9a-f]+0000000010$' "$T/blk-handles")
 # Small reads: seq_file refills its one-page buffer about 30 times (the
 # lines name callers: ~120 KB), each time resuming the walk where the last
 # refill stopped.  At most 256 KB: a walk that restarts ends, and fails.
