@@ -251,8 +251,12 @@ make_initramfs() {
 	fi
 	mv "$root/mptest/init" "$root/init"
 	chmod 0755 "$root/init" "$root"/mptest/*
-	printf 'MPTEST_KERNEL=%s\nMPTEST_MODE=%s\nMPTEST_CPUS=%s\n' \
+	# MPTEST_ABI: the ABI version of the header the module and the tools
+	# were built from, for checks of what they print.
+	printf 'MPTEST_KERNEL=%s\nMPTEST_MODE=%s\nMPTEST_CPUS=%s\nMPTEST_ABI=%s\n' \
 		"$(kernel_base "$k")" "$mode" "$(kernel_cpus "$k")" \
+		"$(sed -n 's/^#define MPOOL_IOC_ABI_VERSION[[:space:]]*\([0-9]*\).*/\1/p' \
+			"$REPO/include/uapi/mpool_ioctl.h")" \
 		>"$root/etc/mptest.env"
 	(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$out"
 	rm -rf "$root"

@@ -51,18 +51,18 @@ prom_check() {
 
 # ---- --version without the module -----------------------------------------
 expect obs-version-nomod 0 "" mempoolctl --version
-eq obs-version-nomod-out "$(sed -n 1p "$T/out" | sed 's/^mempoolctl [0-9][0-9A-Za-z.~+-]* (ABI 3)$/OK/')|$(sed -n 2p "$T/out")|$(lines "$T/out")" \
+eq obs-version-nomod-out "$(sed -n 1p "$T/out" | sed 's/^mempoolctl [0-9][0-9A-Za-z.~+-]* (ABI '"$MPTEST_ABI"')$/OK/')|$(sed -n 2p "$T/out")|$(lines "$T/out")" \
 	"OK|module not loaded (no /dev/mempool)|2"
 expect obs-version-cmd-nomod 1 "the mempool module is not loaded" mempoolctl version
 
 check obs-insmod load_module || exit 0
 
 expect obs-version 0 "" mempoolctl --version
-eq obs-version-out "$(sed 's/^mempoolctl [0-9][0-9A-Za-z.~+-]* (ABI 3)$/OK/' "$T/out" | tr '\n' '|')" \
-	"OK|module ABI version 3|"
+eq obs-version-out "$(sed 's/^mempoolctl [0-9][0-9A-Za-z.~+-]* (ABI '"$MPTEST_ABI"')$/OK/' "$T/out" | tr '\n' '|')" \
+	"OK|module ABI version $MPTEST_ABI|"
 v1=$(sed -n 1p "$T/out")
 expect obs-version-cmd 0 "" mempoolctl version
-eq obs-version-cmd-out "$(tr '\n' '|' <"$T/out")" "$v1|module ABI version 3|"
+eq obs-version-cmd-out "$(tr '\n' '|' <"$T/out")" "$v1|module ABI version $MPTEST_ABI|"
 
 # ---- pools to look at ------------------------------------------------------
 mempoolctl create ob_big --block-size 16 --blocks 4096 >/dev/null &&
