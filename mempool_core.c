@@ -73,7 +73,11 @@ static size_t mpool_metadata_bytes(unsigned int nr_blocks, unsigned int flags)
 	return size_add(fixed, array_size(per_block, nr_blocks));
 }
 
-/* Frees whatever a pool has; copes with a half-built one. */
+/*
+ * Frees whatever a pool has; copes with a half-built one.  The budget goes
+ * with the memory, and not before it: until then the pool counts against
+ * max_bytes, however long ago it was unlisted.
+ */
 static void mpool_free_memory(struct mpool *pool)
 {
 	free_percpu(pool->pcp);
@@ -81,6 +85,7 @@ static void mpool_free_memory(struct mpool *pool)
 	kvfree(pool->live);
 	kvfree(pool->free_stack);
 	vfree(pool->base);
+	mpool_uncharge(pool);
 	kfree(pool);
 }
 
@@ -217,7 +222,7 @@ err_cpuhp:
 		cpuhp_state_remove_instance_nocalls(mpool_cpuhp_state,
 						    &pool->cpuhp);
 err_unlist:
-	mpool_unregister(pool);
+	mpool_unlist(pool);
 err_free:
 	mpool_free_memory(pool);
 	return ERR_PTR(ret);
@@ -436,10 +441,12 @@ static void mpool_report_leaks(struct mpool *pool, unsigned int in_use)
  * mpool_unpublish - take a pool out of every view before it is freed
  * @pool: the pool
  *
- * Its debugfs directory goes, its name is free for a new pool, listings
- * and lookups no longer find it, and its max_bytes charge is released;
- * its memory stays until mpool_destroy(), for users still holding it.
- * Called again by mpool_destroy(), where it does nothing more.
+ * Its debugfs directory goes, its name is free for a new pool, and
+ * listings and lookups no longer find it.  Its memory stays until
+ * mpool_destroy(), for users still holding it, and so does its charge
+ * against max_bytes and max_pools: /sys/kernel/debug/mempool/budget
+ * counts it among the destroyed pools meanwhile.  Called again by
+ * mpool_destroy(), where it does nothing more.
  *
  * Context: process context; sleeps.
  */
@@ -447,8 +454,9 @@ void mpool_unpublish(struct mpool *pool)
 {
 	mpool_debugfs_remove(pool->debugfs);
 	pool->debugfs = NULL;
-	mpool_unregister(pool);
+	mpool_unlist(pool);
 }
+EXPORT_SYMBOL_IF_KUNIT(mpool_unpublish);
 
 void mpool_destroy(struct mpool *pool)
 {
@@ -464,6 +472,7 @@ void mpool_destroy(struct mpool *pool)
 	in_use = pool->nr_blocks - pool->nr_free - mpool_cached(pool);
 	if (in_use && !(pool->flags & MPOOL_F_QUIET))
 		mpool_report_leaks(pool, in_use);
+	/* Gives back the budget too. */
 	mpool_free_memory(pool);
 }
 EXPORT_SYMBOL_GPL(mpool_destroy);

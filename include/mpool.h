@@ -99,8 +99,9 @@ struct mpool;
 /**
  * mpool_create - create a pool of fixed-size blocks
  * @name: unique name of 1 to MPOOL_NAME_MAX - 1 characters [A-Za-z0-9_.-],
- *	but not "pools" (a debugfs file has that name); or NULL for an
- *	anonymous pool, which is in no listing and has no debugfs directory
+ *	but not "pools" or "budget" (debugfs files have those names); or
+ *	NULL for an anonymous pool, which is in no listing and has no
+ *	debugfs directory
  * @block_size: bytes per block, at least 1
  * @nr_blocks: number of blocks, at least 1
  * @align: alignment of each block: 0 for MPOOL_DEFAULT_ALIGN, else a power
