@@ -101,21 +101,39 @@ static gfp_t mpool_gfp(unsigned int flags)
 	return flags & MPOOL_F_USER ? MPOOL_GFP | __GFP_ACCOUNT : MPOOL_GFP;
 }
 
+/*
+ * Fills each block of a poisoning pool with poison, and nothing else: the
+ * bytes between blocks and after the last one stay zero.
+ */
+static void mpool_poison_all(struct mpool *pool)
+{
+	unsigned int i;
+
+	if (pool->stride == pool->block_size) {
+		memset(pool->base, MPOOL_POISON_BYTE, pool->region_size);
+		return;
+	}
+	for (i = 0; i < pool->nr_blocks; i++) {
+		memset(pool->base + (size_t)i * pool->stride, MPOOL_POISON_BYTE,
+		       pool->block_size);
+		if (!(i % 1024))
+			cond_resched();
+	}
+}
+
 static int mpool_alloc_memory(struct mpool *pool, size_t region)
 {
 	unsigned int i, n = pool->nr_blocks;
 	gfp_t gfp = mpool_gfp(pool->flags);
 
 	/*
-	 * Zeroed, or poisoned below: the pages may hold anything their last
-	 * user left there, and READ of a fresh block must not show it to
-	 * userspace.  Whole pages, all of them asked for, so that the tail
-	 * after the last block is cleared too (a mapping of the pool shows
-	 * it; KASAN would flag a memset past the size asked for).
+	 * Zeroed: the pages may hold anything their last user left there,
+	 * and neither READ of a fresh block nor a mapping of the region may
+	 * show it to userspace.  Whole pages, all of them asked for, so that
+	 * the tail after the last block is cleared too (KASAN would flag a
+	 * memset past the size asked for).
 	 */
-	region = PAGE_ALIGN(region);
-	pool->base = __vmalloc(region, pool->flags & MPOOL_F_POISON ?
-			       gfp : gfp | __GFP_ZERO);
+	pool->base = __vmalloc(PAGE_ALIGN(region), gfp | __GFP_ZERO);
 	pool->free_stack = kvmalloc_array(n, sizeof(u32), gfp);
 	pool->live = kvcalloc(n, 1 << pool->live_shift, gfp);
 	if (pool->flags & MPOOL_F_TRACK)
@@ -131,8 +149,9 @@ static int mpool_alloc_memory(struct mpool *pool, size_t region)
 	for (i = 0; i < n; i++)
 		pool->free_stack[i] = n - 1 - i;
 	pool->nr_free = n;
+	/* A free block of a poisoning pool holds poison, a fresh one too. */
 	if (pool->flags & MPOOL_F_POISON)
-		memset(pool->base, MPOOL_POISON_BYTE, region);
+		mpool_poison_all(pool);
 	return 0;
 }
 

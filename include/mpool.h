@@ -143,7 +143,9 @@ void mpool_destroy(struct mpool *pool);
  *
  * Context: any context, hardirq included.
  * Return: a block of at least block_size bytes, aligned as the pool was
- * created, zeroed under MPOOL_F_ZERO; NULL when no block is free.
+ * created; NULL when no block is free.  It holds zeros under MPOOL_F_ZERO,
+ * MPOOL_POISON_BYTE under MPOOL_F_POISON alone, else zeros the first time
+ * it is allocated and then what its last holder left.
  */
 void *mpool_alloc(struct mpool *pool);
 
