@@ -665,10 +665,13 @@ void *mpool_alloc(struct mpool *pool)
 EXPORT_SYMBOL_GPL(mpool_alloc);
 
 /*
- * Counts a wait of @us microseconds in wait_us_hist: bucket 0 holds waits
- * under 2 us, bucket i those in [2^i, 2^(i + 1)) us, the last one all
- * longer waits too.  Every allocation counted in waits ends up here once,
- * whether it got a block or gave up, so the buckets sum to waits.
+ * Counts a wait that ended after @us microseconds: in waits, in its
+ * bucket of wait_us_hist (bucket 0 holds waits under 2 us, bucket i those
+ * in [2^i, 2^(i + 1)) us, the last one all longer waits too) and, if it
+ * gave up, in timeouts.  All three in one hold of the lock, as
+ * mpool_reset_stats() zeroes them in one: every snapshot has the buckets
+ * summing to waits and timeouts no more than waits, whenever a reset
+ * comes.
  */
 static void mpool_count_wait(struct mpool *pool, s64 us, bool gave_up)
 {
@@ -677,6 +680,7 @@ static void mpool_count_wait(struct mpool *pool, s64 us, bool gave_up)
 	unsigned long irqflags;
 
 	raw_spin_lock_irqsave(&pool->lock, irqflags);
+	pool->stats.waits++;
 	pool->stats.wait_us_hist[bucket]++;
 	if (gave_up)
 		pool->stats.timeouts++;
@@ -713,10 +717,12 @@ void *mpool_alloc_timeout(struct mpool *pool, long timeout)
 	if (pool->pcp)
 		on_each_cpu_cond(mpool_drain_needed, mpool_drain_local, &req,
 				 true);
-	raw_spin_lock_irqsave(&pool->lock, irqflags);
-	pool->stats.waits++;
-	pool->stats.drain_ipis += req.ipis;
-	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
+	/* The wait itself is counted when it ends: mpool_count_wait(). */
+	if (req.ipis) {
+		raw_spin_lock_irqsave(&pool->lock, irqflags);
+		pool->stats.drain_ipis += req.ipis;
+		raw_spin_unlock_irqrestore(&pool->lock, irqflags);
+	}
 	start = ktime_get();
 	left = wait_event_interruptible_timeout(pool->wait,
 						(block = mpool_take_any(pool, caller)) ||

@@ -219,7 +219,9 @@ void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats);
  *
  * The high watermark restarts at the blocks in use now.  Under
  * MPOOL_F_PERCPU, allocations and frees on other CPUs while it runs may
- * be counted or not.
+ * be counted or not.  A sleeping allocation is counted when it wakes, in
+ * waits, wait_us_hist and timeouts at once, so those keep their sums
+ * whenever a reset comes.
  *
  * Context: any context.
  */
