@@ -11,8 +11,9 @@
  *   combinations of MPOOL_CREATE_ZERO and MPOOL_CREATE_POISON, read
  *   through READ and through a mapping, and the bytes in no block
  *   (padding between blocks, the tail of the last page) always zero.
- * - waits: a RESET while an allocation sleeps: once it times out, the
- *   wait histogram sums to waits and timeouts is no more than waits.
+ * - waits: a RESET while an allocation sleeps (mpt_alloc_asleep()): once
+ *   it times out, the wait histogram sums to waits and timeouts is no
+ *   more than waits.
  *
  * Runs in the test VM as root with mempool.ko loaded and no other device
  * pool; prints the guest protocol's lines (MPTEST ok NAME, MPTEST not ok
@@ -523,27 +524,8 @@ static void *waiter_fn(void *arg)
 
 	w->tid = syscall(SYS_gettid);
 	__atomic_store_n(&w->entering, 1, __ATOMIC_SEQ_CST);
-	/* Nothing between here and the ioctl's sleep sleeps interruptibly. */
 	w->ret = alloc(dev, "eng_wait", &handle, 1, MPOOL_ALLOC_WAIT, 5000);
 	return NULL;
-}
-
-/* The thread's state letter from /proc, or 0 once it is gone. */
-static char thread_state(pid_t tid)
-{
-	char path[64], buf[256], *p;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	p = strrchr(buf, ')');
-	return p && p[1] == ' ' ? p[2] : 0;
 }
 
 /*
@@ -574,9 +556,9 @@ static void test_waits_reset(void)
 	}
 	while (!__atomic_load_n(&w.entering, __ATOMIC_SEQ_CST))
 		nanosleep(&nap, NULL);
-	/* Interruptible sleep in the ioctl: the wait, up to 4 s of its 5. */
+	/* Asleep in the allocation: look for up to 4 s of its 5. */
 	for (i = 0; i < 4000 && !asleep; i++) {
-		asleep = thread_state(w.tid) == 'S';
+		asleep = mpt_alloc_asleep(w.tid);
 		if (!asleep)
 			nanosleep(&nap, NULL);
 	}
