@@ -73,7 +73,11 @@ static size_t mpool_metadata_bytes(unsigned int nr_blocks, unsigned int flags)
 	return size_add(fixed, array_size(per_block, nr_blocks));
 }
 
-/* Frees whatever a pool has; copes with a half-built one. */
+/*
+ * Frees whatever a pool has; copes with a half-built one.  The budget goes
+ * with the memory, and not before it: until then the pool counts against
+ * max_bytes, however long ago it was unlisted.
+ */
 static void mpool_free_memory(struct mpool *pool)
 {
 	free_percpu(pool->pcp);
@@ -81,6 +85,7 @@ static void mpool_free_memory(struct mpool *pool)
 	kvfree(pool->live);
 	kvfree(pool->free_stack);
 	vfree(pool->base);
+	mpool_uncharge(pool);
 	kfree(pool);
 }
 
@@ -96,21 +101,39 @@ static gfp_t mpool_gfp(unsigned int flags)
 	return flags & MPOOL_F_USER ? MPOOL_GFP | __GFP_ACCOUNT : MPOOL_GFP;
 }
 
+/*
+ * Fills each block of a poisoning pool with poison, and nothing else: the
+ * bytes between blocks and after the last one stay zero.
+ */
+static void mpool_poison_all(struct mpool *pool)
+{
+	unsigned int i;
+
+	if (pool->stride == pool->block_size) {
+		memset(pool->base, MPOOL_POISON_BYTE, pool->region_size);
+		return;
+	}
+	for (i = 0; i < pool->nr_blocks; i++) {
+		memset(pool->base + (size_t)i * pool->stride, MPOOL_POISON_BYTE,
+		       pool->block_size);
+		if (!(i % 1024))
+			cond_resched();
+	}
+}
+
 static int mpool_alloc_memory(struct mpool *pool, size_t region)
 {
 	unsigned int i, n = pool->nr_blocks;
 	gfp_t gfp = mpool_gfp(pool->flags);
 
 	/*
-	 * Zeroed, or poisoned below: the pages may hold anything their last
-	 * user left there, and READ of a fresh block must not show it to
-	 * userspace.  Whole pages, all of them asked for, so that the tail
-	 * after the last block is cleared too (a mapping of the pool shows
-	 * it; KASAN would flag a memset past the size asked for).
+	 * Zeroed: the pages may hold anything their last user left there,
+	 * and neither READ of a fresh block nor a mapping of the region may
+	 * show it to userspace.  Whole pages, all of them asked for, so that
+	 * the tail after the last block is cleared too (KASAN would flag a
+	 * memset past the size asked for).
 	 */
-	region = PAGE_ALIGN(region);
-	pool->base = __vmalloc(region, pool->flags & MPOOL_F_POISON ?
-			       gfp : gfp | __GFP_ZERO);
+	pool->base = __vmalloc(PAGE_ALIGN(region), gfp | __GFP_ZERO);
 	pool->free_stack = kvmalloc_array(n, sizeof(u32), gfp);
 	pool->live = kvcalloc(n, 1 << pool->live_shift, gfp);
 	if (pool->flags & MPOOL_F_TRACK)
@@ -126,8 +149,9 @@ static int mpool_alloc_memory(struct mpool *pool, size_t region)
 	for (i = 0; i < n; i++)
 		pool->free_stack[i] = n - 1 - i;
 	pool->nr_free = n;
+	/* A free block of a poisoning pool holds poison, a fresh one too. */
 	if (pool->flags & MPOOL_F_POISON)
-		memset(pool->base, MPOOL_POISON_BYTE, region);
+		mpool_poison_all(pool);
 	return 0;
 }
 
@@ -217,7 +241,7 @@ err_cpuhp:
 		cpuhp_state_remove_instance_nocalls(mpool_cpuhp_state,
 						    &pool->cpuhp);
 err_unlist:
-	mpool_unregister(pool);
+	mpool_unlist(pool);
 err_free:
 	mpool_free_memory(pool);
 	return ERR_PTR(ret);
@@ -436,10 +460,12 @@ static void mpool_report_leaks(struct mpool *pool, unsigned int in_use)
  * mpool_unpublish - take a pool out of every view before it is freed
  * @pool: the pool
  *
- * Its debugfs directory goes, its name is free for a new pool, listings
- * and lookups no longer find it, and its max_bytes charge is released;
- * its memory stays until mpool_destroy(), for users still holding it.
- * Called again by mpool_destroy(), where it does nothing more.
+ * Its debugfs directory goes, its name is free for a new pool, and
+ * listings and lookups no longer find it.  Its memory stays until
+ * mpool_destroy(), for users still holding it, and so does its charge
+ * against max_bytes and max_pools: /sys/kernel/debug/mempool/budget
+ * counts it among the destroyed pools meanwhile.  Called again by
+ * mpool_destroy(), where it does nothing more.
  *
  * Context: process context; sleeps.
  */
@@ -447,8 +473,9 @@ void mpool_unpublish(struct mpool *pool)
 {
 	mpool_debugfs_remove(pool->debugfs);
 	pool->debugfs = NULL;
-	mpool_unregister(pool);
+	mpool_unlist(pool);
 }
+EXPORT_SYMBOL_IF_KUNIT(mpool_unpublish);
 
 void mpool_destroy(struct mpool *pool)
 {
@@ -464,6 +491,7 @@ void mpool_destroy(struct mpool *pool)
 	in_use = pool->nr_blocks - pool->nr_free - mpool_cached(pool);
 	if (in_use && !(pool->flags & MPOOL_F_QUIET))
 		mpool_report_leaks(pool, in_use);
+	/* Gives back the budget too. */
 	mpool_free_memory(pool);
 }
 EXPORT_SYMBOL_GPL(mpool_destroy);
@@ -637,10 +665,13 @@ void *mpool_alloc(struct mpool *pool)
 EXPORT_SYMBOL_GPL(mpool_alloc);
 
 /*
- * Counts a wait of @us microseconds in wait_us_hist: bucket 0 holds waits
- * under 2 us, bucket i those in [2^i, 2^(i + 1)) us, the last one all
- * longer waits too.  Every allocation counted in waits ends up here once,
- * whether it got a block or gave up, so the buckets sum to waits.
+ * Counts a wait that ended after @us microseconds: in waits, in its
+ * bucket of wait_us_hist (bucket 0 holds waits under 2 us, bucket i those
+ * in [2^i, 2^(i + 1)) us, the last one all longer waits too) and, if it
+ * gave up, in timeouts.  All three in one hold of the lock, as
+ * mpool_reset_stats() zeroes them in one: every snapshot has the buckets
+ * summing to waits and timeouts no more than waits, whenever a reset
+ * comes.
  */
 static void mpool_count_wait(struct mpool *pool, s64 us, bool gave_up)
 {
@@ -649,6 +680,7 @@ static void mpool_count_wait(struct mpool *pool, s64 us, bool gave_up)
 	unsigned long irqflags;
 
 	raw_spin_lock_irqsave(&pool->lock, irqflags);
+	pool->stats.waits++;
 	pool->stats.wait_us_hist[bucket]++;
 	if (gave_up)
 		pool->stats.timeouts++;
@@ -685,10 +717,12 @@ void *mpool_alloc_timeout(struct mpool *pool, long timeout)
 	if (pool->pcp)
 		on_each_cpu_cond(mpool_drain_needed, mpool_drain_local, &req,
 				 true);
-	raw_spin_lock_irqsave(&pool->lock, irqflags);
-	pool->stats.waits++;
-	pool->stats.drain_ipis += req.ipis;
-	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
+	/* The wait itself is counted when it ends: mpool_count_wait(). */
+	if (req.ipis) {
+		raw_spin_lock_irqsave(&pool->lock, irqflags);
+		pool->stats.drain_ipis += req.ipis;
+		raw_spin_unlock_irqrestore(&pool->lock, irqflags);
+	}
 	start = ktime_get();
 	left = wait_event_interruptible_timeout(pool->wait,
 						(block = mpool_take_any(pool, caller)) ||

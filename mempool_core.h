@@ -70,9 +70,12 @@ struct mpool_pcp {
  * @nr_waiters: sleepers in mpool_alloc_timeout(): frees then skip the cache
  * @cancelled: set by mpool_cancel_waits(): sleepers give up
  * @cpuhp: entry in the CPU hotplug state that drains a dead CPU's cache
- * @charged: bytes this pool counts against max_bytes (MPOOL_F_USER)
+ * @charged: bytes this pool counts against max_bytes (MPOOL_F_USER),
+ *	until its memory is freed
  * @ready: set once mpool_create() has built the pool: until then it only
  *	holds its name on the list, and listings and lookups skip it
+ * @unlisted: set by mpool_unpublish(): the name is given back, the
+ *	budget not yet
  * @node: entry in the list of all pools
  * @debugfs: this pool's debugfs directory
  * @dev_data: the device layer's data on its pools (mpool_set_dev_data())
@@ -106,6 +109,7 @@ struct mpool {
 	struct hlist_node cpuhp;
 	size_t charged;
 	bool ready;
+	bool unlisted;
 	struct list_head node;
 	struct dentry *debugfs;
 	void *dev_data;
@@ -151,6 +155,7 @@ static __always_inline long mpool_index(struct mpool *pool, const void *block)
 /* mempool_registry.c: names, listings and the max_bytes budget */
 int mpool_register(struct mpool *pool, const char *name, size_t charge);
 void mpool_publish(struct mpool *pool);
-void mpool_unregister(struct mpool *pool);
+void mpool_unlist(struct mpool *pool);
+void mpool_uncharge(struct mpool *pool);
 
 #endif /* _MEMPOOL_CORE_H */

@@ -3,6 +3,9 @@
  * /sys/kernel/debug/mempool/: statistics of every pool, whoever made it.
  *
  *   pools          one line per pool, like /proc/slabinfo
+ *   budget         what the device's pools hold against max_bytes and
+ *                  max_pools, destroyed pools whose memory is still held
+ *                  included, and those apart
  *   <name>/stats   "key: value" per line; the numbers MPOOL_IOC_STATS gives;
  *                  a histogram is "key: v0 v1 ..." on one line
  *   <name>/blocks  the live blocks: offset, the caller under MPOOL_F_TRACK,
@@ -37,6 +40,25 @@ static int pools_show(struct seq_file *m, void *unused)
 	return mpool_for_each(pools_show_one, m);
 }
 DEFINE_SHOW_ATTRIBUTE(pools);
+
+/*
+ * Exactly these lines, in this order: tests and tools read them by name.
+ * Every number is from one moment (mpool_budget_get()).
+ */
+static int budget_show(struct seq_file *m, void *unused)
+{
+	struct mpool_budget b;
+
+	mpool_budget_get(&b);
+	seq_printf(m, "max_bytes: %llu\n", b.max_bytes);
+	seq_printf(m, "max_pools: %llu\n", b.max_pools);
+	seq_printf(m, "bytes: %llu\n", b.bytes);
+	seq_printf(m, "pools: %llu\n", b.pools);
+	seq_printf(m, "destroyed_bytes: %llu\n", b.destroyed_bytes);
+	seq_printf(m, "destroyed_pools: %llu\n", b.destroyed_pools);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(budget);
 
 /* A histogram on one line: "name: " and its buckets, lowest first. */
 static void stats_show_hist(struct seq_file *m, const char *name,
@@ -222,7 +244,7 @@ void mpool_debugfs_remove(struct dentry *dir)
 
 int mpool_debugfs_init(void)
 {
-	struct dentry *pools;
+	struct dentry *pools, *budget;
 	int ret;
 
 	mpool_debugfs_root = debugfs_create_dir("mempool", NULL);
@@ -232,10 +254,20 @@ int mpool_debugfs_init(void)
 	pools = debugfs_create_file("pools", 0400, mpool_debugfs_root, NULL,
 				    &pools_fops);
 	if (IS_ERR(pools)) {
-		debugfs_remove(mpool_debugfs_root);
-		return PTR_ERR(pools);
+		ret = PTR_ERR(pools);
+		goto err_root;
+	}
+	budget = debugfs_create_file("budget", 0400, mpool_debugfs_root, NULL,
+				     &budget_fops);
+	if (IS_ERR(budget)) {
+		ret = PTR_ERR(budget);
+		goto err_root;
 	}
 	return 0;
+
+err_root:
+	debugfs_remove(mpool_debugfs_root);
+	return ret;
 }
 
 void mpool_debugfs_exit(void)

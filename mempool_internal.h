@@ -42,6 +42,28 @@ int mpool_for_each(int (*fn)(const char *name,
 bool mpool_kernel_pool_exists(const char *name);
 unsigned int mpool_max_batch(void);
 void mpool_unpublish(struct mpool *pool);
+
+/**
+ * struct mpool_budget - what userspace's pools hold (debugfs "budget")
+ * @max_bytes: the module parameter max_bytes
+ * @max_pools: the module parameter max_pools
+ * @bytes: bytes charged to device pools, destroyed ones whose memory is
+ *	still held included
+ * @pools: device pools charged, counted the same way
+ * @destroyed_bytes: of @bytes, those of destroyed pools
+ * @destroyed_pools: of @pools, the destroyed ones
+ */
+struct mpool_budget {
+	u64 max_bytes;
+	u64 max_pools;
+	u64 bytes;
+	u64 pools;
+	u64 destroyed_bytes;
+	u64 destroyed_pools;
+};
+
+/* mempool_registry.c: one snapshot, under the registry's lock. */
+void mpool_budget_get(struct mpool_budget *b);
 const char *mpool_name(const struct mpool *pool);
 size_t mpool_block_size(const struct mpool *pool);
 void *mpool_region_base(const struct mpool *pool);

@@ -8,6 +8,14 @@
  * budget it cannot have costs nothing, and published once it is built:
  * until then it holds its name but listings and lookups skip it.
  * Anonymous pools (NULL name) take no name, only budget if charged.
+ *
+ * A pool leaves in two steps.  mpool_unlist() gives back its name and
+ * takes it out of listings (at DESTROY); mpool_uncharge() gives back its
+ * budget once its memory is freed, which for a device pool still mapped
+ * or holding owned blocks is later.  In between the pool still counts
+ * against max_bytes and max_pools, and /sys/kernel/debug/mempool/budget
+ * shows it among the destroyed ones: a region nobody can name cannot
+ * take memory past the cap either.
  */
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -49,13 +57,17 @@ unsigned int mpool_max_batch(void)
 }
 
 /*
- * Protects mpool_list, every pool's ready flag, and what userspace's
- * pools hold: mpool_reserved bytes in mpool_user_pools pools.
+ * Protects mpool_list, every pool's ready and unlisted flags, and what
+ * userspace's pools hold: mpool_reserved bytes in mpool_user_pools
+ * pools, of which mpool_destroyed_bytes in mpool_destroyed_pools are
+ * unlisted pools whose memory is not freed yet.
  */
 static DEFINE_MUTEX(mpool_list_lock);
 static LIST_HEAD(mpool_list);
 static size_t mpool_reserved;
 static unsigned int mpool_user_pools;
+static size_t mpool_destroyed_bytes;
+static unsigned int mpool_destroyed_pools;
 
 /* [A-Za-z0-9_.-], in ASCII: isalnum() also takes Latin-1 letters. */
 static bool mpool_name_char_valid(char c)
@@ -69,10 +81,11 @@ bool mpool_name_valid(const char *name)
 	const char *p;
 
 	/*
-	 * debugfs has a file called "pools" beside the pools' directories,
-	 * and cannot make a directory called "." or "..".
+	 * debugfs has files called "pools" and "budget" beside the pools'
+	 * directories, and cannot make a directory called "." or "..".
 	 */
-	if (!strcmp(name, "pools") || !strcmp(name, ".") || !strcmp(name, ".."))
+	if (!strcmp(name, "pools") || !strcmp(name, "budget") ||
+	    !strcmp(name, ".") || !strcmp(name, ".."))
 		return false;
 	for (p = name; *p; p++)
 		if (!mpool_name_char_valid(*p))
@@ -101,7 +114,8 @@ static struct mpool *mpool_find_locked(const char *name)
  * Context: process context; sleeps.
  * Return: 0; -EEXIST when a pool has that name; -ENOSPC when max_pools
  * of userspace's pools exist; -EDQUOT when @charge does not fit in what
- * is left of max_bytes.
+ * is left of max_bytes.  Destroyed pools whose memory is not freed yet
+ * count in both.
  */
 int mpool_register(struct mpool *pool, const char *name, size_t charge)
 {
@@ -141,17 +155,66 @@ void mpool_publish(struct mpool *pool)
 	mutex_unlock(&mpool_list_lock);
 }
 
-/* Gives back the name and budget of a registered pool. */
-void mpool_unregister(struct mpool *pool)
+/**
+ * mpool_unlist - give back a registered pool's name
+ * @pool: the pool
+ *
+ * Lookups and listings no longer find it, and its name is free for a new
+ * pool.  Its budget stays charged until mpool_uncharge(); a pool that was
+ * published counts among the destroyed ones until then.  Calling it again
+ * does nothing.
+ *
+ * Context: process context; sleeps.
+ */
+void mpool_unlist(struct mpool *pool)
 {
 	mutex_lock(&mpool_list_lock);
 	list_del_init(&pool->node);
+	if (pool->ready && !pool->unlisted) {
+		mpool_destroyed_bytes += pool->charged;
+		mpool_destroyed_pools += !!pool->charged;
+	}
+	pool->unlisted = true;
+	mutex_unlock(&mpool_list_lock);
+}
+
+/**
+ * mpool_uncharge - give back a pool's budget: its memory is freed
+ * @pool: the pool, unlisted
+ *
+ * Context: process context; sleeps.
+ */
+void mpool_uncharge(struct mpool *pool)
+{
+	mutex_lock(&mpool_list_lock);
 	mpool_reserved -= pool->charged;
-	/* Called twice for a pool destroyed through the device: once here. */
 	mpool_user_pools -= !!pool->charged;
+	if (pool->ready && pool->unlisted) {
+		mpool_destroyed_bytes -= pool->charged;
+		mpool_destroyed_pools -= !!pool->charged;
+	}
 	pool->charged = 0;
 	mutex_unlock(&mpool_list_lock);
 }
+
+/**
+ * mpool_budget_get - what userspace's pools hold against the budget now
+ * @b: filled in, all from one moment
+ *
+ * Context: process context; sleeps.
+ */
+void mpool_budget_get(struct mpool_budget *b)
+{
+	b->max_bytes = READ_ONCE(max_bytes);
+	b->max_pools = READ_ONCE(max_pools);
+	mutex_lock(&mpool_list_lock);
+	b->bytes = mpool_reserved;
+	b->pools = mpool_user_pools;
+	b->destroyed_bytes = mpool_destroyed_bytes;
+	b->destroyed_pools = mpool_destroyed_pools;
+	mutex_unlock(&mpool_list_lock);
+}
+EXPORT_SYMBOL_IF_KUNIT(mpool_budget_get);
 
 /**
  * mpool_stats_by_name - statistics of the pool called @name

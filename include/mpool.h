@@ -99,8 +99,9 @@ struct mpool;
 /**
  * mpool_create - create a pool of fixed-size blocks
  * @name: unique name of 1 to MPOOL_NAME_MAX - 1 characters [A-Za-z0-9_.-],
- *	but not "pools" (a debugfs file has that name); or NULL for an
- *	anonymous pool, which is in no listing and has no debugfs directory
+ *	but not "pools" or "budget" (debugfs files have those names); or
+ *	NULL for an anonymous pool, which is in no listing and has no
+ *	debugfs directory
  * @block_size: bytes per block, at least 1
  * @nr_blocks: number of blocks, at least 1
  * @align: alignment of each block: 0 for MPOOL_DEFAULT_ALIGN, else a power
@@ -142,7 +143,9 @@ void mpool_destroy(struct mpool *pool);
  *
  * Context: any context, hardirq included.
  * Return: a block of at least block_size bytes, aligned as the pool was
- * created, zeroed under MPOOL_F_ZERO; NULL when no block is free.
+ * created; NULL when no block is free.  It holds zeros under MPOOL_F_ZERO,
+ * MPOOL_POISON_BYTE under MPOOL_F_POISON alone, else zeros the first time
+ * it is allocated and then what its last holder left.
  */
 void *mpool_alloc(struct mpool *pool);
 
@@ -216,7 +219,9 @@ void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats);
  *
  * The high watermark restarts at the blocks in use now.  Under
  * MPOOL_F_PERCPU, allocations and frees on other CPUs while it runs may
- * be counted or not.
+ * be counted or not.  A sleeping allocation is counted when it wakes, in
+ * waits, wait_us_hist and timeouts at once, so those keep their sums
+ * whenever a reset comes.
  *
  * Context: any context.
  */

@@ -166,13 +166,17 @@ struct mpt_waiter *mpt_waiter_start(struct kunit *test, struct mpool *pool,
 	return w;
 }
 
-/* Waits until the waiter counted its wait and sleeps on the queue. */
+/*
+ * Waits until a waiter sleeps on the pool's queue.  (Its wait is counted
+ * in waits only when it ends.)
+ */
 bool mpt_waiter_asleep(struct mpool *pool)
 {
 	unsigned long deadline = jiffies + 20 * HZ;
 
 	while (time_before(jiffies, deadline)) {
-		if (READ_ONCE(pool->stats.waits) && wq_has_sleeper(&pool->wait))
+		if (atomic_read(&pool->nr_waiters) &&
+		    wq_has_sleeper(&pool->wait))
 			return true;
 		usleep_range(1000, 2000);
 	}

@@ -119,6 +119,57 @@ static void mpool_test_wait_histogram(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sum, 0ULL);
 }
 
+/*
+ * A wait is counted when it ends, in waits, its bucket and (if it gave
+ * up) timeouts at once: a reset while it sleeps leaves the buckets
+ * summing to waits and timeouts within waits.  Once woken by a free, once
+ * cancelled.
+ */
+static void mpool_test_wait_reset(struct kunit *test)
+{
+	struct mpool_stats *st;
+	struct mpt_waiter *w;
+	struct mpool *pool;
+	unsigned int i, round;
+	void *held;
+	u64 sum;
+
+	pool = mpt_create(test, "mpt_wait_reset", 64, 1, 0, MPOOL_F_QUIET);
+	held = mpool_alloc(pool);
+	KUNIT_ASSERT_NOT_NULL(test, held);
+	st = mpt_stats(test, pool);
+	for (round = 0; round < 2; round++) {
+		w = mpt_waiter_start(test, pool, 60 * HZ, false, -1);
+		KUNIT_ASSERT_TRUE_MSG(test, mpt_waiter_asleep(pool),
+				      "the waiter never went to sleep");
+		mpool_reset_stats(pool);
+		mpool_get_stats(pool, st);
+		KUNIT_EXPECT_EQ(test, st->waits, 0ULL);
+		if (round)
+			mpool_cancel_waits(pool);
+		else
+			mpool_free(pool, held);
+		KUNIT_ASSERT_TRUE_MSG(test,
+				      wait_for_completion_timeout(&w->done,
+								  30 * HZ),
+				      "the waiter was not woken");
+		if (round) {
+			KUNIT_EXPECT_EQ(test, PTR_ERR(w->block),
+					(long)-ECANCELED);
+		} else {
+			KUNIT_EXPECT_PTR_EQ(test, w->block, held);
+		}
+		kunit_release_action(test, mpt_waiter_stop, w);
+
+		mpool_get_stats(pool, st);
+		for (i = 0, sum = 0; i < ARRAY_SIZE(st->wait_us_hist); i++)
+			sum += st->wait_us_hist[i];
+		KUNIT_EXPECT_EQ(test, st->waits, 1ULL);
+		KUNIT_EXPECT_EQ(test, sum, st->waits);
+		KUNIT_EXPECT_EQ(test, st->timeouts, (u64)round);
+	}
+}
+
 /* A sleeping allocation is woken by a free and gets exactly that block. */
 static void mpool_test_waiter_woken(struct kunit *test)
 {
@@ -486,6 +537,7 @@ static struct kunit_case mempool_concurrency_cases[] = {
 	KUNIT_CASE(mpool_test_wait_histogram),
 	KUNIT_CASE(mpool_test_waiter_woken),
 	KUNIT_CASE(mpool_test_waiter_signal),
+	KUNIT_CASE(mpool_test_wait_reset),
 	KUNIT_CASE_PARAM(mpool_test_irq_context, mpt_irq_gen_params),
 	KUNIT_CASE_PARAM_ATTR(mpool_test_stress, mpt_stress_gen_params,
 			      { .speed = KUNIT_SPEED_SLOW }),

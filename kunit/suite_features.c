@@ -422,12 +422,72 @@ static void mpool_test_reset_stats(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, st->high_watermark, 4ULL);
 }
 
+static const unsigned int mpt_fresh_flags[] = {
+	0, MPOOL_F_ZERO, MPOOL_F_POISON, MPOOL_F_ZERO | MPOOL_F_POISON,
+	MPOOL_F_PERCPU, MPOOL_F_POISON | MPOOL_F_PERCPU,
+};
+
+static void mpt_fresh_desc(const unsigned int *flags, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "flags %#x", *flags);
+}
+
+KUNIT_ARRAY_PARAM(mpt_fresh, mpt_fresh_flags, mpt_fresh_desc);
+
+/*
+ * What an allocated block holds (the comment above MPOOL_CREATE_ZERO):
+ * zeros the first time without ZERO or POISON, what its last holder left
+ * after; zeros at every allocation with ZERO; poison at every allocation
+ * with POISON alone.  The bytes in no block, between blocks and after the
+ * last one to the end of its page, are zero whatever the flags.
+ */
+static void mpool_test_fresh_contents(struct kunit *test)
+{
+	const unsigned int flags = *(const unsigned int *)test->param_value;
+	enum { BS = 24, ALIGN = 64, NR = 5 };
+	bool poison = (flags & MPOOL_F_POISON) && !(flags & MPOOL_F_ZERO);
+	u8 fresh = poison ? MPOOL_POISON_BYTE : 0;
+	u8 reused = flags & (MPOOL_F_ZERO | MPOOL_F_POISON) ? fresh : 0x5a;
+	void *blocks[NR];
+	struct mpool *pool;
+	size_t region;
+	unsigned int i;
+	u8 *block;
+
+	pool = mpt_create(test, "mpt_fresh", BS, NR, ALIGN,
+			  flags | MPOOL_F_QUIET);
+	KUNIT_ASSERT_EQ(test, pool->stride, (size_t)ALIGN);
+	KUNIT_ASSERT_EQ(test, mpt_drain(test, pool, blocks), (unsigned int)NR);
+	for (i = 0; i < NR; i++)
+		KUNIT_EXPECT_NULL_MSG(test, memchr_inv(blocks[i], fresh, BS),
+				      "fresh block %u", i);
+
+	memset(blocks[2], 0x5a, BS);
+	mpool_free(pool, blocks[2]);
+	block = mpool_alloc(pool);
+	KUNIT_ASSERT_PTR_EQ(test, (void *)block, blocks[2]);
+	KUNIT_EXPECT_NULL(test, memchr_inv(block, reused, BS));
+
+	for (i = 0; i < NR; i++)
+		KUNIT_EXPECT_NULL_MSG(test,
+				      memchr_inv(mpt_block(pool, i) + BS, 0,
+						 ALIGN - BS),
+				      "padding after block %u", i);
+	region = mpt_region(pool);
+	KUNIT_EXPECT_NULL(test, memchr_inv(pool->base + region, 0,
+					   PAGE_ALIGN(region) - region));
+	for (i = 0; i < NR; i++)
+		KUNIT_EXPECT_EQ(test, mpool_free_checked(pool, blocks[i]), 0);
+	KUNIT_EXPECT_EQ(test, mpt_stats(test, pool)->poison_errors, 0ULL);
+}
+
 static struct kunit_case mempool_features_cases[] = {
 	KUNIT_CASE(mpool_test_zero),
 	KUNIT_CASE(mpool_test_no_zero),
 	KUNIT_CASE(mpool_test_poison_untouched),
 	KUNIT_CASE_PARAM(mpool_test_poison_detect, mpt_poison_gen_params),
 	KUNIT_CASE(mpool_test_poison_zero),
+	KUNIT_CASE_PARAM(mpool_test_fresh_contents, mpt_fresh_gen_params),
 	KUNIT_CASE(mpool_test_track_caller),
 	KUNIT_CASE(mpool_test_track_off),
 	KUNIT_CASE(mpool_test_next_live_walk),

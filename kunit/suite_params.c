@@ -40,6 +40,7 @@ static const struct mpt_create_case mpt_create_cases[] = {
 	{ "name with slash", "mpt/c", 16, 4, 0, 0, -EINVAL },
 	{ "name with newline", "mpt_c\n", 16, 4, 0, 0, -EINVAL },
 	{ "reserved name pools", "pools", 16, 4, 0, 0, -EINVAL },
+	{ "reserved name budget", "budget", 16, 4, 0, 0, -EINVAL },
 	{ "32-char name", "mpt_c_0123456789abcdef0123456789", 8, 1, 0, 0,
 	  -ENAMETOOLONG },
 	{ "long name", "mpt_c_0123456789abcdef0123456789abcdef", 8, 1, 0, 0,
@@ -191,6 +192,70 @@ static void mpool_test_kernel_budget(struct kunit *test)
 			-ENOENT);
 }
 
+/*
+ * An unpublished pool (a forced DESTROY of a device pool that is still
+ * mapped or holds owned blocks) gives its name back at once and its
+ * budget only with its memory: meanwhile the budget counts it among the
+ * destroyed pools, and a pool that does not fit beside it gets -EDQUOT.
+ */
+static void mpool_test_budget_unpublished(struct kunit *test)
+{
+	struct mpool_budget before, b;
+	struct mpool *pool, *again;
+	struct mpool_stats st;
+	unsigned int nr;
+	u64 charge;
+
+	mpool_budget_get(&before);
+	KUNIT_ASSERT_GT(test, before.max_bytes, before.bytes);
+	/* More than half of what is left: two such pools do not fit. */
+	nr = (before.max_bytes - before.bytes) / 2 / SZ_1M + 1;
+	if (nr > 512)
+		kunit_skip(test, "max_bytes was raised: %u MiB pools", nr);
+	pool = mpool_create_user("mpt_unpub", SZ_1M, nr, 0, MPOOL_F_QUIET);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(pool));
+	mpt_adopt(test, pool);
+	mpool_budget_get(&b);
+	charge = b.bytes - before.bytes;
+	KUNIT_EXPECT_EQ(test, charge, (u64)pool->charged);
+	KUNIT_EXPECT_GE(test, charge, (u64)nr * SZ_1M);
+	KUNIT_EXPECT_EQ(test, b.pools, before.pools + 1);
+	KUNIT_EXPECT_EQ(test, b.destroyed_bytes, before.destroyed_bytes);
+	KUNIT_EXPECT_EQ(test, b.destroyed_pools, before.destroyed_pools);
+
+	mpool_unpublish(pool);
+	KUNIT_EXPECT_EQ(test, mpool_stats_by_name("mpt_unpub", &st), -ENOENT);
+	mpool_budget_get(&b);
+	KUNIT_EXPECT_EQ(test, b.bytes, before.bytes + charge);
+	KUNIT_EXPECT_EQ(test, b.pools, before.pools + 1);
+	KUNIT_EXPECT_EQ(test, b.destroyed_bytes,
+			before.destroyed_bytes + charge);
+	KUNIT_EXPECT_EQ(test, b.destroyed_pools, before.destroyed_pools + 1);
+
+	/* The name is free; the budget is not. */
+	again = mpool_create_user("mpt_unpub", SZ_1M, nr, 0, MPOOL_F_QUIET);
+	mpt_adopt(test, again);
+	KUNIT_ASSERT_TRUE(test, IS_ERR(again));
+	KUNIT_EXPECT_EQ(test, PTR_ERR(again), (long)-EDQUOT);
+
+	/* A second unpublish counts nothing twice. */
+	mpool_unpublish(pool);
+	mpool_budget_get(&b);
+	KUNIT_EXPECT_EQ(test, b.bytes, before.bytes + charge);
+	KUNIT_EXPECT_EQ(test, b.destroyed_pools, before.destroyed_pools + 1);
+
+	/* Its memory freed, the pool no longer counts anywhere. */
+	mpt_destroy(test, pool);
+	mpool_budget_get(&b);
+	KUNIT_EXPECT_EQ(test, b.bytes, before.bytes);
+	KUNIT_EXPECT_EQ(test, b.pools, before.pools);
+	KUNIT_EXPECT_EQ(test, b.destroyed_bytes, before.destroyed_bytes);
+	KUNIT_EXPECT_EQ(test, b.destroyed_pools, before.destroyed_pools);
+	again = mpool_create_user("mpt_unpub", SZ_1M, nr, 0, MPOOL_F_QUIET);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(again));
+	mpt_adopt(test, again);
+}
+
 static void mpool_test_destroy_null(struct kunit *test)
 {
 	mpool_destroy(NULL);
@@ -203,6 +268,7 @@ static struct kunit_case mempool_params_cases[] = {
 	KUNIT_CASE(mpool_test_name_reuse),
 	KUNIT_CASE(mpool_test_max_bytes),
 	KUNIT_CASE(mpool_test_kernel_budget),
+	KUNIT_CASE(mpool_test_budget_unpublished),
 	KUNIT_CASE(mpool_test_destroy_null),
 	{}
 };

@@ -73,4 +73,24 @@ static inline int mpt_stats(int fd, const char *name,
 	return mpt_io(fd, MPOOL_IOC_STATS, s);
 }
 
+/*
+ * Whether task @tid (a process or a thread) sleeps in a blocking
+ * MPOOL_IOC_ALLOC: its wait channel is the engine's mpool_alloc_timeout().
+ * The counters cannot tell: waits counts a sleep only when it ends.
+ */
+static inline int mpt_alloc_asleep(int tid)
+{
+	char path[64], wchan[64] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/wchan", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	if (!fgets(wchan, sizeof(wchan), f))
+		wchan[0] = 0;
+	fclose(f);
+	return !strcmp(wchan, "mpool_alloc_timeout");
+}
+
 #endif /* MPTEST_H */

@@ -29,7 +29,8 @@
  * defines an ioctl of type 0xB9.  Commands use numbers 0x00-0x1f.
  *
  * Pools are named by a NUL-terminated string of 1 to 31 characters from
- * [A-Za-z0-9_.-], other than "pools", "." and "..", in a
+ * [A-Za-z0-9_.-], other than ".", "..", "pools" and "budget" (debugfs
+ * files), in a
  * __u8[MPOOL_IOC_NAME_MAX] field.
  * User buffers are passed as __aligned_u64 addresses.
  *

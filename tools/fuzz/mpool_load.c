@@ -282,7 +282,6 @@ static int client(void)
 
 static int killwait(void)
 {
-	struct mpool_ioc_stats s;
 	uint64_t off;
 	int fd = open(DEV, O_RDWR), st, i;
 	double t0, t;
@@ -298,12 +297,9 @@ static int killwait(void)
 		do_alloc(fd, "ld_kw", &off, 1, 60000);
 		_exit(0);
 	}
-	/* Asleep once the pool counts its wait. */
+	/* Asleep in the allocation: waits would move only as it ends. */
 	for (i = 0; i < 1000; i++) {
-		memset(&s, 0, sizeof(s));
-		s.size = sizeof(s);
-		set_name(s.name, "ld_kw");
-		if (!mpt_io(fd, MPOOL_IOC_STATS, &s) && s.out_waits)
+		if (mpt_alloc_asleep(pid))
 			break;
 		usleep(10000);
 	}

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -117,14 +118,17 @@ static void test_names(void)
 struct waiter {
 	const char *name;
 	int err;
+	int tid;	/* __atomic: set by the waiter, read by the main thread */
 };
 
 static void *wait_alloc(void *arg)
 {
 	struct waiter *w = arg;
 	uint64_t off;
-	int n = alloc(dev, w->name, &off, 1, 20000);
+	int n;
 
+	__atomic_store_n(&w->tid, (int)syscall(SYS_gettid), __ATOMIC_SEQ_CST);
+	n = alloc(dev, w->name, &off, 1, 20000);
 	w->err = n < 0 ? -n : 0;
 	return NULL;
 }
@@ -170,7 +174,9 @@ static void test_destroy_views(void)
 	}
 	pthread_create(&t, NULL, wait_alloc, &w);
 	for (i = 0; i < 500; i++) {
-		if (!mpt_stats(dev, "rg_dv", &s) && s.out_waits == 1)
+		int tid = __atomic_load_n(&w.tid, __ATOMIC_SEQ_CST);
+
+		if (tid && mpt_alloc_asleep(tid))
 			break;
 		usleep(10000);
 	}
@@ -186,7 +192,7 @@ static void test_destroy_views(void)
 	e_create = create("rg_dv", 64, 1, 0);
 	pthread_join(t, NULL);
 	result(i < 500, "regress-destroy-views-waiter-slept",
-	       "the waiter never counted in waits");
+	       "the waiter never slept in the allocation");
 	result(e_stats == ENOENT && e_destroy == ENOENT && n_listed == 0 &&
 	       !in_debugfs && e_create == 0, "regress-destroy-views",
 	       "after destroy: stats %d, destroy %d, listed %d, debugfs %d, create %d",

@@ -45,6 +45,10 @@ load_module() { insmod "$MPTEST_MODULE" "$@"; }
 unload_module() { rmmod mempool; }
 # load_bench_module: insmod mempool_bench.ko (mempool.ko first)
 load_bench_module() { insmod "$MPTEST_BENCH_MODULE"; }
+# alloc_asleep PID: true while PID sleeps in a blocking ALLOC (its wait
+# channel is the engine's mpool_alloc_timeout); the counters cannot tell,
+# as waits counts a sleep only when it ends
+alloc_asleep() { [ "$(cat "/proc/$1/wchan" 2>/dev/null)" = mpool_alloc_timeout ]; }
 # as_user CMD...: run a shell command line as the unprivileged user (uid 1000)
 as_user() { su user -c "$*"; }
 

@@ -185,11 +185,11 @@ wo=$(cat "$T/out")
 mempoolctl alloc w --timeout 5000 >"$T/waiter" 2>&1 &
 wpid=$!
 i=0
-while [ "$(sval w waits)" != 1 ] && [ $i -lt 40 ]; do
+while ! alloc_asleep $wpid && [ $i -lt 40 ]; do
 	sleep 0.1 2>/dev/null || sleep 1
 	i=$((i + 1))
 done
-eq cli-waiter-sleeps "$(sval w waits)" 1
+check cli-waiter-sleeps alloc_asleep $wpid
 expect cli-waiter-free 0 "" mempoolctl free w "$wo"
 wait $wpid
 wrc=$?

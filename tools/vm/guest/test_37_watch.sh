@@ -41,7 +41,7 @@ else fail wt-hist-bucket-50ms "bucket $b: $h"; fi
 mempoolctl alloc wh --timeout 30000 >"$T/waiter" 2>&1 &
 waiter=$!
 i=0
-while [ "$(sval wh waits)" != 2 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+while ! alloc_asleep $waiter && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 check wt-hist-waiter-asleep test "$i" -lt 100
 mempoolctl free wh "$off" >/dev/null
 wait "$waiter"

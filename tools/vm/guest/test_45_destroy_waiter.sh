@@ -10,9 +10,8 @@ check dw-create mempoolctl create dw --block-size 64 --blocks 1
 check dw-take-only-block mempoolctl alloc dw
 mempoolctl alloc dw --timeout 60000 >"$T/out" 2>"$T/err" &
 waiter=$!
-# The waiter is asleep once the pool counts its wait.
 i=0
-while [ "$(mempoolctl stats dw | sed -n 's/^waits: //p')" != 1 ] && [ $i -lt 100 ]; do
+while ! alloc_asleep $waiter && [ $i -lt 100 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
