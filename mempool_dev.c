@@ -47,8 +47,15 @@ static_assert(!(MPOOL_CREATE_ALL & MPOOL_F_QUIET));
 /* Frees a pool nobody holds any more. */
 void mpool_dev_pool_free(struct mpool_dev_pool *dp)
 {
-	mpool_destroy(dp->pool);
+	/*
+	 * Out of debugfs first (a no-op after DESTROY), so that no reader
+	 * of the blocks file sees the block state go; then all the memory
+	 * the pool is charged for, block state included, before
+	 * mpool_destroy() gives the charge back.
+	 */
+	mpool_unpublish(dp->pool);
 	mpool_dev_blocks_exit(dp);
+	mpool_destroy(dp->pool);
 	kfree(dp);
 }
 
@@ -194,9 +201,10 @@ static int mpool_dev_destroy(struct mpool_dev_ucmd *ucmd)
 	if (!ret) {
 		list_del_init(&dp->node);
 		/*
-		 * Gone from every view now, its name and budget free; calls
-		 * in flight and mappings hold references to its memory: end
-		 * the sleeping allocations among them.
+		 * Gone from every view now and its name free; its memory
+		 * stays charged to the budget until the last reference (calls
+		 * in flight, mappings, owning files) goes: end the sleeping
+		 * allocations among them.
 		 */
 		mpool_unpublish(dp->pool);
 		mpool_cancel_waits(dp->pool);

@@ -104,7 +104,7 @@ int mpool_dev_blocks_init(struct mpool_dev_pool *dp, unsigned int nr_blocks)
 	return 0;
 }
 
-/* After the pool is destroyed: debugfs readers are gone. */
+/* After the pool left debugfs (mpool_unpublish()): no reader is left. */
 void mpool_dev_blocks_exit(struct mpool_dev_pool *dp)
 {
 	kvfree(dp->block_owner);

@@ -30,8 +30,7 @@
  *
  * Pools are named by a NUL-terminated string of 1 to 31 characters from
  * [A-Za-z0-9_.-], other than ".", "..", "pools" and "budget" (debugfs
- * files), in a
- * __u8[MPOOL_IOC_NAME_MAX] field.
+ * files), in a __u8[MPOOL_IOC_NAME_MAX] field.
  * User buffers are passed as __aligned_u64 addresses.
  *
  * Blocks are named by handles (see "Block handles" below): the block's
@@ -164,7 +163,7 @@ struct mpool_ioc_version {
  *	blocks hold the poison, and an allocation checks it is intact).
  * Bytes of the region that are in no block (between blocks when the
  * stride is larger than the block size, and after the last block up to
- * the end of its page) are always zero.
+ * the end of its page) are zero, unless a writable mapping wrote there.
  */
 /* Zero each block on allocation. */
 #define MPOOL_CREATE_ZERO	(1U << 0)
