@@ -47,10 +47,12 @@ static_assert(!(MPOOL_CREATE_ALL & MPOOL_F_QUIET));
 /* Frees a pool nobody holds any more. */
 void mpool_dev_pool_free(struct mpool_dev_pool *dp)
 {
+	/* First: no mmap() may find the pool by its offset any more. */
+	mpool_dev_map_pool_exit(dp);
 	/*
-	 * Out of debugfs first (a no-op after DESTROY), so that no reader
-	 * of the blocks file sees the block state go; then all the memory
-	 * the pool is charged for, block state included, before
+	 * Out of debugfs (a no-op after DESTROY), so that no reader of the
+	 * blocks file sees the block state go; then all the memory the
+	 * pool is charged for, block state included, before
 	 * mpool_destroy() gives the charge back.
 	 */
 	mpool_unpublish(dp->pool);
@@ -156,8 +158,6 @@ static int mpool_dev_create(struct mpool_dev_ucmd *ucmd)
 		return ret;
 	}
 	ret = mpool_dev_blocks_init(dp, c->nr_blocks);
-	if (!ret)
-		ret = mpool_dev_map_publish(dp);
 	if (ret) {
 		mpool_dev_pool_put(dp);
 		return ret;
@@ -293,6 +293,13 @@ union mpool_dev_buffer {
 	struct mpool_ioc_watch watch;
 };
 
+/* The access a command needs, by the header's "Permissions". */
+enum mpool_dev_access {
+	MPOOL_DEV_ACCESS_NONE,	/* counters and names */
+	MPOOL_DEV_ACCESS_READ,	/* a pool's bytes: FMODE_READ */
+	MPOOL_DEV_ACCESS_WRITE,	/* any change: FMODE_WRITE */
+};
+
 /**
  * struct mpool_dev_op - one ioctl command
  * @size: the struct as this kernel knows it
@@ -300,55 +307,55 @@ union mpool_dev_buffer {
  *	command's first version (offsetofend), so that a struct that grows
  *	keeps old callers working
  * @ioctl_num: the full command number, checked against the caller's
- * @needs_write: changes a pool, so needs a file opened for writing
+ * @access: what the open file needs for it: the table of "Permissions"
  * @execute: the handler; the struct is in ucmd->cmd, copied in whole
  */
 struct mpool_dev_op {
 	unsigned int size;
 	unsigned int min_size;
 	unsigned int ioctl_num;
-	bool needs_write;
+	enum mpool_dev_access access;
 	int (*execute)(struct mpool_dev_ucmd *ucmd);
 };
 
 /* MPOOL_DEV_OP(CREATE, ...) is the entry of MPOOL_IOC_CREATE, at its nr. */
-#define MPOOL_DEV_OP(_cmd, _fn, _struct, _last, _write)			\
+#define MPOOL_DEV_OP(_cmd, _fn, _struct, _last, _access)		\
 	[MPOOL_CMD_##_cmd] = {						\
 		.size = sizeof(_struct) +				\
 			BUILD_BUG_ON_ZERO(sizeof(union mpool_dev_buffer) < \
 					  sizeof(_struct)),		\
 		.min_size = offsetofend(_struct, _last),		\
 		.ioctl_num = MPOOL_IOC_##_cmd,				\
-		.needs_write = _write,					\
+		.access = MPOOL_DEV_ACCESS_##_access,			\
 		.execute = _fn,						\
 	}
 
 static const struct mpool_dev_op mpool_dev_ops[] = {
 	MPOOL_DEV_OP(VERSION, mpool_dev_version, struct mpool_ioc_version,
-		     out_abi_version, false),
+		     out_abi_version, NONE),
 	MPOOL_DEV_OP(CREATE, mpool_dev_create, struct mpool_ioc_create,
-		     name, true),
+		     name, WRITE),
 	MPOOL_DEV_OP(DESTROY, mpool_dev_destroy, struct mpool_ioc_name,
-		     name, true),
+		     name, WRITE),
 	MPOOL_DEV_OP(LIST, mpool_dev_list, struct mpool_ioc_list,
-		     names, false),
+		     names, NONE),
 	MPOOL_DEV_OP(STATS, mpool_dev_stats, struct mpool_ioc_stats,
-		     out_bytes_reserved, false),
+		     out_bytes_reserved, NONE),
 	MPOOL_DEV_OP(ALLOC, mpool_dev_alloc, struct mpool_ioc_alloc,
-		     __reserved, true),
+		     __reserved, WRITE),
 	MPOOL_DEV_OP(FREE, mpool_dev_free, struct mpool_ioc_free,
-		     out_invalid, true),
+		     out_invalid, WRITE),
 	MPOOL_DEV_OP(WRITE, mpool_dev_write, struct mpool_ioc_rw,
-		     buf, true),
+		     buf, WRITE),
 	MPOOL_DEV_OP(READ, mpool_dev_read, struct mpool_ioc_rw,
-		     buf, true),
+		     buf, READ),
 	MPOOL_DEV_OP(RESET, mpool_dev_reset, struct mpool_ioc_name,
-		     name, true),
+		     name, WRITE),
 	MPOOL_DEV_OP(MAP, mpool_dev_map, struct mpool_ioc_map,
-		     __reserved2, false),
+		     __reserved2, READ),
 	/* MPOOL_WATCH_SET needs write access: checked by the handler. */
 	MPOOL_DEV_OP(WATCH, mpool_dev_watch, struct mpool_ioc_watch,
-		     __reserved, false),
+		     __reserved, NONE),
 };
 
 /*
@@ -374,7 +381,10 @@ static long mpool_dev_ioctl(struct file *file, unsigned int cmd,
 	op = &mpool_dev_ops[nr];
 	if (!op->execute || op->ioctl_num != cmd)
 		return -ENOTTY;
-	if (op->needs_write && !(file->f_mode & FMODE_WRITE))
+	if ((op->access == MPOOL_DEV_ACCESS_READ &&
+	     !(file->f_mode & FMODE_READ)) ||
+	    (op->access == MPOOL_DEV_ACCESS_WRITE &&
+	     !(file->f_mode & FMODE_WRITE)))
 		return -EPERM;
 	if (get_user(ucmd.user_size, (u32 __user *)ucmd.ubuffer))
 		return -EFAULT;
@@ -400,6 +410,7 @@ static int mpool_dev_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	df->file = file;
 	mpool_dev_file_init(df);
+	mpool_dev_map_file_init(df);
 	mpool_dev_watch_file_init(df);
 	file->private_data = df;
 	return 0;
@@ -410,6 +421,7 @@ static int mpool_dev_release(struct inode *inode, struct file *file)
 	struct mpool_dev_file *df = file->private_data;
 
 	mpool_dev_file_release(df);
+	mpool_dev_map_file_release(df);
 	mpool_dev_watch_release(df);
 	kfree(df);
 	return 0;

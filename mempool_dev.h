@@ -86,11 +86,18 @@ struct mpool_dev_watcher {
  *	an ALLOC's blocks in use or that ALLOC sees @dead and gives them back
  * @dead: DESTROY succeeded; no block is handed out any more (-ENOENT)
  *
- * @map_id: what mmap() offsets name the pool by (offset >> 40), never
- *	reused; 0 when the ids ran out and the pool cannot be mapped
+ * MAP and mmap() (mempool_dev_map.c), under its mpool_map_lock but for
+ * @nr_maps; @map_start and @map_pages are set once, at the first MAP,
+ * and read without the lock by the pool's VMAs:
+ * @map_serial: names the pool in the grants of files, never reused
+ * @map_node: entry in the sorted list of pools with a range of offsets
+ * @map_start: the first page offset of the pool's range; 0 before MAP
+ * @map_pages: pages of the range, the region's; 0 before MAP
+ * @map_grants: the grants of files that MAPped the pool
+ * @map_dead: DESTROYed: mmap() of the range is ENXIO, MAP grants nothing
  * @nr_maps: mappings of the pool, and mmap() calls on their way to be
  *	one (DESTROY is EBUSY while not 0); mmap() counts one in the same
- *	critical section in which it finds the pool by its map id
+ *	critical section in which it finds the pool by its offset
  * @release_work: frees the pool when a mapping dropped the last
  *	reference: munmap() holds the mmap lock, under which destroying a
  *	pool (debugfs, CPU hotplug state) must not run
@@ -107,7 +114,12 @@ struct mpool_dev_pool {
 	unsigned int nr_blocks;
 	struct mutex hand_out_lock;	/* see above */
 	bool dead;
-	u64 map_id;
+	u64 map_serial;
+	struct list_head map_node;
+	unsigned long map_start;
+	unsigned long map_pages;
+	struct list_head map_grants;
+	bool map_dead;
 	atomic_t nr_maps;
 	struct work_struct release_work;
 	struct mpool_dev_watch_pool watch;
@@ -123,6 +135,8 @@ struct mpool_dev_pool {
  *	blocks of, each holding a reference on its pool
  * @pid: thread group id of the opener, shown in debugfs for owned blocks
  * @comm: the opener's command name, likewise
+ * @map_grants: the pools MAP granted it the mapping of, by their serials
+ *	(mempool_dev_map.c, under its mpool_map_lock)
  * @watch: the pool it watches and its events (mempool_dev_watch.c)
  */
 struct mpool_dev_file {
@@ -131,6 +145,7 @@ struct mpool_dev_file {
 	struct list_head owned_pools;
 	pid_t pid;
 	char comm[TASK_COMM_LEN];
+	struct list_head map_grants;
 	struct mpool_dev_watcher watch;
 };
 
@@ -165,8 +180,10 @@ void mpool_dev_file_release(struct mpool_dev_file *df);
 int mpool_dev_map_init(void);
 void mpool_dev_map_exit(void);
 void mpool_dev_map_pool_init(struct mpool_dev_pool *dp);
-int mpool_dev_map_publish(struct mpool_dev_pool *dp);
+void mpool_dev_map_pool_exit(struct mpool_dev_pool *dp);
 int mpool_dev_map_unpublish(struct mpool_dev_pool *dp, bool force);
+void mpool_dev_map_file_init(struct mpool_dev_file *df);
+void mpool_dev_map_file_release(struct mpool_dev_file *df);
 int mpool_dev_map(struct mpool_dev_ucmd *ucmd);
 int mpool_dev_mmap(struct file *file, struct vm_area_struct *vma);
 

@@ -161,7 +161,7 @@ const struct mp_cmd_desc mp_cmds[MP_CMD_COUNT] = {
 		"  --pos N     first byte within the block (default 0)\n",
 		.opts = MP_OPT(LENGTH) | MP_OPT(POS),
 		.npos_min = 2, .npos_max = 2, .pos_names = { "NAME", "HANDLE" },
-		.dev = MP_DEV_RW, .run = mp_run_read,
+		.dev = MP_DEV_RO, .run = mp_run_read,
 	},
 	[MP_CMD_RESET] = {
 		.name = "reset",

@@ -9,12 +9,23 @@
 #include <linux/err.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/printk.h>
 #include <linux/string.h>
 
 #include <mpool.h>
 
 static int failed;
+
+/*
+ * keep=1: also keep a named pool, "mpool_client_kept", until the module
+ * is unloaded: a kernel user's pool for the tests of /dev/mempool's
+ * permissions (what the device may do to a pool it did not make).
+ */
+static bool keep;
+module_param(keep, bool, 0444);
+MODULE_PARM_DESC(keep, "Keep the pool mpool_client_kept until unload");
+static struct mpool *kept;
 
 static void check(bool ok, const char *what)
 {
@@ -113,12 +124,22 @@ static int __init mpool_client_init(void)
 	}
 	mpool_destroy(NULL);
 
+	if (keep) {
+		kept = mpool_create("mpool_client_kept", 64, 4, 0, 0);
+		check(!IS_ERR(kept), "mpool_create makes the kept pool");
+		if (IS_ERR(kept))
+			kept = NULL;
+	}
+
 	pr_info("mpool_client: %d failed\n", failed);
+	if (failed)
+		mpool_destroy(kept);
 	return failed ? -EINVAL : 0;
 }
 
 static void __exit mpool_client_exit(void)
 {
+	mpool_destroy(kept);
 }
 
 module_init(mpool_client_init);

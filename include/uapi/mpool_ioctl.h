@@ -69,7 +69,7 @@
  *   command or call, device pool     O_RDONLY   O_WRONLY   O_RDWR
  *   MPOOL_IOC_VERSION, LIST, STATS   yes        yes        yes
  *   MPOOL_IOC_WATCH without SET      yes        yes        yes
- *   poll(), read() of events         yes        yes        yes
+ *   poll(), read() of events         yes        yes (4)    yes
  *   MPOOL_IOC_READ                   yes (1)    EPERM      yes (1)
  *   MPOOL_IOC_MAP                    yes        EPERM      yes
  *   mmap() PROT_READ                 yes (2)    EACCES     yes (2)
@@ -86,6 +86,8 @@
  * (2) Only at an offset that MPOOL_IOC_MAP gave this open file (or the
  *     open file it was dup()ed or inherited from): else EACCES.
  * (3) Only for a pool made with MPOOL_CREATE_MAP_WRITE: else EACCES.
+ * (4) poll() only: read(2) of a file opened O_WRONLY is EBADF, from the
+ *     VFS before the module sees it.
  *
  * Ownership guards handles, not bytes: a mapping shows the whole region,
  * blocks that other files own included, and a writable one can change

@@ -121,13 +121,13 @@ static bool errno_ok(unsigned int nr, int e, bool rofd, bool racy_fd)
 	return false;
 }
 
-/* Write commands need a writable file. */
+/* Write commands need a writable file ("Permissions"). */
 bool needs_write(unsigned int nr)
 {
-	/* WATCH needs it only with MPOOL_WATCH_SET. */
+	/* WATCH needs it only with MPOOL_WATCH_SET; READ and MAP need read. */
 	return nr != MPOOL_CMD_VERSION && nr != MPOOL_CMD_LIST &&
-	       nr != MPOOL_CMD_STATS && nr != MPOOL_CMD_MAP &&
-	       nr != MPOOL_CMD_WATCH;
+	       nr != MPOOL_CMD_STATS && nr != MPOOL_CMD_READ &&
+	       nr != MPOOL_CMD_MAP && nr != MPOOL_CMD_WATCH;
 }
 
 /* The command nrs the ABI has; any other is ENOTTY. */

@@ -15,8 +15,9 @@ static bool mmap_errno_ok(int e, enum fdkind fk)
 {
 	switch (e) {
 	case EINVAL:	/* not MAP_SHARED, past the region, misaligned */
-	case ENXIO:	/* no pool has that offset */
-	case EACCES:	/* PROT_WRITE on a read-only pool or file */
+	case ENXIO:	/* no pool has that offset, or it was destroyed */
+	case EACCES:	/* PROT_WRITE on a read-only pool or file; a pool
+			 * this file did not MAP */
 	case ENOMEM:	/* no room in the address space */
 	case EOVERFLOW:	/* offset plus length past what the VFS allows */
 	case EPERM:	/* PROT_EXEC where /dev is mounted noexec */
@@ -42,7 +43,7 @@ static uint64_t hostile_offset(struct worker *w, uint64_t base, uint64_t len)
 	case 4:
 		return base + (1ULL << (12 + rn(w, 28)));
 	case 5:
-		return base - PAGE * (1 + rn(w, 4));	/* the pool before */
+		return base - PAGE * (1 + rn(w, 4));	/* a range before */
 	default:
 		return base;
 	}
@@ -72,6 +73,7 @@ void op_map(struct worker *w)
 	enum fdkind fk = chance(w, 20) ? FD_RO :
 			 chance(w, 50) ? FD_SHARED : FD_OWN;
 	uint64_t off, len;
+	bool in_range, bad_any, bad_here;
 	unsigned char *p;
 	volatile unsigned char sum = 0;
 
@@ -80,8 +82,10 @@ void op_map(struct worker *w)
 		 stable[rn(w, NSTABLE)].name);
 	if (doio(w, fk, MPOOL_IOC_MAP, &m, -1))
 		return;
+	/* Few pools, small ones: every range fits below 2^44 bytes. */
 	if (!m.out_length || m.out_length % PAGE || m.__reserved2 ||
-	    (m.out_offset & MPOOL_HANDLE_OFFSET_MASK) ||
+	    !m.out_offset || m.out_offset % PAGE ||
+	    m.out_offset + m.out_length > 1ULL << 44 ||
 	    (m.out_flags & ~MPOOL_MAP_WRITABLE))
 		wfail(w, "MAP gave offset %#llx length %llu flags %#x",
 		      (unsigned long long)m.out_offset,
@@ -106,17 +110,25 @@ void op_map(struct worker *w)
 			      (unsigned long long)off, ename(e));
 		return;
 	}
-	if (flags == MAP_PRIVATE || off < m.out_offset ||
-	    off - m.out_offset + len > m.out_length || off % PAGE ||
-	    ((prot & PROT_WRITE) &&
-	     (fk == FD_RO || !(m.out_flags & MPOOL_MAP_WRITABLE)))) {
-		/* The pool may be a new one by the same name: then ENXIO. */
-		if (off >> 40 == m.out_offset >> 40)
-			wfail(w, "mmap(len %llu, prot %d, flags %#x, off %#llx) of a pool mapping %llu bytes at %#llx (flags %#x) succeeded",
-			      (unsigned long long)len, prot, flags,
-			      (unsigned long long)off,
-			      (unsigned long long)m.out_length,
-			      (unsigned long long)m.out_offset, m.out_flags);
+	/*
+	 * An offset outside the pool's range may be another pool's that this
+	 * file MAPped: mapping it is fine.  Within the range, a volatile pool
+	 * may have gone, and its range gone to a new pool, since MAP.
+	 */
+	in_range = off >= m.out_offset && off - m.out_offset < m.out_length;
+	bad_any = flags == MAP_PRIVATE || off % PAGE ||
+		  ((prot & PROT_WRITE) && fk == FD_RO);
+	bad_here = in_range &&
+		   (off - m.out_offset + len > m.out_length ||
+		    ((prot & PROT_WRITE) &&
+		     !(m.out_flags & MPOOL_MAP_WRITABLE)));
+	if (bad_any || (bad_here && !volatile_pool))
+		wfail(w, "mmap(len %llu, prot %d, flags %#x, off %#llx) of a pool mapping %llu bytes at %#llx (flags %#x) succeeded",
+		      (unsigned long long)len, prot, flags,
+		      (unsigned long long)off,
+		      (unsigned long long)m.out_length,
+		      (unsigned long long)m.out_offset, m.out_flags);
+	if (!in_range || bad_here) {
 		munmap(p, len);
 		return;
 	}
@@ -128,9 +140,13 @@ void op_map(struct worker *w)
 	if ((prot & PROT_WRITE) && volatile_pool)
 		for (i = 0; (uint64_t)i < len; i += PAGE)
 			p[i] = (unsigned char)rnd(w);
-	/* PROT_WRITE cannot be added to what was refused it. */
+	/*
+	 * PROT_WRITE cannot be added to what was refused it (a volatile
+	 * pool's range may be a new, writable pool's now).
+	 */
 	if (!(prot & PROT_WRITE) &&
-	    (fk == FD_RO || !(m.out_flags & MPOOL_MAP_WRITABLE)) &&
+	    (fk == FD_RO ||
+	     (!volatile_pool && !(m.out_flags & MPOOL_MAP_WRITABLE))) &&
 	    !mprotect(p, len, PROT_READ | PROT_WRITE))
 		wfail(w, "mprotect(PROT_WRITE) of a read-only mapping succeeded");
 	/* Split it, then unmap the pieces, in either order. */

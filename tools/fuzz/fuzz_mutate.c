@@ -262,6 +262,13 @@ void op_mutate(struct worker *w)
 	case 5:		/* read-only file */
 		fk = FD_RO;
 		expect = needs_write(nr) ? EPERM : expect;
+		/* READ may: but not of a block the worker's own file owns. */
+		if (nr == MPOOL_CMD_READ && !expect)
+			for (i = 0; i < w->s[pool].n; i++)
+				if (w->s[pool].off[i] ==
+				    ((struct mpool_ioc_rw *)p)->handle &&
+				    w->s[pool].owned[i])
+					expect = EPERM;
 		w->what = "read-only file";
 		break;
 	default:	/* one field of the command */

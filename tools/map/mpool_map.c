@@ -23,6 +23,8 @@
 #include "../mptest.h"
 
 #define DEBUGFS "/sys/kernel/debug/mempool"
+/* Offsets below this a 32-bit process's mmap2() reaches. */
+#define LOW_LIMIT (1ULL << 44)
 
 static int dev;
 static long page;
@@ -166,7 +168,8 @@ static void test_rw_both_ways(void)
 	       (unsigned long long)s.out_flags);
 	err = map_info(dev, "mp_rw", &m);
 	/* 90 blocks of 100 bytes, 8-byte aligned: 104 apart, 9360 bytes. */
-	result(!err && m.out_offset && !(m.out_offset & ((1ULL << 40) - 1)) &&
+	result(!err && m.out_offset && !(m.out_offset % page) &&
+	       m.out_offset + m.out_length <= LOW_LIMIT &&
 	       m.out_length == (uint64_t)((9360 + page - 1) / page * page) &&
 	       m.out_flags == MPOOL_MAP_WRITABLE,
 	       "map-ioctl", "errno %d, offset %#llx length %llu flags %u", err,
@@ -487,12 +490,22 @@ static void test_refusals(void)
 	err = mmap_errno(dev, page, PROT_READ, MAP_SHARED,
 			 m.out_offset + page);
 	result(!err, "map-second-page", "errno %d", err);
-	err = mmap_errno(dev, page, PROT_READ, MAP_SHARED,
-			 m.out_offset + m.out_length);
-	result(err == EINVAL, "map-offset-past-einval", "errno %d", err);
+	/*
+	 * Past the region is another pool's range or none: a file that
+	 * MAPped only this pool maps nothing there.
+	 */
+	ro = open("/dev/mempool", O_RDWR);
+	err = ro < 0 ? errno : map_info(ro, "mp_ro", &m);
+	if (!err)
+		err = mmap_errno(ro, page, PROT_READ, MAP_SHARED,
+				 m.out_offset + m.out_length);
+	result(err == EACCES || err == ENXIO, "map-offset-past-refused",
+	       "errno %d", err);
+	if (ro >= 0)
+		close(ro);
 	err = mmap_errno(dev, page, PROT_READ, MAP_SHARED,
 			 m.out_offset + (1ULL << 39));
-	result(err == EINVAL, "map-offset-far-einval", "errno %d", err);
+	result(err == ENXIO, "map-offset-far-enxio", "errno %d", err);
 	err = mmap_errno(dev, page, PROT_READ, MAP_SHARED, 0);
 	result(err == ENXIO, "map-offset-zero-enxio", "errno %d", err);
 	err = mmap_errno(dev, page, PROT_READ, MAP_SHARED, 4000ULL << 40);
@@ -566,8 +579,291 @@ out:
 	destroy("mp_exit", MPOOL_DESTROY_FORCE);
 }
 
-int main(void)
+/*
+ * Offsets are taken at the first MAP, not at CREATE, and given back with
+ * the pool: refused CREATEs and create-map-destroy cycles use none up,
+ * so a pool MAPped after them gets an offset no higher than the first.
+ */
+static void test_offset_cycles(void)
 {
+	enum { CYCLES = 1000 };
+	struct mpool_ioc_map m;
+	int i, err, refused = 0, bad = 0;
+	uint64_t first, worst = 0;
+
+	err = create("mp_cyc", 4096, 1, 0);
+	if (!err)
+		err = map_info(dev, "mp_cyc", &m);
+	destroy("mp_cyc", MPOOL_DESTROY_FORCE);
+	result(!err, "map-cycle-setup", "errno %d", err);
+	if (err)
+		return;
+	first = m.out_offset;
+	for (i = 0; i < CYCLES; i++) {
+		/* Refused: an unknown flag, no blocks, a name in use. */
+		refused += create("mp_cyc", 4096, 1, 1U << 6) == EINVAL;
+		refused += create("mp_cyc", 4096, 0, 0) == EINVAL;
+		err = create("mp_cyc", 4096, 1, 0);
+		refused += create("mp_cyc", 4096, 1, 0) == EEXIST;
+		if (!err)
+			err = map_info(dev, "mp_cyc", &m);
+		if (err || m.out_offset > first)
+			bad++;
+		if (!err && m.out_offset > worst)
+			worst = m.out_offset;
+		destroy("mp_cyc", MPOOL_DESTROY_FORCE);
+	}
+	result(refused == 3 * CYCLES, "map-cycle-refused-creates",
+	       "%d of %d refused", refused, 3 * CYCLES);
+	result(!bad, "map-offsets-not-used-up",
+	       "%d of %d MAPs failed or went past the first offset %#llx (highest %#llx)",
+	       bad, CYCLES, (unsigned long long)first,
+	       (unsigned long long)worst);
+}
+
+/*
+ * 64 pools of different sizes mapped at once: every range below 2^44
+ * bytes, none overlapping another, the same offset at every MAP, and
+ * each mapping shows its own pool's bytes.
+ */
+static void test_many_pools(void)
+{
+	enum { N = 64 };
+	static struct mpool_ioc_map m[N];
+	static unsigned char *p[N];
+	static uint64_t h[N];
+	struct mpool_ioc_map again;
+	int i, j, err, low = 0, stable = 0, apart = 1, own = 0, fd2;
+	char name[32];
+
+	fd2 = open("/dev/mempool", O_RDWR);
+	for (i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "mp_many%d", i);
+		p[i] = NULL;
+		err = create(name, 4096, 1 + i % 8, 0);
+		if (!err)
+			err = map_info(dev, name, &m[i]);
+		if (!err)
+			err = do_map(dev, m[i].out_length, PROT_READ,
+				     MAP_SHARED, m[i].out_offset, &p[i]);
+		if (err) {
+			result(0, "map-many-setup", "%s: errno %d", name, err);
+			goto out;
+		}
+		low += m[i].out_offset + m[i].out_length <= LOW_LIMIT;
+		/* A mark at the start of a block, through WRITE. */
+		if (!alloc1(name, &h[i]) &&
+		    !rw(MPOOL_IOC_WRITE, name, h[i], &i, sizeof(i)))
+			own++;
+	}
+	for (i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "mp_many%d", i);
+		err = map_info(dev, name, &again);
+		stable += !err && again.out_offset == m[i].out_offset;
+		err = fd2 < 0 ? EBADF : map_info(fd2, name, &again);
+		stable += !err && again.out_offset == m[i].out_offset;
+		for (j = 0; j < i; j++)
+			if (m[i].out_offset < m[j].out_offset + m[j].out_length &&
+			    m[j].out_offset < m[i].out_offset + m[i].out_length)
+				apart = 0;
+		if (memcmp(p[i] + MPOOL_HANDLE_OFFSET(h[i]), &i, sizeof(i)))
+			own--;
+	}
+	result(low == N, "map-many-below-2^44", "%d of %d below", low, N);
+	result(apart, "map-many-ranges-apart", "two ranges overlap");
+	result(stable == 2 * N, "map-offset-same-every-map",
+	       "%d of %d MAPs gave the first offset", stable, 2 * N);
+	result(own == N, "map-many-own-bytes",
+	       "%d of %d mappings show their pool's mark", own, N);
+out:
+	for (i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "mp_many%d", i);
+		if (p[i])
+			munmap(p[i], m[i].out_length);
+		destroy(name, MPOOL_DESTROY_FORCE);
+	}
+	if (fd2 >= 0)
+		close(fd2);
+}
+
+/*
+ * mmap() needs a grant from MAP on the same open file, or the one it was
+ * dup()ed or inherited from.
+ */
+static void test_grants(void)
+{
+	struct mpool_ioc_map m, m2;
+	int err, fd, d, status = 0;
+	pid_t pid;
+
+	create("mp_grant", 4096, 2, 0);
+	err = map_info(dev, "mp_grant", &m);
+	if (!err)
+		err = mmap_errno(dev, m.out_length, PROT_READ, MAP_SHARED,
+				 m.out_offset);
+	result(!err, "map-grant-setup", "errno %d", err);
+	fd = open("/dev/mempool", O_RDWR);
+	err = fd < 0 ? 0 : mmap_errno(fd, m.out_length, PROT_READ, MAP_SHARED,
+				      m.out_offset);
+	result(err == EACCES, "map-without-map-eacces", "errno %d", err);
+	err = fd < 0 ? errno : map_info(fd, "mp_grant", &m2);
+	if (!err)
+		err = mmap_errno(fd, m.out_length, PROT_READ, MAP_SHARED,
+				 m.out_offset);
+	result(!err && m2.out_offset == m.out_offset, "map-after-map-maps",
+	       "errno %d", err);
+	if (fd >= 0)
+		close(fd);
+
+	d = dup(dev);
+	err = d < 0 ? errno : mmap_errno(d, m.out_length, PROT_READ,
+					 MAP_SHARED, m.out_offset);
+	result(!err, "map-dup-fd-maps", "errno %d", err);
+	if (d >= 0)
+		close(d);
+	pid = fork();
+	if (pid == 0)
+		_exit(mmap_errno(dev, m.out_length, PROT_READ, MAP_SHARED,
+				 m.out_offset));
+	err = pid < 0 || waitpid(pid, &status, 0) != pid;
+	result(!err && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	       "map-fork-child-maps", "status %#x (an errno)", status);
+	destroy("mp_grant", MPOOL_DESTROY_FORCE);
+}
+
+/*
+ * A forced DESTROY of a mapped pool: its offset maps nothing (ENXIO) even
+ * for the file MAP granted it, while the memory stays; the last munmap
+ * gives the range back, a new pool may get it, and then the old file
+ * (whose grant was for the old pool, and kept nothing alive) gets EACCES
+ * while a file that MAPped the new pool maps it.
+ */
+static void test_offset_reuse(void)
+{
+	enum { N = 64, PAGES = 3 };
+	struct mpool_ioc_map mo, mn = { 0 };
+	int f1, f2, err, k = 0, round, found = -1;
+	unsigned char *p = NULL, mark = 0xA5;
+	char name[32];
+	uint64_t h;
+
+	f1 = open("/dev/mempool", O_RDWR);
+	f2 = open("/dev/mempool", O_RDWR);
+	if (f1 < 0 || f2 < 0 || create("mp_old", 4096, PAGES, 0) ||
+	    map_info(f1, "mp_old", &mo) ||
+	    do_map(f1, mo.out_length, PROT_READ, MAP_SHARED, mo.out_offset,
+		   &p)) {
+		result(0, "map-reuse-setup", "errno %d", errno);
+		goto out;
+	}
+	err = destroy("mp_old", MPOOL_DESTROY_FORCE);
+	result(!err, "map-reuse-force-destroy", "errno %d", err);
+	err = mmap_errno(f1, page, PROT_READ, MAP_SHARED, mo.out_offset);
+	result(err == ENXIO, "map-destroyed-mapped-enxio", "errno %d", err);
+	munmap(p, mo.out_length);
+
+	/*
+	 * The memory is freed by a work item: until then the range is
+	 * taken.  Pools of the same size fill the lower gaps in order; one
+	 * gets the old range once it is free.
+	 */
+	for (round = 0; round < 100 && found < 0; round++) {
+		for (k = 0; k < N; k++) {
+			snprintf(name, sizeof(name), "mp_new%d", k);
+			if (create(name, 4096, PAGES, 0) ||
+			    map_info(f2, name, &mn) ||
+			    mn.out_offset >= mo.out_offset)
+				break;
+		}
+		if (k < N && mn.out_offset == mo.out_offset) {
+			found = k;
+			break;
+		}
+		while (k >= 0) {
+			snprintf(name, sizeof(name), "mp_new%d", k--);
+			destroy(name, MPOOL_DESTROY_FORCE);
+		}
+		usleep(50000);
+	}
+	result(found >= 0, "map-offset-reused", "no new pool got %#llx",
+	       (unsigned long long)mo.out_offset);
+	if (found < 0)
+		goto out;
+	snprintf(name, sizeof(name), "mp_new%d", found);
+	err = mmap_errno(f1, mn.out_length, PROT_READ, MAP_SHARED,
+			 mn.out_offset);
+	result(err == EACCES, "map-reused-old-file-eacces", "errno %d", err);
+	err = alloc1(name, &h);
+	if (!err)
+		err = rw(MPOOL_IOC_WRITE, name, h, &mark, 1);
+	if (!err)
+		err = do_map(f2, mn.out_length, PROT_READ, MAP_SHARED,
+			     mn.out_offset, &p);
+	result(!err && p[MPOOL_HANDLE_OFFSET(h)] == mark,
+	       "map-reused-new-file-maps", "errno %d", err);
+	if (!err)
+		munmap(p, mn.out_length);
+out:
+	for (; k >= 0; k--) {
+		snprintf(name, sizeof(name), "mp_new%d", k);
+		destroy(name, MPOOL_DESTROY_FORCE);
+	}
+	destroy("mp_old", MPOOL_DESTROY_FORCE);
+	if (f1 >= 0)
+		close(f1);
+	if (f2 >= 0)
+		close(f2);
+}
+
+/*
+ * The 32-bit client (mpool_map32, its own checks): run it, or, where the
+ * kernel cannot (a kernel without IA32 emulation refuses the exec with
+ * ENOEXEC) and @enoexec_ok, say why it was skipped.
+ */
+static void run_32bit(const char *path, int enoexec_ok)
+{
+	int pfd[2], status = 0, err = 0;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC)) {
+		result(0, "map32-run", "pipe: errno %d", errno);
+		return;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		execl(path, path, (char *)NULL);
+		err = errno;
+		if (write(pfd[1], &err, sizeof(err)) < 0)
+			_exit(126);
+		_exit(127);
+	}
+	close(pfd[1]);
+	if (pid < 0 || read(pfd[0], &err, sizeof(err)) != sizeof(err))
+		err = 0;	/* the exec closed the pipe: it ran */
+	close(pfd[0]);
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	if (err == ENOEXEC && enoexec_ok)
+		printf("MPTEST ok map32-run # SKIP exec of the 32-bit %s failed with ENOEXEC: this kernel has no IA32 emulation\n",
+		       path);
+	else
+		result(!err && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		       "map32-run", "exec errno %d, status %#x", err, status);
+	fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+	const char *path32 = NULL;
+	int i, enoexec_ok = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--enoexec-ok"))
+			enoexec_ok = 1;
+		else if (!strcmp(argv[i], "--map32") && i + 1 < argc)
+			path32 = argv[++i];
+	}
 	page = sysconf(_SC_PAGESIZE);
 	dev = open("/dev/mempool", O_RDWR);
 	if (dev < 0) {
@@ -580,6 +876,12 @@ int main(void)
 	test_destroy_force();
 	test_refusals();
 	test_exit_releases();
+	test_grants();
+	test_offset_cycles();
+	test_many_pools();
+	test_offset_reuse();
+	if (path32)
+		run_32bit(path32, enoexec_ok);
 	close(dev);
 	return 0;
 }

@@ -52,6 +52,25 @@ else fail privs-user-help "exit $rc"; fi
 check privs-root-list mempoolctl list
 mempoolctl destroy root_pool --force >/dev/null 2>&1
 
+# The table of "Permissions" (mpool_ioctl.h), every cell: O_RDONLY,
+# O_WRONLY and O_RDWR files on a device pool and on a kernel user's pool,
+# which mpool_client.ko keeps while loaded with keep=1.
+client=/lib/mempool/mpool_client.ko
+if [ ! -x /bin/mpool_perm ]; then
+	fail privs-perm-binary "mpool_perm is not in the initramfs"
+elif [ ! -f "$client" ]; then
+	fail privs-perm-client "mpool_client.ko is not in the initramfs"
+elif check privs-kpool-insmod insmod "$client" keep=1; then
+	if mempoolctl stats mpool_client_kept >/dev/null 2>&1; then
+		pass privs-kpool-exists
+		# A crash part-way would only leave checks unreported.
+		check privs-perm-run-to-end /bin/mpool_perm mpool_client_kept
+	else
+		fail privs-kpool-exists "no pool mpool_client_kept"
+	fi
+	check privs-kpool-rmmod rmmod mpool_client
+fi
+
 # Module pinning: an open file of /dev/mempool holds the module.
 sleep 5 </dev/mempool &
 holder=$!
