@@ -80,7 +80,8 @@
  *   MPOOL_IOC_WATCH with SET         EPERM      yes        yes
  *
  *   kernel pool: MPOOL_IOC_STATS yes, and LIST lists it; every other
- *   command that names it EPERM, whatever the access.
+ *   command that names it EPERM, whatever the access (but CREATE:
+ *   EEXIST, its name is taken).
  *
  * (1) Not a block another open file owns (MPOOL_ALLOC_OWNED): EPERM.
  * (2) Only at an offset that MPOOL_IOC_MAP gave this open file (or the
