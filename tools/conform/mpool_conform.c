@@ -1293,8 +1293,8 @@ static void check_rw(void)
 		snprintf(what, sizeof(what), "%s pos 1 len 2^32-1", c);
 		want_err(prw(rw, cmd, "cf_rw", h, 1, 0xffffffff, buf), EINVAL, what);
 		/* "ERANGE, @handle is outside the region" */
-		snprintf(what, sizeof(what), "%s offset 400 (region end)", c);
-		want_err(prw(rw, cmd, "cf_rw", gen | 400, 0, 1, buf), ERANGE, what);
+		snprintf(what, sizeof(what), "%s offset 416 (region end)", c);
+		want_err(prw(rw, cmd, "cf_rw", gen | 416, 0, 1, buf), ERANGE, what);
 		snprintf(what, sizeof(what), "%s offset 2^40 - 8", c);
 		want_err(prw(rw, cmd, "cf_rw", gen | (MPOOL_HANDLE_OFFSET_MASK - 7),
 			     0, 1, buf), ERANGE, what);
@@ -1406,11 +1406,13 @@ static void check_handles(void)
 	 * of any device pool got in the 2^24 - 2 allocations before it."
 	 */
 	begin("handle-gen-unique");
-	for (i = 0; i < 40; i++)
+	for (i = 0; i < 40 && !cur_bad; i++)
 		for (j = 0; j < i; j++)
-			want(MPOOL_HANDLE_GEN(gens[i]) != MPOOL_HANDLE_GEN(gens[j]),
-			     "allocations %zu and %zu got generation %llu", j, i,
-			     MPOOL_HANDLE_GEN(gens[i]));
+			if (!want(MPOOL_HANDLE_GEN(gens[i]) != MPOOL_HANDLE_GEN(gens[j]),
+				  "allocation %zu (%s) and %zu (%s) got generation %llu",
+				  j, j & 1 ? "cf_h2" : "cf_h", i, i & 1 ? "cf_h2" : "cf_h",
+				  MPOOL_HANDLE_GEN(gens[i])))
+				break;
 	end();
 
 	/*
@@ -1451,16 +1453,20 @@ static void check_handles(void)
 	 * geometry whose block at that offset is allocated, is stale.
 	 */
 	begin("handle-other-pool-estale");
-	ha = alloc1(rw, "cf_h", 0);
-	hb = alloc1(rw, "cf_h2", 0);
-	if (want(MPOOL_HANDLE_OFFSET(ha) == MPOOL_HANDLE_OFFSET(hb),
+	want_err(pcreate(rw, "cf_hx", 16, 8, 0, 0), 0, "CREATE cf_hx");
+	want_err(pcreate(rw, "cf_hy", 16, 8, 0, 0), 0, "CREATE cf_hy");
+	ha = alloc1(rw, "cf_hx", 0);	/* two fresh pools, one allocation each */
+	hb = alloc1(rw, "cf_hy", 0);
+	if (want(ha && hb && MPOOL_HANDLE_OFFSET(ha) == MPOOL_HANDLE_OFFSET(hb),
 		 "setup: offsets differ")) {
-		want_err(prw(rw, MPOOL_IOC_READ, "cf_h2", ha, 0, 1, back), ESTALE,
-			 "READ of cf_h's handle on cf_h2");
-		want_err(free1(rw, "cf_h2", ha), ESTALE, "FREE of it on cf_h2");
+		want(ha != hb, "both pools' first blocks have handle 0x%llx",
+		     (unsigned long long)ha);
+		want_err(prw(rw, MPOOL_IOC_READ, "cf_hy", ha, 0, 1, back), ESTALE,
+			 "READ of cf_hx's handle on cf_hy");
+		want_err(free1(rw, "cf_hy", ha), ESTALE, "FREE of it on cf_hy");
 	}
-	free1(rw, "cf_h", ha);
-	free1(rw, "cf_h2", hb);
+	pdestroy(rw, "cf_hx", MPOOL_DESTROY_FORCE);
+	pdestroy(rw, "cf_hy", MPOOL_DESTROY_FORCE);
 	end();
 
 	/*
@@ -1469,31 +1475,36 @@ static void check_handles(void)
 	 * has not allocated the block)".
 	 */
 	begin("handle-destroyed-pool");
-	ha = alloc1(rw, "cf_h", 0);
-	hb = alloc1(rw, "cf_h", 0);
-	pdestroy(rw, "cf_h", MPOOL_DESTROY_FORCE);
-	if (!want_err(pcreate(rw, "cf_h", 16, 8, 0, 0), 0, "CREATE again")) {
+	/* the same history in both pools of the name: */
+	want_err(pcreate(rw, "cf_hd", 16, 8, 0, 0), 0, "CREATE");
+	ha = alloc1(rw, "cf_hd", 0);
+	hb = alloc1(rw, "cf_hd", 0);
+	pdestroy(rw, "cf_hd", MPOOL_DESTROY_FORCE);
+	if (!want_err(pcreate(rw, "cf_hd", 16, 8, 0, 0), 0, "CREATE again")) {
 		end();
 		goto out;
 	}
-	h1 = alloc1(rw, "cf_h", 0);
+	h1 = alloc1(rw, "cf_hd", 0);
 	if (want(MPOOL_HANDLE_OFFSET(h1) == MPOOL_HANDLE_OFFSET(ha) ||
 		 MPOOL_HANDLE_OFFSET(h1) == MPOOL_HANDLE_OFFSET(hb),
 		 "setup: the new pool's first block is neither old block")) {
 		__u64 same = MPOOL_HANDLE_OFFSET(h1) == MPOOL_HANDLE_OFFSET(ha) ? ha : hb;
 		__u64 other = same == ha ? hb : ha;
 
-		want_err(prw(rw, MPOOL_IOC_READ, "cf_h", same, 0, 1, back), ESTALE,
+		want(h1 != same, "the new pool's first block has the old handle 0x%llx",
+		     (unsigned long long)h1);
+		want_err(prw(rw, MPOOL_IOC_READ, "cf_hd", same, 0, 1, back), ESTALE,
 			 "READ, the new pool has the block allocated");
-		want_err(prw(rw, MPOOL_IOC_READ, "cf_h", other, 0, 1, back), ENXIO,
+		want_err(prw(rw, MPOOL_IOC_READ, "cf_hd", other, 0, 1, back), ENXIO,
 			 "READ, the new pool has not allocated the block");
-		want_err(free1(rw, "cf_h", same), ESTALE, "FREE, allocated");
-		want_err(free1(rw, "cf_h", other), ENXIO, "FREE, not allocated");
+		want_err(free1(rw, "cf_hd", same), ESTALE, "FREE, allocated");
+		want_err(free1(rw, "cf_hd", other), ENXIO, "FREE, not allocated");
 	}
 	end();
 out:
 	pdestroy(rw, "cf_h", MPOOL_DESTROY_FORCE);
 	pdestroy(rw, "cf_h2", MPOOL_DESTROY_FORCE);
+	pdestroy(rw, "cf_hd", MPOOL_DESTROY_FORCE);
 }
 
 /* ---- owned blocks (MPOOL_ALLOC_OWNED) -------------------------------------------------- */
@@ -1921,11 +1932,15 @@ static void check_fresh_contents(void)
 			alloc1(rw, "cf_fr", 0);
 		for (i = 0; i < n; i++) {
 			want(all_bytes(map + i * stride + bs, 0, stride - bs),
-			     "bytes %u-%u between blocks are not zero",
-			     i * stride + bs, (i + 1) * stride - 1);
+			     "bytes %u-%u between blocks are not zero (0x%02x)",
+			     i * stride + bs, (i + 1) * stride - 1,
+			     map[i * stride + bs]);
 		}
-		want(all_bytes(map + n * stride, 0, page_size - n * stride),
-		     "bytes after the last block are not zero");
+		for (i = n * stride; i < page_size && !map[i]; i++)
+			;
+		want(i == page_size,
+		     "bytes after the last block are not zero (0x%02x at %u)",
+		     i < page_size ? map[i] : 0, i);
 		want_err(pstats(rw, "cf_fr", &s), 0, "STATS");
 		want(s.out_poison_errors == 0, "poison_errors %llu", s.out_poison_errors);
 		want(s.out_flags == flags, "STATS flags 0x%llx", s.out_flags);
@@ -2185,6 +2200,12 @@ static void check_map(void)
 	}
 	end();
 	close(fd2);
+	/*
+	 * struct mpool_ioc_map: "EOVERFLOW, no range of offsets as large as
+	 * the region is free": it takes regions summing to 2^44 bytes and
+	 * more, far past max_bytes and the guest's memory.
+	 */
+	skip("map-eoverflow", "needs 2^44 bytes of mapped regions");
 out:
 	pdestroy(rw, "cf_m", MPOOL_DESTROY_FORCE);
 	pdestroy(rw, "cf_mw", MPOOL_DESTROY_FORCE);
@@ -2245,8 +2266,9 @@ static void check_budget(void)
 	e = dmap(rw, page_size, PROT_READ, MAP_SHARED, m.out_offset, &p);
 	want_err(e, 0, "mmap");
 	want_err(pdestroy(rw, "cf_b1", MPOOL_DESTROY_FORCE), 0, "forced DESTROY");
-	want_err(pcreate(rw, "cf_b2", 64, 16, 0, 0), ENOSPC,
-		 "CREATE while the destroyed pool is still mapped");
+	if (!want_err(pcreate(rw, "cf_b2", 64, 16, 0, 0), ENOSPC,
+		      "CREATE while the destroyed pool is still mapped"))
+		pdestroy(rw, "cf_b2", MPOOL_DESTROY_FORCE);
 	want(budget("destroyed_pools") == 1, "destroyed_pools %lld while mapped",
 	     budget("destroyed_pools"));
 	if (p)
@@ -2258,8 +2280,9 @@ static void check_budget(void)
 	o = dev_open(O_RDWR);
 	want(alloc1(o, "cf_b2", MPOOL_ALLOC_OWNED), "ALLOC owned");
 	want_err(pdestroy(rw, "cf_b2", MPOOL_DESTROY_FORCE), 0, "forced DESTROY");
-	want_err(pcreate(rw, "cf_b3", 64, 16, 0, 0), ENOSPC,
-		 "CREATE while a file owns blocks of the destroyed pool");
+	if (!want_err(pcreate(rw, "cf_b3", 64, 16, 0, 0), ENOSPC,
+		      "CREATE while a file owns blocks of the destroyed pool"))
+		pdestroy(rw, "cf_b3", MPOOL_DESTROY_FORCE);
 	want(budget("destroyed_pools") == 1, "destroyed_pools %lld while owned",
 	     budget("destroyed_pools"));
 	close(o);
@@ -2313,8 +2336,9 @@ pools_done:
 	e = dmap(rw, page_size, PROT_READ, MAP_SHARED, m.out_offset, &p);
 	want_err(e, 0, "mmap");
 	want_err(pdestroy(rw, "cf_bb", MPOOL_DESTROY_FORCE), 0, "forced DESTROY");
-	want_err(pcreate(rw, "cf_bc", 4096, 16, 0, 0), EDQUOT,
-		 "CREATE while the destroyed pool is mapped");
+	if (!want_err(pcreate(rw, "cf_bc", 4096, 16, 0, 0), EDQUOT,
+		      "CREATE while the destroyed pool is mapped"))
+		pdestroy(rw, "cf_bc", MPOOL_DESTROY_FORCE);
 	want(budget("destroyed_bytes") == need, "destroyed_bytes %lld, wanted %lld",
 	     budget("destroyed_bytes"), need);
 	if (p)
