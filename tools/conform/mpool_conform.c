@@ -2813,6 +2813,8 @@ static void check_stats(void)
 				preset(rw, "cf_s");
 			if (!want_err(pstats(rw, "cf_s", &s), 0, "STATS"))
 				break;
+			if (s.out_waits > maxw)
+				maxw = s.out_waits;
 			if (!want(hist_ok(&s),
 				  "snapshot %d: buckets sum to %llu, waits %llu, timeouts %llu",
 				  i, hist_sum(&s), s.out_waits, s.out_timeouts))
@@ -2820,8 +2822,6 @@ static void check_stats(void)
 			if (!want(s.out_blocks_free + s.out_blocks_in_use ==
 				  s.out_blocks_total, "snapshot %d: free + in_use != total", i))
 				break;
-			if (s.out_waits > maxw)
-				maxw = s.out_waits;
 			if (i % 10 == 9)
 				msleep(1);
 		}
