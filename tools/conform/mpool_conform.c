@@ -75,7 +75,7 @@ static bool want_(bool c, const char *fmt, ...)
 	if (c)
 		return true;
 	if (cur_bad && n + 3 < sizeof(cur_why)) {
-		strcpy(cur_why + n, "; ");
+		memcpy(cur_why + n, "; ", 3);
 		n += 2;
 	}
 	cur_bad = true;
@@ -85,6 +85,7 @@ static bool want_(bool c, const char *fmt, ...)
 	va_end(ap);
 	return false;
 }
+
 #define want(c, ...) want_(!!(c), __VA_ARGS__)
 
 static const char *en(int e)
@@ -413,7 +414,7 @@ static __u64 now_ns(clockid_t clk)
 	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static void msleep(long ms)
+static void sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
@@ -494,6 +495,7 @@ static const struct cmdinfo {
 static __u64 base_h;		/* a block of BASE, held throughout */
 static __u64 tmp_h;		/* a block ALLOC / FREE checks take and give back */
 static __u8 iobuf[64];
+/* userspace: no __aligned() */
 static __u8 big[2 * 4096 + 64] __attribute__((aligned(8)));
 
 /* Fills @p with a struct for command @c that succeeds on the fd rw. */
@@ -571,7 +573,10 @@ static void check_version(void)
 {
 	struct mpool_ioc_version v = { .size = sizeof(v), .out_abi_version = 0xdead };
 
-	/* struct mpool_ioc_version: "@out_abi_version: MPOOL_IOC_ABI_VERSION of the running module" */
+	/*
+	 * struct mpool_ioc_version: "@out_abi_version: MPOOL_IOC_ABI_VERSION
+	 * of the running module"
+	 */
 	begin("version");
 	if (want_err(io(rw, MPOOL_IOC_VERSION, &v), 0, "VERSION"))
 		want(v.out_abi_version == MPOOL_IOC_ABI_VERSION,
@@ -1303,7 +1308,7 @@ static void check_rw(void)
 		/* "ENXIO, the block is not allocated" */
 		snprintf(what, sizeof(what), "%s a free block", c);
 		want_err(prw(rw, cmd, "cf_rw", hfree, 0, 1, buf), ENXIO, what);
-		/* DOC: General ioctl format: "EFAULT: a user address could not be read or written." */
+		/* DOC: General ioctl format: "EFAULT: a user address could not be read" */
 		snprintf(what, sizeof(what), "%s buf NULL", c);
 		want_err(prw(rw, cmd, "cf_rw", h, 0, 8, NULL), EFAULT, what);
 	}
@@ -1435,7 +1440,10 @@ static void check_handles(void)
 		want_err(prw(rw, MPOOL_IOC_READ, "cf_h", h2, 0, 16, back), 0,
 			 "READ by the new holder");
 		want(!memcmp(buf, back, 16), "the new holder's bytes changed");
-		/* version 3 note: "a version 2 caller's offsets carry generation 0, which no block has: ESTALE" */
+		/*
+		 * ABI version 3 note: "a version 2 caller's offsets carry
+		 * generation 0, which no block has: ESTALE"
+		 */
 		want_err(prw(rw, MPOOL_IOC_READ, "cf_h", MPOOL_HANDLE_OFFSET(h2),
 			     0, 1, back), ESTALE, "READ with generation 0");
 		want_err(free1(rw, "cf_h", MPOOL_HANDLE_OFFSET(h2)), ESTALE,
@@ -1714,7 +1722,7 @@ static void check_permissions(void)
 	if (e || !hp)
 		goto out;
 
-	/* "MPOOL_IOC_VERSION, LIST, STATS   yes yes yes" */
+	/* "MPOOL_IOC_VERSION, LIST, STATS": yes for all three */
 	for (a = 0; a < 3; a++) {
 		v = (struct mpool_ioc_version){ .size = sizeof(v) };
 		cell("VERSION", a, io(fd[a], MPOOL_IOC_VERSION, &v), yes[a]);
@@ -1722,11 +1730,11 @@ static void check_permissions(void)
 		cell("LIST", a, io(fd[a], MPOOL_IOC_LIST, &l), yes[a]);
 		cell("STATS", a, pstats(fd[a], "cf_p", &s), yes[a]);
 	}
-	/* "MPOOL_IOC_WATCH without SET      yes yes yes" */
+	/* "MPOOL_IOC_WATCH without SET": yes for all three */
 	for (a = 0; a < 3; a++)
 		cell("WATCH-noset", a, pwatch(fd[a], "cf_p", 0, 0, NULL), yes[a]);
 	/*
-	 * "poll(), read() of events         yes yes yes": a watermark above
+	 * "poll(), read() of events": yes for all three; a watermark above
 	 * the free blocks queues a LOW event on every watching file.
 	 */
 	pwatch(rw, "cf_p", MPOOL_WATCH_SET, 8, NULL);
@@ -1830,8 +1838,10 @@ static void check_permissions(void)
 	}
 	end();
 
-	/* kernel pool: "MPOOL_IOC_STATS yes, and LIST lists it; every other
-	 * command that names it EPERM, whatever the access." */
+	/*
+	 * kernel pool: "MPOOL_IOC_STATS yes, and LIST lists it; every other
+	 * command that names it EPERM, whatever the access."
+	 */
 	if (!kpool[0]) {
 		skip("perm-kernel-pool",
 		     "no kernel user's named pool exists in the guest (README names no module that keeps one)");
@@ -2363,8 +2373,8 @@ static void on_alarm(int sig)
 	(void)sig;
 }
 
-static volatile int waiter_armed;
-static volatile pid_t waiter_tid;
+static int waiter_armed;
+static pid_t waiter_tid;
 static int waiter_err;
 static __u32 waiter_got;
 static __u64 waiter_h;
@@ -2388,7 +2398,7 @@ static bool waiter_sleeps(void)
 	for (i = 0; i < 20000; i++) {
 		FILE *f;
 
-		msleep(1);
+		sleep_ms(1);
 		if (!__atomic_load_n(&waiter_armed, __ATOMIC_SEQ_CST))
 			continue;
 		snprintf(path, sizeof(path), "/proc/self/task/%d/stat", waiter_tid);
@@ -2422,8 +2432,10 @@ static void destroy_under_waiter(const char *name, bool free_first)
 	sched_getaffinity(0, sizeof(all), &all);
 	CPU_ZERO(&one);
 	CPU_SET(0, &one);
-	if (!want_err(pcreate(rw, "cf_dw", 64, 1, 0, 0), 0, "CREATE") ||
-	    !want(h = alloc1(rw, "cf_dw", 0), "ALLOC the only block"))
+	if (!want_err(pcreate(rw, "cf_dw", 64, 1, 0, 0), 0, "CREATE"))
+		goto out;
+	h = alloc1(rw, "cf_dw", 0);
+	if (!want(h, "ALLOC the only block"))
 		goto out;
 	if (!want(sched_setaffinity(0, sizeof(one), &one) == 0, "pin to CPU 0"))
 		goto out;
@@ -2463,15 +2475,15 @@ static bool hist_ok(const struct mpool_ioc_stats *s)
 	return hist_sum(s) == s->out_waits && s->out_timeouts <= s->out_waits;
 }
 
-static volatile int freer_go;
+static int freer_go;
 
 static void *freer(void *arg)
 {
 	__u64 h = *(__u64 *)arg;
 
 	while (!__atomic_load_n(&freer_go, __ATOMIC_SEQ_CST))
-		msleep(1);
-	msleep(20);
+		sleep_ms(1);
+	sleep_ms(20);
 	free1(rw, "cf_w", h);
 	return NULL;
 }
@@ -2485,7 +2497,8 @@ static void check_wait(void)
 	pthread_t t;
 	int e;
 
-	if (pcreate(rw, "cf_w", 64, 1, 0, 0) || !(h = alloc1(rw, "cf_w", 0))) {
+	h = pcreate(rw, "cf_w", 64, 1, 0, 0) ? 0 : alloc1(rw, "cf_w", 0);
+	if (!h) {
 		begin("wait");
 		want(0, "setup");
 		end();
@@ -2550,8 +2563,10 @@ static void check_wait(void)
 	}
 	end();
 
-	/* "takes what is free, up to @count, and with MPOOL_ALLOC_WAIT first
-	 * waits for one block when none is": a free block, no wait */
+	/*
+	 * "takes what is free, up to @count, and with MPOOL_ALLOC_WAIT first
+	 * waits for one block when none is": a free block, no wait
+	 */
 	begin("wait-not-when-free");
 	free1(rw, "cf_w", h);
 	pstats(rw, "cf_w", &s0);
@@ -2744,7 +2759,7 @@ out:
 
 /* ---- STATS arithmetic -------------------------------------------------------------------- */
 
-static volatile int churn_stop;
+static int churn_stop;
 
 static void *churn(void *arg)
 {
@@ -2782,8 +2797,8 @@ static void check_stats(void)
 	want_err(preset(rw, "cf_s"), 0, "RESET");
 	want_err(pstats(rw, "cf_s", &s), 0, "STATS");
 #define MPOOL_STAT(n)
-#define MPOOL_COUNTER(n) want(s.out_##n == 0, #n " %llu after RESET", s.out_##n);
-#define MPOOL_HIST(n, k) want(hist_sum(&s) == 0, #n " not zero after RESET");
+#define MPOOL_COUNTER(n) want(s.out_##n == 0, #n " %llu after RESET", s.out_##n)
+#define MPOOL_HIST(n, k) want(hist_sum(&s) == 0, #n " not zero after RESET")
 #include "mpool_stat_list.h"
 #undef MPOOL_STAT
 #undef MPOOL_COUNTER
@@ -2823,7 +2838,7 @@ static void check_stats(void)
 				  s.out_blocks_total, "snapshot %d: free + in_use != total", i))
 				break;
 			if (i % 10 == 9)
-				msleep(1);
+				sleep_ms(1);
 		}
 		__atomic_store_n(&churn_stop, 1, __ATOMIC_SEQ_CST);
 		pthread_join(t, NULL);
@@ -2840,7 +2855,7 @@ static void check_stats(void)
 #define MPOOL_STAT(n) \
 	want(file_key(DEBUGFS "cf_s/stats", #n) == (long long)s.out_##n, \
 	     #n ": debugfs %lld, ioctl %llu", \
-	     file_key(DEBUGFS "cf_s/stats", #n), s.out_##n);
+	     file_key(DEBUGFS "cf_s/stats", #n), s.out_##n)
 #define MPOOL_HIST(n, k)
 #include "mpool_stat_list.h"
 #undef MPOOL_STAT
@@ -2877,7 +2892,8 @@ int main(int argc, char **argv)
 		printf("# kernel pool: %s\n", kpool);
 
 	check_version();
-	if (pcreate(rw, BASE, 64, 64, 0, 0) || !(base_h = alloc1(rw, BASE, 0))) {
+	base_h = pcreate(rw, BASE, 64, 64, 0, 0) ? 0 : alloc1(rw, BASE, 0);
+	if (!base_h) {
 		printf("MPTEST not ok conform-setup: cannot create " BASE "\n");
 		return 1;
 	}
