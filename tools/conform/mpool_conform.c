@@ -2062,6 +2062,28 @@ static void check_map(void)
 	}
 	end();
 
+	/*
+	 * DOC: Permissions: "Ownership guards handles, not bytes: a mapping
+	 * shows the whole region, blocks that other files own included".
+	 */
+	begin("map-shows-owned-blocks");
+	{
+		int o = dev_open(O_RDWR);
+
+		h = alloc1(o, "cf_mw", MPOOL_ALLOC_OWNED);
+		want(h, "ALLOC owned");
+		want_err(prw(o, MPOOL_IOC_WRITE, "cf_mw", h, 0, 6, "mine!"), 0,
+			 "WRITE by the owner");
+		if (want_err(dmap(rw, mw.out_length, PROT_READ, MAP_SHARED,
+				  mw.out_offset, (void **)&p), 0, "mmap by another file")) {
+			want(!memcmp(p + MPOOL_HANDLE_OFFSET(h), "mine!", 6),
+			     "another file's mapping does not show the owned block");
+			munmap(p, mw.out_length);
+		}
+		close(o);
+	}
+	end();
+
 	/* MAP_WRITE: bytes written through the mapping, READ sees them */
 	begin("map-write-shared");
 	h = alloc1(rw, "cf_mw", 0);
@@ -2176,6 +2198,10 @@ static void check_map(void)
 				 "forced DESTROY of a mapped pool");
 			want(!pool_listed("cf_m"), "listed after a forced DESTROY");
 			want(p[0] == 0, "the mapping is unreadable");
+			/* "ENXIO when ... its pool was destroyed", memory held or not */
+			want_err(dmap(rw, page_size, PROT_READ, MAP_SHARED,
+				      m.out_offset, NULL), ENXIO,
+				 "mmap of the destroyed pool's offset while it is still mapped");
 			munmap(p, page_size);
 		}
 	}
@@ -2583,6 +2609,15 @@ out:
 
 /* ---- MPOOL_IOC_WATCH, poll() and read() --------------------------------------------------- */
 
+static int blocking_fd, blocking_err;
+
+static void *blocking_reader(void *arg)
+{
+	(void)arg;
+	blocking_err = read_event(blocking_fd, MPOOL_WATCH_LOW, NULL);
+	return NULL;
+}
+
 static void check_watch(void)
 {
 	struct mpool_ioc_watch w;
@@ -2704,6 +2739,32 @@ static void check_watch(void)
 	 * struct mpool_watch_event: "@lost: events dropped before this one
 	 * because the file's queue was full (a file queues at most 64)".
 	 */
+	/*
+	 * "read() returns whole struct mpool_watch_event, oldest first,
+	 * waiting for one unless the file is O_NONBLOCK"
+	 */
+	begin("watch-read-waits");
+	{
+		pthread_t t;
+		int bl = dev_open(O_RDONLY);
+
+		while (read_event(a, 0, NULL) == 0)
+			;
+		want_err(pwatch(bl, "cf_wt", 0, 0, NULL), 0, "WATCH");
+		blocking_fd = bl;
+		blocking_err = -1;
+		if (want(pthread_create(&t, NULL, blocking_reader, NULL) == 0,
+			 "pthread_create")) {
+			sleep_ms(50);
+			h[4] = alloc1(rw, "cf_wt", 0);	/* free 3: LOW */
+			pthread_join(t, NULL);
+			want_err(blocking_err, 0, "the blocking read()");
+			free1(rw, "cf_wt", h[4]);
+		}
+		close(bl);
+	}
+	end();
+
 	begin("watch-lost");
 	while (read_event(a, 0, NULL) == 0)
 		;
