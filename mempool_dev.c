@@ -131,6 +131,29 @@ static int mpool_dev_version(struct mpool_dev_ucmd *ucmd)
 /* A handle's offset bits span the largest region the engine makes for us. */
 static_assert(MPOOL_HANDLE_OFFSET_MASK + 1 == MPOOL_USER_REGION_MAX);
 
+/*
+ * The engine's pool for CREATE.  A pool whose last mapping went is freed
+ * by a work item after munmap() returned (see mempool_dev_map.c): before
+ * refusing for the budget, wait for those, so that the memory a munmap()
+ * gave back counts no more once it returned.
+ */
+static struct mpool *mpool_dev_create_pool(const struct mpool_ioc_create *c)
+{
+	struct mpool *pool;
+	int tries = 2;
+
+	do {
+		/* The same bits as the engine's flags: see the static_asserts. */
+		pool = mpool_create_user(c->name, c->block_size, c->nr_blocks,
+					 c->align, c->flags | MPOOL_F_QUIET);
+		if (pool != ERR_PTR(-EDQUOT) && pool != ERR_PTR(-ENOSPC))
+			break;
+		if (--tries)
+			mpool_dev_map_flush();
+	} while (tries);
+	return pool;
+}
+
 static int mpool_dev_create(struct mpool_dev_ucmd *ucmd)
 {
 	struct mpool_ioc_create *c = ucmd->cmd;
@@ -149,9 +172,7 @@ static int mpool_dev_create(struct mpool_dev_ucmd *ucmd)
 	kref_init(&dp->ref);
 	mpool_dev_map_pool_init(dp);
 	mpool_dev_watch_pool_init(dp);
-	/* The same bits as the engine's flags: see the static_asserts. */
-	dp->pool = mpool_create_user(c->name, c->block_size, c->nr_blocks,
-				     c->align, c->flags | MPOOL_F_QUIET);
+	dp->pool = mpool_dev_create_pool(c);
 	if (IS_ERR(dp->pool)) {
 		ret = PTR_ERR(dp->pool);
 		kfree(dp);

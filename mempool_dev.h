@@ -186,6 +186,7 @@ void mpool_dev_map_file_init(struct mpool_dev_file *df);
 void mpool_dev_map_file_release(struct mpool_dev_file *df);
 int mpool_dev_map(struct mpool_dev_ucmd *ucmd);
 int mpool_dev_mmap(struct file *file, struct vm_area_struct *vma);
+void mpool_dev_map_flush(void);
 
 /* mempool_dev_watch.c */
 void mpool_dev_watch_update(struct mpool_dev_pool *dp);

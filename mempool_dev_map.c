@@ -423,6 +423,12 @@ int mpool_dev_map_init(void)
 	return mpool_map_wq ? 0 : -ENOMEM;
 }
 
+/* Waits until the pools whose last mapping went are freed. */
+void mpool_dev_map_flush(void)
+{
+	flush_workqueue(mpool_map_wq);
+}
+
 /*
  * Frees what the last munmap()s left to the workqueue; no pool is left,
  * so neither is a range.

@@ -203,7 +203,10 @@ struct mpool_ioc_version {
  * parameters max_bytes and max_pools until its memory is freed: at
  * DESTROY, or for a forced destroy of a pool still mapped or holding
  * owned blocks, when the last mapping goes and the last file owning its
- * blocks is closed.
+ * blocks is closed.  (The last munmap() leaves the freeing to a kernel
+ * thread: a CREATE that would be refused for the budget waits for it, so
+ * memory counts no more once the munmap() returned; debugfs's budget
+ * file may show it a moment longer.)
  *
  * Errors: EEXIST, a pool with that name exists; ENAMETOOLONG, the name has
  * no NUL in its first 32 bytes; EOVERFLOW, @block_size * @nr_blocks
