@@ -14,6 +14,8 @@
 #                   (SHAPE_DEBUG=1) and the benchmark, shape not speed
 # make style        checkpatch --strict; make sparse: sparse (C=2)
 # make fuzz         long ioctl fuzz + load test, debug kernel (FUZZ_OPS, FUZZ_SECONDS)
+# make stress       long race stress, debug kernel, 2 vCPUs (STRESS_SECONDS,
+#                   default 600; STRESS_SEED)
 #
 # Installing (README "Install"):
 # make install      the modules (modules_install, INSTALL_MOD_PATH), depmod,
@@ -66,4 +68,8 @@ style:
 fuzz:
 	tools/vm/fuzz.sh
 
-.PHONY: all module tools install clean check demo vm bench shape style fuzz
+stress:
+	tools/vm/stress.sh
+
+.PHONY: all module tools install clean check demo vm bench shape style fuzz \
+	stress
