@@ -153,8 +153,8 @@ struct name_state {
 	/* Handles others hold: handle | (owner thread + 1) << 24. */
 	uint64_t ring[RING];
 	uint32_t ring_pos;
-	/* The last offset MAP gave anyone: offset, and its pool's version. */
-	uint64_t map_off, map_ver;
+	/* The last offset MAP gave anyone. */
+	uint64_t map_off;
 };
 
 struct shm {
@@ -165,11 +165,18 @@ struct shm {
 	long errs[NCALL][NERR];
 	long children, killed, mapped, map_reads, stale_checked,
 	     foreign_checked, ungranted_checked, gone_checked, fresh_checked;
+	/*
+	 * FREEs of a stale or foreign handle that succeeded: each may have
+	 * freed a block some thread holds, whose later "fresh" violations
+	 * follow from it (counted in fresh_after_wrong_free).
+	 */
+	long wrong_frees, fresh_after_wrong_free;
 };
 
 static struct shm *shm;
 static int nnames = NAMES_MAX, nprocs = 2, nthreads = 3, seconds = 600;
 static uint64_t seed;
+static bool inject_foreign;	/* a thread's own blocks count as foreign */
 static struct timespec deadline;
 
 /* ---- per thread ----------------------------------------------------------------- */
@@ -189,10 +196,16 @@ struct mapping {
 	bool writable;
 };
 
+/*
+ * An offset MAP gave this open file.  @ver: the name's version read after
+ * the MAP returned; once the name's version is past it, the pool MAP
+ * named is destroyed.  @clean: the MAP ran on the instance of @ver.
+ */
 struct grant {
 	uint64_t off;
 	uint64_t ver;
 	int name;
+	bool clean;
 };
 
 struct thr {
@@ -206,6 +219,8 @@ struct thr {
 	int nmaps;
 	struct grant grants[GRANTS_MAX];
 	int ngrants;
+	bool grants_lost;	/* one was not recorded: no "ungranted" checks */
+	int rofd;		/* O_RDONLY: MAP and mmap(PROT_READ) only */
 	unsigned char evbuf[4 * sizeof(struct mpool_watch_event)];
 };
 
@@ -270,6 +285,8 @@ void viol(struct thr *t, enum kind k, const char *fmt, ...)
 	int n;
 
 	add(&shm->viol[k], 1);
+	if (k == V_FRESH && __atomic_load_n(&shm->wrong_frees, __ATOMIC_RELAXED))
+		add(&shm->fresh_after_wrong_free, 1);
 	if (__atomic_fetch_add(&shm->printed[k], 1, __ATOMIC_RELAXED) >=
 	    PRINT_MAX)
 		return;
@@ -374,12 +391,18 @@ static int account(struct thr *t, enum call c, int e, const char *what,
 	return e;
 }
 
+static int io_fd(struct thr *t, int fd, enum call c, unsigned long req,
+		 void *arg, int name)
+{
+	int e = ioctl(fd, req, arg) ? errno : 0;
+
+	return account(t, c, e, ename(e), name);
+}
+
 static int io(struct thr *t, enum call c, unsigned long req, void *arg,
 	      int name)
 {
-	int e = ioctl(t->fd, req, arg) ? errno : 0;
-
-	return account(t, c, e, ename(e), name);
+	return io_fd(t, t->fd, c, req, arg, name);
 }
 
 static int rw(struct thr *t, enum call c, int name, uint64_t h, void *buf,
@@ -460,18 +483,33 @@ static struct grant *grant_of(struct thr *t, uint64_t off)
 	return NULL;
 }
 
-static void add_grant(struct thr *t, int name, uint64_t off, uint64_t ver)
+/* A grant of a destroyed pool maps nothing: forgotten. */
+static void prune_grants(struct thr *t)
+{
+	int i;
+
+	for (i = t->ngrants - 1; i >= 0; i--)
+		if (ST_VER(st_read(t->grants[i].name)) > t->grants[i].ver)
+			t->grants[i] = t->grants[--t->ngrants];
+}
+
+static void add_grant(struct thr *t, int name, uint64_t off, uint64_t s0,
+		      uint64_t s1)
 {
 	struct grant *g = grant_of(t, off);
 
 	if (!g) {
-		if (t->ngrants == GRANTS_MAX)
-			t->ngrants--;	/* forget the last: it only narrows checks */
+		prune_grants(t);
+		if (t->ngrants == GRANTS_MAX) {
+			t->grants_lost = true;
+			return;
+		}
 		g = &t->grants[t->ngrants++];
 	}
 	g->off = off;
-	g->ver = ver;
+	g->ver = ST_VER(s1);
 	g->name = name;
+	g->clean = clean(s0, s1);
 }
 
 /* ---- operations ----------------------------------------------------------------------- */
@@ -648,6 +686,8 @@ static void op_free(struct thr *t)
 		if (known[i] && ST_VER(s0) != ver[i]) {
 			add(&shm->stale_checked, 1);
 			if (!res[i])
+				add(&shm->wrong_frees, 1);
+			if (!res[i])
 				viol(t, V_STALE, "FREE %s handle %#llx of the pool of version %llu succeeded at version %llu",
 				     kinds[name].name,
 				     (unsigned long long)h[i],
@@ -679,10 +719,19 @@ static void op_foreign(struct thr *t)
 	bool stale = (v & RING_KNOWN) && RING_VER8(v) != (ST_VER(s0) & 0xff);
 	const char *how = "";
 
-	if (!v || owner == t->id)
+	if (inject_foreign && t->nheld) {
+		/* A block this file holds, read as if another file held it. */
+		struct hold *hd = &t->held[rn(t, t->nheld)];
+
+		name = hd->name;
+		h = hd->h;
+		owner = t->id;
+		stale = false;
+	} else if (!v || owner == t->id) {
 		return;
+	}
 	add(stale ? &shm->stale_checked : &shm->foreign_checked, 1);
-	if (chance(t, 50)) {
+	if (inject_foreign || chance(t, 50)) {
 		how = "READ";
 		e = rw(t, C_READ, name, h, &got, sizeof(got));
 	} else {
@@ -699,6 +748,8 @@ static void op_foreign(struct thr *t)
 			     kinds[name].name, (unsigned long long)h, res);
 		if (!e)
 			e = -res;
+		if (!e)
+			add(&shm->wrong_frees, 1);
 	}
 	if (e)
 		return;
@@ -823,13 +874,9 @@ static void op_map(struct thr *t)
 		viol(t, V_ERRNO, "MAP %s gave offset %#llx length %llu flags %#x",
 		     kinds[name].name, (unsigned long long)m.out_offset,
 		     (unsigned long long)m.out_length, m.out_flags);
-	if (clean(s0, s1)) {
-		add_grant(t, name, m.out_offset, ST_VER(s0));
-		__atomic_store_n(&shm->ns[name].map_ver, ST_VER(s0),
-				 __ATOMIC_RELAXED);
-		__atomic_store_n(&shm->ns[name].map_off, m.out_offset,
-				 __ATOMIC_RELAXED);
-	}
+	add_grant(t, name, m.out_offset, s0, s1);
+	__atomic_store_n(&shm->ns[name].map_off, m.out_offset,
+			 __ATOMIC_RELAXED);
 	if (chance(t, 30))
 		prot |= PROT_WRITE;
 	len = region_len(name);
@@ -855,40 +902,91 @@ static void op_map(struct thr *t)
 
 /*
  * mmap() of the last offset MAP gave anyone: refused unless MAP gave it
- * this file, and refused for a pool destroyed since this file's MAP.
+ * this file, and refused when the pool MAP gave it for is destroyed.
  */
 static void op_map_other(struct thr *t)
 {
 	int name = rn(t, nnames), e;
 	uint64_t off = __atomic_load_n(&shm->ns[name].map_off,
-				       __ATOMIC_RELAXED), s0;
+				       __ATOMIC_RELAXED), sg = 0;
 	struct grant *g;
 	void *p;
 
 	if (!off)
 		return;
 	g = grant_of(t, off);
-	s0 = st_read(name);
+	if (g)
+		sg = st_read(g->name);
 	p = map_at(t->fd, off, PAGE, PROT_READ);
 	e = p ? 0 : errno;
 	account(t, C_MMAP, e, NULL, name);
-	if (!g) {
+	if (!g && !t->grants_lost) {
 		add(&shm->ungranted_checked, 1);
 		if (!e)
 			viol(t, V_UNGRANTED, "mmap of %s's offset %#llx, which MAP never gave this file, succeeded",
 			     kinds[name].name, (unsigned long long)off);
-	} else if (g->name == name && ST_VER(s0) != g->ver) {
+	} else if (g && ST_VER(sg) > g->ver) {
+		/* Its pool was destroyed before the mmap started. */
 		add(&shm->ungranted_checked, 1);
 		if (!e)
-			viol(t, V_UNGRANTED, "mmap of offset %#llx of %s's pool of version %llu succeeded at version %llu",
-			     (unsigned long long)off, kinds[name].name,
+			viol(t, V_UNGRANTED, "mmap of offset %#llx that MAP gave for %s's pool destroyed since (version %llu) succeeded at version %llu",
+			     (unsigned long long)off, kinds[g->name].name,
 			     (unsigned long long)g->ver,
-			     (unsigned long long)ST_VER(s0));
+			     (unsigned long long)ST_VER(sg));
 	}
 	if (p) {
 		struct mapping m = { p, PAGE, name, false };
 
 		touch(t, &m, "mapped at another file's offset");
+		munmap(p, PAGE);
+	}
+}
+
+/*
+ * Through the read-only file: MAP and mmap(PROT_READ) (ABI 4: read access
+ * is enough), mmap(PROT_WRITE) (EACCES), READ of a block this thread's
+ * other file owns (never succeeds).
+ */
+static void op_readonly(struct thr *t)
+{
+	struct mpool_ioc_map m = { .size = sizeof(m) };
+	int name = rn(t, nnames), e, prot = PROT_READ;
+	uint64_t s0, s1, got;
+	void *p;
+
+	if (t->nheld && chance(t, 30)) {
+		struct hold *hd = &t->held[rn(t, t->nheld)];
+		struct mpool_ioc_rw r = { .size = sizeof(r), .handle = hd->h,
+					  .length = sizeof(got),
+					  .buf = (uintptr_t)&got };
+
+		set_name(r.name, kinds[hd->name].name);
+		add(&shm->foreign_checked, 1);
+		if (!io_fd(t, t->rofd, C_READ, MPOOL_IOC_READ, &r, hd->name))
+			viol(t, V_FOREIGN, "READ %s handle %#llx, owned by this thread's O_RDWR file, through its O_RDONLY file succeeded",
+			     kinds[hd->name].name, (unsigned long long)hd->h);
+		return;
+	}
+	set_name(m.name, kinds[name].name);
+	s0 = st_read(name);
+	if (io_fd(t, t->rofd, C_MAP, MPOOL_IOC_MAP, &m, name))
+		return;
+	if (chance(t, 30))
+		prot |= PROT_WRITE;
+	p = map_at(t->rofd, m.out_offset, PAGE, prot);
+	e = p ? 0 : errno;
+	s1 = st_read(name);
+	account(t, C_MMAP, e, NULL, name);
+	if ((prot & PROT_WRITE) && !e)
+		viol(t, V_ERRNO, "mmap(PROT_WRITE) of %s through an O_RDONLY file succeeded",
+		     kinds[name].name);
+	else if (!(prot & PROT_WRITE) && clean(s0, s1) && e && e != ENOMEM)
+		viol(t, V_ERRNO, "mmap of %s through an O_RDONLY file at the offset MAP just gave it: %s",
+		     kinds[name].name, ename(e));
+	if (p) {
+		struct mapping mp = { p, PAGE, name, false };
+
+		touch(t, &mp, "through an O_RDONLY file");
 		munmap(p, PAGE);
 	}
 }
@@ -986,6 +1084,7 @@ static void op_reopen(struct thr *t)
 	}
 	t->nheld = 0;
 	t->ngrants = 0;
+	t->grants_lost = false;
 }
 
 /*
@@ -1040,7 +1139,8 @@ static void child(struct thr *t, bool wait_kill)
 		e = p ? 0 : errno;
 		s1 = st_read(g->name);
 		account(t, C_MMAP, e, NULL, g->name);
-		if (e && e != ENOMEM && clean(s0, s1) && ST_VER(s0) == g->ver)
+		if (e && e != ENOMEM && g->clean && clean(s0, s1) &&
+		    ST_VER(s0) == g->ver)
 			viol(t, V_UNGRANTED, "child: mmap of %s's offset %#llx that MAP gave the inherited file: %s",
 			     kinds[g->name].name, (unsigned long long)g->off,
 			     ename(e));
@@ -1102,8 +1202,10 @@ static void one_op(struct thr *t)
 		op_destroy(t, rn(t, nnames), chance(t, 50));
 	else if (r < 67)
 		op_map(t);
-	else if (r < 71)
+	else if (r < 70)
 		op_map_other(t);
+	else if (r < 72)
+		op_readonly(t);
 	else if (r < 75 && t->nmaps)
 		unmap(t, rn(t, t->nmaps));
 	else if (r < 78 && t->nmaps)
@@ -1131,7 +1233,8 @@ static void *thread_main(void *arg)
 	if (write(STDOUT_FILENO, line, n) < 0)
 		return NULL;
 	t->fd = open_dev();
-	if (t->fd < 0) {
+	t->rofd = open(DEV, O_RDONLY | O_NONBLOCK);
+	if (t->fd < 0 || t->rofd < 0) {
 		fprintf(stderr, "mpool_stress: open %s: %s\n", DEV,
 			strerror(errno));
 		exit(2);
@@ -1141,6 +1244,7 @@ static void *thread_main(void *arg)
 	while (t->nmaps)
 		unmap(t, 0);
 	account(t, C_CLOSE, close(t->fd) ? errno : 0, NULL, -1);
+	account(t, C_CLOSE, close(t->rofd) ? errno : 0, NULL, -1);
 	return NULL;
 }
 
@@ -1255,8 +1359,11 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: mpool_stress [--seconds N] [--seed S] [--procs N] [--threads N] [--names N]\n"
+		"                    [--inject-foreign]\n"
 		"  N processes of N threads each race for N seconds over N pool names\n"
 		"  (defaults: 600 s, a random seed, 2 processes, 3 threads, 4 names);\n"
+		"  --inject-foreign: a thread's own blocks count as another file's, so\n"
+		"  that the \"foreign\" check must fire (a test of the checker);\n"
 		"  exit 1 on a violation, 2 on a setup failure.\n");
 	exit(2);
 }
@@ -1266,7 +1373,8 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "seconds", 1, NULL, 's' }, { "seed", 1, NULL, 'S' },
 		{ "procs", 1, NULL, 'p' }, { "threads", 1, NULL, 't' },
-		{ "names", 1, NULL, 'n' }, { NULL, 0, NULL, 0 },
+		{ "names", 1, NULL, 'n' },
+		{ "inject-foreign", 0, NULL, 'i' }, { NULL, 0, NULL, 0 },
 	};
 	pthread_mutexattr_t ma;
 	struct sigaction sa = { .sa_handler = on_fault };
@@ -1279,12 +1387,26 @@ int main(int argc, char **argv)
 	seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
-		case 's': seconds = atoi(optarg); break;
-		case 'S': seed = strtoull(optarg, NULL, 0); break;
-		case 'p': nprocs = atoi(optarg); break;
-		case 't': nthreads = atoi(optarg); break;
-		case 'n': nnames = atoi(optarg); break;
-		default: usage();
+		case 's':
+			seconds = atoi(optarg);
+			break;
+		case 'S':
+			seed = strtoull(optarg, NULL, 0);
+			break;
+		case 'p':
+			nprocs = atoi(optarg);
+			break;
+		case 't':
+			nthreads = atoi(optarg);
+			break;
+		case 'n':
+			nnames = atoi(optarg);
+			break;
+		case 'i':
+			inject_foreign = true;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (seconds < 1 || nprocs < 1 || nprocs > PROCS_MAX || nthreads < 1 ||
@@ -1349,6 +1471,8 @@ int main(int argc, char **argv)
 	printf("mpool_stress: checked %ld fresh blocks, %ld allocs while gone, %ld stale handles, %ld foreign handles, %ld ungranted mmaps\n",
 	       shm->fresh_checked, shm->gone_checked, shm->stale_checked,
 	       shm->foreign_checked, shm->ungranted_checked);
+	printf("mpool_stress: %ld FREEs of stale or foreign handles succeeded; %ld fresh violations came after one\n",
+	       shm->wrong_frees, shm->fresh_after_wrong_free);
 	printf("mpool_stress: violations:");
 	for (i = 0; i < NKIND; i++) {
 		printf(" %s %ld", kind_names[i], shm->viol[i]);

@@ -17,6 +17,19 @@ if [ ! -x /bin/mpool_stress ]; then
 	exit 0
 fi
 
+# First, the checker must fire: with --inject-foreign a thread's reads of
+# its own blocks count as reads of another file's.
+mpool_stress --seconds 3 --procs 1 --threads 1 --seed 1 --inject-foreign \
+	>"$T/neg" 2>&1
+rc=$?
+if [ "$rc" = 1 ] &&
+   grep -q '^MPTEST not ok stress-foreign-owned-block-refused' "$T/neg"; then
+	pass st-checker-fires
+else
+	cat "$T/neg"
+	fail st-checker-fires "exit $rc with --inject-foreign"
+fi
+
 # A bound for make check (<= 60 s a kernel with the end checks); 4 vCPUs
 # on the 2 host cores (debug-smp4) get less.
 secs=45
