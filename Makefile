@@ -22,6 +22,8 @@
 #                   (SHAPE_DEBUG=1) and the benchmark, shape not speed
 # make style        checkpatch --strict; make sparse: sparse (C=2)
 # make fuzz         long ioctl fuzz + load test, debug kernel (FUZZ_OPS, FUZZ_SECONDS)
+# make stress       long race stress, debug kernel, 2 vCPUs (STRESS_SECONDS,
+#                   default 600; STRESS_SEED)
 #
 # Installing (README "Install"):
 # make install      the modules (modules_install, INSTALL_MOD_PATH), depmod,
@@ -84,5 +86,8 @@ style:
 fuzz:
 	tools/vm/fuzz.sh
 
+stress:
+	tools/vm/stress.sh
+
 .PHONY: all module tools install clean check demo vm bench bench-host \
-	bench-compare shape style fuzz
+	bench-compare shape style fuzz stress
