@@ -300,7 +300,8 @@ struct mpool_ioc_stats {
  * Charge the blocks to this open file: only it may free, read or write
  * them (others get EPERM), and they are freed when it is closed (counted
  * in reclaimed_on_close): at its last close, as the open file is shared
- * by dup() and fork() as flock() locks are.
+ * by dup() and fork() as flock() locks are, and kept open by mappings
+ * made through it until they are unmapped.
  */
 #define MPOOL_ALLOC_OWNED	(1U << 1)
 
@@ -348,7 +349,8 @@ struct mpool_ioc_alloc {
  *	handle, 0 when it was freed or a negative errno: -ERANGE, outside the
  *	region; -EINVAL, not the start of a block; -ENXIO, not allocated
  *	(a double free); -ESTALE, the block was freed since and allocated
- *	again; -EPERM, another open file owns the block
+ *	again; -EPERM, another open file owns the block (the first of these
+ *	that applies, in this order)
  * @out_freed: handles freed
  * @out_invalid: handles refused; the pool is unchanged by them
  *
@@ -379,8 +381,8 @@ struct mpool_ioc_free {
  * Errors: ERANGE, @handle is outside the region; EINVAL, @handle is not
  * the start of a block or @pos + @length passes the block's end; ENXIO,
  * the block is not allocated; ESTALE, the block was freed since @handle
- * was returned and allocated again; EPERM, another open file owns it.
- * Bytes copied before a concurrent free are not undone.  Like write(2),
+ * was returned and allocated again; EPERM, another open file owns it
+ * (the first that applies, in this order).  Bytes copied before a concurrent free are not undone.  Like write(2),
  * a WRITE that fails with EFAULT part-way may have written a prefix: the
  * block then holds the new bytes from @pos up to some point, and its old
  * bytes after it; likewise a READ that fails with EFAULT may have filled
@@ -426,8 +428,8 @@ struct mpool_ioc_rw {
  * offset kept past its pool's end never maps another pool.
  *
  * mmap() fails with EINVAL without MAP_SHARED or past the region's end;
- * ENXIO when no pool has that offset, or its pool was destroyed; EACCES
- * as above, and for PROT_WRITE on a pool without MPOOL_CREATE_MAP_WRITE
+ * ENXIO when no pool has that offset, or its pool was destroyed (before
+ * the grant is looked at); EACCES as above, and for PROT_WRITE on a pool without MPOOL_CREATE_MAP_WRITE
  * (mprotect() cannot add it later either) or on a file opened read-only.
  * A mapping outlives the file and keeps the pool's memory until munmap().
  *
@@ -460,7 +462,7 @@ struct mpool_ioc_map {
  *
  * The open file now watches the pool (a file watches one pool; a second
  * MPOOL_IOC_WATCH replaces the first, and drops the events queued for
- * it).  Each time the pool's free blocks fall below its watermark, and
+ * it; one that fails leaves the file's watch as it was).  Each time the pool's free blocks fall below its watermark, and
  * each time they are back at or above it, an event is queued on every
  * file that watches the pool.  MPOOL_WATCH_SET looks at once: a pool
  * already below the new watermark gives a LOW event, a low pool whose
