@@ -462,7 +462,8 @@ struct mpool_ioc_map {
  *
  * The open file now watches the pool (a file watches one pool; a second
  * MPOOL_IOC_WATCH replaces the first, and drops the events queued for
- * it; one that fails leaves the file's watch as it was).  Each time the pool's free blocks fall below its watermark, and
+ * it; one that fails, but for EFAULT on writing the answer back, leaves
+ * the file's watch as it was).  Each time the pool's free blocks fall below its watermark, and
  * each time they are back at or above it, an event is queued on every
  * file that watches the pool.  MPOOL_WATCH_SET looks at once: a pool
  * already below the new watermark gives a LOW event, a low pool whose
