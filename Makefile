@@ -48,7 +48,8 @@ module:
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
 
 tools:
-	$(MAKE) -C tools
+	$(MAKE) -C tools/mempoolctl
+	$(MAKE) -C tools/testing/ptyrun
 
 include packaging/install.mk
 
@@ -56,20 +57,20 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || \
 		rm -f *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers \
 			kunit/*.o kunit/*.ko bench/*.o bench/*.ko bench/*.mod bench/*.mod.c
-	$(MAKE) -C tools clean
-	$(MAKE) -C tools/testing/engine clean
+	$(MAKE) -C tools/mempoolctl clean
+	for d in tools/testing/*/Makefile; do $(MAKE) -C $${d%/Makefile} clean; done
 
 check:
-	tools/vm/check.sh
+	tools/testing/vm/check.sh
 
 demo:
-	tools/vm/demo.sh
+	tools/testing/vm/demo.sh
 
 vm:
-	tools/vm/shell.sh
+	tools/testing/vm/shell.sh
 
 bench:
-	tools/vm/bench.sh
+	tools/testing/vm/bench.sh
 
 bench-host:
 	$(MAKE) -C tools/testing/engine bench
@@ -78,16 +79,16 @@ bench-compare:
 	BASE=$(BASE) tools/testing/engine/bench-compare.sh
 
 shape:
-	tools/vm/shape.sh
+	tools/testing/vm/shape.sh
 
 style:
-	tools/vm/style.sh
+	tools/testing/vm/style.sh
 
 fuzz:
-	tools/vm/fuzz.sh
+	tools/testing/vm/fuzz.sh
 
 stress:
-	tools/vm/stress.sh
+	tools/testing/vm/stress.sh
 
 .PHONY: all module tools install clean check demo vm bench bench-host \
 	bench-compare shape style fuzz stress

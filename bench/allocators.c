@@ -583,7 +583,7 @@ static __always_inline int bench_workload(struct bench_thread *t,
  * costs a lookup, and which allocator's loop paid for that depended on
  * the layout of the module.  Each is in a section of its own: aligned in
  * .text, it would be padded with a jump that objtool rejects.  The
- * functions the loops call lie where the build puts them (tools/vm/bench.sh
+ * functions the loops call lie where the build puts them (tools/testing/vm/bench.sh
  * reports those of this module that straddle a page).
  */
 #define BENCH_WORKLOADS(prefix) \

@@ -54,11 +54,11 @@ install: all
 			[ ! -f "$$f" ] || echo "M $${f#"$$r"}" >>"$$m.tmp"; \
 		done; \
 	done; \
-	$(INSTALL) -D -m 0755 tools/mempoolctl "$(DESTDIR)$(SBINDIR)/mempoolctl"; \
+	$(INSTALL) -D -m 0755 tools/mempoolctl/mempoolctl "$(DESTDIR)$(SBINDIR)/mempoolctl"; \
 	echo "D $(SBINDIR)/mempoolctl" >>"$$m.tmp"; \
-	$(INSTALL) -D -m 0644 tools/mempoolctl.8 "$(DESTDIR)$(MANDIR)/man8/mempoolctl.8"; \
+	$(INSTALL) -D -m 0644 tools/mempoolctl/mempoolctl.8 "$(DESTDIR)$(MANDIR)/man8/mempoolctl.8"; \
 	echo "D $(MANDIR)/man8/mempoolctl.8" >>"$$m.tmp"; \
-	$(INSTALL) -D -m 0644 tools/mempoolctl.bash-completion \
+	$(INSTALL) -D -m 0644 tools/mempoolctl/mempoolctl.bash-completion \
 		"$(DESTDIR)$(BASHCOMPDIR)/mempoolctl"; \
 	echo "D $(BASHCOMPDIR)/mempoolctl" >>"$$m.tmp"; \
 	$(INSTALL) -D -m 0644 packaging/mempool.conf.example \
