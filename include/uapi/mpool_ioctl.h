@@ -423,9 +423,11 @@ struct mpool_ioc_rw {
  * long as offsets there are free; only then does MAP hand out one above.
  * It is given back with the pool's memory (see MPOOL_IOC_DESTROY), and
  * may then be given to another pool.  MAP also allows this open file to
- * map the pool: mmap() of an offset that MAP did not give this open file
- * (or the one it was dup()ed or inherited from) fails with EACCES, so an
- * offset kept past its pool's end never maps another pool.
+ * map the pool: mmap() of an offset in no range that MAP gave this open
+ * file (or the one it was dup()ed or inherited from) fails with EACCES,
+ * so an offset kept past its pool's end never maps a pool that this file
+ * was not given.  (It can map one that it was: the later pool's range may
+ * cover the old offset.)
  *
  * mmap() fails with EINVAL without MAP_SHARED or past the region's end;
  * ENXIO when no pool has that offset, or its pool was destroyed (before

@@ -519,12 +519,29 @@ static void unmap(struct thr *t, int i)
 	*m = t->maps[--t->nmaps];
 }
 
+/*
+ * The grant whose range holds @off: a range given back may be covered by
+ * a later pool's, which a file that MAPped that pool may map through any
+ * of its offsets (struct mpool_ioc_map).
+ */
 static struct grant *grant_of(struct thr *t, uint64_t off)
 {
 	int i;
 
 	for (i = 0; i < t->ngrants; i++)
-		if (t->grants[i].off == off)
+		if (off - t->grants[i].off < region_len(t->grants[i].name))
+			return &t->grants[i];
+	return NULL;
+}
+
+/* A grant whose range holds @off, of a pool not destroyed since its MAP. */
+static struct grant *live_grant_of(struct thr *t, uint64_t off)
+{
+	int i;
+
+	for (i = 0; i < t->ngrants; i++)
+		if (off - t->grants[i].off < region_len(t->grants[i].name) &&
+		    ST_VER(st_read(t->grants[i].name)) == t->grants[i].ver)
 			return &t->grants[i];
 	return NULL;
 }
@@ -976,31 +993,25 @@ static void op_map_other(struct thr *t)
 {
 	int name = rn(t, nnames), e;
 	uint64_t off = __atomic_load_n(&shm->ns[name].map_off,
-				       __ATOMIC_RELAXED), sg = 0;
+				       __ATOMIC_RELAXED);
 	struct grant *g;
 	void *p;
 
 	if (!off)
 		return;
-	g = grant_of(t, off);
-	if (g)
-		sg = st_read(g->name);
+	/*
+	 * Refused unless a range MAP gave this file, of a pool not destroyed
+	 * before the mmap started, holds the offset.
+	 */
+	g = live_grant_of(t, off);
 	p = map_at(t->fd, off, PAGE, PROT_READ);
 	e = p ? 0 : errno;
 	account(t, C_MMAP, e, NULL, name);
 	if (!g && !t->grants_lost) {
 		add(&shm->ungranted_checked, 1);
 		if (!e)
-			viol(t, V_UNGRANTED, "mmap of %s's offset %#llx, which MAP never gave this file, succeeded",
+			viol(t, V_UNGRANTED, "mmap of %s's offset %#llx, in no range MAP gave this file for a live pool, succeeded",
 			     kinds[name].name, (unsigned long long)off);
-	} else if (g && ST_VER(sg) > g->ver) {
-		/* Its pool was destroyed before the mmap started. */
-		add(&shm->ungranted_checked, 1);
-		if (!e)
-			viol(t, V_UNGRANTED, "mmap of offset %#llx that MAP gave for %s's pool destroyed since (version %llu) succeeded at version %llu",
-			     (unsigned long long)off, kinds[g->name].name,
-			     (unsigned long long)g->ver,
-			     (unsigned long long)ST_VER(sg));
 	}
 	if (p) {
 		struct mapping m = { .p = p, .len = PAGE, .name = name };
