@@ -48,7 +48,7 @@ static_assert(!(MPOOL_CREATE_ALL & MPOOL_F_QUIET));
 void mpool_dev_pool_free(struct mpool_dev_pool *dp)
 {
 	/* First: no mmap() may find the pool by its offset any more. */
-	mpool_dev_map_pool_exit(dp);
+	mpool_dev_offsets_pool_exit(dp);
 	/*
 	 * Out of debugfs (a no-op after DESTROY), so that no reader of the
 	 * blocks file sees the block state go; then all the memory the
@@ -170,6 +170,7 @@ static int mpool_dev_create(struct mpool_dev_ucmd *ucmd)
 	if (!dp)
 		return -ENOMEM;
 	kref_init(&dp->ref);
+	mpool_dev_offsets_pool_init(dp);
 	mpool_dev_map_pool_init(dp);
 	mpool_dev_watch_pool_init(dp);
 	dp->pool = mpool_dev_create_pool(c);
@@ -214,7 +215,8 @@ static int mpool_dev_destroy(struct mpool_dev_ucmd *ucmd)
 		ret = -ENOENT;		/* a racing destroy won */
 	else if (st.blocks_in_use && !(d->flags & MPOOL_DESTROY_FORCE))
 		ret = -EBUSY;
-	else if (mpool_dev_map_unpublish(dp, d->flags & MPOOL_DESTROY_FORCE))
+	else if (mpool_dev_offsets_unpublish(dp,
+					     d->flags & MPOOL_DESTROY_FORCE))
 		ret = -EBUSY;		/* mapped */
 	else
 		dp->dead = true;
@@ -431,7 +433,7 @@ static int mpool_dev_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	df->file = file;
 	mpool_dev_file_init(df);
-	mpool_dev_map_file_init(df);
+	mpool_dev_offsets_file_init(df);
 	mpool_dev_watch_file_init(df);
 	file->private_data = df;
 	return 0;
@@ -442,7 +444,7 @@ static int mpool_dev_release(struct inode *inode, struct file *file)
 	struct mpool_dev_file *df = file->private_data;
 
 	mpool_dev_file_release(df);
-	mpool_dev_map_file_release(df);
+	mpool_dev_offsets_file_release(df);
 	mpool_dev_watch_release(df);
 	kfree(df);
 	return 0;
@@ -491,7 +493,7 @@ void mpool_dev_exit(void)
 	misc_deregister(&mpool_dev_misc);
 	list_for_each_entry_safe(dp, tmp, &dev_pools, node) {
 		list_del(&dp->node);
-		mpool_dev_map_unpublish(dp, true);
+		mpool_dev_offsets_unpublish(dp, true);
 		mpool_dev_pool_put(dp);
 	}
 	mpool_dev_map_exit();

@@ -86,9 +86,10 @@ struct mpool_dev_watcher {
  *	an ALLOC's blocks in use or that ALLOC sees @dead and gives them back
  * @dead: DESTROY succeeded; no block is handed out any more (-ENOENT)
  *
- * MAP and mmap() (mempool_dev_map.c), under its mpool_map_lock but for
- * @nr_maps; @map_start and @map_pages are set once, at the first MAP,
- * and read without the lock by the pool's VMAs:
+ * mmap() offsets and grants (mempool_dev_offsets.c), under its
+ * mpool_map_lock but for @nr_maps; @map_start and @map_pages are set
+ * once, at the first MAP, and read without the lock by the pool's VMAs
+ * (mempool_dev_map.c):
  * @map_serial: names the pool in the grants of files, never reused
  * @map_node: entry in the sorted list of pools with a range of offsets
  * @map_start: the first page offset of the pool's range; 0 before MAP
@@ -136,7 +137,7 @@ struct mpool_dev_pool {
  * @pid: thread group id of the opener, shown in debugfs for owned blocks
  * @comm: the opener's command name, likewise
  * @map_grants: the pools MAP granted it the mapping of, by their serials
- *	(mempool_dev_map.c, under its mpool_map_lock)
+ *	(mempool_dev_offsets.c, under its mpool_map_lock)
  * @watch: the pool it watches and its events (mempool_dev_watch.c)
  */
 struct mpool_dev_file {
@@ -176,14 +177,23 @@ void mpool_dev_blocks_exit(struct mpool_dev_pool *dp);
 void mpool_dev_file_init(struct mpool_dev_file *df);
 void mpool_dev_file_release(struct mpool_dev_file *df);
 
+/* mempool_dev_offsets.c */
+void mpool_dev_offsets_pool_init(struct mpool_dev_pool *dp);
+void mpool_dev_offsets_pool_exit(struct mpool_dev_pool *dp);
+int mpool_dev_offsets_unpublish(struct mpool_dev_pool *dp, bool force);
+void mpool_dev_offsets_file_init(struct mpool_dev_file *df);
+void mpool_dev_offsets_file_release(struct mpool_dev_file *df);
+int mpool_dev_offsets_grant(struct mpool_dev_file *df,
+			    struct mpool_dev_pool *dp,
+			    unsigned long *start, unsigned long *pages);
+struct mpool_dev_pool *mpool_dev_offsets_get(struct mpool_dev_file *df,
+					     unsigned long pgoff,
+					     unsigned long pages);
+
 /* mempool_dev_map.c */
 int mpool_dev_map_init(void);
 void mpool_dev_map_exit(void);
 void mpool_dev_map_pool_init(struct mpool_dev_pool *dp);
-void mpool_dev_map_pool_exit(struct mpool_dev_pool *dp);
-int mpool_dev_map_unpublish(struct mpool_dev_pool *dp, bool force);
-void mpool_dev_map_file_init(struct mpool_dev_file *df);
-void mpool_dev_map_file_release(struct mpool_dev_file *df);
 int mpool_dev_map(struct mpool_dev_ucmd *ucmd);
 int mpool_dev_mmap(struct file *file, struct vm_area_struct *vma);
 void mpool_dev_map_flush(void);
