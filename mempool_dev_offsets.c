@@ -57,12 +57,13 @@ struct mpool_dev_map_grant {
 
 /*
  * Protects the range list, each pool's map_start, map_pages, map_dead and
- * grant list, and each file's grant list.  Its own lock, not dev_lock:
- * mmap() runs under the mmap lock, and dev_lock is held across waits
- * (debugfs removal waits for readers, whose copies to userspace may
- * fault) that must not be under it.  Nothing under it sleeps but for the
- * lock itself: taken after dev_lock (a pool freed by DESTROY's last put)
- * and after the mmap lock, never before either.
+ * grant list, and each file's grant list.  Its own lock, not
+ * mpool_dev_lock: mmap() runs under the mmap lock, and mpool_dev_lock is
+ * held across waits (debugfs removal waits for readers, whose copies to
+ * userspace may fault) that must not be under it.  Nothing under it
+ * sleeps but for the lock itself: taken after mpool_dev_lock (a pool
+ * freed by DESTROY's last put) and after the mmap lock, never before
+ * either.
  */
 static DEFINE_MUTEX(mpool_map_lock);
 /* Pools with a range of offsets, by map_start: the ranges do not overlap. */
