@@ -215,8 +215,8 @@ static int mpool_debugfs_err(struct dentry *d)
  * Return: 0, or the errno that debugfs gave (the pool must not be
  * created without its directory where debugfs exists).
  */
-int mpool_debugfs_add(struct mpool *pool, const char *name,
-		      struct dentry **dir)
+static int mpool_debugfs_add(struct mpool *pool, const char *name,
+			     void **dir)
 {
 	struct dentry *d;
 	int ret;
@@ -237,10 +237,16 @@ int mpool_debugfs_add(struct mpool *pool, const char *name,
 	return 0;
 }
 
-void mpool_debugfs_remove(struct dentry *dir)
+static void mpool_debugfs_remove(void *dir)
 {
 	debugfs_remove(dir);
 }
+
+/* The engine's view of a pool: its directory (mempool_mod.c sets it). */
+const struct mpool_view_ops mpool_debugfs_view_ops = {
+	.add = mpool_debugfs_add,
+	.remove = mpool_debugfs_remove,
+};
 
 int mpool_debugfs_init(void)
 {

@@ -6,8 +6,6 @@
 #include "compat.h"
 #include "mpool.h"
 
-struct dentry;
-
 /*
  * mempool_core.c: what the device and debugfs need beyond the exported
  * API.  Those used by the KUnit tests are EXPORT_SYMBOL_IF_KUNIT.
@@ -200,12 +198,28 @@ int mpool_next_live(struct mpool *pool, unsigned int *index,
 int mpool_cpuhp_init(void);
 void mpool_cpuhp_exit(void);
 
+/**
+ * struct mpool_view_ops - how named pools are shown outside the engine
+ * @add: gives @pool, called @name, its view (debugfs: a directory), in
+ *	*@view; an errno fails the pool's creation
+ * @remove: takes a view away, before the pool is freed; never NULL
+ *
+ * Set with mpool_set_view_ops() by the module's init before any pool
+ * exists, and cleared (NULL: no views) at its exit, so that the engine
+ * calls up into debugfs without knowing it.
+ */
+struct mpool_view_ops {
+	int (*add)(struct mpool *pool, const char *name, void **view);
+	void (*remove)(void *view);
+};
+
+/* mempool_registry.c */
+void mpool_set_view_ops(const struct mpool_view_ops *ops);
+
 /* mempool_debugfs.c: /sys/kernel/debug/mempool/ */
 int mpool_debugfs_init(void);
 void mpool_debugfs_exit(void);
-int mpool_debugfs_add(struct mpool *pool, const char *name,
-		      struct dentry **dir);
-void mpool_debugfs_remove(struct dentry *dir);
+extern const struct mpool_view_ops mpool_debugfs_view_ops;
 
 /* mempool_dev.c: /dev/mempool */
 int mpool_dev_init(void);

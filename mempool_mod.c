@@ -17,12 +17,15 @@ static int __init mempool_init(void)
 	ret = mpool_debugfs_init();
 	if (ret)
 		goto err_cpuhp;
+	/* Before any pool exists: every named pool gets its directory. */
+	mpool_set_view_ops(&mpool_debugfs_view_ops);
 	ret = mpool_dev_init();
 	if (ret)
 		goto err_debugfs;
 	return 0;
 
 err_debugfs:
+	mpool_set_view_ops(NULL);
 	mpool_debugfs_exit();
 err_cpuhp:
 	mpool_cpuhp_exit();
@@ -32,6 +35,11 @@ err_cpuhp:
 static void __exit mempool_exit(void)
 {
 	mpool_dev_exit();
+	/*
+	 * No pool is left: the device's went with it, and the modules
+	 * that use the API (which pin this one) are gone.
+	 */
+	mpool_set_view_ops(NULL);
 	mpool_debugfs_exit();
 	mpool_cpuhp_exit();
 }
