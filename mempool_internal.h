@@ -142,10 +142,36 @@ void mpool_count_reclaimed(struct mpool *pool, u64 n);
 
 /*
  * An opaque pointer the device layer sets on its pools (its struct
- * mpool_dev_pool), so that debugfs can ask it who owns a block.
+ * mpool_dev_pool), which mpool_block_owner() passes to the device's
+ * owner lookup.
  */
 void mpool_set_dev_data(struct mpool *pool, void *data);
-void *mpool_dev_data(const struct mpool *pool);
+
+/**
+ * mpool_set_block_owner_fn - the device's owner lookup, for debugfs
+ * @fn: returns true and fills @pid and @comm (TASK_COMM_LEN bytes) when
+ *	an open file owns block @index of the device pool @dev_data; NULL:
+ *	no owners
+ *
+ * Set by the module's init before any pool exists, cleared at its exit,
+ * so that the engine asks the device without knowing it.
+ */
+void mpool_set_block_owner_fn(bool (*fn)(void *dev_data, unsigned int index,
+					 pid_t *pid, char *comm));
+
+/**
+ * mpool_block_owner - who owns a block of a device pool
+ * @pool: the pool
+ * @index: the block's index
+ * @pid: set to the owner's thread group id
+ * @comm: set to its command name, TASK_COMM_LEN bytes
+ *
+ * Context: process context (the lookup takes a spinlock).
+ * Return: true when an open file of the device owns the block; false for
+ * any other block, and for a pool the device did not make.
+ */
+bool mpool_block_owner(struct mpool *pool, unsigned int index, pid_t *pid,
+		       char *comm);
 
 /**
  * mpool_copy_to_block - copy bytes into an allocated block
@@ -227,8 +253,9 @@ void mpool_dev_exit(void);
 
 /*
  * mempool_dev_blocks.c: the owner of block @index of the device pool
- * @dev_data (mpool_dev_data()), for debugfs.  Returns true and fills
- * @pid and @comm (TASK_COMM_LEN bytes) when an open file owns it.
+ * @dev_data, for debugfs through mpool_block_owner() (mempool_mod.c
+ * sets it).  Returns true and fills @pid and @comm (TASK_COMM_LEN bytes)
+ * when an open file owns it.
  */
 bool mpool_dev_block_owner(void *dev_data, unsigned int index, pid_t *pid,
 			   char *comm);
