@@ -2,8 +2,8 @@
 /*
  * /dev/mempool: pools for userspace, driven by the ioctls of
  * include/uapi/mpool_ioctl.h.  This file has the device, the ioctl table
- * and the commands that make, list and end pools; mempool_dev.h says
- * where the others are.
+ * and the commands that make, list and end pools; it is the top of the
+ * device's files, and mempool_dev.h says where the others are.
  *
  * Every argument is checked here before it reaches the engine, and the
  * pools made here are MPOOL_F_QUIET: a bad request from userspace is

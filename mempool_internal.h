@@ -14,8 +14,9 @@
 /* A pool created for userspace: counts against max_bytes. */
 #define MPOOL_F_USER		BIT(31)
 /*
- * What mempool_dev_blocks.c keeps per block of a pool it made (generation
- * and owner), charged to the pool with the engine's metadata.
+ * What the device keeps per block of a pool it made (generation and
+ * owner: mempool_dev_pool.c allocates it, mempool_dev_blocks.c keeps it),
+ * charged to the pool with the engine's metadata.
  */
 #define MPOOL_DEV_BLOCK_BYTES	(sizeof(u32) + sizeof(void *))
 /*
