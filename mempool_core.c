@@ -229,7 +229,7 @@ static struct mpool *__mpool_create(const char *name, size_t block_size,
 			goto err_unlist;
 	}
 	if (name) {
-		ret = mpool_debugfs_add(pool, name, &pool->debugfs);
+		ret = mpool_view_add(pool, name, &pool->view);
 		if (ret)
 			goto err_cpuhp;
 	}
@@ -471,8 +471,8 @@ static void mpool_report_leaks(struct mpool *pool, unsigned int in_use)
  */
 void mpool_unpublish(struct mpool *pool)
 {
-	mpool_debugfs_remove(pool->debugfs);
-	pool->debugfs = NULL;
+	mpool_view_remove(pool->view);
+	pool->view = NULL;
 	mpool_unlist(pool);
 }
 EXPORT_SYMBOL_IF_KUNIT(mpool_unpublish);

@@ -77,7 +77,7 @@ struct mpool_pcp {
  * @unlisted: set by mpool_unpublish(): the name is given back, the
  *	budget not yet
  * @node: entry in the list of all pools
- * @debugfs: this pool's debugfs directory
+ * @view: how the pool is shown (its debugfs directory): mpool_view_add()
  * @dev_data: the device layer's data on its pools (mpool_set_dev_data())
  * @name: the pool's unique name
  *
@@ -111,7 +111,7 @@ struct mpool {
 	bool ready;
 	bool unlisted;
 	struct list_head node;
-	struct dentry *debugfs;
+	void *view;
 	void *dev_data;
 	char name[MPOOL_NAME_MAX];
 };
@@ -157,5 +157,7 @@ int mpool_register(struct mpool *pool, const char *name, size_t charge);
 void mpool_publish(struct mpool *pool);
 void mpool_unlist(struct mpool *pool);
 void mpool_uncharge(struct mpool *pool);
+int mpool_view_add(struct mpool *pool, const char *name, void **view);
+void mpool_view_remove(void *view);
 
 #endif /* _MEMPOOL_CORE_H */

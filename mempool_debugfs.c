@@ -99,7 +99,6 @@ struct blocks_iter {
 	u64 stride;
 	unsigned int index;	/* of the live block to show */
 	unsigned long caller;
-	void *dev_data;		/* the device's, for owners; or NULL */
 };
 
 static void *blocks_find(struct blocks_iter *it, loff_t *pos)
@@ -156,8 +155,7 @@ static int blocks_show(struct seq_file *m, void *v)
 	 * Only on owned blocks, and last: a comm may have spaces, as a
 	 * caller in a module has ("sym+0x1/0x2 [mod]").
 	 */
-	if (it->dev_data &&
-	    mpool_dev_block_owner(it->dev_data, it->index, &pid, comm))
+	if (mpool_block_owner(it->pool, it->index, &pid, comm))
 		seq_printf(m, " owner=%d:%s\n", pid, comm);
 	else
 		seq_putc(m, '\n');
@@ -183,7 +181,6 @@ static int blocks_open(struct inode *inode, struct file *file)
 	mpool_get_stats(it->pool, &st);
 	it->nr_blocks = st.blocks_total;
 	it->stride = st.stride;
-	it->dev_data = mpool_dev_data(it->pool);
 	return 0;
 }
 
@@ -215,8 +212,8 @@ static int mpool_debugfs_err(struct dentry *d)
  * Return: 0, or the errno that debugfs gave (the pool must not be
  * created without its directory where debugfs exists).
  */
-int mpool_debugfs_add(struct mpool *pool, const char *name,
-		      struct dentry **dir)
+static int mpool_debugfs_add(struct mpool *pool, const char *name,
+			     void **dir)
 {
 	struct dentry *d;
 	int ret;
@@ -237,10 +234,16 @@ int mpool_debugfs_add(struct mpool *pool, const char *name,
 	return 0;
 }
 
-void mpool_debugfs_remove(struct dentry *dir)
+static void mpool_debugfs_remove(void *dir)
 {
 	debugfs_remove(dir);
 }
+
+/* The engine's view of a pool: its directory (mempool_mod.c sets it). */
+const struct mpool_view_ops mpool_debugfs_view_ops = {
+	.add = mpool_debugfs_add,
+	.remove = mpool_debugfs_remove,
+};
 
 int mpool_debugfs_init(void)
 {

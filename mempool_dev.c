@@ -2,17 +2,15 @@
 /*
  * /dev/mempool: pools for userspace, driven by the ioctls of
  * include/uapi/mpool_ioctl.h.  This file has the device, the ioctl table
- * and the commands that make, list and end pools; mempool_dev.h says
- * where the others are.
+ * and the commands that make, list and end pools; it is the top of the
+ * device's files, and mempool_dev.h says where the others are.
  *
  * Every argument is checked here before it reaches the engine, and the
  * pools made here are MPOOL_F_QUIET: a bad request from userspace is
  * answered with an errno, never with a line in the kernel log.
  *
- * A pool made here is on dev_pools until MPOOL_IOC_DESTROY or module
- * unload.  Each ioctl, and each mapping, holds a reference on the pool it
- * works on, so a destroy that races with, say, a blocking allocation only
- * unlists the pool; the last reference frees it.
+ * A pool made here is on mpool_dev_pools, and lives as long as its
+ * references, as mempool_dev_pool.c says.
  */
 #include <linux/fs.h>
 #include <linux/kref.h>
@@ -28,10 +26,6 @@
 #include "mempool_dev.h"
 #include "mempool_internal.h"
 
-/* Protects dev_pools. */
-static DEFINE_MUTEX(dev_lock);
-static LIST_HEAD(dev_pools);
-
 #define MPOOL_CREATE_ALL (MPOOL_CREATE_ZERO | MPOOL_CREATE_POISON | \
 			  MPOOL_CREATE_TRACK | MPOOL_CREATE_PERCPU | \
 			  MPOOL_CREATE_MAP_WRITE)
@@ -43,82 +37,6 @@ static_assert(MPOOL_CREATE_TRACK == MPOOL_F_TRACK);
 static_assert(MPOOL_CREATE_PERCPU == MPOOL_F_PERCPU);
 static_assert(MPOOL_CREATE_MAP_WRITE == MPOOL_F_MAP_WRITE);
 static_assert(!(MPOOL_CREATE_ALL & MPOOL_F_QUIET));
-
-/* Frees a pool nobody holds any more. */
-void mpool_dev_pool_free(struct mpool_dev_pool *dp)
-{
-	/* First: no mmap() may find the pool by its offset any more. */
-	mpool_dev_map_pool_exit(dp);
-	/*
-	 * Out of debugfs (a no-op after DESTROY), so that no reader of the
-	 * blocks file sees the block state go; then all the memory the
-	 * pool is charged for, block state included, before
-	 * mpool_destroy() gives the charge back.
-	 */
-	mpool_unpublish(dp->pool);
-	mpool_dev_blocks_exit(dp);
-	mpool_destroy(dp->pool);
-	kfree(dp);
-}
-
-static void mpool_dev_pool_release(struct kref *ref)
-{
-	mpool_dev_pool_free(container_of(ref, struct mpool_dev_pool, ref));
-}
-
-void mpool_dev_pool_put(struct mpool_dev_pool *dp)
-{
-	kref_put(&dp->ref, mpool_dev_pool_release);
-}
-
-static struct mpool_dev_pool *mpool_dev_pool_find_locked(const char *name)
-{
-	struct mpool_dev_pool *dp;
-
-	lockdep_assert_held(&dev_lock);
-	list_for_each_entry(dp, &dev_pools, node)
-		if (!strcmp(mpool_name(dp->pool), name))
-			return dp;
-	return NULL;
-}
-
-/* Checks a name field from userspace: NUL-terminated, valid characters. */
-static int mpool_dev_check_name(const __u8 *name)
-{
-	if (strnlen(name, MPOOL_IOC_NAME_MAX) == MPOOL_IOC_NAME_MAX)
-		return -ENAMETOOLONG;
-	return mpool_name_valid(name) ? 0 : -EINVAL;
-}
-
-/*
- * Takes a reference on the device pool called @name.  A pool that exists
- * but was made by a kernel user is not ours to change: -EPERM.
- */
-struct mpool_dev_pool *mpool_dev_pool_get(const __u8 *name)
-{
-	struct mpool_dev_pool *dp;
-	int ret = mpool_dev_check_name(name);
-
-	if (ret)
-		return ERR_PTR(ret);
-	mutex_lock(&dev_lock);
-	dp = mpool_dev_pool_find_locked(name);
-	if (dp)
-		kref_get(&dp->ref);
-	mutex_unlock(&dev_lock);
-	if (dp)
-		return dp;
-	return ERR_PTR(mpool_kernel_pool_exists(name) ? -EPERM : -ENOENT);
-}
-
-/* Copies the command's struct back, no further than the caller's size. */
-int mpool_dev_respond(struct mpool_dev_ucmd *ucmd, size_t cmd_len)
-{
-	if (copy_to_user(ucmd->ubuffer, ucmd->cmd,
-			 min_t(size_t, ucmd->user_size, cmd_len)))
-		return -EFAULT;
-	return 0;
-}
 
 static int mpool_dev_version(struct mpool_dev_ucmd *ucmd)
 {
@@ -170,6 +88,7 @@ static int mpool_dev_create(struct mpool_dev_ucmd *ucmd)
 	if (!dp)
 		return -ENOMEM;
 	kref_init(&dp->ref);
+	mpool_dev_offsets_pool_init(dp);
 	mpool_dev_map_pool_init(dp);
 	mpool_dev_watch_pool_init(dp);
 	dp->pool = mpool_dev_create_pool(c);
@@ -178,14 +97,14 @@ static int mpool_dev_create(struct mpool_dev_ucmd *ucmd)
 		kfree(dp);
 		return ret;
 	}
-	ret = mpool_dev_blocks_init(dp, c->nr_blocks);
+	ret = mpool_dev_pool_blocks_init(dp, c->nr_blocks);
 	if (ret) {
 		mpool_dev_pool_put(dp);
 		return ret;
 	}
-	mutex_lock(&dev_lock);
-	list_add_tail(&dp->node, &dev_pools);
-	mutex_unlock(&dev_lock);
+	mutex_lock(&mpool_dev_lock);
+	list_add_tail(&dp->node, &mpool_dev_pools);
+	mutex_unlock(&mpool_dev_lock);
 	return 0;
 }
 
@@ -202,7 +121,7 @@ static int mpool_dev_destroy(struct mpool_dev_ucmd *ucmd)
 	if (IS_ERR(dp))
 		return PTR_ERR(dp);
 
-	mutex_lock(&dev_lock);
+	mutex_lock(&mpool_dev_lock);
 	/*
 	 * No ALLOC hands out blocks from our look at the blocks in use until
 	 * @dead is set: an ALLOC that took blocks before counts (EBUSY
@@ -214,7 +133,8 @@ static int mpool_dev_destroy(struct mpool_dev_ucmd *ucmd)
 		ret = -ENOENT;		/* a racing destroy won */
 	else if (st.blocks_in_use && !(d->flags & MPOOL_DESTROY_FORCE))
 		ret = -EBUSY;
-	else if (mpool_dev_map_unpublish(dp, d->flags & MPOOL_DESTROY_FORCE))
+	else if (mpool_dev_offsets_unpublish(dp,
+					     d->flags & MPOOL_DESTROY_FORCE))
 		ret = -EBUSY;		/* mapped */
 	else
 		dp->dead = true;
@@ -232,7 +152,7 @@ static int mpool_dev_destroy(struct mpool_dev_ucmd *ucmd)
 		mpool_dev_watch_destroyed(dp);
 		mpool_dev_pool_put(dp);	/* the list's reference */
 	}
-	mutex_unlock(&dev_lock);
+	mutex_unlock(&mpool_dev_lock);
 	mpool_dev_pool_put(dp);
 	return ret;
 }
@@ -431,7 +351,7 @@ static int mpool_dev_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	df->file = file;
 	mpool_dev_file_init(df);
-	mpool_dev_map_file_init(df);
+	mpool_dev_offsets_file_init(df);
 	mpool_dev_watch_file_init(df);
 	file->private_data = df;
 	return 0;
@@ -442,7 +362,7 @@ static int mpool_dev_release(struct inode *inode, struct file *file)
 	struct mpool_dev_file *df = file->private_data;
 
 	mpool_dev_file_release(df);
-	mpool_dev_map_file_release(df);
+	mpool_dev_offsets_file_release(df);
 	mpool_dev_watch_release(df);
 	kfree(df);
 	return 0;
@@ -489,9 +409,9 @@ void mpool_dev_exit(void)
 	struct mpool_dev_pool *dp, *tmp;
 
 	misc_deregister(&mpool_dev_misc);
-	list_for_each_entry_safe(dp, tmp, &dev_pools, node) {
+	list_for_each_entry_safe(dp, tmp, &mpool_dev_pools, node) {
 		list_del(&dp->node);
-		mpool_dev_map_unpublish(dp, true);
+		mpool_dev_offsets_unpublish(dp, true);
 		mpool_dev_pool_put(dp);
 	}
 	mpool_dev_map_exit();

@@ -1,9 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the files of /dev/mempool share: mempool_dev.c (the device, the
- * ioctl table, pool lifetime), mempool_dev_blocks.c (ALLOC, FREE, READ,
- * WRITE: handles and owned blocks), mempool_dev_map.c (MAP and mmap) and
- * mempool_dev_watch.c (WATCH, poll and read).
+ * What the files of /dev/mempool share.  Each calls the engine and the
+ * files listed before it only, never one listed after:
+ *
+ *   mempool_dev_offsets.c  mmap() offsets of pools, grants to open files
+ *   mempool_dev_pool.c     a device pool's life: the list of pools, lookup
+ *                          by name, references, its per-block memory
+ *   mempool_dev_watch.c    WATCH, poll() and read(): low watermarks
+ *   mempool_dev_blocks.c   ALLOC, FREE, READ, WRITE: handles and owned
+ *                          blocks
+ *   mempool_dev_map.c      MAP and mmap(): a pool's region in processes
+ *   mempool_dev.c          the device, the ioctl table, CREATE, DESTROY,
+ *                          LIST, STATS, RESET
  */
 #ifndef _MEMPOOL_DEV_H
 #define _MEMPOOL_DEV_H
@@ -11,11 +19,13 @@
 #include <linux/atomic.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/minmax.h>
 #include <linux/mutex.h>
 #include <linux/poll.h>
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/uaccess.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
 
@@ -69,11 +79,12 @@ struct mpool_dev_watcher {
 /**
  * struct mpool_dev_pool - a pool made through the device
  * @pool: the engine's pool
- * @ref: one for dev_pools while listed, one per ioctl in flight, one per
- *	mapping; the last put destroys @pool
- * @node: entry in dev_pools; empty once destroyed
+ * @ref: one for mpool_dev_pools while listed, one per ioctl in flight,
+ *	one per mapping; the last put destroys @pool
+ * @node: entry in mpool_dev_pools; empty once destroyed
  *
- * Blocks (mempool_dev_blocks.c), allocated at CREATE, freed with the pool:
+ * Blocks (mempool_dev_blocks.c), allocated at CREATE and freed with the
+ * pool (mempool_dev_pool.c):
  * @blocks_lock: protects @block_state and @block_owner, and orders every
  *	check of a handle with what it guards (a free, a chunk of a copy)
  * @block_state: per block, the generation of its current or last
@@ -86,9 +97,10 @@ struct mpool_dev_watcher {
  *	an ALLOC's blocks in use or that ALLOC sees @dead and gives them back
  * @dead: DESTROY succeeded; no block is handed out any more (-ENOENT)
  *
- * MAP and mmap() (mempool_dev_map.c), under its mpool_map_lock but for
- * @nr_maps; @map_start and @map_pages are set once, at the first MAP,
- * and read without the lock by the pool's VMAs:
+ * mmap() offsets and grants (mempool_dev_offsets.c), under its
+ * mpool_map_lock but for @nr_maps; @map_start and @map_pages are set
+ * once, at the first MAP, and read without the lock by the pool's VMAs
+ * (mempool_dev_map.c):
  * @map_serial: names the pool in the grants of files, never reused
  * @map_node: entry in the sorted list of pools with a range of offsets
  * @map_start: the first page offset of the pool's range; 0 before MAP
@@ -136,7 +148,7 @@ struct mpool_dev_pool {
  * @pid: thread group id of the opener, shown in debugfs for owned blocks
  * @comm: the opener's command name, likewise
  * @map_grants: the pools MAP granted it the mapping of, by their serials
- *	(mempool_dev_map.c, under its mpool_map_lock)
+ *	(mempool_dev_offsets.c, under its mpool_map_lock)
  * @watch: the pool it watches and its events (mempool_dev_watch.c)
  */
 struct mpool_dev_file {
@@ -160,30 +172,51 @@ struct mpool_dev_ucmd {
 	struct mpool_dev_file *df;
 };
 
-/* mempool_dev.c */
-int mpool_dev_respond(struct mpool_dev_ucmd *ucmd, size_t cmd_len);
-struct mpool_dev_pool *mpool_dev_pool_get(const __u8 *name);
-void mpool_dev_pool_put(struct mpool_dev_pool *dp);
+/* Copies the command's struct back, no further than the caller's size. */
+static inline int mpool_dev_respond(struct mpool_dev_ucmd *ucmd,
+				    size_t cmd_len)
+{
+	if (copy_to_user(ucmd->ubuffer, ucmd->cmd,
+			 min_t(size_t, ucmd->user_size, cmd_len)))
+		return -EFAULT;
+	return 0;
+}
+
+/* mempool_dev_pool.c; mpool_dev_lock protects mpool_dev_pools. */
+extern struct mutex mpool_dev_lock;
+extern struct list_head mpool_dev_pools;
+int mpool_dev_pool_blocks_init(struct mpool_dev_pool *dp,
+			       unsigned int nr_blocks);
 void mpool_dev_pool_free(struct mpool_dev_pool *dp);
+void mpool_dev_pool_put(struct mpool_dev_pool *dp);
+int mpool_dev_check_name(const __u8 *name);
+struct mpool_dev_pool *mpool_dev_pool_get(const __u8 *name);
 
 /* mempool_dev_blocks.c */
 int mpool_dev_alloc(struct mpool_dev_ucmd *ucmd);
 int mpool_dev_free(struct mpool_dev_ucmd *ucmd);
 int mpool_dev_read(struct mpool_dev_ucmd *ucmd);
 int mpool_dev_write(struct mpool_dev_ucmd *ucmd);
-int mpool_dev_blocks_init(struct mpool_dev_pool *dp, unsigned int nr_blocks);
-void mpool_dev_blocks_exit(struct mpool_dev_pool *dp);
 void mpool_dev_file_init(struct mpool_dev_file *df);
 void mpool_dev_file_release(struct mpool_dev_file *df);
+
+/* mempool_dev_offsets.c */
+void mpool_dev_offsets_pool_init(struct mpool_dev_pool *dp);
+void mpool_dev_offsets_pool_exit(struct mpool_dev_pool *dp);
+int mpool_dev_offsets_unpublish(struct mpool_dev_pool *dp, bool force);
+void mpool_dev_offsets_file_init(struct mpool_dev_file *df);
+void mpool_dev_offsets_file_release(struct mpool_dev_file *df);
+int mpool_dev_offsets_grant(struct mpool_dev_file *df,
+			    struct mpool_dev_pool *dp,
+			    unsigned long *start, unsigned long *pages);
+struct mpool_dev_pool *mpool_dev_offsets_get(struct mpool_dev_file *df,
+					     unsigned long pgoff,
+					     unsigned long pages);
 
 /* mempool_dev_map.c */
 int mpool_dev_map_init(void);
 void mpool_dev_map_exit(void);
 void mpool_dev_map_pool_init(struct mpool_dev_pool *dp);
-void mpool_dev_map_pool_exit(struct mpool_dev_pool *dp);
-int mpool_dev_map_unpublish(struct mpool_dev_pool *dp, bool force);
-void mpool_dev_map_file_init(struct mpool_dev_file *df);
-void mpool_dev_map_file_release(struct mpool_dev_file *df);
 int mpool_dev_map(struct mpool_dev_ucmd *ucmd);
 int mpool_dev_mmap(struct file *file, struct vm_area_struct *vma);
 void mpool_dev_map_flush(void);

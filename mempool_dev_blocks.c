@@ -82,38 +82,6 @@ struct mpool_dev_owned {
 	unsigned long nr_owned;
 };
 
-/* What the engine charges the pool for @block_state and @block_owner. */
-static_assert(sizeof(*((struct mpool_dev_pool *)0)->block_state) +
-	      sizeof(*((struct mpool_dev_pool *)0)->block_owner) ==
-	      MPOOL_DEV_BLOCK_BYTES);
-
-int mpool_dev_blocks_init(struct mpool_dev_pool *dp, unsigned int nr_blocks)
-{
-	spin_lock_init(&dp->blocks_lock);
-	mutex_init(&dp->hand_out_lock);
-	dp->nr_blocks = nr_blocks;
-	dp->block_state = kvcalloc(nr_blocks, sizeof(*dp->block_state),
-				   GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	dp->block_owner = kvcalloc(nr_blocks, sizeof(*dp->block_owner),
-				   GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!dp->block_state || !dp->block_owner) {
-		mpool_dev_blocks_exit(dp);
-		return -ENOMEM;
-	}
-	mpool_set_dev_data(dp->pool, dp);
-	return 0;
-}
-
-/* After the pool left debugfs (mpool_unpublish()): no reader is left. */
-void mpool_dev_blocks_exit(struct mpool_dev_pool *dp)
-{
-	kvfree(dp->block_owner);
-	kvfree(dp->block_state);
-	dp->block_owner = NULL;
-	dp->block_state = NULL;
-	mutex_destroy(&dp->hand_out_lock);
-}
-
 bool mpool_dev_block_owner(void *dev_data, unsigned int index, pid_t *pid,
 			   char *comm)
 {

@@ -126,7 +126,7 @@ static struct mpool_dev_pool *mpool_dev_watch_unlist(struct mpool_dev_watcher *w
 	return dp;
 }
 
-/* Called once when @dp is destroyed, after it left dev_pools. */
+/* Called once when @dp is destroyed, once it left mpool_dev_pools. */
 void mpool_dev_watch_destroyed(struct mpool_dev_pool *dp)
 {
 	struct mpool_dev_watch_pool *wp = &dp->watch;

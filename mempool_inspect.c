@@ -58,10 +58,33 @@ void mpool_set_dev_data(struct mpool *pool, void *data)
 	smp_store_release(&pool->dev_data, data);
 }
 
-void *mpool_dev_data(const struct mpool *pool)
+static void *mpool_dev_data(const struct mpool *pool)
 {
 	/* Pairs with mpool_set_dev_data(). */
 	return smp_load_acquire(&pool->dev_data);
+}
+
+/*
+ * The device's owner lookup: set by the module's init before any pool
+ * exists, cleared at its exit after the last pool is gone, so read
+ * without a lock.  NULL: no owners.
+ */
+static bool (*mpool_block_owner_fn)(void *dev_data, unsigned int index,
+				    pid_t *pid, char *comm);
+
+void mpool_set_block_owner_fn(bool (*fn)(void *dev_data, unsigned int index,
+					 pid_t *pid, char *comm))
+{
+	mpool_block_owner_fn = fn;
+}
+
+bool mpool_block_owner(struct mpool *pool, unsigned int index, pid_t *pid,
+		       char *comm)
+{
+	void *dev_data = mpool_dev_data(pool);
+
+	return dev_data && mpool_block_owner_fn &&
+	       mpool_block_owner_fn(dev_data, index, pid, comm);
 }
 
 u64 mpool_block_offset(struct mpool *pool, const void *block)

@@ -6,8 +6,6 @@
 #include "compat.h"
 #include "mpool.h"
 
-struct dentry;
-
 /*
  * mempool_core.c: what the device and debugfs need beyond the exported
  * API.  Those used by the KUnit tests are EXPORT_SYMBOL_IF_KUNIT.
@@ -16,8 +14,9 @@ struct dentry;
 /* A pool created for userspace: counts against max_bytes. */
 #define MPOOL_F_USER		BIT(31)
 /*
- * What mempool_dev_blocks.c keeps per block of a pool it made (generation
- * and owner), charged to the pool with the engine's metadata.
+ * What the device keeps per block of a pool it made (generation and
+ * owner: mempool_dev_pool.c allocates it, mempool_dev_blocks.c keeps it),
+ * charged to the pool with the engine's metadata.
  */
 #define MPOOL_DEV_BLOCK_BYTES	(sizeof(u32) + sizeof(void *))
 /*
@@ -144,10 +143,36 @@ void mpool_count_reclaimed(struct mpool *pool, u64 n);
 
 /*
  * An opaque pointer the device layer sets on its pools (its struct
- * mpool_dev_pool), so that debugfs can ask it who owns a block.
+ * mpool_dev_pool), which mpool_block_owner() passes to the device's
+ * owner lookup.
  */
 void mpool_set_dev_data(struct mpool *pool, void *data);
-void *mpool_dev_data(const struct mpool *pool);
+
+/**
+ * mpool_set_block_owner_fn - the device's owner lookup, for debugfs
+ * @fn: returns true and fills @pid and @comm (TASK_COMM_LEN bytes) when
+ *	an open file owns block @index of the device pool @dev_data; NULL:
+ *	no owners
+ *
+ * Set by the module's init before any pool exists, cleared at its exit,
+ * so that the engine asks the device without knowing it.
+ */
+void mpool_set_block_owner_fn(bool (*fn)(void *dev_data, unsigned int index,
+					 pid_t *pid, char *comm));
+
+/**
+ * mpool_block_owner - who owns a block of a device pool
+ * @pool: the pool
+ * @index: the block's index
+ * @pid: set to the owner's thread group id
+ * @comm: set to its command name, TASK_COMM_LEN bytes
+ *
+ * Context: process context (the lookup takes a spinlock).
+ * Return: true when an open file of the device owns the block; false for
+ * any other block, and for a pool the device did not make.
+ */
+bool mpool_block_owner(struct mpool *pool, unsigned int index, pid_t *pid,
+		       char *comm);
 
 /**
  * mpool_copy_to_block - copy bytes into an allocated block
@@ -200,12 +225,28 @@ int mpool_next_live(struct mpool *pool, unsigned int *index,
 int mpool_cpuhp_init(void);
 void mpool_cpuhp_exit(void);
 
+/**
+ * struct mpool_view_ops - how named pools are shown outside the engine
+ * @add: gives @pool, called @name, its view (debugfs: a directory), in
+ *	*@view; an errno fails the pool's creation
+ * @remove: takes a view away, before the pool is freed; never NULL
+ *
+ * Set with mpool_set_view_ops() by the module's init before any pool
+ * exists, and cleared (NULL: no views) at its exit, so that the engine
+ * calls up into debugfs without knowing it.
+ */
+struct mpool_view_ops {
+	int (*add)(struct mpool *pool, const char *name, void **view);
+	void (*remove)(void *view);
+};
+
+/* mempool_registry.c */
+void mpool_set_view_ops(const struct mpool_view_ops *ops);
+
 /* mempool_debugfs.c: /sys/kernel/debug/mempool/ */
 int mpool_debugfs_init(void);
 void mpool_debugfs_exit(void);
-int mpool_debugfs_add(struct mpool *pool, const char *name,
-		      struct dentry **dir);
-void mpool_debugfs_remove(struct dentry *dir);
+extern const struct mpool_view_ops mpool_debugfs_view_ops;
 
 /* mempool_dev.c: /dev/mempool */
 int mpool_dev_init(void);
@@ -213,8 +254,9 @@ void mpool_dev_exit(void);
 
 /*
  * mempool_dev_blocks.c: the owner of block @index of the device pool
- * @dev_data (mpool_dev_data()), for debugfs.  Returns true and fills
- * @pid and @comm (TASK_COMM_LEN bytes) when an open file owns it.
+ * @dev_data, for debugfs through mpool_block_owner() (mempool_mod.c
+ * sets it).  Returns true and fills @pid and @comm (TASK_COMM_LEN bytes)
+ * when an open file owns it.
  */
 bool mpool_dev_block_owner(void *dev_data, unsigned int index, pid_t *pid,
 			   char *comm);

@@ -3,6 +3,8 @@
  * The registry of named pools: names are unique, listings and debugfs
  * find pools here, and the pools userspace creates (MPOOL_F_USER) are
  * capped together by the max_bytes and max_pools module parameters.
+ * debugfs shows a pool through the view ops the module sets at init
+ * (mpool_set_view_ops()): the engine never calls it by name.
  *
  * A pool is registered before its memory is allocated, so that a name or
  * budget it cannot have costs nothing, and published once it is built:
@@ -176,6 +178,31 @@ void mpool_unlist(struct mpool *pool)
 	}
 	pool->unlisted = true;
 	mutex_unlock(&mpool_list_lock);
+}
+
+/*
+ * How named pools are shown outside the engine (debugfs): set by the
+ * module's init before any pool exists, cleared at its exit after the
+ * last pool is gone, so read without a lock.  NULL: no views.
+ */
+static const struct mpool_view_ops *mpool_view_ops;
+
+void mpool_set_view_ops(const struct mpool_view_ops *ops)
+{
+	mpool_view_ops = ops;
+}
+
+/* Gives a named pool its view; 0 and *@view NULL when there are none. */
+int mpool_view_add(struct mpool *pool, const char *name, void **view)
+{
+	*view = NULL;
+	return mpool_view_ops ? mpool_view_ops->add(pool, name, view) : 0;
+}
+
+void mpool_view_remove(void *view)
+{
+	if (mpool_view_ops && view)
+		mpool_view_ops->remove(view);
 }
 
 /**
