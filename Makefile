@@ -25,7 +25,7 @@
 # make stress       long race stress, debug kernel, 2 vCPUs (STRESS_SECONDS,
 #                   default 600; STRESS_SEED)
 #
-# Installing (README "Install"):
+# Installing (docs/install.md):
 # make install      the modules (modules_install, INSTALL_MOD_PATH), depmod,
 #                   mempoolctl, its man page and bash completion, the
 #                   modprobe.d example (DESTDIR, PREFIX); UDEV_GROUP=GROUP

@@ -13,7 +13,7 @@
  * sixteenth (the 97th percentile) less the median (a call that stays in
  * the cache) is what a batch adds: the lock taken with interrupts off,
  * the indices copied, the lock released, uncontended.  That is the lock
- * hold time per batch the README's scaling model uses.
+ * hold time per batch the scaling model of docs/api.md uses.
  *
  * Reading runs it (about a second under QEMU TCG) and gives one line:
  * calls=N alloc_p50_ns=N alloc_batch_ns=N free_p50_ns=N free_batch_ns=N

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 # Included by the top-level Makefile: make install, uninstall, dkms-install,
-# dkms-uninstall, deb.  README "Install" is the user's guide to them.
+# dkms-uninstall, deb.  docs/install.md is the user's guide to them.
 #
 #   make install [DESTDIR=] [PREFIX=/usr/local] [INSTALL_MOD_PATH=]
 #                [UDEV_GROUP=GROUP] [KDIR=]

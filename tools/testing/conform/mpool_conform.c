@@ -3,7 +3,7 @@
  * mpool_conform - does /dev/mempool keep the promises of its ABI (version 4)?
  *
  * Written as an outside user would: from include/uapi/mpool_ioctl.h,
- * include/uapi/mpool_stat_list.h and README.md alone, never from the
+ * include/uapi/mpool_stat_list.h, README.md and docs/ alone, never from the
  * module's sources or the project's other tests.  Each check quotes the
  * sentence it verifies and names its DOC section or struct; each prints
  * one line, "MPTEST ok conform-NAME" or "MPTEST not ok conform-NAME: why".
@@ -1097,7 +1097,7 @@ static void check_alloc(void)
 	end();
 
 	/*
-	 * README, module parameters: "max_batch (1 to 1024, default 1024),
+	 * docs/install.md, module parameters: "max_batch (1 to 1024, default 1024),
 	 * the most blocks one ALLOC or FREE names (more: EINVAL)";
 	 * struct mpool_ioc_alloc: "or to the module parameter max_batch if an
 	 * administrator set it lower".
@@ -1858,7 +1858,7 @@ static void check_permissions(void)
 	 */
 	if (!kpool[0]) {
 		skip("perm-kernel-pool",
-		     "no kernel user's named pool exists in the guest (README names no module that keeps one)");
+		     "no kernel user's named pool exists in the guest (the docs name no module that keeps one)");
 		goto out;
 	}
 	for (a = 0; a < 3; a++) {
@@ -2275,7 +2275,7 @@ static void check_budget(void)
 	int o, e, n0;
 
 	/*
-	 * README: "max_bytes (default 256 MiB) ... and max_pools (default
+	 * docs/install.md: "max_bytes (default 256 MiB) ... and max_pools (default
 	 * 1024)", writable at run time; the budget file has the lines
 	 * max_bytes, max_pools, bytes, pools, destroyed_bytes,
 	 * destroyed_pools.
@@ -2398,7 +2398,7 @@ pools_done:
 	want_err(pcreate(rw, "cf_bc", 4096, 16, 0, 0), 0, "CREATE after munmap");
 	want(budget_settles("destroyed_bytes", 0) == 0,
 	     "destroyed_bytes %lld after munmap", budget("destroyed_bytes"));
-	/* "A refusal changes nothing." (README) */
+	/* "A refusal changes nothing." (docs/security.md) */
 	param_set("max_bytes", 0);
 	want_err(pcreate(rw, "cf_bd", 8, 1, 0, 0), EDQUOT, "max_bytes 0");
 	want(!pool_listed("cf_bd"), "EDQUOT left a pool");

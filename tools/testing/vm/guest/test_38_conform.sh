@@ -1,14 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # The ABI conformance test (tools/testing/conform/mpool_conform): a client written
-# from include/uapi/mpool_ioctl.h and README.md alone checks every promise
-# of ABI version 4 on a freshly loaded module, one "conform-NAME" line per
-# check.  It changes and restores the module parameters.
+# from include/uapi/mpool_ioctl.h, README.md and docs/ alone checks every
+# promise of ABI version 4 on a freshly loaded module, one "conform-NAME"
+# line per check.  It changes and restores the module parameters.
 . /mptest/lib.sh
 
 check conform-insmod load_module || exit 0
 # The client module and the benchmark, in case one of them keeps a named
-# kernel pool for the permission table's kernel-pool row (README names
+# kernel pool for the permission table's kernel-pool row (the docs name
 # none that does; mpool_conform then reports that row as a skip).
 [ ! -f /lib/mempool/mpool_client.ko ] || insmod /lib/mempool/mpool_client.ko
 load_bench_module
