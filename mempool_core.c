@@ -38,6 +38,7 @@
 
 #include "mempool_core.h"
 #include "mempool_internal.h"
+#include "trace/events/mempool.h"
 
 static enum cpuhp_state mpool_cpuhp_state;
 
@@ -234,6 +235,7 @@ static struct mpool *__mpool_create(const char *name, size_t block_size,
 			goto err_cpuhp;
 	}
 	mpool_publish(pool);
+	trace_pool_create(pool);
 	return pool;
 
 err_cpuhp:
@@ -489,6 +491,7 @@ void mpool_destroy(struct mpool *pool)
 						    &pool->cpuhp);
 
 	in_use = pool->nr_blocks - pool->nr_free - mpool_cached(pool);
+	trace_pool_destroy(pool, in_use);
 	if (in_use && !(pool->flags & MPOOL_F_QUIET))
 		mpool_report_leaks(pool, in_use);
 	/* Gives back the budget too. */
@@ -584,6 +587,7 @@ static __always_inline void *mpool_take_cached(struct mpool *pool,
 			WRITE_ONCE(pcp->allocs, pcp->allocs + 1);
 			block = mpool_mark_live(pool, pcp->idx[--count],
 						caller);
+			trace_alloc(pool, block, caller, true);
 		}
 		mpool_pcp_put(pool, pcp, count);
 	}
@@ -609,6 +613,8 @@ static void *mpool_take(struct mpool *pool, unsigned long caller)
 	if (in_use > pool->stats.high_watermark)
 		pool->stats.high_watermark = in_use;
 	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
+	/* Ours alone until we return it: no free of it can come first. */
+	trace_alloc(pool, block, caller, false);
 	return block;
 }
 
@@ -637,9 +643,12 @@ static void mpool_prepare(struct mpool *pool, void *block)
 		memset(block, 0, pool->block_size);
 }
 
-static noinline void *mpool_alloc_failed(struct mpool *pool)
+static noinline void *mpool_alloc_failed(struct mpool *pool,
+					 unsigned long caller)
 {
 	unsigned long irqflags;
+
+	trace_alloc_fail(pool, caller);
 
 	raw_spin_lock_irqsave(&pool->lock, irqflags);
 	pool->stats.alloc_failures++;
@@ -657,7 +666,7 @@ void *mpool_alloc(struct mpool *pool)
 	else
 		block = mpool_take(pool, _RET_IP_);
 	if (unlikely(!block))
-		return mpool_alloc_failed(pool);
+		return mpool_alloc_failed(pool, _RET_IP_);
 	if (unlikely(pool->flags & (MPOOL_F_POISON | MPOOL_F_ZERO)))
 		mpool_prepare(pool, block);
 	return block;
@@ -694,6 +703,8 @@ void *mpool_alloc_timeout(struct mpool *pool, long timeout)
 	unsigned long irqflags;
 	ktime_t start;
 	void *block;
+	s64 waited;
+	int err = 0;
 	long left;
 
 	might_sleep();
@@ -723,18 +734,20 @@ void *mpool_alloc_timeout(struct mpool *pool, long timeout)
 		pool->stats.drain_ipis += req.ipis;
 		raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 	}
+	trace_wait_begin(pool, timeout, caller);
 	start = ktime_get();
 	left = wait_event_interruptible_timeout(pool->wait,
 						(block = mpool_take_any(pool, caller)) ||
 						READ_ONCE(pool->cancelled),
 						timeout);
 	atomic_dec(&pool->nr_waiters);
-	mpool_count_wait(pool, ktime_us_delta(ktime_get(), start), !block);
-	if (!block) {
-		if (left < 0)
-			return ERR_PTR(-EINTR);
-		return ERR_PTR(left ? -ECANCELED : -ETIMEDOUT);
-	}
+	waited = ktime_us_delta(ktime_get(), start);
+	mpool_count_wait(pool, waited, !block);
+	if (!block)
+		err = left < 0 ? -EINTR : left ? -ECANCELED : -ETIMEDOUT;
+	trace_wait_end(pool, block, waited, err, caller);
+	if (err)
+		return ERR_PTR(err);
 out:
 	if (pool->flags & (MPOOL_F_POISON | MPOOL_F_ZERO))
 		mpool_prepare(pool, block);
@@ -761,7 +774,8 @@ static void mpool_push(struct mpool *pool, u32 idx)
 }
 
 /* Pushes block @idx on the shared stack, if it is live. */
-static long mpool_put(struct mpool *pool, void *block, long idx)
+static long mpool_put(struct mpool *pool, void *block, long idx,
+		      unsigned long caller)
 {
 	unsigned long irqflags;
 
@@ -771,6 +785,8 @@ static long mpool_put(struct mpool *pool, void *block, long idx)
 		return -ENXIO;
 	}
 	WRITE_ONCE(*mpool_live(pool, idx), 0);
+	/* Before the push: no alloc of the block can be traced first. */
+	trace_free(pool, block, caller, false);
 	if (pool->flags & MPOOL_F_POISON) {
 		/*
 		 * Neither live nor on the stack, the block is ours alone:
@@ -788,7 +804,7 @@ static long mpool_put(struct mpool *pool, void *block, long idx)
 
 /* Pushes block @idx on this CPU's cache, if it is live. */
 static __always_inline long mpool_put_cached(struct mpool *pool, void *block,
-					     long idx)
+					     long idx, unsigned long caller)
 {
 	struct mpool_pcp __percpu *caches = pool->pcp;
 	bool poison = pool->flags & MPOOL_F_POISON;
@@ -823,6 +839,8 @@ static __always_inline long mpool_put_cached(struct mpool *pool, void *block,
 		return -ENXIO;
 	}
 
+	/* Before the push: no alloc of the block can be traced first. */
+	trace_free(pool, block, caller, count != MPOOL_PCP_BUSY);
 	if (unlikely(count == MPOOL_PCP_BUSY)) {
 		/* An interrupt handler: the shared stack, under the lock. */
 		mpool_push(pool, idx);
@@ -837,9 +855,13 @@ static __always_inline long mpool_put_cached(struct mpool *pool, void *block,
 	return idx;
 }
 
-static noinline long mpool_free_invalid(struct mpool *pool, long err)
+static noinline long mpool_free_invalid(struct mpool *pool,
+					const void *block, long err,
+					unsigned long caller)
 {
 	unsigned long irqflags;
+
+	trace_free_refused(pool, block, err, caller);
 
 	raw_spin_lock_irqsave(&pool->lock, irqflags);
 	pool->stats.invalid_frees++;
@@ -847,19 +869,23 @@ static noinline long mpool_free_invalid(struct mpool *pool, long err)
 	return err;
 }
 
-/* The free fast path, inlined into both exported frees. */
-static __always_inline int __mpool_free(struct mpool *pool, void *block)
+/*
+ * The free fast path, inlined into both exported frees: @caller is their
+ * caller.
+ */
+static __always_inline int __mpool_free(struct mpool *pool, void *block,
+					unsigned long caller)
 {
 	long idx = mpool_index(pool, block);
 
 	if (likely(idx >= 0)) {
 		if (pool->pcp)
-			idx = mpool_put_cached(pool, block, idx);
+			idx = mpool_put_cached(pool, block, idx, caller);
 		else
-			idx = mpool_put(pool, block, idx);
+			idx = mpool_put(pool, block, idx, caller);
 	}
 	if (unlikely(idx < 0))
-		return mpool_free_invalid(pool, idx);
+		return mpool_free_invalid(pool, block, idx, caller);
 	if (unlikely(atomic_read(&pool->nr_waiters)))
 		wake_up(&pool->wait);
 	return 0;
@@ -867,7 +893,7 @@ static __always_inline int __mpool_free(struct mpool *pool, void *block)
 
 int mpool_free_checked(struct mpool *pool, void *block)
 {
-	return __mpool_free(pool, block);
+	return __mpool_free(pool, block, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mpool_free_checked);
 
@@ -882,7 +908,7 @@ void mpool_free(struct mpool *pool, void *block)
 
 	if (!block)
 		return;
-	ret = __mpool_free(pool, block);
+	ret = __mpool_free(pool, block, _RET_IP_);
 	if (unlikely(ret))
 		mpool_report_once(pool, why[-ret], block);
 }
