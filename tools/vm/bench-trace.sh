@@ -7,7 +7,8 @@
 # one benchmark request (TC_ARGS, default the pair on 1 CPU for mempool,
 # mempool-nocache and null).  Prints each allocator's ns per pair in every
 # round, its ratio traced/notrace per round, raw and net of null, and the
-# spread of the ratios.  QEMU TCG: only the ratios mean something.
+# spread of the ratios.  QEMU TCG: only the ratios mean something.  Waits
+# up to BENCH_IDLE_WAIT seconds (900) for other guests to end, as bench.sh.
 #   tools/vm/bench-trace.sh
 #   VM_KERNEL=stock-6.1 TC_ROUNDS=5 tools/vm/bench-trace.sh
 set -eu
@@ -16,6 +17,7 @@ k=${VM_KERNEL:-stock-6.12}
 rounds=${TC_ROUNDS:-3}
 args=${TC_ARGS:-allocators=null,mempool,mempool-nocache workloads=pair cpus=1 ops=200000 rounds=5}
 export VM_TIMEOUT=${VM_TIMEOUT:-1500}
+idle_wait=${BENCH_IDLE_WAIT:-900}
 
 # As bench.sh's: the timed functions that straddle a 4 KB page (TCG runs
 # those slower), which the two builds' layouts may differ in.
@@ -48,6 +50,13 @@ chmod 0755 "$extra/mptest/bench.sh"
 rm -rf "$extra"
 
 log=$LOGS/bench-trace-$k.log
+# As bench.sh: other guests on the host's cores add noise; wait a while.
+t0=$SECONDS
+while [ "$(pgrep -c qemu-system || true)" -gt 0 ] &&
+	[ $((SECONDS - t0)) -lt "$idle_wait" ]; do
+	sleep 10
+done
+echo "host: load $(cut -d' ' -f1-3 /proc/loadavg); other qemu-system running: $(pgrep -c qemu-system || true)"
 say "booting $k: $rounds rounds of '$args', traced and notrace in turn (log: $log)"
 run_qemu "$k" "$initrd" "$log"
 out=$(tr -d '\r' <"$log" | sed -n '/^MPTEST-BENCH-BEGIN/,/^MPTEST-BENCH-END/p')
