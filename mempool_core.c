@@ -815,9 +815,21 @@ static void mpool_push(struct mpool *pool, u32 idx)
  */
 #define MPOOL_FREE_DEBUG	(-EINPROGRESS)
 
+/*
+ * GCC inlines mpool_put() into the frees in a kernel build without
+ * tracepoints, but not with them: the call then cost the shared pair 8%
+ * under TCG (tools/vm/bench-trace.sh).  Forced where tracepoints are
+ * compiled in; elsewhere (the host harness too) GCC chooses, as before.
+ */
+#if defined(CONFIG_TRACEPOINTS) && !defined(NOTRACE)
+#define mpool_put_inline	__always_inline
+#else
+#define mpool_put_inline
+#endif
+
 /* Pushes block @idx on the shared stack, if it is live. */
-static long mpool_put(struct mpool *pool, void *block, long idx,
-		      unsigned long caller)
+static mpool_put_inline long mpool_put(struct mpool *pool, void *block,
+				       long idx, unsigned long caller)
 {
 	unsigned long irqflags;
 
