@@ -38,6 +38,7 @@
 
 #include "mempool_core.h"
 #include "mempool_internal.h"
+#include "trace/events/mempool.h"
 
 static enum cpuhp_state mpool_cpuhp_state;
 
@@ -64,6 +65,8 @@ static size_t mpool_metadata_bytes(unsigned int nr_blocks, unsigned int flags)
 
 	if (flags & MPOOL_F_TRACK)
 		per_block += sizeof(unsigned long);
+	if (flags & MPOOL_F_POISON)
+		per_block += 1;
 	/* The device layer's generation and owner of each block. */
 	if (flags & MPOOL_F_USER)
 		per_block += MPOOL_DEV_BLOCK_BYTES;
@@ -81,7 +84,8 @@ static size_t mpool_metadata_bytes(unsigned int nr_blocks, unsigned int flags)
 static void mpool_free_memory(struct mpool *pool)
 {
 	free_percpu(pool->pcp);
-	kvfree(pool->callers);
+	mpool_debug_free(pool);
+	kvfree(pool->callers_mem);
 	kvfree(pool->live);
 	kvfree(pool->free_stack);
 	vfree(pool->base);
@@ -138,10 +142,14 @@ static int mpool_alloc_memory(struct mpool *pool, size_t region)
 	pool->live = kvcalloc(n, 1 << pool->live_shift, gfp);
 	if (pool->flags & MPOOL_F_TRACK)
 		pool->callers = kvcalloc(n, sizeof(unsigned long), gfp);
+	pool->callers_mem = pool->callers;
+	if (pool->flags & MPOOL_F_POISON)
+		pool->poisoned = kvmalloc_array(n, 1, gfp);
 	if (pool->flags & MPOOL_F_PERCPU)
 		pool->pcp = alloc_percpu_gfp(struct mpool_pcp, gfp);
 	if (!pool->base || !pool->free_stack || !pool->live ||
 	    ((pool->flags & MPOOL_F_TRACK) && !pool->callers) ||
+	    ((pool->flags & MPOOL_F_POISON) && !pool->poisoned) ||
 	    ((pool->flags & MPOOL_F_PERCPU) && !pool->pcp))
 		return -ENOMEM;
 
@@ -150,8 +158,10 @@ static int mpool_alloc_memory(struct mpool *pool, size_t region)
 		pool->free_stack[i] = n - 1 - i;
 	pool->nr_free = n;
 	/* A free block of a poisoning pool holds poison, a fresh one too. */
-	if (pool->flags & MPOOL_F_POISON)
+	if (pool->flags & MPOOL_F_POISON) {
 		mpool_poison_all(pool);
+		memset(pool->poisoned, 1, n);
+	}
 	return 0;
 }
 
@@ -234,6 +244,7 @@ static struct mpool *__mpool_create(const char *name, size_t block_size,
 			goto err_cpuhp;
 	}
 	mpool_publish(pool);
+	trace_pool_create(pool);
 	return pool;
 
 err_cpuhp:
@@ -443,7 +454,8 @@ static void mpool_report_leaks(struct mpool *pool, unsigned int in_use)
 		if (!*mpool_live(pool, i))
 			continue;
 		shown++;
-		if (pool->callers)
+		/* 0: allocated before "+track" */
+		if (pool->callers && pool->callers[i])
 			pr_warn("pool %s: block at offset %zu allocated by %pS\n",
 				pool->name, (size_t)i * pool->stride,
 				(void *)pool->callers[i]);
@@ -488,7 +500,10 @@ void mpool_destroy(struct mpool *pool)
 		cpuhp_state_remove_instance_nocalls(mpool_cpuhp_state,
 						    &pool->cpuhp);
 
+	/* Its blocks are checked and freed: they are not leaks. */
+	mpool_debug_flush(pool);
 	in_use = pool->nr_blocks - pool->nr_free - mpool_cached(pool);
+	trace_pool_destroy(pool, in_use);
 	if (in_use && !(pool->flags & MPOOL_F_QUIET))
 		mpool_report_leaks(pool, in_use);
 	/* Gives back the budget too. */
@@ -513,9 +528,13 @@ static void mpool_report_once(struct mpool *pool, const char *what,
 /* Marks a block just taken off a free list as allocated. */
 static void *mpool_mark_live(struct mpool *pool, u32 idx, unsigned long caller)
 {
+	unsigned long *callers;
+
 	WRITE_ONCE(*mpool_live(pool, idx), 1);
-	if (pool->callers)
-		pool->callers[idx] = caller;
+	/* Once: "-track" may clear it meanwhile (the array stays). */
+	callers = READ_ONCE(pool->callers);
+	if (callers)
+		callers[idx] = caller;
 	return pool->base + (size_t)idx * pool->stride;
 }
 
@@ -584,6 +603,7 @@ static __always_inline void *mpool_take_cached(struct mpool *pool,
 			WRITE_ONCE(pcp->allocs, pcp->allocs + 1);
 			block = mpool_mark_live(pool, pcp->idx[--count],
 						caller);
+			trace_alloc(pool, block, caller, true);
 		}
 		mpool_pcp_put(pool, pcp, count);
 	}
@@ -609,6 +629,8 @@ static void *mpool_take(struct mpool *pool, unsigned long caller)
 	if (in_use > pool->stats.high_watermark)
 		pool->stats.high_watermark = in_use;
 	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
+	/* Ours alone until we return it: no free of it can come first. */
+	trace_alloc(pool, block, caller, false);
 	return block;
 }
 
@@ -619,12 +641,30 @@ static void *mpool_take_any(struct mpool *pool, unsigned long caller)
 	return mpool_take(pool, caller);
 }
 
+/*
+ * Whether @block was poisoned when freed, which only the first check
+ * after its free asks.
+ */
+static bool mpool_take_poisoned(struct mpool *pool, void *block)
+{
+	u8 *poisoned = READ_ONCE(pool->poisoned);
+	long idx = mpool_index(pool, block);
+
+	/* Pairs with the pool lock's release after "+poison" zeroed them. */
+	smp_rmb();
+	if (!poisoned || !READ_ONCE(poisoned[idx]))
+		return false;
+	WRITE_ONCE(poisoned[idx], 0);
+	return true;
+}
+
 /* The block is ours now: no lock needed to check or clear it. */
 static void mpool_prepare(struct mpool *pool, void *block)
 {
 	unsigned long irqflags;
 
 	if ((pool->flags & MPOOL_F_POISON) &&
+	    mpool_take_poisoned(pool, block) &&
 	    memchr_inv(block, MPOOL_POISON_BYTE, pool->block_size)) {
 		raw_spin_lock_irqsave(&pool->lock, irqflags);
 		pool->stats.poison_errors++;
@@ -637,9 +677,12 @@ static void mpool_prepare(struct mpool *pool, void *block)
 		memset(block, 0, pool->block_size);
 }
 
-static noinline void *mpool_alloc_failed(struct mpool *pool)
+static noinline void *mpool_alloc_failed(struct mpool *pool,
+					 unsigned long caller)
 {
 	unsigned long irqflags;
+
+	trace_alloc_fail(pool, caller);
 
 	raw_spin_lock_irqsave(&pool->lock, irqflags);
 	pool->stats.alloc_failures++;
@@ -657,7 +700,7 @@ void *mpool_alloc(struct mpool *pool)
 	else
 		block = mpool_take(pool, _RET_IP_);
 	if (unlikely(!block))
-		return mpool_alloc_failed(pool);
+		return mpool_alloc_failed(pool, _RET_IP_);
 	if (unlikely(pool->flags & (MPOOL_F_POISON | MPOOL_F_ZERO)))
 		mpool_prepare(pool, block);
 	return block;
@@ -694,6 +737,8 @@ void *mpool_alloc_timeout(struct mpool *pool, long timeout)
 	unsigned long irqflags;
 	ktime_t start;
 	void *block;
+	s64 waited;
+	int err = 0;
 	long left;
 
 	might_sleep();
@@ -723,18 +768,20 @@ void *mpool_alloc_timeout(struct mpool *pool, long timeout)
 		pool->stats.drain_ipis += req.ipis;
 		raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 	}
+	trace_wait_begin(pool, timeout, caller);
 	start = ktime_get();
 	left = wait_event_interruptible_timeout(pool->wait,
 						(block = mpool_take_any(pool, caller)) ||
 						READ_ONCE(pool->cancelled),
 						timeout);
 	atomic_dec(&pool->nr_waiters);
-	mpool_count_wait(pool, ktime_us_delta(ktime_get(), start), !block);
-	if (!block) {
-		if (left < 0)
-			return ERR_PTR(-EINTR);
-		return ERR_PTR(left ? -ECANCELED : -ETIMEDOUT);
-	}
+	waited = ktime_us_delta(ktime_get(), start);
+	mpool_count_wait(pool, waited, !block);
+	if (!block)
+		err = left < 0 ? -EINTR : left ? -ECANCELED : -ETIMEDOUT;
+	trace_wait_end(pool, block, waited, err, caller);
+	if (err)
+		return ERR_PTR(err);
 out:
 	if (pool->flags & (MPOOL_F_POISON | MPOOL_F_ZERO))
 		mpool_prepare(pool, block);
@@ -760,8 +807,29 @@ static void mpool_push(struct mpool *pool, u32 idx)
 	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 }
 
+/*
+ * The answer of mpool_put() and mpool_put_cached() for a block they took
+ * off the live ones but leave to __mpool_free()'s slow path, which
+ * poisons it or puts it in the quarantine, with interrupts on however
+ * large it is, and knows the caller: the fast path need not keep it.
+ */
+#define MPOOL_FREE_DEBUG	(-EINPROGRESS)
+
+/*
+ * GCC inlines mpool_put() into the frees in a kernel build without
+ * tracepoints, but not with them: the call then cost the shared pair 8%
+ * under TCG (tools/testing/vm/bench-trace.sh).  Forced where tracepoints are
+ * compiled in; elsewhere (the host harness too) GCC chooses, as before.
+ */
+#if defined(CONFIG_TRACEPOINTS) && !defined(NOTRACE)
+#define mpool_put_inline	__always_inline
+#else
+#define mpool_put_inline
+#endif
+
 /* Pushes block @idx on the shared stack, if it is live. */
-static long mpool_put(struct mpool *pool, void *block, long idx)
+static mpool_put_inline long mpool_put(struct mpool *pool, void *block,
+				       long idx, unsigned long caller)
 {
 	unsigned long irqflags;
 
@@ -771,39 +839,55 @@ static long mpool_put(struct mpool *pool, void *block, long idx)
 		return -ENXIO;
 	}
 	WRITE_ONCE(*mpool_live(pool, idx), 0);
-	if (pool->flags & MPOOL_F_POISON) {
-		/*
-		 * Neither live nor on the stack, the block is ours alone:
-		 * poison it with interrupts on, however large it is.
-		 */
+	if (unlikely(pool->flags & (MPOOL_F_POISON | MPOOL_F_QUARANTINE))) {
 		raw_spin_unlock_irqrestore(&pool->lock, irqflags);
-		memset(block, MPOOL_POISON_BYTE, pool->block_size);
-		raw_spin_lock_irqsave(&pool->lock, irqflags);
+		return MPOOL_FREE_DEBUG;
 	}
+	/* Before the push: no alloc of the block can be traced first. */
+	trace_free(pool, block, caller, false);
 	pool->free_stack[pool->nr_free++] = idx;
 	pool->stats.frees++;
 	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 	return idx;
 }
 
+/*
+ * mpool_put_cached()'s first step for a poisoning pool or one with a
+ * quarantine: takes block @idx off the live ones, then poisons it for the
+ * cache, or leaves it to the slow path (MPOOL_FREE_DEBUG).  Not inlined:
+ * the fast path keeps fewer registers.
+ */
+static noinline long mpool_take_debug(struct mpool *pool, void *block,
+				      long idx)
+{
+	if (xchg(mpool_live(pool, idx), 0) != 1)
+		return -ENXIO;
+	if (pool->flags & MPOOL_F_QUARANTINE)
+		return MPOOL_FREE_DEBUG;
+	mpool_poison_block(pool, block, idx);
+	return idx;
+}
+
 /* Pushes block @idx on this CPU's cache, if it is live. */
 static __always_inline long mpool_put_cached(struct mpool *pool, void *block,
-					     long idx)
+					     long idx, unsigned long caller)
 {
 	struct mpool_pcp __percpu *caches = pool->pcp;
-	bool poison = pool->flags & MPOOL_F_POISON;
+	bool debug = pool->flags & (MPOOL_F_POISON | MPOOL_F_QUARANTINE);
 	struct mpool_pcp *pcp;
 	unsigned int count;
 
 	/*
 	 * Of two CPUs freeing one block at once, exactly one sees it live.
 	 * A poisoning pool takes the block first, to poison it with
-	 * preemption on however large it is, as mpool_put() does.
+	 * preemption on however large it is, as mpool_put() does; a
+	 * quarantine takes it to the shared stack's lock.
 	 */
-	if (unlikely(poison)) {
-		if (xchg(mpool_live(pool, idx), 0) != 1)
-			return -ENXIO;
-		memset(block, MPOOL_POISON_BYTE, pool->block_size);
+	if (unlikely(debug)) {
+		long ret = mpool_take_debug(pool, block, idx);
+
+		if (ret < 0)
+			return ret;
 	}
 	preempt_disable();
 	pcp = this_cpu_ptr(caches);
@@ -814,7 +898,7 @@ static __always_inline long mpool_put_cached(struct mpool *pool, void *block,
 	 * a poisoning pool, whose xchg() came first, pays for an smp_mb().
 	 */
 	count = mpool_pcp_get(pcp);
-	if (unlikely(poison)) {
+	if (unlikely(debug)) {
 		smp_mb();	/* see above: stands in for the xchg() */
 	} else if (xchg(mpool_live(pool, idx), 0) != 1) {
 		if (count != MPOOL_PCP_BUSY)
@@ -823,6 +907,8 @@ static __always_inline long mpool_put_cached(struct mpool *pool, void *block,
 		return -ENXIO;
 	}
 
+	/* Before the push: no alloc of the block can be traced first. */
+	trace_free(pool, block, caller, count != MPOOL_PCP_BUSY);
 	if (unlikely(count == MPOOL_PCP_BUSY)) {
 		/* An interrupt handler: the shared stack, under the lock. */
 		mpool_push(pool, idx);
@@ -837,9 +923,32 @@ static __always_inline long mpool_put_cached(struct mpool *pool, void *block,
 	return idx;
 }
 
-static noinline long mpool_free_invalid(struct mpool *pool, long err)
+/*
+ * A free that did not end on a free list: refused (@err, counted), or
+ * left to this slow path (MPOOL_FREE_DEBUG: 0), the block ours alone.
+ */
+static noinline long mpool_free_slow(struct mpool *pool, void *block,
+				     long err, unsigned long caller)
 {
 	unsigned long irqflags;
+	long idx;
+
+	if (err == MPOOL_FREE_DEBUG) {
+		idx = mpool_index(pool, block);
+		trace_free(pool, block, caller, false);
+		if (pool->flags & MPOOL_F_QUARANTINE) {
+			mpool_quarantine(pool, block, idx, caller);
+		} else {
+			/* Poisoning, or the quarantine just went. */
+			mpool_poison_block(pool, block, idx);
+			mpool_push(pool, idx);
+		}
+		if (atomic_read(&pool->nr_waiters))
+			wake_up(&pool->wait);
+		return 0;
+	}
+
+	trace_free_refused(pool, block, err, caller);
 
 	raw_spin_lock_irqsave(&pool->lock, irqflags);
 	pool->stats.invalid_frees++;
@@ -847,19 +956,27 @@ static noinline long mpool_free_invalid(struct mpool *pool, long err)
 	return err;
 }
 
-/* The free fast path, inlined into both exported frees. */
-static __always_inline int __mpool_free(struct mpool *pool, void *block)
+/*
+ * The free fast path, inlined into both exported frees: @caller is their
+ * caller.
+ */
+static __always_inline int __mpool_free(struct mpool *pool, void *block,
+					unsigned long caller)
 {
 	long idx = mpool_index(pool, block);
 
 	if (likely(idx >= 0)) {
 		if (pool->pcp)
-			idx = mpool_put_cached(pool, block, idx);
+			idx = mpool_put_cached(pool, block, idx, caller);
 		else
-			idx = mpool_put(pool, block, idx);
+			idx = mpool_put(pool, block, idx, caller);
 	}
+	/*
+	 * _RET_IP_ is @caller (this function is always inlined), taken
+	 * here so that the fast path need not keep it.
+	 */
 	if (unlikely(idx < 0))
-		return mpool_free_invalid(pool, idx);
+		return mpool_free_slow(pool, block, idx, _RET_IP_);
 	if (unlikely(atomic_read(&pool->nr_waiters)))
 		wake_up(&pool->wait);
 	return 0;
@@ -867,7 +984,7 @@ static __always_inline int __mpool_free(struct mpool *pool, void *block)
 
 int mpool_free_checked(struct mpool *pool, void *block)
 {
-	return __mpool_free(pool, block);
+	return __mpool_free(pool, block, _RET_IP_);
 }
 EXPORT_SYMBOL_GPL(mpool_free_checked);
 
@@ -882,7 +999,7 @@ void mpool_free(struct mpool *pool, void *block)
 
 	if (!block)
 		return;
-	ret = __mpool_free(pool, block);
+	ret = __mpool_free(pool, block, _RET_IP_);
 	if (unlikely(ret))
 		mpool_report_once(pool, why[-ret], block);
 }

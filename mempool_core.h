@@ -11,6 +11,7 @@
 #include <linux/list.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
+#include <linux/string.h>
 #include <linux/wait.h>
 
 #include "mpool.h"
@@ -47,7 +48,8 @@ struct mpool_pcp {
 
 /**
  * struct mpool - a pool of fixed-size blocks
- * @lock: protects @free_stack, @nr_free, @live, @callers and @stats; raw,
+ * @lock: protects @free_stack, @nr_free, @live, @callers, @stats and the
+ *	quarantine, and orders changes of @flags after creation; raw,
  *	because the pool is used from hardirq context, on PREEMPT_RT too
  * @base: the region: @nr_blocks blocks, @stride bytes apart
  * @stride: distance between blocks; a multiple of @align
@@ -61,7 +63,21 @@ struct mpool_pcp {
  * @live: a byte per block, non-zero while the block is allocated; block
  *	i's byte is @live[i << @live_shift]
  * @live_shift: spreads the live bytes under MPOOL_F_PERCPU (see .c)
- * @callers: with MPOOL_F_TRACK, the allocating caller of each live block
+ * @callers: with MPOOL_F_TRACK, the allocating caller of each live block;
+ *	NULL while tracking is off (the debug mode "-track")
+ * @callers_mem: the array @callers points to while tracking, kept until
+ *	the pool's memory is freed once allocated (a stale writer may
+ *	still write into it after "-track")
+ * @poisoned: a byte per block, set when the block was poisoned at its
+ *	free: only those are checked when allocated, so that blocks freed
+ *	before "+poison" are not; NULL until the pool first poisons
+ * @freers: with a quarantine, each block's last freeing caller
+ * @qring: the quarantine, a FIFO of @qsize block indices: @qlen of them
+ *	from @qhead on; under @lock
+ * @qsize: the quarantine's length N (MPOOL_F_QUARANTINE is set when
+ *	non-zero)
+ * @qlen: blocks in the quarantine
+ * @qhead: the oldest one's place in @qring
  * @flags: MPOOL_F_* flags
  * @reported: set once the first misuse of this pool has been logged
  * @wait: blocking allocations sleep here until a block is freed
@@ -99,6 +115,13 @@ struct mpool {
 	u8 *live;
 	unsigned int live_shift;
 	unsigned long *callers;
+	unsigned long *callers_mem;
+	u8 *poisoned;
+	unsigned long *freers;
+	u32 *qring;
+	unsigned int qsize;
+	unsigned int qlen;
+	unsigned int qhead;
 	unsigned int flags;
 	unsigned long reported;
 	wait_queue_head_t wait;
@@ -151,6 +174,26 @@ static __always_inline long mpool_index(struct mpool *pool, const void *block)
 		return -EINVAL;
 	return off / pool->stride;
 }
+
+/*
+ * Poisons a block just freed, ours alone, and says so in @poisoned: its
+ * allocation checks the poison.
+ */
+static inline void mpool_poison_block(struct mpool *pool, void *block,
+				      long idx)
+{
+	u8 *poisoned = READ_ONCE(pool->poisoned);
+
+	memset(block, MPOOL_POISON_BYTE, pool->block_size);
+	if (poisoned)
+		WRITE_ONCE(poisoned[idx], 1);
+}
+
+/* mempool_debug.c: the debug modes of a live pool */
+long mpool_quarantine(struct mpool *pool, void *block, long idx,
+		      unsigned long caller);
+void mpool_debug_flush(struct mpool *pool);
+void mpool_debug_free(struct mpool *pool);
 
 /* mempool_registry.c: names, listings and the max_bytes budget */
 int mpool_register(struct mpool *pool, const char *name, size_t charge);

@@ -11,14 +11,21 @@
  *   <name>/blocks  the live blocks: offset, the caller under MPOOL_F_TRACK,
  *                  and for an owned block of a device pool
  *                  "owner=PID:COMM" (of the process that opened the file)
+ *   <name>/debug   the debug modes on ("poison track quarantine=N", or
+ *                  "none"); root writes "+poison", "-poison", "+track",
+ *                  "-track", "quarantine=N" or "quarantine=0", several
+ *                  separated by spaces, all or nothing (mempool_debug.c)
  *
  * All numbers come from mpool_get_stats(), the function the ioctl uses too.
  * debugfs_remove() waits for readers in flight, so a file never sees its
  * pool freed under it.
  */
 #include <linux/debugfs.h>
+#include <linux/kstrtox.h>
 #include <linux/sched.h>
 #include <linux/seq_file.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
 
 #include "mempool_internal.h"
 
@@ -192,6 +199,101 @@ static const struct file_operations blocks_fops = {
 	.release = seq_release_private,
 };
 
+static int debug_show(struct seq_file *m, void *unused)
+{
+	struct mpool_debug_modes modes;
+
+	mpool_debug_get(m->private, &modes);
+	if (!modes.poison && !modes.track && !modes.quarantine) {
+		seq_puts(m, "none\n");
+		return 0;
+	}
+	seq_printf(m, "%s%s", modes.poison ? "poison" : "",
+		   modes.poison && (modes.track || modes.quarantine) ? " " : "");
+	seq_printf(m, "%s%s", modes.track ? "track" : "",
+		   modes.track && modes.quarantine ? " " : "");
+	if (modes.quarantine)
+		seq_printf(m, "quarantine=%d", modes.quarantine);
+	seq_putc(m, '\n');
+	return 0;
+}
+
+static int debug_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, debug_show, inode->i_private);
+}
+
+/* Sets *@mode to @value, once: a mode given twice is refused. */
+static int debug_set_mode(int *mode, int value)
+{
+	if (*mode != -1)
+		return -EINVAL;
+	*mode = value;
+	return 0;
+}
+
+/* Parses @buf into @modes; -EINVAL for any word it does not know. */
+static int debug_parse(char *buf, struct mpool_debug_modes *modes)
+{
+	unsigned int n;
+	char *word;
+	int ret;
+
+	modes->poison = -1;
+	modes->track = -1;
+	modes->quarantine = -1;
+	ret = -EINVAL;	/* nothing at all is an error too */
+	while ((word = strsep(&buf, " \t\n"))) {
+		if (!*word)
+			continue;
+		if (!strcmp(word, "+poison"))
+			ret = debug_set_mode(&modes->poison, 1);
+		else if (!strcmp(word, "-poison"))
+			ret = debug_set_mode(&modes->poison, 0);
+		else if (!strcmp(word, "+track"))
+			ret = debug_set_mode(&modes->track, 1);
+		else if (!strcmp(word, "-track"))
+			ret = debug_set_mode(&modes->track, 0);
+		else if (str_has_prefix(word, "quarantine=") &&
+			 !kstrtouint(word + strlen("quarantine="), 10, &n) &&
+			 n <= MPOOL_QUARANTINE_MAX)
+			ret = debug_set_mode(&modes->quarantine, n);
+		else
+			ret = -EINVAL;
+		if (ret)
+			return ret;
+	}
+	return ret;
+}
+
+static ssize_t debug_write(struct file *file, const char __user *ubuf,
+			   size_t len, loff_t *ppos)
+{
+	struct seq_file *m = file->private_data;
+	struct mpool_debug_modes modes;
+	char buf[64];
+	int ret;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	ret = debug_parse(buf, &modes);
+	if (!ret)
+		ret = mpool_debug_set(m->private, &modes);
+	return ret ? ret : len;
+}
+
+static const struct file_operations debug_fops = {
+	.owner = THIS_MODULE,
+	.open = debug_open,
+	.read = seq_read,
+	.write = debug_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 /*
  * A kernel without debugfs, or booted with debugfs=off, answers -ENODEV or
  * -EPERM: pools work without it.  Any other failure is reported.
@@ -226,7 +328,8 @@ static int mpool_debugfs_add(struct mpool *pool, const char *name,
 	/* Files in a directory just made fail only for want of memory. */
 	if (IS_ERR(debugfs_create_file("stats", 0400, d, pool, &stats_fops)) ||
 	    IS_ERR(debugfs_create_file("blocks", 0400, d, pool,
-				       &blocks_fops))) {
+				       &blocks_fops)) ||
+	    IS_ERR(debugfs_create_file("debug", 0600, d, pool, &debug_fops))) {
 		debugfs_remove(d);
 		return -ENOMEM;
 	}

@@ -7,7 +7,9 @@
  * A pool has a watermark and a list of watching files; a file watches at
  * most one pool and holds a reference on it while it does.  Each update
  * compares the free blocks with the watermark and, when they crossed it
- * since the last look, queues an event on every watching file.
+ * since the last look, queues an event on every watching file, and fires
+ * the mempool:watermark tracepoint: the watermark is the device's, so
+ * only device pools with one set fire it.
  *
  * Locks, outermost first: watch_lock, a mutex, serializes every change of
  * who watches what (WATCH, close, destroy); a pool's watch.lock guards its
@@ -24,6 +26,7 @@
 
 #include "mempool_dev.h"
 #include "mempool_internal.h"
+#include "trace/events/mempool.h"
 
 static DEFINE_MUTEX(watch_lock);
 
@@ -85,6 +88,7 @@ static void mpool_dev_watch_eval(struct mpool_dev_pool *dp)
 	else
 		return;
 	WRITE_ONCE(wp->low, ev.type == MPOOL_WATCH_LOW);
+	trace_watermark(dp->pool, free, wp->below, wp->low);
 	ev.time_ns = ktime_get_real_ns();
 	ev.blocks_free = free;
 	ev.below = wp->below;

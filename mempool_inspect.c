@@ -142,8 +142,8 @@ EXPORT_SYMBOL_IF_KUNIT(mpool_copy_from_block);
 
 void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats)
 {
+	unsigned int cpu, quarantined;
 	unsigned long irqflags;
-	unsigned int cpu;
 
 	/*
 	 * Refills and drains move blocks between the shared stack and the
@@ -152,6 +152,7 @@ void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats)
 	raw_spin_lock_irqsave(&pool->lock, irqflags);
 	*stats = pool->stats;
 	stats->blocks_free = pool->nr_free;
+	quarantined = pool->qlen;
 	for_each_possible_cpu(cpu) {
 		struct mpool_pcp *pcp;
 
@@ -167,16 +168,20 @@ void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats)
 	stats->block_size = pool->block_size;
 	stats->stride = pool->stride;
 	stats->align = pool->align;
-	stats->flags = pool->flags & ~(MPOOL_F_QUIET | MPOOL_F_USER);
+	stats->flags = pool->flags &
+		       ~(MPOOL_F_QUIET | MPOOL_F_USER | MPOOL_F_QUARANTINE);
 	stats->blocks_total = pool->nr_blocks;
 	/*
 	 * A CPU between taking a block from its cache and storing the count
 	 * back still shows the block as cached, so blocks_free may exceed the
 	 * truth by one per CPU allocating at this instant.  It never exceeds
-	 * the pool: free + in use is always the total.
+	 * the pool: free + in use + in quarantine is always the total.
+	 * Blocks in quarantine (mempool_debug.c) are neither.
 	 */
-	stats->blocks_free = min(stats->blocks_free, stats->blocks_total);
-	stats->blocks_in_use = stats->blocks_total - stats->blocks_free;
+	stats->blocks_free = min(stats->blocks_free,
+				 stats->blocks_total - quarantined);
+	stats->blocks_in_use = stats->blocks_total - stats->blocks_free -
+			       quarantined;
 }
 EXPORT_SYMBOL_GPL(mpool_get_stats);
 
@@ -216,7 +221,7 @@ EXPORT_SYMBOL_GPL(mpool_reset_stats);
 int mpool_next_live(struct mpool *pool, unsigned int *index,
 		    unsigned long *caller)
 {
-	unsigned long irqflags;
+	unsigned long irqflags, *callers;
 	unsigned int i;
 
 	/* Scan without the lock: a long walk must not keep interrupts off. */
@@ -228,7 +233,8 @@ int mpool_next_live(struct mpool *pool, unsigned int *index,
 
 	raw_spin_lock_irqsave(&pool->lock, irqflags);
 	*index = i;
-	*caller = pool->callers ? pool->callers[i] : 0;
+	callers = READ_ONCE(pool->callers);
+	*caller = callers ? callers[i] : 0;
 	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 	return 0;
 }

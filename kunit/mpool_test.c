@@ -225,7 +225,8 @@ void mpt_expect_report(struct kunit *test, const char *line,
 
 kunit_test_suites(&mempool_params_suite, &mempool_alloc_free_suite,
 		  &mempool_misuse_suite, &mempool_features_suite,
-		  &mempool_concurrency_suite, &mempool_percpu_suite);
+		  &mempool_concurrency_suite, &mempool_percpu_suite,
+		  &mempool_trace_suite, &mempool_debug_suite);
 
 MODULE_AUTHOR("Seed 4a5493b9 maintainers <maintainers@users.noreply.b-seed-4a5493b9.example>");
 MODULE_DESCRIPTION("KUnit tests for the mpool engine");

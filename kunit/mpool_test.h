@@ -22,6 +22,8 @@ extern struct kunit_suite mempool_misuse_suite;
 extern struct kunit_suite mempool_features_suite;
 extern struct kunit_suite mempool_concurrency_suite;
 extern struct kunit_suite mempool_percpu_suite;
+extern struct kunit_suite mempool_trace_suite;
+extern struct kunit_suite mempool_debug_suite;
 
 /* ---- pools (mpool_test.c) ---------------------------------------------- */
 
