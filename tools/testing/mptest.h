@@ -56,6 +56,21 @@ static inline int mpt_create(int fd, const char *name, __u32 bs, __u32 n,
 	return mpt_io(fd, MPOOL_IOC_CREATE, &c);
 }
 
+/* Allocates up to @count blocks into @handles; returns how many, or -errno. */
+static inline int mpt_alloc(int fd, const char *name, __u64 *handles,
+			    __u32 count, __u32 flags, __u32 timeout_ms)
+{
+	struct mpool_ioc_alloc a = {
+		.size = sizeof(a), .count = count, .flags = flags,
+		.timeout_ms = timeout_ms, .handles = (uintptr_t)handles,
+	};
+	int err;
+
+	set_name(a.name, name);
+	err = mpt_io(fd, MPOOL_IOC_ALLOC, &a);
+	return err ? -err : (int)a.out_allocated;
+}
+
 static inline int mpt_destroy(int fd, const char *name, __u32 flags)
 {
 	struct mpool_ioc_name d = { .size = sizeof(d), .flags = flags };

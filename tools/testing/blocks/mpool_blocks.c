@@ -37,26 +37,11 @@
 static int dev;
 static long page;
 
-/* Allocates up to @count blocks into @h; returns how many, or -errno. */
-static int alloc(int fd, const char *name, uint64_t *h, uint32_t count,
-		 uint32_t flags, uint32_t timeout_ms)
-{
-	struct mpool_ioc_alloc a = {
-		.size = sizeof(a), .count = count, .flags = flags,
-		.timeout_ms = timeout_ms, .handles = (uintptr_t)h,
-	};
-	int err;
-
-	set_name(a.name, name);
-	err = mpt_io(fd, MPOOL_IOC_ALLOC, &a);
-	return err ? -err : (int)a.out_allocated;
-}
-
 /*
  * Frees @n handles; returns the ioctl's errno, -1 when not every handle
  * was freed.  The first handle's result goes to *@res0 if not NULL.
  */
-static int free_h(int fd, const char *name, const uint64_t *h, uint32_t n,
+static int free_h(int fd, const char *name, const __u64 *h, uint32_t n,
 		  int32_t *res0)
 {
 	int32_t res[MPOOL_IOC_BATCH_MAX];
@@ -74,7 +59,7 @@ static int free_h(int fd, const char *name, const uint64_t *h, uint32_t n,
 	return err ? err : f.out_freed == n ? 0 : -1;
 }
 
-static int rw(unsigned long req, const char *name, uint64_t h, uint32_t pos,
+static int rw(unsigned long req, const char *name, __u64 h, uint32_t pos,
 	      void *buf, uint32_t len)
 {
 	struct mpool_ioc_rw r = { .size = sizeof(r), .handle = h, .pos = pos,
@@ -118,7 +103,7 @@ struct sleeper {
 	uint32_t flags;
 	volatile pid_t tid;
 	int ret;		/* blocks allocated, or -errno */
-	uint64_t h;
+	__u64 h;
 };
 
 static void *sleeper_run(void *arg)
@@ -131,7 +116,7 @@ static void *sleeper_run(void *arg)
 		return NULL;
 	}
 	s->tid = syscall(SYS_gettid);
-	s->ret = alloc(s->fd, s->name, &s->h, 1, MPOOL_ALLOC_WAIT | s->flags,
+	s->ret = mpt_alloc(s->fd, s->name, &s->h, 1, MPOOL_ALLOC_WAIT | s->flags,
 		       60000);
 	return NULL;
 }
@@ -213,15 +198,15 @@ static void test_destroy_waiter(const char *tname, uint32_t destroy_flags,
 	struct mpool_ioc_stats st;
 	char name[96];
 	pthread_t t;
-	uint64_t h, hn;
+	__u64 h, hn;
 	long kb0, kb1, kb2, dead = -1;
 	int err, e_free, e_stats, e_destroy, i, nonzero = 0;
-	uint64_t in_use = ~0ULL;
+	__u64 in_use = ~0ULL;
 
 	s.fd = open("/dev/mempool", O_RDWR);
 	kb0 = vmalloc_used_kb();
 	if (s.fd < 0 || create_pool(RACE_POOL, RACE_BS, 1) ||
-	    alloc(dev, RACE_POOL, &h, 1, 0, 0) != 1) {
+	    mpt_alloc(dev, RACE_POOL, &h, 1, 0, 0) != 1) {
 		result(0, tname, "setup: %s", strerror(errno));
 		goto out_close;
 	}
@@ -289,7 +274,7 @@ static void test_destroy_waiter(const char *tname, uint32_t destroy_flags,
 	       (unsigned long long)st.out_blocks_total);
 	if (!err) {
 		err = rw(MPOOL_IOC_READ, RACE_POOL, h, 0, blk, sizeof(blk));
-		if (alloc(dev, RACE_POOL, &hn, 1, 0, 0) == 1 &&
+		if (mpt_alloc(dev, RACE_POOL, &hn, 1, 0, 0) == 1 &&
 		    !rw(MPOOL_IOC_READ, RACE_POOL, hn, 0, blk, sizeof(blk)))
 			for (i = 0; i < (int)sizeof(blk); i++)
 				nonzero += blk[i] != 0;
@@ -319,7 +304,7 @@ out_close:
 static void test_handle_across_instances(void)
 {
 	unsigned char old[64], mine[64], got[64];
-	uint64_t h_old, h_new;
+	__u64 h_old, h_new;
 	int e_read, e_write, e_free, e_mine, e_keep;
 	int32_t res = 1;
 
@@ -327,11 +312,11 @@ static void test_handle_across_instances(void)
 	memset(mine, 0x22, sizeof(mine));
 	memset(got, 0, sizeof(got));
 	if (create_pool(GEN_POOL, 64, 1) ||
-	    alloc(dev, GEN_POOL, &h_old, 1, 0, 0) != 1 ||
+	    mpt_alloc(dev, GEN_POOL, &h_old, 1, 0, 0) != 1 ||
 	    rw(MPOOL_IOC_WRITE, GEN_POOL, h_old, 0, old, sizeof(old)) ||
 	    mpt_destroy(dev, GEN_POOL, MPOOL_DESTROY_FORCE) ||
 	    create_pool(GEN_POOL, 64, 1) ||
-	    alloc(dev, GEN_POOL, &h_new, 1, 0, 0) != 1 ||
+	    mpt_alloc(dev, GEN_POOL, &h_new, 1, 0, 0) != 1 ||
 	    rw(MPOOL_IOC_WRITE, GEN_POOL, h_new, 0, mine, sizeof(mine))) {
 		result(0, "bl-gen-across-instances", "setup: %s",
 		       strerror(errno));
@@ -382,7 +367,7 @@ static void test_gens_unique(void)
 	static uint32_t gens[2][NB * ROUNDS];
 	static uint32_t all[2 * NB * ROUNDS];
 	unsigned int n[2] = { 0, 0 }, i, k, r, dup = 0, across = 0, zero = 0;
-	uint64_t h[NB];
+	__u64 h[NB];
 	int got, err = 0;
 
 	if (create_pool(pools[0], 64, NB) || create_pool(pools[1], 64, NB)) {
@@ -391,7 +376,7 @@ static void test_gens_unique(void)
 	}
 	for (r = 0; r < ROUNDS && !err; r++) {
 		for (k = 0; k < 2 && !err; k++) {
-			got = alloc(dev, pools[k], h, 1 + (r * 7 + k) % NB, 0,
+			got = mpt_alloc(dev, pools[k], h, 1 + (r * 7 + k) % NB, 0,
 				    0);
 			if (got <= 0) {
 				err = -got;
@@ -447,7 +432,7 @@ out:
 static void test_gen_wrap(void)
 {
 	enum { NB = MPOOL_IOC_BATCH_MAX };
-	static uint64_t h[NB];
+	static __u64 h[NB];
 	uint32_t prev = 0, gen, want, left, n, wraps = 0, straddled = 0;
 	unsigned long long allocs = 0, bad = 0;
 	int got, err = 0, round = 0;
@@ -464,7 +449,7 @@ static void test_gen_wrap(void)
 		 */
 		left = 0xffffff - prev;
 		n = left > 2 * NB ? NB : left > NB - 5 ? left / 2 : left + 5;
-		got = alloc(dev, "bl_wrap", h, n, 0, 0);
+		got = mpt_alloc(dev, "bl_wrap", h, n, 0, 0);
 		if (got <= 0) {
 			err = -got;
 			break;
@@ -524,7 +509,7 @@ static unsigned char *half_mapped(void)
 }
 
 /* Sets the whole block to old_at(); 0 or errno. */
-static int set_old(uint64_t h, unsigned char *blk, uint32_t bs)
+static int set_old(__u64 h, unsigned char *blk, uint32_t bs)
 {
 	uint32_t p;
 
@@ -539,7 +524,7 @@ static int set_old(uint64_t h, unsigned char *blk, uint32_t bs)
  * from RW_POS up to some point no further than the first unreadable
  * byte, its old bytes everywhere else.
  */
-static void check_write_prefix(uint64_t h, unsigned char *blk, uint32_t bs,
+static void check_write_prefix(__u64 h, unsigned char *blk, uint32_t bs,
 			       uint32_t skew, const char *tname)
 {
 	unsigned char *buf = half_mapped();
@@ -574,7 +559,7 @@ out:
  * block's bytes from RW_POS and its own bytes after it, the block is
  * unchanged.
  */
-static void check_read_prefix(uint64_t h, unsigned char *blk, uint32_t bs,
+static void check_read_prefix(__u64 h, unsigned char *blk, uint32_t bs,
 			      uint32_t skew, const char *tname)
 {
 	unsigned char *buf = half_mapped();
@@ -609,11 +594,11 @@ static void test_fault_prefix(void)
 {
 	uint32_t bs = 3 * page, p, changed = 0;
 	unsigned char *blk = malloc(bs), *gone;
-	uint64_t h;
+	__u64 h;
 	int err = 0, e_read;
 
 	if (!blk || create_pool(RW_POOL, bs, 1) ||
-	    alloc(dev, RW_POOL, &h, 1, 0, 0) != 1) {
+	    mpt_alloc(dev, RW_POOL, &h, 1, 0, 0) != 1) {
 		result(0, "bl-fault-setup", "%s", strerror(errno));
 		goto out;
 	}

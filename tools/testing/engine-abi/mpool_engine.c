@@ -56,21 +56,6 @@ static int create(const char *name, __u32 bs, __u32 n, __u32 align,
 	return mpt_io(dev, MPOOL_IOC_CREATE, &c);
 }
 
-/* Allocates @count blocks from @fd; returns how many, or -errno. */
-static int alloc(int fd, const char *name, __u64 *handles, __u32 count,
-		 __u32 flags, __u32 timeout_ms)
-{
-	struct mpool_ioc_alloc a = {
-		.size = sizeof(a), .count = count, .flags = flags,
-		.timeout_ms = timeout_ms, .handles = (uintptr_t)handles,
-	};
-	int err;
-
-	set_name(a.name, name);
-	err = mpt_io(fd, MPOOL_IOC_ALLOC, &a);
-	return err ? -err : (int)a.out_allocated;
-}
-
 static int free_one(const char *name, __u64 handle)
 {
 	struct mpool_ioc_free f = { .size = sizeof(f), .count = 1,
@@ -237,7 +222,7 @@ static void test_budget(enum hold hold, const char *pfx)
 		map = map_pool(fd, "eng_budget", &len);
 		err = map ? 0 : errno;
 	} else {
-		err = alloc(fd, "eng_budget", &handle, 1, MPOOL_ALLOC_OWNED, 0);
+		err = mpt_alloc(fd, "eng_budget", &handle, 1, MPOOL_ALLOC_OWNED, 0);
 		err = err == 1 ? 0 : (err < 0 ? -err : EIO);
 	}
 	snprintf(name, sizeof(name), "%s-hold", pfx);
@@ -313,7 +298,7 @@ static void test_max_pools(void)
 	if (err)
 		return;
 	fd = open("/dev/mempool", O_RDWR);
-	err = fd < 0 ? errno : -alloc(fd, "eng_pools", &handle, 1,
+	err = fd < 0 ? errno : -mpt_alloc(fd, "eng_pools", &handle, 1,
 				      MPOOL_ALLOC_OWNED, 0);
 	result(err == -1, "eng-pools-hold", "owned ALLOC: %s",
 	       err < 0 ? "short" : strerror(err));
@@ -422,7 +407,7 @@ static void test_fresh_one(__u32 flags, __u32 bs, __u32 align)
 		result(0, name, "CREATE: %s", strerror(err));
 		return;
 	}
-	n = alloc(dev, pool, h, FR_NR, 0, 0);
+	n = mpt_alloc(dev, pool, h, FR_NR, 0, 0);
 	if (n != FR_NR) {
 		snprintf(msg, sizeof(msg), "ALLOC got %d", n);
 		goto out;
@@ -441,7 +426,7 @@ static void test_fresh_one(__u32 flags, __u32 bs, __u32 align)
 	memset(buf, 0x5a, bs);
 	err = rw(MPOOL_IOC_WRITE, pool, h[2], buf, bs) ?:
 	      free_one(pool, h[2]);
-	n = err ? -err : alloc(dev, pool, &h[2], 1, 0, 0);
+	n = err ? -err : mpt_alloc(dev, pool, &h[2], 1, 0, 0);
 	if (n != 1) {
 		snprintf(msg, sizeof(msg), "WRITE, FREE, ALLOC: %d", n);
 		goto out;
@@ -524,7 +509,7 @@ static void *waiter_fn(void *arg)
 
 	w->tid = syscall(SYS_gettid);
 	__atomic_store_n(&w->entering, 1, __ATOMIC_SEQ_CST);
-	w->ret = alloc(dev, "eng_wait", &handle, 1, MPOOL_ALLOC_WAIT, 5000);
+	w->ret = mpt_alloc(dev, "eng_wait", &handle, 1, MPOOL_ALLOC_WAIT, 5000);
 	return NULL;
 }
 
@@ -546,7 +531,7 @@ static void test_waits_reset(void)
 
 	err = create("eng_wait", 64, 1, 0, 0);
 	if (!err)
-		err = alloc(dev, "eng_wait", &handle, 1, 0, 0) == 1 ? 0 : EIO;
+		err = mpt_alloc(dev, "eng_wait", &handle, 1, 0, 0) == 1 ? 0 : EIO;
 	result(!err, "eng-waits-setup", "%s", strerror(err));
 	if (err)
 		goto out;
