@@ -104,7 +104,8 @@ uninstall:
 DKMS_SRC = dkms.conf VERSION Kbuild \
 	$(filter-out %.mod.c,$(wildcard *.c *.h bench/*.c bench/*.h \
 		kunit/*.c kunit/*.h)) \
-	bench/Kbuild $(wildcard include/*.h include/uapi/*.h)
+	bench/Kbuild $(wildcard include/*.h include/uapi/*.h \
+		include/trace/events/*.h)
 # Where dkms-source puts them (debian/rules gives its package's tree).
 DKMS_DIR = /usr/src/mempool-$(VERSION)
 # Kernels to build for (default: the running one).

@@ -382,8 +382,9 @@ struct mpool_ioc_free {
  * the start of a block or @pos + @length passes the block's end; ENXIO,
  * the block is not allocated; ESTALE, the block was freed since @handle
  * was returned and allocated again; EPERM, another open file owns it
- * (the first that applies, in this order).  Bytes copied before a concurrent free are not undone.  Like write(2),
- * a WRITE that fails with EFAULT part-way may have written a prefix: the
+ * (the first that applies, in this order).  Bytes copied before a
+ * concurrent free are not undone.  Like write(2), a WRITE that fails
+ * with EFAULT part-way may have written a prefix: the
  * block then holds the new bytes from @pos up to some point, and its old
  * bytes after it; likewise a READ that fails with EFAULT may have filled
  * a prefix of @buf.
@@ -431,8 +432,9 @@ struct mpool_ioc_rw {
  *
  * mmap() fails with EINVAL without MAP_SHARED or past the region's end;
  * ENXIO when no pool has that offset, or its pool was destroyed (before
- * the grant is looked at); EACCES as above, and for PROT_WRITE on a pool without MPOOL_CREATE_MAP_WRITE
- * (mprotect() cannot add it later either) or on a file opened read-only.
+ * the grant is looked at); EACCES as above, and for PROT_WRITE on a
+ * pool without MPOOL_CREATE_MAP_WRITE (mprotect() cannot add it later
+ * either) or on a file opened read-only.
  * A mapping outlives the file and keeps the pool's memory until munmap().
  *
  * Errors: EPERM also for a kernel user's pool, which cannot be mapped;
@@ -465,8 +467,9 @@ struct mpool_ioc_map {
  * The open file now watches the pool (a file watches one pool; a second
  * MPOOL_IOC_WATCH replaces the first, and drops the events queued for
  * it; one that fails, but for EFAULT on writing the answer back, leaves
- * the file's watch as it was).  Each time the pool's free blocks fall below its watermark, and
- * each time they are back at or above it, an event is queued on every
+ * the file's watch as it was).  Each time the pool's free blocks fall
+ * below its watermark, and each time they are back at or above it, an
+ * event is queued on every
  * file that watches the pool.  MPOOL_WATCH_SET looks at once: a pool
  * already below the new watermark gives a LOW event, a low pool whose
  * watermark is removed (0) a RECOVERED one.  poll() says
