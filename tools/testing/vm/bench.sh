@@ -110,9 +110,16 @@ one_run() {
 }
 
 prepare_boot "$k"
-# The system python: deps.sh installs python3-matplotlib for it.
+# The system python.  The plot is optional: matplotlib brings numpy,
+# scipy and more, so deps.sh does not install it; with it, a PNG too.
 py=/usr/bin/python3
 [ -x "$py" ] || py=python3
+png=()
+if "$py" -c 'import matplotlib' 2>/dev/null; then
+	png=(--png "build/bench-$k.png")
+else
+	say "no plot: apt-get install python3-matplotlib for build/bench-$k.png"
+fi
 cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
 echo "layout: timed functions that straddle a 4 KB page: mempool.ko:$(straddling "$(mod_dir "$k")/mempool.ko"), mempool_bench.ko:$(straddling "$(mod_dir "$k")/bench/mempool_bench.ko")"
 cd "$REPO"
@@ -120,7 +127,7 @@ if [ "$runs" = 1 ]; then
 	one_run ""
 	echo
 	"$py" "$VM_DIR/bench_report.py" "build/bench-$k.json" --kernel "$k" \
-		--png "build/bench-$k.png"
+		"${png[@]}"
 	exit 0
 fi
 files=()

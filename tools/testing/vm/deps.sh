@@ -7,7 +7,7 @@ set -eu
 
 want=(qemu-system-x86 busybox-static sparse cpio bc bison flex libelf-dev
 	libssl-dev xz-utils kmod rsync gcc make libc6-dev python3
-	python3-matplotlib linux-source-6.12 dwarves
+	linux-source-6.12 dwarves
 	dkms openssl groff-base man-db bsdextrautils valgrind gcc-multilib
 	debhelper dh-dkms lintian)
 installed() {
