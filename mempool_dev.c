@@ -57,19 +57,17 @@ static_assert(MPOOL_HANDLE_OFFSET_MASK + 1 == MPOOL_USER_REGION_MAX);
  */
 static struct mpool *mpool_dev_create_pool(const struct mpool_ioc_create *c)
 {
+	/* The same bits as the engine's flags: see the static_asserts. */
+	unsigned int flags = c->flags | MPOOL_F_QUIET;
 	struct mpool *pool;
-	int tries = 2;
 
-	do {
-		/* The same bits as the engine's flags: see the static_asserts. */
-		pool = mpool_create_user(c->name, c->block_size, c->nr_blocks,
-					 c->align, c->flags | MPOOL_F_QUIET);
-		if (pool != ERR_PTR(-EDQUOT) && pool != ERR_PTR(-ENOSPC))
-			break;
-		if (--tries)
-			mpool_dev_map_flush();
-	} while (tries);
-	return pool;
+	pool = mpool_create_user(c->name, c->block_size, c->nr_blocks,
+				 c->align, flags);
+	if (pool != ERR_PTR(-EDQUOT) && pool != ERR_PTR(-ENOSPC))
+		return pool;
+	mpool_dev_map_flush();
+	return mpool_create_user(c->name, c->block_size, c->nr_blocks,
+				 c->align, flags);
 }
 
 static int mpool_dev_create(struct mpool_dev_ucmd *ucmd)
