@@ -182,6 +182,7 @@ void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats)
 				 stats->blocks_total - quarantined);
 	stats->blocks_in_use = stats->blocks_total - stats->blocks_free -
 			       quarantined;
+	stats->quarantined = quarantined;
 }
 EXPORT_SYMBOL_GPL(mpool_get_stats);
 

@@ -78,6 +78,9 @@
  *   MPOOL_IOC_ALLOC                  EPERM      yes        yes
  *   MPOOL_IOC_FREE, WRITE            EPERM      yes (1)    yes (1)
  *   MPOOL_IOC_WATCH with SET         EPERM      yes        yes
+ *   MPOOL_IOC_DEBUG changing nothing yes        yes        yes
+ *   MPOOL_IOC_DEBUG changing a mode  EPERM      yes        yes
+ *   MPOOL_IOC_GIVE, TAKE             EPERM      yes (5)    yes (5)
  *
  *   kernel pool: MPOOL_IOC_STATS yes, and LIST lists it; every other
  *   command that names it EPERM, whatever the access (but CREATE:
@@ -89,6 +92,8 @@
  * (3) Only for a pool made with MPOOL_CREATE_MAP_WRITE: else EACCES.
  * (4) poll() only: read(2) of a file opened O_WRONLY is EBADF, from the
  *     VFS before the module sees it.
+ * (5) GIVE: only blocks this open file owns; TAKE: only blocks their
+ *     owner gave (else EPERM, per handle).
  *
  * Ownership guards handles, not bytes: a mapping shows the whole region,
  * blocks that other files own included, and a writable one can change
@@ -96,8 +101,8 @@
  *
  * A command refused for the open file's access (a whole row's EPERM)
  * fails before it reads its struct; an EPERM for a kernel pool, an owned
- * block or MPOOL_WATCH_SET comes once the struct was read and found
- * valid and its pool found (ENOENT first).
+ * block, MPOOL_WATCH_SET or a DEBUG that changes a mode comes once the
+ * struct was read and found valid and its pool found (ENOENT first).
  */
 
 #define MPOOL_IOC_MAGIC		0xB9
@@ -118,8 +123,12 @@
  * memory is freed.  An allocation that returns after its pool was
  * destroyed fails (ENOENT).  waits counts a sleeping allocation when it
  * wakes.
+ * 5: MPOOL_IOC_DEBUG switches a pool's debug modes (poison, track,
+ * quarantine) while it lives; STATS gains out_quarantined.  MPOOL_IOC_GIVE
+ * and MPOOL_IOC_TAKE move owned blocks from one open file to another.
+ * Nothing of version 4 changed.
  */
-#define MPOOL_IOC_ABI_VERSION	4
+#define MPOOL_IOC_ABI_VERSION	5
 #define MPOOL_IOC_NAME_MAX	32
 /* Most blocks one MPOOL_IOC_ALLOC or MPOOL_IOC_FREE handles. */
 #define MPOOL_IOC_BATCH_MAX	1024
@@ -275,8 +284,8 @@ struct mpool_ioc_list {
  *
  * Followed by one __u64 out_<name> per MPOOL_STAT line of
  * mpool_stat_list.h, and one __u64 out_<name>[n] per MPOOL_HIST line, in
- * its order: out_block_size, out_stride, ..., out_drain_ipis, out_reclaimed_on_close,
- * out_wait_us_hist[24].  The same numbers as
+ * its order: out_block_size, out_stride, ..., out_reclaimed_on_close,
+ * out_wait_us_hist[24], out_quarantined.  The same numbers as
  * /sys/kernel/debug/mempool/<name>/stats.
  *
  * out_alloc_failures counts allocation attempts that found the pool
@@ -298,7 +307,9 @@ struct mpool_ioc_stats {
 #define MPOOL_ALLOC_WAIT	(1U << 0)
 /*
  * Charge the blocks to this open file: only it may free, read or write
- * them (others get EPERM), and they are freed when it is closed (counted
+ * them (others get EPERM) until another open file takes them
+ * (MPOOL_IOC_GIVE, MPOOL_IOC_TAKE), and they are freed when it is closed
+ * (counted
  * in reclaimed_on_close): at its last close, as the open file is shared
  * by dup() and fork() as flock() locks are, and kept open by mappings
  * made through it until they are unmapped.
@@ -513,6 +524,122 @@ struct mpool_watch_event {
 	__u32 lost;
 };
 
+/* Debug modes of MPOOL_IOC_DEBUG (the bits of @on, @off, @out_modes). */
+#define MPOOL_DEBUG_POISON	(1U << 0)
+#define MPOOL_DEBUG_TRACK	(1U << 1)
+/* Flag of MPOOL_IOC_DEBUG: set the quarantine's length to @quarantine. */
+#define MPOOL_DEBUG_SET_QUARANTINE (1U << 0)
+/* Longest quarantine (it must also be shorter than the pool). */
+#define MPOOL_DEBUG_QUARANTINE_MAX 65536
+
+/**
+ * struct mpool_ioc_debug - ioctl(MPOOL_IOC_DEBUG)
+ * @size: sizeof(struct mpool_ioc_debug)
+ * @flags: MPOOL_DEBUG_SET_QUARANTINE or 0
+ * @name: the pool's name
+ * @on: MPOOL_DEBUG_* modes to switch on
+ * @off: MPOOL_DEBUG_* modes to switch off
+ * @quarantine: with MPOOL_DEBUG_SET_QUARANTINE, the quarantine's new
+ *	length in blocks (0: no quarantine); else must be 0
+ * @out_modes: the MPOOL_DEBUG_* modes on after the call
+ * @out_quarantine: the quarantine's length after the call
+ * @out_quarantined: blocks in the quarantine now
+ *
+ * Switches the debug checks of a live pool, with blocks out or not, as
+ * /sys/kernel/debug/mempool/<name>/debug does (which can also do it for
+ * a kernel user's pool); with @on, @off and @flags all 0 it only reports.
+ * All or nothing: a call that fails changed no mode.
+ *
+ * - MPOOL_DEBUG_POISON: as MPOOL_CREATE_POISON from now on.  Blocks freed
+ *   from now on are poisoned, and checked when allocated again; blocks
+ *   that were free when it was switched on are handed out as they are,
+ *   unchecked.
+ * - MPOOL_DEBUG_TRACK: as MPOOL_CREATE_TRACK from now on; blocks
+ *   allocated before show an unknown caller.
+ * - Quarantine: a freed block waits in a first-in first-out queue of
+ *   @quarantine blocks before it can be allocated again, poisoned; when
+ *   it leaves the queue (pushed out by a later free, when the quarantine
+ *   shrinks, or when the pool is destroyed) every byte written since its
+ *   free is reported in the kernel log, with the pool, the block's offset
+ *   and its freeing and allocating callers, and counted in
+ *   out_poison_errors.  Blocks in the quarantine are neither free nor in
+ *   use (out_quarantined of MPOOL_IOC_STATS); shrinking it lets the oldest
+ *   go.
+ *
+ * out_flags of MPOOL_IOC_STATS shows MPOOL_CREATE_POISON and
+ * MPOOL_CREATE_TRACK as they are now, not as the pool was created.
+ *
+ * Errors: EINVAL, an unknown mode in @on or @off, a mode in both, or
+ * @quarantine over MPOOL_DEBUG_QUARANTINE_MAX or not smaller than the
+ * pool's blocks; EPERM, a change asked on a file without write access, or
+ * on a kernel user's pool; ENOMEM, the arrays a mode needs could not be
+ * had.
+ */
+struct mpool_ioc_debug {
+	__u32 size;
+	__u32 flags;
+	__u8 name[MPOOL_IOC_NAME_MAX];
+	__u32 on;
+	__u32 off;
+	__u32 quarantine;
+	__u32 out_modes;
+	__u32 out_quarantine;
+	__u32 out_quarantined;
+};
+
+/**
+ * struct mpool_ioc_handover - ioctl(MPOOL_IOC_GIVE), ioctl(MPOOL_IOC_TAKE)
+ * @size: sizeof(struct mpool_ioc_handover)
+ * @count: number of handles, 1 to MPOOL_IOC_BATCH_MAX (or max_batch)
+ * @name: the pool's name
+ * @handles: address of @count __u64 handles of owned blocks
+ * @results: 0, or the address of @count __s32 that receive, for each
+ *	handle, 0 when it was given (taken) or a negative errno: -ERANGE,
+ *	-EINVAL, -ENXIO, -ESTALE as for MPOOL_IOC_FREE; -EPERM, for GIVE,
+ *	this open file does not own the block (another one does, or nobody:
+ *	it was not allocated with MPOOL_ALLOC_OWNED), and for TAKE, its owner
+ *	has not given it (the first of these that applies, in this order)
+ * @out_done: handles given (taken)
+ * @out_invalid: handles refused; their blocks are unchanged
+ *
+ * How an owned block goes from a producer to a consumer: the producer
+ * GIVEs the block's handle, passes the handle on (through shared memory,
+ * a socket, anything), and the consumer TAKEs it.  The handle stays the
+ * same.  GIVE does not change the owner: the block stays the giver's,
+ * and only the giver may free, read or write it, until an open file of
+ * the pool with write access TAKEs it; it is then that file's, no longer
+ * given, as if that file had allocated it with MPOOL_ALLOC_OWNED.  Any
+ * such file may take a given block, the giver too (which takes back its
+ * offer).  GIVE of a block already given succeeds and changes nothing.
+ *
+ * So every owned block has exactly one owner, an open file, and goes back
+ * to the pool when that file is closed, whoever dies when:
+ *
+ * - the producer dies before GIVE, or after GIVE and before the TAKE:
+ *   the block is still its own, and freed with its other blocks (counted
+ *   in reclaimed_on_close); the consumer's TAKE then fails (-ENXIO, or
+ *   -ESTALE once the block was allocated again);
+ * - the consumer dies before its TAKE: the block stays given and the
+ *   producer's, until the producer takes it back, frees it or is closed;
+ * - the consumer dies after its TAKE: the block is freed when its file is
+ *   closed.
+ *
+ * Giving trusts every process that can open the device for writing: a
+ * given block's handle is a name anyone who has it may TAKE.
+ *
+ * Takes every valid handle even when some are invalid; returns 0 unless
+ * the arguments themselves are bad.
+ */
+struct mpool_ioc_handover {
+	__u32 size;
+	__u32 count;
+	__u8 name[MPOOL_IOC_NAME_MAX];
+	__aligned_u64 handles;
+	__aligned_u64 results;
+	__u32 out_done;
+	__u32 out_invalid;
+};
+
 /* Command numbers: the nr of each command's _IO(MPOOL_IOC_MAGIC, nr). */
 enum mpool_ioc_cmd {
 	MPOOL_CMD_VERSION = 0x00,
@@ -528,6 +655,9 @@ enum mpool_ioc_cmd {
 	/* 0x0a was MPOOL_IOC_BENCH in ABI version 1: never reused. */
 	MPOOL_CMD_MAP = 0x0b,
 	MPOOL_CMD_WATCH = 0x0c,
+	MPOOL_CMD_DEBUG = 0x0d,
+	MPOOL_CMD_GIVE = 0x0e,
+	MPOOL_CMD_TAKE = 0x0f,
 };
 
 #define MPOOL_IOC_VERSION	_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_VERSION)
@@ -542,5 +672,8 @@ enum mpool_ioc_cmd {
 #define MPOOL_IOC_RESET		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_RESET)
 #define MPOOL_IOC_MAP		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_MAP)
 #define MPOOL_IOC_WATCH		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_WATCH)
+#define MPOOL_IOC_DEBUG		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_DEBUG)
+#define MPOOL_IOC_GIVE		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_GIVE)
+#define MPOOL_IOC_TAKE		_IO(MPOOL_IOC_MAGIC, MPOOL_CMD_TAKE)
 
 #endif /* _UAPI_MPOOL_IOCTL_H */

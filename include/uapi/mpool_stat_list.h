@@ -49,6 +49,8 @@ MPOOL_COUNTER(reclaimed_on_close); /* owned blocks freed when their file closed 
  * snapshot, RESET or not, the buckets sum to waits and timeouts <= waits.
  */
 MPOOL_HIST(wait_us_hist, 24);
+/* Freed blocks in the quarantine, neither free nor in use (ABI 5). */
+MPOOL_STAT(quarantined);
 
 #ifdef __MPOOL_COUNTER_IS_STAT
 #undef MPOOL_COUNTER
