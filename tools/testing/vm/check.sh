@@ -153,17 +153,7 @@ for k in $KERNELS; do
 		kunit_cases "$log" >"$LOGS/kunit-$k.checks"
 		absorb "$k/kunit/" <"$LOGS/kunit-$k.checks"
 	fi
-	if grep -aq "MPTEST-DONE $base" "$log"; then record_ok "$k/completed"
-	else
-		record_fail "$k/completed" "no final marker$(grep -a '^MPTEST-HOST:' "$log" |
-			sed 's/^MPTEST-HOST:/,/'), see $log"
-	fi
-	bad=$(scan_log "$k" "$log")
-	if [ -z "$bad" ]; then record_ok "$k/clean-log"
-	else
-		printf '%s\n' "$bad" | head -n 20 >&2
-		record_fail "$k/clean-log" "$(printf '%s\n' "$bad" | wc -l) bad lines in $log"
-	fi
+	judge_end "$k" "$log" "$(grep -a '^MPTEST-HOST:' "$log" | sed 's/^MPTEST-HOST:/,/')"
 done
 
 # --- the host: kernels are unpacked into the cache, never installed ------------

@@ -386,3 +386,30 @@ kunit_cases() {
 		if (smin < 0 || i < smin) smin = i
 	}'
 }
+
+# append_etc INITRD FILE TEXT: appends an archive holding /etc/FILE with
+# TEXT to INITRD; the kernel unpacks concatenated archives in turn, so a
+# run's parameters reach the guest without rebuilding the first archive.
+append_etc() {
+	local extra
+	extra=$(mktemp -d)
+	mkdir -p "$extra/etc"
+	printf '%s\n' "$3" >"$extra/etc/$2"
+	(cd "$extra" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >>"$1"
+	rm -rf "$extra"
+}
+
+# judge_end K LOG [WHY]: records K/completed (the guest's final marker is in
+# LOG; WHY is added to the failure) and K/clean-log (no BUG, WARNING, KASAN,
+# lockdep or kmemleak report: scan_log).
+judge_end() {
+	local k=$1 log=$2 why=${3:-} bad
+	if grep -aq "MPTEST-DONE $(kernel_base "$k")" "$log"; then record_ok "$k/completed"
+	else record_fail "$k/completed" "no final marker$why, see $log"; fi
+	bad=$(scan_log "$k" "$log")
+	if [ -z "$bad" ]; then record_ok "$k/clean-log"
+	else
+		printf '%s\n' "$bad" | head -n 20 >&2
+		record_fail "$k/clean-log" "$(printf '%s\n' "$bad" | wc -l) bad lines in $log"
+	fi
+}

@@ -21,13 +21,9 @@ make -s -C "$REPO/tools/testing/fuzz" >&2
 initrd=$BUILD/initrd-$k-fuzz.cpio.gz
 log=$LOGS/fuzz-$k.log
 make_initramfs "$k" fuzz "$initrd"
-# The sizes reach the guest in a second archive appended to the first.
-extra=$(mktemp -d)
-mkdir -p "$extra/etc"
-printf 'MPTEST_FUZZ_OPS=%s\nMPTEST_FUZZ_SECONDS=%s\nMPTEST_LOAD_SECONDS=%s\nMPTEST_LOAD_CYCLES=%s\n' \
-	"$ops" "$secs" "$load" "$cycles" >"$extra/etc/mptest-fuzz.env"
-(cd "$extra" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >>"$initrd"
-rm -rf "$extra"
+append_etc "$initrd" mptest-fuzz.env "$(printf \
+	'MPTEST_FUZZ_OPS=%s\nMPTEST_FUZZ_SECONDS=%s\nMPTEST_LOAD_SECONDS=%s\nMPTEST_LOAD_CYCLES=%s' \
+	"$ops" "$secs" "$load" "$cycles")"
 
 say "booting $k for $ops fuzzed ioctls (at most ${secs}s) and ${load}s of load (log: $log)"
 t=$(date +%s)
@@ -36,12 +32,5 @@ say "boot + fuzz + load took $(($(date +%s) - t))s"
 tr -d '\r' <"$log" | grep -a -e '^mpool_fuzz: ' -e '^ld: ' -e '^load: ' -e '^FAIL ' || true
 # Not in a pipeline: absorb must count in this shell.
 absorb "$k/" < <(tr -d '\r' <"$log" | grep -ao 'MPTEST \(not \)\?ok .*' || true)
-if grep -aq "MPTEST-DONE $(kernel_base "$k")" "$log"; then record_ok "$k/completed"
-else record_fail "$k/completed" "no final marker, see $log"; fi
-bad=$(scan_log "$k" "$log")
-if [ -z "$bad" ]; then record_ok "$k/clean-log"
-else
-	printf '%s\n' "$bad" | head -n 20 >&2
-	record_fail "$k/clean-log" "$(printf '%s\n' "$bad" | wc -l) bad lines in $log"
-fi
+judge_end "$k" "$log"
 summary

@@ -17,13 +17,8 @@ make -s -C "$REPO/tools/testing/stress" >&2
 initrd=$BUILD/initrd-$k-stress.cpio.gz
 log=$LOGS/stress-$k.log
 make_initramfs "$k" stress "$initrd"
-# The length and seed reach the guest in a second archive appended to the first.
-extra=$(mktemp -d)
-mkdir -p "$extra/etc"
-printf 'MPTEST_STRESS_SECONDS=%s\nMPTEST_STRESS_SEED=%s\n' "$secs" "$seed" \
-	>"$extra/etc/mptest-stress.env"
-(cd "$extra" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >>"$initrd"
-rm -rf "$extra"
+append_etc "$initrd" mptest-stress.env \
+	"$(printf 'MPTEST_STRESS_SECONDS=%s\nMPTEST_STRESS_SEED=%s' "$secs" "$seed")"
 
 say "booting $k for ${secs}s of stress (log: $log)"
 t=$(date +%s)
@@ -32,12 +27,5 @@ say "boot + stress took $(($(date +%s) - t))s"
 tr -d '\r' <"$log" | grep -a -e '^mpool_stress: ' -e '^VIOLATION ' -e '^st: ' || true
 # Not in a pipeline: absorb must count in this shell.
 absorb "$k/" < <(tr -d '\r' <"$log" | grep -ao 'MPTEST \(not \)\?ok .*' || true)
-if grep -aq "MPTEST-DONE $(kernel_base "$k")" "$log"; then record_ok "$k/completed"
-else record_fail "$k/completed" "no final marker, see $log"; fi
-bad=$(scan_log "$k" "$log")
-if [ -z "$bad" ]; then record_ok "$k/clean-log"
-else
-	printf '%s\n' "$bad" | head -n 20 >&2
-	record_fail "$k/clean-log" "$(printf '%s\n' "$bad" | wc -l) bad lines in $log"
-fi
+judge_end "$k" "$log"
 summary
