@@ -90,6 +90,7 @@ static void fill_stats(struct mpool_ioc_stats *st)
 	st->out_wait_us_hist[0] = 21;
 	st->out_wait_us_hist[15] = 22;
 	st->out_wait_us_hist[23] = 23;
+	st->out_quarantined = 24;
 }
 
 void test_format(void)
@@ -104,7 +105,8 @@ void test_format(void)
 		"frees: 13\ninvalid_frees: 14\nwaits: 15\ntimeouts: 16\n"
 		"poison_errors: 17\nbytes_reserved: 18446744073709551615\n"
 		"drain_ipis: 19\nreclaimed_on_close: 18\n"
-		"wait_us_hist: 21 0 0 0 0 0 0 0 0 0 0 0 0 0 0 22 0 0 0 0 0 0 0 23\n";
+		"wait_us_hist: 21 0 0 0 0 0 0 0 0 0 0 0 0 0 0 22 0 0 0 0 0 0 0 23\n"
+		"quarantined: 24\n";
 	static const char json[] =
 		"{\"name\": \"rx\", \"block_size\": 32, \"stride\": 40, \"align\": 8, "
 		"\"flags\": 5, \"blocks_total\": 10, \"blocks_free\": 7, "
@@ -119,7 +121,7 @@ void test_format(void)
 		"\"2048\": 0, \"4096\": 0, \"8192\": 0, \"16384\": 0, "
 		"\"32768\": 22, \"65536\": 0, \"131072\": 0, \"262144\": 0, "
 		"\"524288\": 0, \"1048576\": 0, \"2097152\": 0, \"4194304\": 0, "
-		"\"8388608\": 23}}\n";
+		"\"8388608\": 23}, \"quarantined\": 24}\n";
 
 	fill_stats(&st);
 	n = mp_format_stats_text(&st, buf, sizeof(buf));

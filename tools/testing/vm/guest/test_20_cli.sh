@@ -231,6 +231,7 @@ cat >"$T/want" <<-'EOS'
 	poison_errors: 0
 	drain_ipis: 0
 	reclaimed_on_close: 0
+	quarantined: 0
 EOS
 mempoolctl stats c | grep -v -e '^bytes_reserved: ' -e '^wait_us_hist: ' >"$T/got"
 if cmp -s "$T/got" "$T/want"; then pass cli-seq-counters
@@ -238,10 +239,10 @@ else cat "$T/got"; fail cli-seq-counters "counters differ from the expected valu
 br=$(sval c bytes_reserved)
 [ "${br:-0}" -ge 512 ] 2>/dev/null && pass cli-seq-bytes-reserved ||
 	fail cli-seq-bytes-reserved "bytes_reserved '$br' < region 512"
-eq cli-seq-last-key "$(mempoolctl stats c | tail -n 1 | cut -d: -f1)" wait_us_hist
+eq cli-seq-last-key "$(mempoolctl stats c | tail -n 1 | cut -d: -f1)" quarantined
 same_as_debugfs cli-stats-eq-debugfs c
 expect cli-stats-json 0 "" mempoolctl stats c --json
-grep -q '^{"name": "c", "block_size": 100, "stride": 128, "align": 64, "flags": 5, .*"allocs": 5, .*"bytes_reserved": [0-9]*, "drain_ipis": [0-9]*, "reclaimed_on_close": [0-9]*, "wait_us_hist": {[^}]*}}$' "$T/out" &&
+grep -q '^{"name": "c", "block_size": 100, "stride": 128, "align": 64, "flags": 5, .*"allocs": 5, .*"bytes_reserved": [0-9]*, "drain_ipis": [0-9]*, "reclaimed_on_close": [0-9]*, "wait_us_hist": {[^}]*}, "quarantined": [0-9]*}$' "$T/out" &&
 	pass cli-stats-json-out || fail cli-stats-json-out "$(oneline "$T/out")"
 
 # list: header plus one line per pool, in creation order
@@ -253,7 +254,7 @@ eq cli-list-header "$(sed -n 1p "$T/out" | awk '{print $1, $2, $3, $4, $5, $6}')
 eq cli-list-c "$(sed -n 2p "$T/out" | awk '{print $1, $2, $3, $4, $5, $6}')" "c 100 4 3 1 4"
 eq cli-list-c2 "$(sed -n 3p "$T/out" | awk '{print $1, $2, $3, $4, $5, $6}')" "c2 8 2 0 2 0"
 expect cli-list-json 0 "" mempoolctl list --json
-eq cli-list-json-out "$(sed 's/"bytes_reserved": [0-9]*/"bytes_reserved": N/g; s/, "wait_us_hist": {[^}]*}//g' "$T/out")" '[{"name": "c", "block_size": 100, "stride": 128, "align": 64, "flags": 5, "blocks_total": 4, "blocks_free": 1, "blocks_in_use": 3, "high_watermark": 4, "allocs": 5, "alloc_failures": 1, "frees": 2, "invalid_frees": 3, "waits": 1, "timeouts": 1, "poison_errors": 0, "bytes_reserved": N, "drain_ipis": 0, "reclaimed_on_close": 0}, {"name": "c2", "block_size": 8, "stride": 8, "align": 8, "flags": 0, "blocks_total": 2, "blocks_free": 2, "blocks_in_use": 0, "high_watermark": 0, "allocs": 0, "alloc_failures": 0, "frees": 0, "invalid_frees": 0, "waits": 0, "timeouts": 0, "poison_errors": 0, "bytes_reserved": N, "drain_ipis": 0, "reclaimed_on_close": 0}]'
+eq cli-list-json-out "$(sed 's/"bytes_reserved": [0-9]*/"bytes_reserved": N/g; s/, "wait_us_hist": {[^}]*}//g' "$T/out")" '[{"name": "c", "block_size": 100, "stride": 128, "align": 64, "flags": 5, "blocks_total": 4, "blocks_free": 1, "blocks_in_use": 3, "high_watermark": 4, "allocs": 5, "alloc_failures": 1, "frees": 2, "invalid_frees": 3, "waits": 1, "timeouts": 1, "poison_errors": 0, "bytes_reserved": N, "drain_ipis": 0, "reclaimed_on_close": 0, "quarantined": 0}, {"name": "c2", "block_size": 8, "stride": 8, "align": 8, "flags": 0, "blocks_total": 2, "blocks_free": 2, "blocks_in_use": 0, "high_watermark": 0, "allocs": 0, "alloc_failures": 0, "frees": 0, "invalid_frees": 0, "waits": 0, "timeouts": 0, "poison_errors": 0, "bytes_reserved": N, "drain_ipis": 0, "reclaimed_on_close": 0, "quarantined": 0}]'
 eq cli-list-json-as-stats "$(cat "$T/out")" "[$(mempoolctl stats c --json), $(mempoolctl stats c2 --json)]"
 grep -q '^c ' "$D/pools" && grep -q '^c2 ' "$D/pools" && pass cli-debugfs-pools ||
 	fail cli-debugfs-pools "$(oneline "$D/pools")"

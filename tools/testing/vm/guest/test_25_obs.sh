@@ -174,8 +174,8 @@ eq obs-prom-checker-fails "$nbad" 5
 
 expect obs-prom-one 0 "" mempoolctl stats ob_mid --prometheus
 cp "$T/out" "$T/prom1"
-# 18 statistics, and the 24 buckets and count of wait_us_hist
-eq obs-prom-one-valid "$(prom_check "$T/prom1" | tr '\n' ' ')" "43 "
+# 19 statistics, and the 24 buckets and count of wait_us_hist
+eq obs-prom-one-valid "$(prom_check "$T/prom1" | tr '\n' ' ')" "44 "
 # the same numbers as stats: counters as NAME_total
 mempoolctl stats ob_mid | grep -v '^wait_us_hist:' | while read -r k v; do
 	k=${k%:}
@@ -194,10 +194,10 @@ grep -q '^# HELP mempool_allocs_total [A-Za-z]' "$T/prom1" &&
 
 expect obs-prom-all 0 "" mempoolctl stats --prometheus
 cp "$T/out" "$T/prom"
-eq obs-prom-all-valid "$(prom_check "$T/prom" | tr '\n' ' ')" "129 "
+eq obs-prom-all-valid "$(prom_check "$T/prom" | tr '\n' ' ')" "132 "
 eq obs-prom-all-pools "$(grep '^mempool_blocks_total{' "$T/prom" | tr '\n' '|')" \
 	'mempool_blocks_total{pool="ob_big"} 4096|mempool_blocks_total{pool="ob_mid"} 100|mempool_blocks_total{pool="ob_small"} 10|'
-eq obs-prom-all-help-once "$(grep -c '^# HELP ' "$T/prom") $(grep -c '^# TYPE ' "$T/prom")" "19 19"
+eq obs-prom-all-help-once "$(grep -c '^# HELP ' "$T/prom") $(grep -c '^# TYPE ' "$T/prom")" "20 20"
 expect obs-prom-enoent 1 "mempoolctl: stats 'nx': no such pool" mempoolctl stats nx --prometheus
 expect obs-stats-no-name 2 "stats: missing NAME" mempoolctl stats
 
@@ -214,7 +214,7 @@ eq obs-list-json-every-field "${missing:-none}" none
 eq obs-list-json-names "$(grep -o '{"name": "[^"]*"' "$T/list" | tr '\n' ' ')" \
 	'{"name": "ob_big" {"name": "ob_mid" {"name": "ob_small" '
 expect obs-stats-json 0 "" mempoolctl stats ob_mid --json
-grep -q '^{"name": "ob_mid", "block_size": 64, "stride": 64, .*"blocks_in_use": 50, .*"allocs": 50, .*"bytes_reserved": [0-9]*, "drain_ipis": [0-9]*, "reclaimed_on_close": [0-9]*, "wait_us_hist": {[^}]*}}$' "$T/out" &&
+grep -q '^{"name": "ob_mid", "block_size": 64, "stride": 64, .*"blocks_in_use": 50, .*"allocs": 50, .*"bytes_reserved": [0-9]*, "drain_ipis": [0-9]*, "reclaimed_on_close": [0-9]*, "wait_us_hist": {[^}]*}, "quarantined": [0-9]*}$' "$T/out" &&
 	pass obs-stats-json-out || fail obs-stats-json-out "$(oneline "$T/out")"
 
 # ---- alloc --count above one ioctl's 1024 ------------------------------------
