@@ -297,7 +297,7 @@ static int phand(int fd, unsigned long cmd, const char *name, __u32 count,
 {
 	struct mpool_ioc_handover g = {
 		.size = sizeof(g), .count = count, .handles = ptr(h),
-		.results = ptr(res), .out_done = 12345, .out_invalid = 12345,
+		.results = ptr(res),
 	};
 	int e;
 
@@ -3440,7 +3440,9 @@ static const char *blocks_caller(const char *pool, __u64 off)
 	if (!f)
 		return caller;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%63s %127s", first, caller) != 2) {
+		/* the header line, and any other that is not a block's */
+		if (sscanf(line, "%63s %127s", first, caller) != 2 ||
+		    first[0] < '0' || first[0] > '9') {
 			caller[0] = 0;
 			continue;
 		}
@@ -3857,6 +3859,26 @@ static void check_handover(void)
 		 "p's block, given and taken back, is p's");
 	want_err(hand1(x, MPOOL_IOC_TAKE, "cf_g", h), EPERM,
 		 "p's block is no longer given");
+	/*
+	 * Output fields are the kernel's to write ("Output fields (out_*)
+	 * are written back"); nothing asks a caller to zero them, and MAP
+	 * takes junk in them (map-fields): GIVE and TAKE with junk there.
+	 */
+	{
+		struct mpool_ioc_handover g = {
+			.size = sizeof(g), .count = 1, .handles = ptr(&h),
+			.out_done = 12345, .out_invalid = 12345,
+		};
+
+		setname(g.name, "cf_g");
+		want_err(io(p, MPOOL_IOC_GIVE, &g), 0, "GIVE, junk in out_*");
+		want(g.out_done == 1 && g.out_invalid == 0,
+		     "GIVE, junk in out_*: out_done %u out_invalid %u",
+		     g.out_done, g.out_invalid);
+		g.out_done = 12345;
+		g.out_invalid = 12345;
+		want_err(io(p, MPOOL_IOC_TAKE, &g), 0, "TAKE, junk in out_*");
+	}
 	/* "@count: number of handles, 1 to MPOOL_IOC_BATCH_MAX" */
 	want_err(phand(p, MPOOL_IOC_GIVE, "cf_g", 0, &h, NULL, NULL, NULL), EINVAL,
 		 "GIVE count 0");
