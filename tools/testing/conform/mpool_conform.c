@@ -3825,9 +3825,9 @@ static void check_handover(void)
 	hstale = alloc1(x, "cf_g", MPOOL_ALLOC_OWNED);
 	free1(x, "cf_g", hstale);
 	h2 = alloc1(x, "cf_g", MPOOL_ALLOC_OWNED);	/* hstale's block again */
-	hfree = alloc1(rw, "cf_g", 0);
-	free1(rw, "cf_g", hfree);
 	h = alloc1(p, "cf_g", MPOOL_ALLOC_OWNED);
+	hfree = alloc1(rw, "cf_g", 0);		/* last: nobody takes it again */
+	free1(rw, "cf_g", hfree);
 	want(MPOOL_HANDLE_OFFSET(h2) == MPOOL_HANDLE_OFFSET(hstale) && h2 != hstale,
 	     "setup: the freed block did not come back");
 	for (i = 0; i < 2; i++) {
