@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mpool_conform - does /dev/mempool keep the promises of its ABI (version 4)?
+ * mpool_conform - does /dev/mempool keep the promises of its ABI (version 4,
+ * and with --abi5 those version 5 added)?
  *
  * Written as an outside user would: from include/uapi/mpool_ioctl.h,
  * include/uapi/mpool_stat_list.h, README.md and docs/ alone, never from the
@@ -14,6 +15,12 @@
  * module parameters max_bytes, max_pools and max_batch, and restores
  * them).  Its pools are named cf_*.  Exit status: 0 if every check
  * passed, 1 otherwise.
+ *
+ * Usage: mpool_conform [--abi5] [KERNEL_POOL]
+ *   --abi5: also check MPOOL_IOC_DEBUG, MPOOL_IOC_GIVE and MPOOL_IOC_TAKE.
+ *   KERNEL_POOL: a kernel user's pool for the permission table's kernel
+ *   pool rows (docs/abi.md: mpool_client.ko keep=1 keeps
+ *   "mpool_client_kept").
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -30,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/time.h>
 #include <sys/types.h>
@@ -47,6 +55,7 @@
 
 static long page_size;
 static int rw;			/* the O_RDWR file most checks use */
+static bool abi5;		/* --abi5: check what ABI version 5 added */
 
 /* ---- checks ------------------------------------------------------------ */
 
@@ -265,6 +274,51 @@ static int pwatch(int fd, const char *name, __u32 flags, __u32 below,
 	return io(fd, MPOOL_IOC_WATCH, w);
 }
 
+static int pdebug(int fd, const char *name, __u32 flags, __u32 on, __u32 off,
+		  __u32 quarantine, struct mpool_ioc_debug *d)
+{
+	struct mpool_ioc_debug tmp;
+
+	if (!d)
+		d = &tmp;
+	memset(d, 0, sizeof(*d));
+	d->size = sizeof(*d);
+	d->flags = flags;
+	d->on = on;
+	d->off = off;
+	d->quarantine = quarantine;
+	setname(d->name, name);
+	return io(fd, MPOOL_IOC_DEBUG, d);
+}
+
+/* MPOOL_IOC_GIVE or MPOOL_IOC_TAKE of @count handles. */
+static int phand(int fd, unsigned long cmd, const char *name, __u32 count,
+		 const __u64 *h, __s32 *res, __u32 *done, __u32 *invalid)
+{
+	struct mpool_ioc_handover g = {
+		.size = sizeof(g), .count = count, .handles = ptr(h),
+		.results = ptr(res),
+	};
+	int e;
+
+	setname(g.name, name);
+	e = io(fd, cmd, &g);
+	if (done)
+		*done = g.out_done;
+	if (invalid)
+		*invalid = g.out_invalid;
+	return e;
+}
+
+/* GIVE or TAKE of one handle: 0 or the per-handle errno, made positive. */
+static int hand1(int fd, unsigned long cmd, const char *name, __u64 h)
+{
+	__s32 res = 1;
+	int e = phand(fd, cmd, name, 1, &h, &res, NULL, NULL);
+
+	return e ? e : -res;
+}
+
 /* mmap() of the device: 0 and the address in *p, or the errno. */
 static int dmap(int fd, size_t len, int prot, int flags, __u64 off, void **p)
 {
@@ -465,8 +519,10 @@ static void cleanup_pools(void)
 
 /* ---- DOC: General ioctl format ------------------------------------------------------ */
 
+/* C_DEBUG and on: ABI version 5, checked with --abi5 only (see ncmds). */
 enum { C_VERSION, C_CREATE, C_DESTROY, C_LIST, C_STATS, C_ALLOC, C_FREE,
-	C_WRITE, C_READ, C_RESET, C_MAP, C_WATCH, C_N };
+	C_WRITE, C_READ, C_RESET, C_MAP, C_WATCH, C_DEBUG, C_GIVE, C_TAKE, C_N };
+static int ncmds = C_DEBUG;
 
 static const struct cmdinfo {
 	const char *name;
@@ -502,6 +558,12 @@ static const struct cmdinfo {
 	[C_WATCH] = { "WATCH", MPOOL_IOC_WATCH, sizeof(struct mpool_ioc_watch),
 		OFF(mpool_ioc_watch, name), OFF(mpool_ioc_watch, __reserved),
 		OFF(mpool_ioc_watch, flags) },
+	[C_DEBUG] = { "DEBUG", MPOOL_IOC_DEBUG, sizeof(struct mpool_ioc_debug),
+		OFF(mpool_ioc_debug, name), -1, OFF(mpool_ioc_debug, flags) },
+	[C_GIVE] = { "GIVE", MPOOL_IOC_GIVE, sizeof(struct mpool_ioc_handover),
+		OFF(mpool_ioc_handover, name), -1, -1 },
+	[C_TAKE] = { "TAKE", MPOOL_IOC_TAKE, sizeof(struct mpool_ioc_handover),
+		OFF(mpool_ioc_handover, name), -1, -1 },
 #undef OFF
 };
 
@@ -545,6 +607,18 @@ static void prep(int c, void *p)
 		f->handles = ptr(&tmp_h);
 		break;
 	}
+	case C_GIVE:
+	case C_TAKE: {
+		struct mpool_ioc_handover *g = p;
+
+		/* a block of this file's: GIVE works, and TAKE once given */
+		tmp_h = alloc1(rw, BASE, MPOOL_ALLOC_OWNED);
+		if (c == C_TAKE)
+			hand1(rw, MPOOL_IOC_GIVE, BASE, tmp_h);
+		g->count = 1;
+		g->handles = ptr(&tmp_h);
+		break;
+	}
 	case C_WRITE:
 	case C_READ: {
 		struct mpool_ioc_rw *r = p;
@@ -564,7 +638,7 @@ static void unprep(int c)
 {
 	if (c == C_CREATE || c == C_DESTROY)
 		pdestroy(rw, SCRATCH, MPOOL_DESTROY_FORCE);
-	if ((c == C_ALLOC || c == C_FREE) && tmp_h)
+	if ((c == C_ALLOC || c == C_FREE || c == C_GIVE || c == C_TAKE) && tmp_h)
 		free1(rw, BASE, tmp_h);
 	tmp_h = 0;
 }
@@ -612,7 +686,7 @@ static void check_sizes(void)
 	 * VERSION's was its 8.
 	 */
 	begin("size-smaller");
-	for (c = 0; c < C_N; c++) {
+	for (c = 0; c < ncmds; c++) {
 		snprintf(what, sizeof(what), "%s size 0", cmds[c].name);
 		want_err(try_size(c, 0, -1, 0), EINVAL, what);
 		snprintf(what, sizeof(what), "%s size 4", cmds[c].name);
@@ -623,7 +697,7 @@ static void check_sizes(void)
 
 	/* DOC: General ioctl format: the struct as this header has it works. */
 	begin("size-exact");
-	for (c = 0; c < C_N; c++)
+	for (c = 0; c < ncmds; c++)
 		want_err(try_size(c, cmds[c].size, -1, 0), 0, cmds[c].name);
 	end();
 
@@ -632,7 +706,7 @@ static void check_sizes(void)
 	 * only up to @size bytes."
 	 */
 	begin("size-writes-within");
-	for (c = 0; c < C_N; c++) {
+	for (c = 0; c < ncmds; c++) {
 		size_t s = cmds[c].size;
 
 		memset(big, 0, sizeof(big));
@@ -651,7 +725,7 @@ static void check_sizes(void)
 	 * "up to 4096 (larger: E2BIG)".
 	 */
 	begin("size-larger-zeros");
-	for (c = 0; c < C_N; c++) {
+	for (c = 0; c < ncmds; c++) {
 		snprintf(what, sizeof(what), "%s size %zu", cmds[c].name,
 			 cmds[c].size + 8);
 		want_err(try_size(c, cmds[c].size + 8, -1, 0), 0, what);
@@ -660,7 +734,7 @@ static void check_sizes(void)
 	}
 	end();
 	begin("size-larger-nonzero-e2big");
-	for (c = 0; c < C_N; c++) {
+	for (c = 0; c < ncmds; c++) {
 		snprintf(what, sizeof(what), "%s size %zu, last byte 1",
 			 cmds[c].name, cmds[c].size + 8);
 		want_err(try_size(c, cmds[c].size + 8, 1, cmds[c].size + 7),
@@ -671,7 +745,7 @@ static void check_sizes(void)
 	}
 	end();
 	begin("size-over-4096-e2big");
-	for (c = 0; c < C_N; c++) {
+	for (c = 0; c < ncmds; c++) {
 		snprintf(what, sizeof(what), "%s size 4097, zeros", cmds[c].name);
 		want_err(try_size(c, 4097, -1, 0), E2BIG, what);
 		snprintf(what, sizeof(what), "%s size 0xffffffff", cmds[c].name);
@@ -704,7 +778,7 @@ static void check_sizes(void)
 
 static void check_unknown_cmds(void)
 {
-	static const unsigned int nrs[] = { 0x0a, 0x0d, 0x0e, 0x10, 0x1f, 0x20,
+	static const unsigned int nrs[] = { 0x0a, 0x10, 0x11, 0x1f, 0x20,
 					    0x7f, 0xff };
 	char what[64];
 	size_t i;
@@ -752,6 +826,8 @@ static void check_reserved_and_flags(void)
 		{ C_RESET, MPOOL_DESTROY_FORCE }, { C_RESET, 1U << 31 },
 		{ C_ALLOC, 1U << 2 }, { C_ALLOC, 1U << 31 },
 		{ C_WATCH, 1U << 1 }, { C_WATCH, 1U << 31 },
+		/* "@flags: MPOOL_DEBUG_SET_QUARANTINE or 0" */
+		{ C_DEBUG, 1U << 1 }, { C_DEBUG, 1U << 31 },
 	};
 	char what[64];
 	size_t i;
@@ -759,7 +835,7 @@ static void check_reserved_and_flags(void)
 
 	/* DOC: General ioctl format: "EINVAL: ... a __reserved field is not zero" */
 	begin("reserved-einval");
-	for (c = 0; c < C_N; c++) {
+	for (c = 0; c < ncmds; c++) {
 		static const __u32 vals[] = { 1, 1U << 31 };
 
 		if (cmds[c].resv_off < 0)
@@ -780,6 +856,8 @@ static void check_reserved_and_flags(void)
 	begin("unknown-flag-einval");
 	for (i = 0; i < ARRAY_SIZE(bad_flags); i++) {
 		c = bad_flags[i].c;
+		if (c >= ncmds)
+			continue;
 		memset(big, 0, sizeof(big));
 		prep(c, big);
 		*(__u32 *)(big + cmds[c].flags_off) = bad_flags[i].v;
@@ -822,7 +900,7 @@ static void check_names(void)
 	 * error common to every command).
 	 */
 	begin("name-invalid-einval");
-	for (c = 0; c < C_N; c++) {
+	for (c = 0; c < ncmds; c++) {
 		if (cmds[c].name_off < 0)
 			continue;
 		snprintf(what, sizeof(what), "%s name \"\"", cmds[c].name);
@@ -841,7 +919,7 @@ static void check_names(void)
 	 */
 	begin("name-no-nul-enametoolong");
 	memset(name32, 'a', sizeof(name32));
-	for (c = 0; c < C_N; c++) {
+	for (c = 0; c < ncmds; c++) {
 		if (cmds[c].name_off < 0)
 			continue;
 		want_err(try_name(c, name32, sizeof(name32)), ENAMETOOLONG,
@@ -851,7 +929,7 @@ static void check_names(void)
 
 	/* DOC: General ioctl format: "ENOENT: no pool has that name." */
 	begin("name-missing-enoent");
-	for (c = 0; c < C_N; c++) {
+	for (c = 0; c < ncmds; c++) {
 		if (cmds[c].name_off < 0 || c == C_CREATE)
 			continue;
 		want_err(try_name(c, "cf_nosuch", 9), ENOENT, cmds[c].name);
@@ -1693,6 +1771,69 @@ static int read_event(int fd, __u32 type, struct mpool_watch_event *out)
 	return 0;
 }
 
+/*
+ * DOC: Permissions, the rows of ABI version 5 (--abi5):
+ *   "MPOOL_IOC_DEBUG changing nothing yes        yes        yes"
+ *   "MPOOL_IOC_DEBUG changing a mode  EPERM      yes        yes"
+ *   "MPOOL_IOC_GIVE, TAKE             EPERM      yes (5)    yes (5)"
+ * on the device pool cf_p, with @fd the O_RDONLY, O_WRONLY, O_RDWR files.
+ */
+static void check_permissions_abi5(const int *fd)
+{
+	static const int yes[3] = { 0, 0, 0 };
+	static const int writers[3] = { EPERM, 0, 0 };
+	struct mpool_ioc_debug d;
+	__u64 h;
+	int a;
+
+	for (a = 0; a < 3; a++) {
+		cell("DEBUG-report", a, pdebug(fd[a], "cf_p", 0, 0, 0, 0, NULL), yes[a]);
+		cell("DEBUG-change", a, pdebug(fd[a], "cf_p", 0, MPOOL_DEBUG_TRACK, 0,
+					       0, NULL), writers[a]);
+		pdebug(rw, "cf_p", 0, 0, MPOOL_DEBUG_TRACK, 0, NULL);
+		cell("DEBUG-quarantine", a, pdebug(fd[a], "cf_p",
+						   MPOOL_DEBUG_SET_QUARANTINE, 0, 0,
+						   1, NULL), writers[a]);
+		pdebug(rw, "cf_p", MPOOL_DEBUG_SET_QUARANTINE, 0, 0, 0, NULL);
+		/* (5) "GIVE: only blocks this open file owns" */
+		h = a ? alloc1(fd[a], "cf_p", MPOOL_ALLOC_OWNED) :
+			alloc1(rw, "cf_p", MPOOL_ALLOC_OWNED);
+		cell("GIVE", a, hand1(fd[a], MPOOL_IOC_GIVE, "cf_p", h), writers[a]);
+		/* (5) "TAKE: only blocks their owner gave" */
+		if (!a)
+			hand1(rw, MPOOL_IOC_GIVE, "cf_p", h);
+		cell("TAKE", a, hand1(fd[a], MPOOL_IOC_TAKE, "cf_p", h), writers[a]);
+		free1(a ? fd[a] : rw, "cf_p", h);
+	}
+
+	/*
+	 * "A command refused for the open file's access (a whole row's EPERM)
+	 * fails before it reads its struct; an EPERM for ... a DEBUG that
+	 * changes a mode comes once the struct was read and found valid and
+	 * its pool found (ENOENT first)."
+	 */
+	begin("perm-abi5-order");
+	want_err(io(fd[0], MPOOL_IOC_GIVE, NULL), EPERM, "O_RDONLY GIVE NULL");
+	want_err(io(fd[0], MPOOL_IOC_TAKE, NULL), EPERM, "O_RDONLY TAKE NULL");
+	memset(big, 0, sizeof(big));	/* size 0 */
+	want_err(io(fd[0], MPOOL_IOC_GIVE, big), EPERM, "O_RDONLY GIVE size 0");
+	want_err(io(fd[0], MPOOL_IOC_DEBUG, NULL), EFAULT, "O_RDONLY DEBUG NULL");
+	want_err(pdebug(fd[0], "cf_nosuch", 0, MPOOL_DEBUG_POISON, 0, 0, NULL),
+		 ENOENT, "O_RDONLY DEBUG +poison, no such pool");
+	want_err(pdebug(fd[0], "cf_p", 0, 1U << 5, 0, 0, NULL), EINVAL,
+		 "O_RDONLY DEBUG, an unknown mode");
+	want_err(pdebug(fd[0], "cf_p", 0, MPOOL_DEBUG_POISON, MPOOL_DEBUG_POISON,
+			0, NULL), EINVAL, "O_RDONLY DEBUG, a mode on and off");
+	want_err(pdebug(fd[0], "cf_p", 0, 0, 0, 1, NULL), EINVAL,
+		 "O_RDONLY DEBUG, quarantine without SET_QUARANTINE");
+	memset(&d, 0, sizeof(d));
+	d.size = 4;
+	d.on = MPOOL_DEBUG_POISON;
+	setname(d.name, "cf_p");
+	want_err(io(fd[0], MPOOL_IOC_DEBUG, &d), EINVAL, "O_RDONLY DEBUG, size 4");
+	end();
+}
+
 static void check_permissions(void)
 {
 	/* the table of DOC: Permissions, per access: RDONLY, WRONLY, RDWR */
@@ -1849,8 +1990,21 @@ static void check_permissions(void)
 		w.size = 0;
 		want_err(io(fd[0], MPOOL_IOC_WATCH, &w), EINVAL,
 			 "O_RDONLY WATCH SET, size 0");
+		/* "and its pool found (ENOENT first)" */
+		w.size = sizeof(w);
+		setname(w.name, "cf_nosuch");
+		want_err(io(fd[0], MPOOL_IOC_WATCH, &w), ENOENT,
+			 "O_RDONLY WATCH SET, no such pool");
+		/* an owned block's EPERM: ENOENT first too */
+		h = alloc1(fd[2], "cf_p", MPOOL_ALLOC_OWNED);
+		want_err(prw(fd[1], MPOOL_IOC_WRITE, "cf_nosuch", h, 0, 1, b), ENOENT,
+			 "WRITE of another file's owned block, no such pool");
+		free1(fd[2], "cf_p", h);
 	}
 	end();
+
+	if (abi5)
+		check_permissions_abi5(fd);
 
 	/*
 	 * kernel pool: "MPOOL_IOC_STATS yes, and LIST lists it; every other
@@ -1880,6 +2034,29 @@ static void check_permissions(void)
 		want_err(pwatch(fd[a], kpool, 0, 0, NULL), EPERM, "WATCH");
 		want_err(pwatch(fd[a], kpool, MPOOL_WATCH_SET, 1, NULL), EPERM,
 			 "WATCH SET");
+		/* "(but CREATE: EEXIST, its name is taken)"; O_RDONLY: its row */
+		want_err(pcreate(fd[a], kpool, 8, 1, 0, 0),
+			 acc_flag[a] == O_RDONLY ? EPERM : EEXIST, "CREATE of its name");
+		if (abi5) {
+			int r = pdebug(fd[a], kpool, 0, 0, 0, 0, NULL);
+
+			/*
+			 * The table: "every other command that names it
+			 * EPERM, whatever the access", a DEBUG that changes
+			 * nothing too; DEBUG: "EPERM, a change asked ... on a
+			 * kernel user's pool".
+			 */
+			want_err(r, EPERM, "DEBUG changing nothing");
+			want_err(pdebug(fd[a], kpool, 0, MPOOL_DEBUG_TRACK, 0, 0, NULL),
+				 EPERM, "DEBUG +track");
+			want_err(pdebug(fd[a], kpool, MPOOL_DEBUG_SET_QUARANTINE, 0, 0,
+					0, NULL), EPERM, "DEBUG quarantine 0");
+			h = 1ULL << 40;
+			want_err(phand(fd[a], MPOOL_IOC_GIVE, kpool, 1, &h, NULL, NULL,
+				       NULL), EPERM, "GIVE");
+			want_err(phand(fd[a], MPOOL_IOC_TAKE, kpool, 1, &h, NULL, NULL,
+				       NULL), EPERM, "TAKE");
+		}
 		end();
 	}
 out:
@@ -2293,7 +2470,8 @@ static void check_budget(void)
 		skip("budget", "no module parameters");
 		return;
 	}
-	n0 = list_names(NULL, 0);
+	/* max_pools counts device pools only: a kernel user's may be listed */
+	n0 = (int)budget("pools");
 
 	/*
 	 * struct mpool_ioc_create: "ENOSPC, max_pools such pools exist
@@ -2353,7 +2531,7 @@ pools_done:
 	 */
 	begin("budget-max-bytes");
 	if (n0 != 0) {
-		want(0, "setup: %d pools exist", n0);
+		want(0, "setup: %d device pools exist", n0);
 		goto bytes_done;
 	}
 	lo = 0;
@@ -2941,6 +3119,845 @@ static void check_stats(void)
 	pdestroy(rw, "cf_s", MPOOL_DESTROY_FORCE);
 }
 
+/* ---- ABI 4 sentences the checks above do not name ---------------------------------------- */
+
+/*
+ * struct mpool_ioc_watch: "a file watches one pool; a second
+ * MPOOL_IOC_WATCH replaces the first, and drops the events queued for it;
+ * one that fails, but for EFAULT on writing the answer back, leaves the
+ * file's watch as it was".  Each failure below comes before or instead of
+ * a watch: the file still watches cf_wk, its queued LOW is still there,
+ * and cf_wk2's events never reach it.
+ */
+static void check_watch_failed_keeps(void)
+{
+	struct mpool_ioc_watch w;
+	char what[64];
+	__u64 h[8];
+	int a, i;
+
+	begin("watch-failed-keeps");
+	if (!want_err(pcreate(rw, "cf_wk", 8, 8, 0, 0), 0, "CREATE cf_wk") ||
+	    !want_err(pcreate(rw, "cf_wk2", 8, 8, 0, 0), 0, "CREATE cf_wk2")) {
+		end();
+		goto out;
+	}
+	a = dev_open(O_RDONLY | O_NONBLOCK);
+	want_err(pwatch(a, "cf_wk", 0, 0, NULL), 0, "WATCH cf_wk");
+	want_err(pwatch(rw, "cf_wk", MPOOL_WATCH_SET, 4, NULL), 0, "SET 4");
+	for (i = 0; i < 5; i++)
+		h[i] = alloc1(rw, "cf_wk", 0);		/* free 3: LOW */
+	want(poll_in(a) == 0, "setup: no LOW queued");
+	/* the failures, each with its own errno */
+	want_err(pwatch(a, "cf_nosuch", 0, 0, NULL), ENOENT, "WATCH of no pool");
+	want_err(pwatch(a, "cf_wk2", 0, 3, NULL), EINVAL, "below 3 without SET");
+	want_err(pwatch(a, "cf_wk2", MPOOL_WATCH_SET, 8, NULL), EPERM,
+		 "SET on the O_RDONLY file");
+	want_err(pwatch(a, "cf_wk2", 1U << 1, 0, NULL), EINVAL, "unknown flag");
+	memset(&w, 0, sizeof(w));
+	w.size = sizeof(w);
+	w.__reserved = 1;
+	setname(w.name, "cf_wk2");
+	want_err(io(a, MPOOL_IOC_WATCH, &w), EINVAL, "__reserved 1");
+	w.__reserved = 0;
+	w.size = 4;
+	want_err(io(a, MPOOL_IOC_WATCH, &w), EINVAL, "size 4");
+	w.size = sizeof(w);
+	memset(w.name, 'a', sizeof(w.name));
+	want_err(io(a, MPOOL_IOC_WATCH, &w), ENAMETOOLONG, "no NUL in the name");
+	/* EFAULT on reading the struct, not on writing the answer back */
+	want_err(io(a, MPOOL_IOC_WATCH, NULL), EFAULT, "WATCH NULL");
+	if (kpool[0]) {
+		snprintf(what, sizeof(what), "WATCH of the kernel pool %s", kpool);
+		want_err(pwatch(a, kpool, 0, 0, NULL), EPERM, what);
+	}
+	/* the LOW queued before is still there, and cf_wk still watched */
+	want(poll_in(a) == 0, "a failed WATCH dropped the queued event");
+	want_err(read_event(a, MPOOL_WATCH_LOW, NULL), 0, "read the LOW");
+	free1(rw, "cf_wk", h[4]);			/* free 4: RECOVERED */
+	want_err(read_event(a, MPOOL_WATCH_RECOVERED, NULL), 0,
+		 "cf_wk's RECOVERED after the failed WATCHes");
+	want_err(pwatch(rw, "cf_wk2", MPOOL_WATCH_SET, 9, NULL), 0,
+		 "SET 9 on cf_wk2 (LOW there)");
+	want(poll_in(a) == ENODATA, "an event of cf_wk2, which a failed WATCH named");
+	close(a);
+	end();
+out:
+	pdestroy(rw, "cf_wk", MPOOL_DESTROY_FORCE);
+	pdestroy(rw, "cf_wk2", MPOOL_DESTROY_FORCE);
+}
+
+/*
+ * MPOOL_ALLOC_OWNED: "they are freed when it is closed (counted in
+ * reclaimed_on_close): at its last close, as the open file is shared by
+ * dup() and fork() as flock() locks are, and kept open by mappings made
+ * through it until they are unmapped."
+ */
+static void check_owned_kept_by_mapping(void)
+{
+	struct mpool_ioc_stats s0, s1;
+	struct mpool_ioc_map m;
+	void *p;
+	__u64 h[2];
+	int o, e, i;
+
+	if (pcreate(rw, "cf_ok", 64, 8, 0, 0) || pcreate(rw, "cf_ok2", 64, 8, 0, 0)) {
+		begin("owned-kept-by-mapping");
+		want(0, "CREATE");
+		end();
+		goto out;
+	}
+	/* i 0: the mapping is of the owned blocks' pool; 1: of another pool */
+	for (i = 0; i < 2; i++) {
+		const char *mp = i ? "cf_ok2" : "cf_ok";
+
+		begin(i ? "owned-kept-by-mapping-other-pool" : "owned-kept-by-mapping");
+		o = dev_open(O_RDWR);
+		pstats(rw, "cf_ok", &s0);
+		want_err(palloc(o, "cf_ok", 2, MPOOL_ALLOC_OWNED, 0, h, NULL), 0,
+			 "ALLOC 2 owned");
+		want_err(pmap(o, mp, &m), 0, "MAP through the owner");
+		e = dmap(o, page_size, PROT_READ, MAP_SHARED, m.out_offset, &p);
+		close(o);
+		if (!want_err(e, 0, "mmap through the owner")) {
+			end();
+			continue;
+		}
+		pstats(rw, "cf_ok", &s1);
+		want(s1.out_blocks_in_use == s0.out_blocks_in_use + 2 &&
+		     s1.out_reclaimed_on_close == s0.out_reclaimed_on_close,
+		     "closed, still mapped: in_use +%lld, reclaimed +%llu, wanted +2 +0",
+		     (long long)(s1.out_blocks_in_use - s0.out_blocks_in_use),
+		     s1.out_reclaimed_on_close - s0.out_reclaimed_on_close);
+		munmap(p, page_size);
+		pstats(rw, "cf_ok", &s1);
+		want(s1.out_blocks_in_use == s0.out_blocks_in_use &&
+		     s1.out_reclaimed_on_close == s0.out_reclaimed_on_close + 2,
+		     "after munmap: in_use +%lld, reclaimed +%llu, wanted +0 +2",
+		     (long long)(s1.out_blocks_in_use - s0.out_blocks_in_use),
+		     s1.out_reclaimed_on_close - s0.out_reclaimed_on_close);
+		end();
+	}
+
+	/* a mapping made through another file keeps the owner's file not open */
+	begin("owned-not-kept-by-others-mapping");
+	o = dev_open(O_RDWR);
+	pstats(rw, "cf_ok", &s0);
+	want_err(palloc(o, "cf_ok", 2, MPOOL_ALLOC_OWNED, 0, h, NULL), 0,
+		 "ALLOC 2 owned");
+	want_err(pmap(rw, "cf_ok", &m), 0, "MAP by another file");
+	e = dmap(rw, page_size, PROT_READ, MAP_SHARED, m.out_offset, &p);
+	want_err(e, 0, "mmap by another file");
+	close(o);
+	pstats(rw, "cf_ok", &s1);
+	want(s1.out_blocks_in_use == s0.out_blocks_in_use &&
+	     s1.out_reclaimed_on_close == s0.out_reclaimed_on_close + 2,
+	     "the owner's last close: in_use +%lld, reclaimed +%llu, wanted +0 +2",
+	     (long long)(s1.out_blocks_in_use - s0.out_blocks_in_use),
+	     s1.out_reclaimed_on_close - s0.out_reclaimed_on_close);
+	if (!e)
+		munmap(p, page_size);
+	end();
+out:
+	pdestroy(rw, "cf_ok", MPOOL_DESTROY_FORCE);
+	pdestroy(rw, "cf_ok2", MPOOL_DESTROY_FORCE);
+}
+
+/*
+ * The order of the per-handle errors.  struct mpool_ioc_free: "-ERANGE,
+ * outside the region; -EINVAL, not the start of a block; -ENXIO, not
+ * allocated (a double free); -ESTALE, the block was freed since and
+ * allocated again; -EPERM, another open file owns the block (the first of
+ * these that applies, in this order)"; struct mpool_ioc_rw: "ERANGE ...;
+ * EINVAL, @handle is not the start of a block or @pos + @length passes the
+ * block's end; ENXIO ...; ESTALE ...; EPERM ... (the first that applies,
+ * in this order)".  Each handle below fits two or more of them.
+ */
+static void check_error_order(void)
+{
+	enum { BS = 64, NB = 8 };
+	struct {
+		const char *what;
+		__u64 h;
+		__u32 pos, len;		/* for READ and WRITE */
+		int exp;
+	} t[12];	/* room for more than the cases below */
+	__u64 ho, hstale, hfree, hs[12];
+	__s32 res[12];
+	__u8 buf[2 * BS];
+	char what[128];
+	int o, n = 0, i, k;
+
+	begin("error-order");
+	if (!want_err(pcreate(rw, "cf_eo", BS, NB, 0, 0), 0, "CREATE")) {
+		end();
+		return;
+	}
+	o = dev_open(O_RDWR);
+	/* an owned block of o's, and a stale handle of another one of o's */
+	hstale = alloc1(o, "cf_eo", MPOOL_ALLOC_OWNED);
+	free1(o, "cf_eo", hstale);
+	ho = alloc1(o, "cf_eo", MPOOL_ALLOC_OWNED);
+	/* a block allocated once and free now */
+	hfree = alloc1(rw, "cf_eo", 0);
+	free1(rw, "cf_eo", hfree);
+	if (!want(ho && hstale && MPOOL_HANDLE_OFFSET(ho) == MPOOL_HANDLE_OFFSET(hstale) &&
+		  ho != hstale, "setup: the freed owned block did not come back") ||
+	    !want(MPOOL_HANDLE_OFFSET(hfree) != MPOOL_HANDLE_OFFSET(ho),
+		  "setup: the free block is the owned one"))
+		goto done;
+#define T(w, hh, p, l, e) do { \
+		t[n].what = (w); t[n].h = (hh); t[n].pos = (p); t[n].len = (l); \
+		t[n].exp = (e); n++; } while (0)
+	T("past the region, not a block's start (ERANGE, EINVAL)",
+	  (ho & ~MPOOL_HANDLE_OFFSET_MASK) | (NB * BS + 1), 0, 1, ERANGE);
+	T("past the region, generation 0 (ERANGE, ESTALE)", NB * BS, 0, 1, ERANGE);
+	/*
+	 * Not asserted: past the region with @pos + @length past a block's
+	 * end.  The list puts ERANGE first, but a @pos + @length past any
+	 * block is also "a count or length ... too large" (EINVAL, an error
+	 * of the arguments); the module answers EINVAL (see the report).
+	 */
+	T("inside a free block (EINVAL, ENXIO)", hfree + 1, 0, 1, EINVAL);
+	T("inside another file's owned block, stale (EINVAL, ESTALE, EPERM)",
+	  hstale + 1, 0, 1, EINVAL);
+	T("inside another file's owned block (EINVAL, EPERM)", ho + 8, 0, 1, EINVAL);
+	T("a free block's earlier handle (ENXIO, ESTALE)", hfree, 0, 1, ENXIO);
+	T("a free block, generation 0 (ENXIO, ESTALE)",
+	  MPOOL_HANDLE_OFFSET(hfree), 0, 1, ENXIO);
+	T("another file's owned block, stale (ESTALE, EPERM)", hstale, 0, 1, ESTALE);
+	T("another file's owned block, generation 0 (ESTALE, EPERM)",
+	  MPOOL_HANDLE_OFFSET(ho), 0, 1, ESTALE);
+#undef T
+	/* FREE: each handle's result, in one call and one by one */
+	for (i = 0; i < n; i++) {
+		hs[i] = t[i].h;
+		res[i] = 12345;
+	}
+	want_err(pfree(rw, "cf_eo", n, hs, res, NULL, NULL), 0, "FREE of them all");
+	for (i = 0; i < n; i++) {
+		want(res[i] == -t[i].exp, "FREE results[%d], %s: %s", i, t[i].what,
+		     en(-res[i]));
+		snprintf(what, sizeof(what), "FREE of one, %s", t[i].what);
+		want_err(free1(rw, "cf_eo", t[i].h), t[i].exp, what);
+	}
+	/* READ and WRITE, with a length that fits and with one past the block */
+	for (k = 0; k < 2; k++) {
+		unsigned long cmd = k ? MPOOL_IOC_READ : MPOOL_IOC_WRITE;
+
+		for (i = 0; i < n; i++) {
+			snprintf(what, sizeof(what), "%s, %s", k ? "READ" : "WRITE",
+				 t[i].what);
+			want_err(prw(rw, cmd, "cf_eo", t[i].h, t[i].pos, t[i].len, buf),
+				 t[i].exp, what);
+			if (t[i].exp == ERANGE || t[i].exp == EINVAL)
+				continue;
+			/* a length past the block's end: EINVAL comes first */
+			snprintf(what, sizeof(what), "%s pos %d length 2, %s",
+				 k ? "READ" : "WRITE", BS - 1, t[i].what);
+			want_err(prw(rw, cmd, "cf_eo", t[i].h, BS - 1, 2, buf),
+				 EINVAL, what);
+		}
+	}
+	/* nothing changed: o's block is still o's */
+	want_err(prw(o, MPOOL_IOC_READ, "cf_eo", ho, 0, 8, buf), 0,
+		 "the owner's READ after the refusals");
+done:
+	close(o);
+	end();
+	pdestroy(rw, "cf_eo", MPOOL_DESTROY_FORCE);
+}
+
+/*
+ * struct mpool_ioc_map: "mmap() fails with ... ENXIO when no pool has that
+ * offset, or its pool was destroyed (before the grant is looked at);
+ * EACCES as above": a file that MAP never granted anything gets ENXIO,
+ * not EACCES, for a destroyed pool's offset (its memory held by a mapping
+ * or freed) and for an offset of no pool.
+ */
+static void check_mmap_enxio_before_grant(void)
+{
+	struct mpool_ioc_map m;
+	void *p = NULL;
+	int f, e;
+
+	begin("mmap-enxio-before-grant");
+	f = dev_open(O_RDWR);
+	if (!want_err(pcreate(rw, "cf_mg", 64, 64, 0, 0), 0, "CREATE") ||
+	    !want_err(pmap(rw, "cf_mg", &m), 0, "MAP by another file"))
+		goto out;
+	want_err(dmap(f, page_size, PROT_READ, MAP_SHARED, m.out_offset, NULL),
+		 EACCES, "setup: mmap of a live pool without MAP");
+	e = dmap(rw, page_size, PROT_READ, MAP_SHARED, m.out_offset, &p);
+	want_err(e, 0, "mmap by the granted file");
+	want_err(pdestroy(rw, "cf_mg", MPOOL_DESTROY_FORCE), 0, "forced DESTROY");
+	want_err(dmap(f, page_size, PROT_READ, MAP_SHARED, m.out_offset, NULL),
+		 ENXIO, "the destroyed pool's offset, its memory still mapped");
+	if (!e)
+		munmap(p, page_size);
+	want_err(dmap(f, page_size, PROT_READ, MAP_SHARED, m.out_offset, NULL),
+		 ENXIO, "the destroyed pool's offset, its memory freed");
+	want_err(dmap(f, page_size, PROT_READ, MAP_SHARED, 1ULL << 46, NULL),
+		 ENXIO, "offset 2^46 (no pool)");
+out:
+	close(f);
+	pdestroy(rw, "cf_mg", MPOOL_DESTROY_FORCE);
+	end();
+}
+
+/* ---- ABI version 5: MPOOL_IOC_DEBUG (--abi5) --------------------------------------------- */
+
+/* How often @needle is in the kernel log now. */
+static int klog_count(const char *needle)
+{
+	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0), n = 0;
+	char *buf, *p;
+
+	if (len <= 0 || !(buf = malloc(len + 1)))
+		return -1;
+	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, len);
+	if (len < 0) {
+		free(buf);
+		return -1;
+	}
+	buf[len] = 0;
+	for (p = buf; (p = strstr(p, needle)); p++)
+		n++;
+	free(buf);
+	return n;
+}
+
+/* The caller field of the line for @off in <pool>/blocks, or "" if none. */
+static const char *blocks_caller(const char *pool, __u64 off)
+{
+	static char line[256], caller[128];
+	char path[128], first[64];
+	FILE *f;
+
+	snprintf(path, sizeof(path), DEBUGFS "%s/blocks", pool);
+	caller[0] = 0;
+	f = fopen(path, "r");
+	if (!f)
+		return caller;
+	while (fgets(line, sizeof(line), f)) {
+		/* the header line, and any other that is not a block's */
+		if (sscanf(line, "%63s %127s", first, caller) != 2 ||
+		    first[0] < '0' || first[0] > '9') {
+			caller[0] = 0;
+			continue;
+		}
+		/* decimal or hex: the offsets here (multiples of 64) cannot clash */
+		if (strtoull(first, NULL, 0) == off || strtoull(first, NULL, 16) == off)
+			break;
+		caller[0] = 0;
+	}
+	fclose(f);
+	return caller;
+}
+
+static bool stats_add_up(const struct mpool_ioc_stats *s)
+{
+	return s->out_blocks_free + s->out_blocks_in_use + s->out_quarantined ==
+	       s->out_blocks_total;
+}
+
+static void check_debug(void)
+{
+	struct mpool_ioc_debug d;
+	struct mpool_ioc_stats s, s0;
+	struct mpool_ioc_map m;
+	__u8 *map = MAP_FAILED, blk[64];
+	__u64 h[8], a, b;
+	int i, e, k0;
+
+	/*
+	 * struct mpool_ioc_debug: "with @on, @off and @flags all 0 it only
+	 * reports"; "@out_modes: the MPOOL_DEBUG_* modes on after the call";
+	 * "@out_quarantine: the quarantine's length after the call";
+	 * "@out_quarantined: blocks in the quarantine now".
+	 */
+	begin("debug-report");
+	if (!want_err(pcreate(rw, "cf_dr", 64, 8, 0,
+			      MPOOL_CREATE_POISON | MPOOL_CREATE_TRACK), 0, "CREATE")) {
+		end();
+		return;
+	}
+	memset(&d, 0xff, sizeof(d));
+	if (want_err(pdebug(rw, "cf_dr", 0, 0, 0, 0, &d), 0, "DEBUG"))
+		want(d.out_modes == (MPOOL_DEBUG_POISON | MPOOL_DEBUG_TRACK) &&
+		     d.out_quarantine == 0 && d.out_quarantined == 0,
+		     "created POISON|TRACK: out_modes 0x%x quarantine %u quarantined %u",
+		     d.out_modes, d.out_quarantine, d.out_quarantined);
+	/*
+	 * "out_flags of MPOOL_IOC_STATS shows MPOOL_CREATE_POISON and
+	 * MPOOL_CREATE_TRACK as they are now, not as the pool was created."
+	 */
+	want_err(pdebug(rw, "cf_dr", 0, 0, MPOOL_DEBUG_POISON | MPOOL_DEBUG_TRACK,
+			0, &d), 0, "DEBUG -poison -track");
+	want(d.out_modes == 0, "out_modes 0x%x after -poison -track", d.out_modes);
+	pstats(rw, "cf_dr", &s);
+	want(!(s.out_flags & (MPOOL_CREATE_POISON | MPOOL_CREATE_TRACK)),
+	     "STATS out_flags 0x%llx after -poison -track", s.out_flags);
+	end();
+
+	/*
+	 * "Errors: EINVAL, an unknown mode in @on or @off, a mode in both, or
+	 * @quarantine over MPOOL_DEBUG_QUARANTINE_MAX or not smaller than the
+	 * pool's blocks"; "@quarantine: with MPOOL_DEBUG_SET_QUARANTINE ...;
+	 * else must be 0"; "All or nothing: a call that fails changed no
+	 * mode."
+	 */
+	begin("debug-einval-all-or-nothing");
+	want_err(pdebug(rw, "cf_dr", 0, 1U << 2, 0, 0, NULL), EINVAL, "on 1<<2");
+	want_err(pdebug(rw, "cf_dr", 0, 0, 1U << 31, 0, NULL), EINVAL, "off 1<<31");
+	want_err(pdebug(rw, "cf_dr", 0, MPOOL_DEBUG_TRACK, MPOOL_DEBUG_TRACK, 0,
+			NULL), EINVAL, "TRACK on and off");
+	want_err(pdebug(rw, "cf_dr", 0, 0, 0, 2, NULL), EINVAL,
+		 "quarantine 2 without SET_QUARANTINE");
+	want_err(pdebug(rw, "cf_dr", MPOOL_DEBUG_SET_QUARANTINE, 0, 0, 8, NULL),
+		 EINVAL, "quarantine 8 of 8 blocks");
+	want_err(pdebug(rw, "cf_dr", MPOOL_DEBUG_SET_QUARANTINE,
+			MPOOL_DEBUG_POISON | MPOOL_DEBUG_TRACK, 0, 9, NULL),
+		 EINVAL, "+poison +track with quarantine 9 of 8");
+	want_err(pdebug(rw, "cf_dr", 0, MPOOL_DEBUG_POISON | (1U << 3), 0, 0, NULL),
+		 EINVAL, "+poison with an unknown mode");
+	want_err(pdebug(rw, "cf_dr", 0, 0, 0, 0, &d), 0, "DEBUG");
+	want(d.out_modes == 0 && d.out_quarantine == 0,
+	     "failed calls changed the modes: 0x%x quarantine %u", d.out_modes,
+	     d.out_quarantine);
+	want_err(pdebug(rw, "cf_dr", MPOOL_DEBUG_SET_QUARANTINE, 0, 0, 7, &d), 0,
+		 "quarantine 7 of 8");
+	want(d.out_quarantine == 7, "out_quarantine %u, wanted 7", d.out_quarantine);
+	pdebug(rw, "cf_dr", MPOOL_DEBUG_SET_QUARANTINE, 0, 0, 0, NULL);
+	pdestroy(rw, "cf_dr", MPOOL_DESTROY_FORCE);
+	/* "Longest quarantine (it must also be shorter than the pool)" */
+	if (want_err(pcreate(rw, "cf_dr", 8, MPOOL_DEBUG_QUARANTINE_MAX + 2, 0, 0),
+		     0, "CREATE 65538 blocks")) {
+		want_err(pdebug(rw, "cf_dr", MPOOL_DEBUG_SET_QUARANTINE, 0, 0,
+				MPOOL_DEBUG_QUARANTINE_MAX + 1, NULL), EINVAL,
+			 "quarantine 65537");
+		want_err(pdebug(rw, "cf_dr", MPOOL_DEBUG_SET_QUARANTINE, 0, 0,
+				MPOOL_DEBUG_QUARANTINE_MAX, &d), 0, "quarantine 65536");
+		want(d.out_quarantine == MPOOL_DEBUG_QUARANTINE_MAX,
+		     "out_quarantine %u", d.out_quarantine);
+	}
+	pdestroy(rw, "cf_dr", MPOOL_DESTROY_FORCE);
+	end();
+
+	/*
+	 * "MPOOL_DEBUG_POISON: as MPOOL_CREATE_POISON from now on.  Blocks
+	 * freed from now on are poisoned, and checked when allocated again;
+	 * blocks that were free when it was switched on are handed out as
+	 * they are, unchecked."  "Switches the debug checks of a live pool,
+	 * with blocks out or not".  Seen through a writable mapping.
+	 */
+	begin("debug-poison-live");
+	if (!want_err(pcreate(rw, "cf_dp", 64, 4, 0, MPOOL_CREATE_MAP_WRITE), 0,
+		      "CREATE") ||
+	    !want_err(pmap(rw, "cf_dp", &m), 0, "MAP") ||
+	    !want_err(dmap(rw, m.out_length, PROT_READ | PROT_WRITE, MAP_SHARED,
+			   m.out_offset, (void **)&map), 0, "mmap")) {
+		end();
+		goto poison_done;
+	}
+	a = alloc1(rw, "cf_dp", 0);
+	for (i = 0; i < 4; i++)		/* the free blocks hold 0x22 */
+		if ((__u64)i * 64 != MPOOL_HANDLE_OFFSET(a))
+			memset(map + i * 64, 0x22, 64);
+	want_err(pdebug(rw, "cf_dp", 0, MPOOL_DEBUG_POISON, 0, 0, &d), 0,
+		 "+poison with a block out");
+	want(d.out_modes == MPOOL_DEBUG_POISON, "out_modes 0x%x", d.out_modes);
+	pstats(rw, "cf_dp", &s0);
+	want(s0.out_flags == (MPOOL_CREATE_MAP_WRITE | MPOOL_CREATE_POISON),
+	     "STATS out_flags 0x%llx after +poison", s0.out_flags);
+	b = alloc1(rw, "cf_dp", 0);
+	want_err(prw(rw, MPOOL_IOC_READ, "cf_dp", b, 0, 64, blk), 0, "READ");
+	want(all_bytes(blk, 0x22, 64), "a block free at +poison was not handed out as it was");
+	free1(rw, "cf_dp", a);
+	want(all_bytes(map + MPOOL_HANDLE_OFFSET(a), 0x6b, 64),
+	     "a block freed after +poison does not hold 0x6b");
+	map[MPOOL_HANDLE_OFFSET(a) + 3] = 0x33;		/* a write after free */
+	for (i = 0; i < 3; i++)
+		h[i] = alloc1(rw, "cf_dp", 0);
+	want(h[0] && h[1] && h[2], "setup: ALLOC the other blocks");
+	pstats(rw, "cf_dp", &s);
+	want(s.out_poison_errors == s0.out_poison_errors + 1,
+	     "poison_errors +%llu, wanted +1 (the block written after its free; "
+	     "none for the blocks free at +poison)",
+	     s.out_poison_errors - s0.out_poison_errors);
+	for (i = 0; i < 3; i++)
+		free1(rw, "cf_dp", h[i]);
+	/* off: freed blocks keep their bytes, and out_flags loses POISON */
+	want_err(pdebug(rw, "cf_dp", 0, 0, MPOOL_DEBUG_POISON, 0, &d), 0, "-poison");
+	memset(blk, 0x44, 64);
+	prw(rw, MPOOL_IOC_WRITE, "cf_dp", b, 0, 64, blk);
+	free1(rw, "cf_dp", b);
+	want(all_bytes(map + MPOOL_HANDLE_OFFSET(b), 0x44, 64),
+	     "-poison: a freed block was still poisoned");
+	pstats(rw, "cf_dp", &s);
+	want(s.out_flags == MPOOL_CREATE_MAP_WRITE, "STATS out_flags 0x%llx after -poison",
+	     s.out_flags);
+	end();
+poison_done:
+	if (map != MAP_FAILED)
+		munmap(map, m.out_length);
+	map = MAP_FAILED;
+	pdestroy(rw, "cf_dp", MPOOL_DESTROY_FORCE);
+
+	/*
+	 * "MPOOL_DEBUG_TRACK: as MPOOL_CREATE_TRACK from now on; blocks
+	 * allocated before show an unknown caller"; docs/abi.md, <name>/blocks:
+	 * "its allocating caller under MPOOL_F_TRACK (- otherwise)".
+	 */
+	begin("debug-track-live");
+	if (want_err(pcreate(rw, "cf_dt", 64, 4, 0, 0), 0, "CREATE")) {
+		a = alloc1(rw, "cf_dt", 0);
+		want_err(pdebug(rw, "cf_dt", 0, MPOOL_DEBUG_TRACK, 0, 0, &d), 0, "+track");
+		want(d.out_modes == MPOOL_DEBUG_TRACK, "out_modes 0x%x", d.out_modes);
+		b = alloc1(rw, "cf_dt", 0);
+		pstats(rw, "cf_dt", &s);
+		want(s.out_flags == MPOOL_CREATE_TRACK, "STATS out_flags 0x%llx",
+		     s.out_flags);
+		want(!strcmp(blocks_caller("cf_dt", MPOOL_HANDLE_OFFSET(a)), "-"),
+		     "the block allocated before +track shows \"%s\", wanted -",
+		     blocks_caller("cf_dt", MPOOL_HANDLE_OFFSET(a)));
+		want(blocks_caller("cf_dt", MPOOL_HANDLE_OFFSET(b))[0] &&
+		     strcmp(blocks_caller("cf_dt", MPOOL_HANDLE_OFFSET(b)), "-"),
+		     "the block allocated after +track shows no caller (\"%s\")",
+		     blocks_caller("cf_dt", MPOOL_HANDLE_OFFSET(b)));
+		want_err(pdebug(rw, "cf_dt", 0, 0, MPOOL_DEBUG_TRACK, 0, &d), 0, "-track");
+		pstats(rw, "cf_dt", &s);
+		want(s.out_flags == 0, "STATS out_flags 0x%llx after -track", s.out_flags);
+	}
+	pdestroy(rw, "cf_dt", MPOOL_DESTROY_FORCE);
+	end();
+
+	/*
+	 * "Quarantine: a freed block waits in a first-in first-out queue of
+	 * @quarantine blocks before it can be allocated again, poisoned; when
+	 * it leaves the queue (pushed out by a later free, when the quarantine
+	 * shrinks, or when the pool is destroyed) every byte written since
+	 * its free is reported in the kernel log, with the pool, the block's
+	 * offset ..., and counted in out_poison_errors.  Blocks in the
+	 * quarantine are neither free nor in use (out_quarantined of
+	 * MPOOL_IOC_STATS); shrinking it lets the oldest go."
+	 */
+	begin("debug-quarantine");
+	if (!want_err(pcreate(rw, "cf_dq", 64, 8, 0, MPOOL_CREATE_MAP_WRITE), 0,
+		      "CREATE") ||
+	    !want_err(pmap(rw, "cf_dq", &m), 0, "MAP") ||
+	    !want_err(dmap(rw, m.out_length, PROT_READ | PROT_WRITE, MAP_SHARED,
+			   m.out_offset, (void **)&map), 0, "mmap") ||
+	    !want_err(palloc(rw, "cf_dq", 4, 0, 0, h, NULL), 0, "ALLOC 4")) {
+		end();
+		goto q_done;
+	}
+	want_err(pdebug(rw, "cf_dq", MPOOL_DEBUG_SET_QUARANTINE, 0, 0, 2, &d), 0,
+		 "quarantine 2");
+	want(d.out_quarantine == 2 && d.out_quarantined == 0 && d.out_modes == 0,
+	     "out_quarantine %u out_quarantined %u out_modes 0x%x",
+	     d.out_quarantine, d.out_quarantined, d.out_modes);
+	free1(rw, "cf_dq", h[0]);
+	pstats(rw, "cf_dq", &s0);
+	want(s0.out_quarantined == 1 && s0.out_blocks_in_use == 3 &&
+	     s0.out_blocks_free == 4 && stats_add_up(&s0),
+	     "one freed: quarantined %llu in_use %llu free %llu total %llu",
+	     s0.out_quarantined, s0.out_blocks_in_use, s0.out_blocks_free,
+	     s0.out_blocks_total);
+	pdebug(rw, "cf_dq", 0, 0, 0, 0, &d);
+	want(d.out_quarantined == 1, "DEBUG out_quarantined %u", d.out_quarantined);
+	want(all_bytes(map + MPOOL_HANDLE_OFFSET(h[0]), 0x6b, 64),
+	     "a quarantined block is not poisoned");
+	/* docs/tracing.md: "A free of a quarantined block is a double free." */
+	want_err(free1(rw, "cf_dq", h[0]), ENXIO, "FREE of the quarantined block");
+	h[4] = alloc1(rw, "cf_dq", 0);
+	want(h[4] && MPOOL_HANDLE_OFFSET(h[4]) != MPOOL_HANDLE_OFFSET(h[0]),
+	     "the quarantined block was allocated");
+	/* a write after free, caught when h[0] is pushed out */
+	k0 = klog_count("cf_dq");
+	map[MPOOL_HANDLE_OFFSET(h[0]) + 5] = 0x11;
+	free1(rw, "cf_dq", h[1]);		/* queue: h0 h1 */
+	free1(rw, "cf_dq", h[2]);		/* h0 pushed out: h1 h2 */
+	pstats(rw, "cf_dq", &s);
+	want(s.out_poison_errors == s0.out_poison_errors + 1,
+	     "pushed out: poison_errors +%llu, wanted +1",
+	     s.out_poison_errors - s0.out_poison_errors);
+	want(s.out_quarantined == 2 && stats_add_up(&s), "quarantined %llu",
+	     s.out_quarantined);
+	e = klog_count("cf_dq");
+	want(k0 >= 0 && e > k0, "no report naming cf_dq in the kernel log (%d, %d)",
+	     k0, e);
+	/* shrinking lets the oldest (h1) go: h2 stays, its write caught later */
+	map[MPOOL_HANDLE_OFFSET(h[2]) + 1] = 0x12;
+	s0 = s;
+	want_err(pdebug(rw, "cf_dq", MPOOL_DEBUG_SET_QUARANTINE, 0, 0, 1, &d), 0,
+		 "quarantine 1");
+	pstats(rw, "cf_dq", &s);
+	want(s.out_quarantined == 1 && d.out_quarantined == 1 && stats_add_up(&s) &&
+	     s.out_poison_errors == s0.out_poison_errors,
+	     "shrunk to 1: quarantined %llu (DEBUG %u), poison_errors +%llu",
+	     s.out_quarantined, d.out_quarantined,
+	     s.out_poison_errors - s0.out_poison_errors);
+	want_err(pdebug(rw, "cf_dq", MPOOL_DEBUG_SET_QUARANTINE, 0, 0, 0, &d), 0,
+		 "quarantine 0");
+	pstats(rw, "cf_dq", &s);
+	want(s.out_quarantined == 0 && s.out_poison_errors == s0.out_poison_errors + 1,
+	     "quarantine 0: quarantined %llu, poison_errors +%llu (the newest, h2, "
+	     "written)", s.out_quarantined, s.out_poison_errors - s0.out_poison_errors);
+	/* destroyed with blocks in the quarantine: reported too */
+	pdebug(rw, "cf_dq", MPOOL_DEBUG_SET_QUARANTINE, 0, 0, 2, NULL);
+	free1(rw, "cf_dq", h[3]);
+	free1(rw, "cf_dq", h[4]);
+	map[MPOOL_HANDLE_OFFSET(h[4]) + 2] = 0x13;
+	munmap(map, m.out_length);
+	map = MAP_FAILED;
+	k0 = klog_count("cf_dq");
+	/* docs/tracing.md: "DESTROY does not count them as busy" */
+	want_err(pdestroy(rw, "cf_dq", 0), 0,
+		 "DESTROY with blocks only in the quarantine");
+	e = klog_count("cf_dq");
+	want(e > k0, "no report of the destroyed pool's quarantine (%d, %d)", k0, e);
+	end();
+q_done:
+	if (map != MAP_FAILED)
+		munmap(map, m.out_length);
+	pdestroy(rw, "cf_dq", MPOOL_DESTROY_FORCE);
+}
+
+/* ---- ABI version 5: MPOOL_IOC_GIVE and MPOOL_IOC_TAKE (--abi5) --------------------------- */
+
+static void check_handover(void)
+{
+	struct mpool_ioc_stats s0, s1;
+	__u8 b[8] = "given";
+	__u64 h, h2, hn[8], hfree, hstale;
+	__s32 res[8];
+	__u32 done, invalid;
+	int p, c, x, d;
+	size_t i;
+
+	if (pcreate(rw, "cf_g", 64, 16, 0, 0)) {
+		begin("handover");
+		want(0, "CREATE");
+		end();
+		return;
+	}
+	p = dev_open(O_RDWR);
+	c = dev_open(O_WRONLY);
+	x = dev_open(O_RDWR);
+
+	/*
+	 * struct mpool_ioc_handover: "the producer GIVEs the block's handle
+	 * ... and the consumer TAKEs it.  The handle stays the same.  GIVE
+	 * does not change the owner: the block stays the giver's, and only
+	 * the giver may free, read or write it, until an open file of the
+	 * pool with write access TAKEs it; it is then that file's, no longer
+	 * given, as if that file had allocated it with MPOOL_ALLOC_OWNED."
+	 * "@out_done: handles given (taken)"; "GIVE of a block already given
+	 * succeeds and changes nothing."
+	 */
+	begin("give-take");
+	h = alloc1(p, "cf_g", MPOOL_ALLOC_OWNED);
+	res[0] = 12345;
+	want_err(phand(p, MPOOL_IOC_GIVE, "cf_g", 1, &h, res, &done, &invalid), 0,
+		 "GIVE");
+	want(res[0] == 0 && done == 1 && invalid == 0,
+	     "GIVE: result %d out_done %u out_invalid %u", res[0], done, invalid);
+	want_err(prw(p, MPOOL_IOC_WRITE, "cf_g", h, 0, 8, b), 0,
+		 "WRITE by the giver after GIVE");
+	want_err(prw(c, MPOOL_IOC_WRITE, "cf_g", h, 0, 8, b), EPERM,
+		 "WRITE by another file before TAKE");
+	want_err(free1(c, "cf_g", h), EPERM, "FREE by another file before TAKE");
+	want_err(hand1(p, MPOOL_IOC_GIVE, "cf_g", h), 0, "GIVE again");
+	want_err(hand1(c, MPOOL_IOC_TAKE, "cf_g", h), 0, "TAKE by an O_WRONLY file");
+	want_err(prw(c, MPOOL_IOC_WRITE, "cf_g", h, 0, 8, b), 0,
+		 "WRITE by the taker, same handle");
+	want_err(prw(p, MPOOL_IOC_WRITE, "cf_g", h, 0, 8, b), EPERM,
+		 "WRITE by the giver after TAKE");
+	want_err(prw(p, MPOOL_IOC_READ, "cf_g", h, 0, 8, b), EPERM,
+		 "READ by the giver after TAKE");
+	want_err(free1(p, "cf_g", h), EPERM, "FREE by the giver after TAKE");
+	want_err(hand1(x, MPOOL_IOC_TAKE, "cf_g", h), EPERM,
+		 "TAKE of a taken block (no longer given)");
+	/* as if c had allocated it owned: a dup of c may use it */
+	d = dup(c);
+	want_err(prw(d, MPOOL_IOC_WRITE, "cf_g", h, 0, 8, b), 0, "WRITE by a dup of the taker");
+	close(d);
+	want_err(free1(c, "cf_g", h), 0, "FREE by the taker");
+	end();
+
+	/*
+	 * "Any such file may take a given block, the giver too (which takes
+	 * back its offer)"; (5) "TAKE: only blocks their owner gave (else
+	 * EPERM, per handle)"; "-EPERM, for GIVE, this open file does not own
+	 * the block (another one does, or nobody: it was not allocated with
+	 * MPOOL_ALLOC_OWNED)"; "@out_invalid: handles refused; their blocks
+	 * are unchanged".
+	 */
+	begin("give-take-refused");
+	h = alloc1(p, "cf_g", MPOOL_ALLOC_OWNED);
+	h2 = alloc1(rw, "cf_g", 0);
+	want_err(hand1(x, MPOOL_IOC_TAKE, "cf_g", h), EPERM, "TAKE, never given");
+	want_err(hand1(x, MPOOL_IOC_GIVE, "cf_g", h), EPERM, "GIVE of another's block");
+	want_err(hand1(rw, MPOOL_IOC_GIVE, "cf_g", h2), EPERM,
+		 "GIVE of a block nobody owns");
+	want_err(hand1(x, MPOOL_IOC_TAKE, "cf_g", h2), EPERM,
+		 "TAKE of a block nobody owns");
+	want_err(prw(p, MPOOL_IOC_WRITE, "cf_g", h, 0, 8, b), 0,
+		 "WRITE by the owner after the refusals");
+	want_err(prw(x, MPOOL_IOC_WRITE, "cf_g", h, 0, 8, b), EPERM,
+		 "WRITE by the refused taker");
+	want_err(free1(rw, "cf_g", h2), 0, "FREE of the unowned block");
+	want_err(hand1(p, MPOOL_IOC_GIVE, "cf_g", h), 0, "GIVE");
+	want_err(hand1(p, MPOOL_IOC_TAKE, "cf_g", h), 0, "the giver takes it back");
+	want_err(hand1(x, MPOOL_IOC_TAKE, "cf_g", h), EPERM,
+		 "TAKE after the offer was taken back");
+	want_err(free1(p, "cf_g", h), 0, "FREE by the owner");
+	end();
+
+	/*
+	 * "@results: ... -ERANGE, -EINVAL, -ENXIO, -ESTALE as for
+	 * MPOOL_IOC_FREE; -EPERM ... (the first of these that applies, in
+	 * this order)"; "Takes every valid handle even when some are invalid;
+	 * returns 0 unless the arguments themselves are bad."
+	 */
+	begin("give-take-results");
+	hstale = alloc1(x, "cf_g", MPOOL_ALLOC_OWNED);
+	free1(x, "cf_g", hstale);
+	h2 = alloc1(x, "cf_g", MPOOL_ALLOC_OWNED);	/* hstale's block again */
+	h = alloc1(p, "cf_g", MPOOL_ALLOC_OWNED);
+	hfree = alloc1(rw, "cf_g", 0);		/* last: nobody takes it again */
+	free1(rw, "cf_g", hfree);
+	want(MPOOL_HANDLE_OFFSET(h2) == MPOOL_HANDLE_OFFSET(hstale) && h2 != hstale,
+	     "setup: the freed block did not come back");
+	for (i = 0; i < 2; i++) {
+		unsigned long cmd = i ? MPOOL_IOC_TAKE : MPOOL_IOC_GIVE;
+		const char *cn = i ? "TAKE" : "GIVE";
+		static const int exp[7] = { 0, -ERANGE, -ERANGE, -EINVAL, -ENXIO,
+					    -ESTALE, -EPERM };
+		size_t j;
+
+		hn[0] = h;					/* 0 */
+		hn[1] = (h & ~MPOOL_HANDLE_OFFSET_MASK) | (16 * 64 + 1);
+		hn[2] = 16 * 64;				/* gen 0, past */
+		hn[3] = h2 + 1;					/* inside x's */
+		hn[4] = hfree;					/* not allocated */
+		hn[5] = hstale;					/* x's, stale */
+		hn[6] = h2;					/* x's */
+		for (j = 0; j < 7; j++)
+			res[j] = 12345;
+		want_err(phand(p, cmd, "cf_g", 7, hn, res, &done, &invalid), 0, cn);
+		for (j = 0; j < 7; j++)
+			want(res[j] == exp[j], "%s results[%zu] %d (%s), wanted %d (%s)",
+			     cn, j, res[j], en(-res[j]), exp[j], en(-exp[j]));
+		want(done == 1 && invalid == 6, "%s out_done %u out_invalid %u", cn,
+		     done, invalid);
+	}
+	want_err(prw(x, MPOOL_IOC_WRITE, "cf_g", h2, 0, 8, b), 0,
+		 "x's block is still x's");
+	want_err(prw(p, MPOOL_IOC_WRITE, "cf_g", h, 0, 8, b), 0,
+		 "p's block, given and taken back, is p's");
+	want_err(hand1(x, MPOOL_IOC_TAKE, "cf_g", h), EPERM,
+		 "p's block is no longer given");
+	/*
+	 * Output fields are the kernel's to write ("Output fields (out_*)
+	 * are written back"); nothing asks a caller to zero them, and MAP
+	 * takes junk in them (map-fields): GIVE and TAKE with junk there.
+	 */
+	{
+		struct mpool_ioc_handover g = {
+			.size = sizeof(g), .count = 1, .handles = ptr(&h),
+			.out_done = 12345, .out_invalid = 12345,
+		};
+
+		setname(g.name, "cf_g");
+		want_err(io(p, MPOOL_IOC_GIVE, &g), 0, "GIVE, junk in out_*");
+		want(g.out_done == 1 && g.out_invalid == 0,
+		     "GIVE, junk in out_*: out_done %u out_invalid %u",
+		     g.out_done, g.out_invalid);
+		g.out_done = 12345;
+		g.out_invalid = 12345;
+		want_err(io(p, MPOOL_IOC_TAKE, &g), 0, "TAKE, junk in out_*");
+	}
+	/* "@count: number of handles, 1 to MPOOL_IOC_BATCH_MAX" */
+	want_err(phand(p, MPOOL_IOC_GIVE, "cf_g", 0, &h, NULL, NULL, NULL), EINVAL,
+		 "GIVE count 0");
+	want_err(phand(p, MPOOL_IOC_TAKE, "cf_g", MPOOL_IOC_BATCH_MAX + 1, &h, NULL,
+		       NULL, NULL), EINVAL, "TAKE count 1025");
+	want_err(phand(p, MPOOL_IOC_GIVE, "cf_g", 1, NULL, NULL, NULL, NULL), EFAULT,
+		 "GIVE handles NULL");
+	want_err(phand(p, MPOOL_IOC_GIVE, "cf_g", 1, &h, (__s32 *)8, NULL, NULL),
+		 EFAULT, "GIVE results at address 8");
+	free1(p, "cf_g", h);
+	free1(x, "cf_g", h2);
+	end();
+
+	/*
+	 * "the producer dies ... after GIVE and before the TAKE: the block is
+	 * still its own, and freed with its other blocks (counted in
+	 * reclaimed_on_close); the consumer's TAKE then fails (-ENXIO, or
+	 * -ESTALE once the block was allocated again)"
+	 */
+	begin("give-producer-dies");
+	{
+		int q = dev_open(O_RDWR);
+
+		pstats(rw, "cf_g", &s0);
+		h = alloc1(q, "cf_g", MPOOL_ALLOC_OWNED);
+		want_err(hand1(q, MPOOL_IOC_GIVE, "cf_g", h), 0, "GIVE");
+		close(q);
+		pstats(rw, "cf_g", &s1);
+		want(s1.out_blocks_in_use == s0.out_blocks_in_use &&
+		     s1.out_reclaimed_on_close == s0.out_reclaimed_on_close + 1,
+		     "the giver's close: in_use +%lld reclaimed +%llu, wanted +0 +1",
+		     (long long)(s1.out_blocks_in_use - s0.out_blocks_in_use),
+		     s1.out_reclaimed_on_close - s0.out_reclaimed_on_close);
+		want_err(hand1(c, MPOOL_IOC_TAKE, "cf_g", h), ENXIO, "TAKE after");
+		h2 = alloc1(rw, "cf_g", 0);
+		if (want(MPOOL_HANDLE_OFFSET(h2) == MPOOL_HANDLE_OFFSET(h),
+			 "setup: the block was not allocated again"))
+			want_err(hand1(c, MPOOL_IOC_TAKE, "cf_g", h), ESTALE,
+				 "TAKE once it was allocated again");
+		free1(rw, "cf_g", h2);
+	}
+	end();
+
+	/*
+	 * "the consumer dies before its TAKE: the block stays given and the
+	 * producer's, until the producer takes it back, frees it or is
+	 * closed; the consumer dies after its TAKE: the block is freed when
+	 * its file is closed."
+	 */
+	begin("give-consumer-dies");
+	{
+		int q = dev_open(O_RDWR);
+
+		h = alloc1(p, "cf_g", MPOOL_ALLOC_OWNED);
+		want_err(hand1(p, MPOOL_IOC_GIVE, "cf_g", h), 0, "GIVE");
+		close(q);				/* a consumer that never took */
+		want_err(hand1(x, MPOOL_IOC_TAKE, "cf_g", h), 0,
+			 "still given: TAKE by another consumer");
+		pstats(rw, "cf_g", &s0);
+		close(x);				/* the taker dies */
+		x = -1;
+		pstats(rw, "cf_g", &s1);
+		want(s1.out_blocks_in_use == s0.out_blocks_in_use - 1 &&
+		     s1.out_reclaimed_on_close == s0.out_reclaimed_on_close + 1,
+		     "the taker's close: in_use %lld reclaimed +%llu, wanted -1 +1",
+		     (long long)(s1.out_blocks_in_use - s0.out_blocks_in_use),
+		     s1.out_reclaimed_on_close - s0.out_reclaimed_on_close);
+		h = alloc1(p, "cf_g", MPOOL_ALLOC_OWNED);
+		want_err(hand1(p, MPOOL_IOC_GIVE, "cf_g", h), 0, "GIVE");
+		want_err(free1(p, "cf_g", h), 0, "the giver frees a given block");
+	}
+	end();
+	close(p);
+	close(c);
+	if (x >= 0)
+		close(x);
+	pdestroy(rw, "cf_g", MPOOL_DESTROY_FORCE);
+}
+
 /* ---- main ----------------------------------------------------------------------------- */
 
 int main(int argc, char **argv)
@@ -2963,8 +3980,14 @@ int main(int argc, char **argv)
 			memcpy(kpool, names[i], sizeof(kpool));
 			break;
 		}
-	if (argc > 1)
-		snprintf(kpool, sizeof(kpool), "%s", argv[1]);
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--abi5"))
+			abi5 = true;
+		else
+			snprintf(kpool, sizeof(kpool), "%s", argv[i]);
+	}
+	if (abi5)
+		ncmds = C_N;
 	if (kpool[0])
 		printf("# kernel pool: %s\n", kpool);
 
@@ -2995,6 +4018,16 @@ int main(int argc, char **argv)
 	check_wait();
 	check_watch();
 	check_stats();
+	check_watch_failed_keeps();
+	check_owned_kept_by_mapping();
+	check_error_order();
+	check_mmap_enxio_before_grant();
+	if (abi5) {
+		check_debug();
+		check_handover();
+	} else {
+		skip("abi5", "MPOOL_IOC_DEBUG, GIVE and TAKE not checked (run with --abi5)");
+	}
 	cleanup_pools();
 	check_budget();
 	cleanup_pools();

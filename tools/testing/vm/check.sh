@@ -80,6 +80,12 @@ if [ -f "$ENGINE/Makefile" ]; then
 	fi
 fi
 
+# --- the docs: every relative link of README.md and docs/*.md resolves --------
+"$REPO/tools/testing/doclinks.py" "$REPO" >"$LOGS/doclinks.log" 2>&1 || true
+absorb host/ <"$LOGS/doclinks.log"
+grep -qE '^(not )?ok docs-links' "$LOGS/doclinks.log" ||
+	record_fail host/docs-links "see $LOGS/doclinks.log"
+
 # --- install: make install/uninstall, DKMS, the .deb, man page, completion ---
 # (tools/testing/vm/install-test.sh; host only, ~3-4 min: four DKMS builds)
 if [ -z "${SKIP_INSTALL:-}" ]; then

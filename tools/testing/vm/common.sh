@@ -255,8 +255,10 @@ make_initramfs() {
 	chmod 0755 "$root/init" "$root"/mptest/*
 	# MPTEST_ABI: the ABI version of the header the module and the tools
 	# were built from, for checks of what they print.
-	printf 'MPTEST_KERNEL=%s\nMPTEST_MODE=%s\nMPTEST_CPUS=%s\nMPTEST_ABI=%s\n' \
+	# MPOOL_CONFORM_ABI5=1: test_38_conform.sh checks ABI 5 too.
+	printf 'MPTEST_KERNEL=%s\nMPTEST_MODE=%s\nMPTEST_CPUS=%s\nMPOOL_CONFORM_ABI5=%s\nMPTEST_ABI=%s\n' \
 		"$(kernel_base "$k")" "$mode" "$(kernel_cpus "$k")" \
+		"${MPOOL_CONFORM_ABI5:-0}" \
 		"$(sed -n 's/^#define MPOOL_IOC_ABI_VERSION[[:space:]]*\([0-9]*\).*/\1/p' \
 			"$REPO/include/uapi/mpool_ioctl.h")" \
 		>"$root/etc/mptest.env"
