@@ -19,6 +19,8 @@
  *
  * Owned blocks (MPOOL_ALLOC_OWNED) belong to the open file, shared by
  * fork() and dup() as flock() locks are; its last close frees them.
+ * GIVE marks an owned block given, its owner unchanged; TAKE makes a
+ * given block the taker's (see struct mpool_ioc_handover).
  */
 #include <linux/bits.h>
 #include <linux/fs.h>
@@ -31,10 +33,14 @@
 #include "mempool_dev.h"
 #include "mempool_internal.h"
 
-/* block_state: the generation, and whether the block is handed out. */
+/*
+ * block_state: the generation, whether the block is handed out, and
+ * whether its owner gave it (MPOOL_IOC_GIVE) and nobody took it yet.
+ */
 #define MPOOL_DEV_GEN_MASK	((1U << (64 - MPOOL_HANDLE_GEN_SHIFT)) - 1)
 #define MPOOL_DEV_HANDED_OUT	BIT(31)
-static_assert(!(MPOOL_DEV_GEN_MASK & MPOOL_DEV_HANDED_OUT));
+#define MPOOL_DEV_GIVEN		BIT(30)
+static_assert(!(MPOOL_DEV_GEN_MASK & (MPOOL_DEV_HANDED_OUT | MPOOL_DEV_GIVEN)));
 
 /*
  * The last generation value handed out, for every device pool: so that a
@@ -214,7 +220,7 @@ static int mpool_dev_free_one(struct mpool_dev_pool *dp,
 		return idx;
 	}
 	*owned = dp->block_owner[idx];
-	dp->block_state[idx] &= ~MPOOL_DEV_HANDED_OUT;
+	dp->block_state[idx] &= ~(MPOOL_DEV_HANDED_OUT | MPOOL_DEV_GIVEN);
 	dp->block_owner[idx] = NULL;
 	spin_unlock(&dp->blocks_lock);
 	/*
@@ -394,48 +400,84 @@ out_free:
 	return ret;
 }
 
-int mpool_dev_free(struct mpool_dev_ucmd *ucmd)
+/*
+ * One of FREE, GIVE and TAKE on @n handles of @dp for @df, each handle's
+ * result (0 or a negative errno) in @results: how many it did, or a
+ * negative errno when the call fails as a whole, having done nothing.
+ */
+typedef int (*mpool_dev_batch_fn)(struct mpool_dev_pool *dp,
+				  struct mpool_dev_file *df,
+				  const u64 *handles, s32 *results,
+				  unsigned int n);
+
+/*
+ * FREE, GIVE and TAKE take the same arguments (struct mpool_ioc_free and
+ * struct mpool_ioc_handover): @count handles at the user address
+ * @uhandles for the pool @name, a result per handle written to the user
+ * address @uresults unless it is 0, and @out_done and @out_invalid back
+ * in the struct of @cmd_len bytes.
+ */
+static int mpool_dev_batch(struct mpool_dev_ucmd *ucmd, const __u8 *name,
+			   u32 count, u64 uhandles, u64 uresults,
+			   u32 *out_done, u32 *out_invalid, size_t cmd_len,
+			   mpool_dev_batch_fn fn)
 {
-	struct mpool_ioc_free *f = ucmd->cmd;
 	struct mpool_dev_pool *dp;
 	u64 *handles;
 	s32 *results;
 	int ret;
 
-	if (!f->count || f->count > mpool_max_batch() || f->out_freed ||
-	    f->out_invalid)
+	if (!count || count > mpool_max_batch() || *out_done || *out_invalid)
 		return -EINVAL;
-	handles = kcalloc(f->count, sizeof(*handles), GFP_KERNEL);
-	results = kcalloc(f->count, sizeof(*results), GFP_KERNEL);
+	handles = kcalloc(count, sizeof(*handles), GFP_KERNEL);
+	results = kcalloc(count, sizeof(*results), GFP_KERNEL);
 	if (!handles || !results) {
 		ret = -ENOMEM;
 		goto out_free;
 	}
-	if (copy_from_user(handles, u64_to_user_ptr(f->handles),
-			   f->count * sizeof(*handles))) {
+	if (copy_from_user(handles, u64_to_user_ptr(uhandles),
+			   count * sizeof(*handles))) {
 		ret = -EFAULT;
 		goto out_free;
 	}
-	dp = mpool_dev_pool_get(f->name);
+	dp = mpool_dev_pool_get(name);
 	if (IS_ERR(dp)) {
 		ret = PTR_ERR(dp);
 		goto out_free;
 	}
-	f->out_freed = mpool_dev_free_handles(dp, ucmd->df, handles, results,
-					      f->count);
-	f->out_invalid = f->count - f->out_freed;
+	ret = fn(dp, ucmd->df, handles, results, count);
 	mpool_dev_pool_put(dp);
+	if (ret < 0)
+		goto out_free;
+	*out_done = ret;
+	*out_invalid = count - ret;
 
-	/* The frees are done; a bad results address loses only the report. */
-	if (f->results && copy_to_user(u64_to_user_ptr(f->results), results,
-				       f->count * sizeof(*results)))
+	/* The work is done; a bad results address loses only the report. */
+	if (uresults && copy_to_user(u64_to_user_ptr(uresults), results,
+				     count * sizeof(*results)))
 		ret = -EFAULT;
 	else
-		ret = mpool_dev_respond(ucmd, sizeof(*f));
+		ret = mpool_dev_respond(ucmd, cmd_len);
 out_free:
 	kfree(results);
 	kfree(handles);
 	return ret;
+}
+
+static int mpool_dev_free_batch(struct mpool_dev_pool *dp,
+				struct mpool_dev_file *df, const u64 *handles,
+				s32 *results, unsigned int n)
+{
+	return mpool_dev_free_handles(dp, df, handles, results, n);
+}
+
+int mpool_dev_free(struct mpool_dev_ucmd *ucmd)
+{
+	struct mpool_ioc_free *f = ucmd->cmd;
+
+	return mpool_dev_batch(ucmd, f->name, f->count, f->handles,
+			       f->results, &f->out_freed, &f->out_invalid,
+			       sizeof(*f), mpool_dev_free_batch);
 }
 
 /*
@@ -547,7 +589,8 @@ static u64 mpool_dev_reclaim(struct mpool_dev_pool *dp,
 			if (dp->block_owner[i] != df)
 				continue;
 			dp->block_owner[i] = NULL;
-			dp->block_state[i] &= ~MPOOL_DEV_HANDED_OUT;
+			dp->block_state[i] &= ~(MPOOL_DEV_HANDED_OUT |
+						MPOOL_DEV_GIVEN);
 			idx[n++] = i;
 		}
 		spin_unlock(&dp->blocks_lock);
