@@ -91,7 +91,7 @@ struct mpool_dev_owned {
 };
 
 bool mpool_dev_block_owner(void *dev_data, unsigned int index, pid_t *pid,
-			   char *comm)
+			   char *comm, bool *given)
 {
 	struct mpool_dev_pool *dp = dev_data;
 	struct mpool_dev_file *owner;
@@ -104,6 +104,7 @@ bool mpool_dev_block_owner(void *dev_data, unsigned int index, pid_t *pid,
 	if (owner) {
 		*pid = owner->pid;
 		memcpy(comm, owner->comm, TASK_COMM_LEN);
+		*given = dp->block_state[index] & MPOOL_DEV_GIVEN;
 	}
 	spin_unlock(&dp->blocks_lock);
 	return owner;
