@@ -45,7 +45,7 @@ static int batch_op(int fd, unsigned long req, __u64 *h, __u32 n)
 }
 
 /* ns per block of each phase for @n blocks, @b per call. */
-static int run(int pa, int pc, __u64 *h, int n, int b, double ns[6])
+static int run(int pa, int pc, __u64 *h, int n, int b, double ns[5])
 {
 	double t[7];
 	int i, err = 0;
