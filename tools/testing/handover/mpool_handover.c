@@ -880,12 +880,14 @@ static void test_pipe_pair(int a, int n)
 {
 	const char *P = "ho_pipe";
 	struct mpool_ioc_map m = { .size = sizeof(m) };
-	int p[2], res[2], i, status, bad;
+	int p[2], done[2], res[2], i, status, bad;
 	pid_t pid[2];
+	char x;
 
 	mpt_create(a, P, BS, NB, MPOOL_CREATE_MAP_WRITE);
 	set_name(m.name, P);
-	if (pipe(p))
+	/* @done: the producer stays until the consumer is gone (EOF). */
+	if (pipe(p) || pipe(done))
 		return;
 	for (i = 0; i < 2; i++) {
 		pid[i] = fork();
@@ -893,6 +895,10 @@ static void test_pipe_pair(int a, int n)
 			continue;
 		{
 			int fd = open_dev(), k;
+
+			/* Only the consumer keeps @done's write end. */
+			if (i == 0)
+				close(done[1]);
 			unsigned char *map;
 			__u64 h, stamp;
 
@@ -936,11 +942,19 @@ static void test_pipe_pair(int a, int n)
 						_exit(24);
 				}
 			}
+			/*
+			 * The producer's close would free what it gave and
+			 * the consumer has not taken yet.
+			 */
+			if (i == 0 && read(done[0], &x, 1) < 0)
+				_exit(14);
 			_exit(0);
 		}
 	}
 	close(p[0]);
 	close(p[1]);
+	close(done[0]);
+	close(done[1]);
 	for (i = 0, bad = 0; i < 2; i++) {
 		waitpid(pid[i], &status, 0);
 		res[i] = WIFEXITED(status) ? WEXITSTATUS(status) : 100;
