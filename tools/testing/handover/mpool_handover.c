@@ -793,7 +793,7 @@ static void test_race_close(int a, int rounds)
 /* GIVE and TAKE racing a forced DESTROY: only ENOENT or a result. */
 struct churn {
 	int fd[2];
-	volatile int stop;
+	int stop;	/* __atomic: the churn thread polls it */
 	int bad;
 };
 
@@ -803,7 +803,7 @@ static void *churn_main(void *arg)
 	__u64 h;
 	int e, i = 0;
 
-	while (!c->stop) {
+	while (!__atomic_load_n(&c->stop, __ATOMIC_RELAXED)) {
 		h = 0;
 		e = mpt_alloc(c->fd[0], "ho_rdes", &h, 1, OWNED, 0);
 		if (e != 1) {
@@ -857,7 +857,7 @@ static void test_race_destroy(int a, int rounds)
 		if (e)
 			bad = e;
 		usleep(500);
-		c.stop = 1;
+		__atomic_store_n(&c.stop, 1, __ATOMIC_RELAXED);
 		pthread_join(t, NULL);
 		/* The destroyed pool's memory is held by its owners ... */
 		held += budget("destroyed_pools") == 1;
