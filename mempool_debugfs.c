@@ -10,7 +10,8 @@
  *                  a histogram is "key: v0 v1 ..." on one line
  *   <name>/blocks  the live blocks: offset, the caller under MPOOL_F_TRACK,
  *                  and for an owned block of a device pool
- *                  "owner=PID:COMM" (of the process that opened the file)
+ *                  "owner=PID:COMM" (of the process that opened the file),
+ *                  after "given" while its owner offers it (MPOOL_IOC_GIVE)
  *   <name>/debug   the debug modes on ("poison track quarantine=N", or
  *                  "none"); root writes "+poison", "-poison", "+track",
  *                  "-track", "quarantine=N" or "quarantine=0", several
@@ -146,6 +147,7 @@ static int blocks_show(struct seq_file *m, void *v)
 {
 	struct blocks_iter *it = m->private;
 	char comm[TASK_COMM_LEN];
+	bool given = false;
 	u64 offset;
 	pid_t pid;
 
@@ -162,8 +164,9 @@ static int blocks_show(struct seq_file *m, void *v)
 	 * Only on owned blocks, and last: a comm may have spaces, as a
 	 * caller in a module has ("sym+0x1/0x2 [mod]").
 	 */
-	if (mpool_block_owner(it->pool, it->index, &pid, comm))
-		seq_printf(m, " owner=%d:%s\n", pid, comm);
+	if (mpool_block_owner(it->pool, it->index, &pid, comm, &given))
+		seq_printf(m, "%s owner=%d:%s\n", given ? " given" : "", pid,
+			   comm);
 	else
 		seq_putc(m, '\n');
 	return 0;

@@ -7,8 +7,8 @@
  *   mempool_dev_pool.c     a device pool's life: the list of pools, lookup
  *                          by name, references, its per-block memory
  *   mempool_dev_watch.c    WATCH, poll() and read(): low watermarks
- *   mempool_dev_blocks.c   ALLOC, FREE, READ, WRITE: handles and owned
- *                          blocks
+ *   mempool_dev_blocks.c   ALLOC, FREE, READ, WRITE, GIVE, TAKE: handles
+ *                          and owned blocks
  *   mempool_dev_map.c      MAP and mmap(): a pool's region in processes
  *   mempool_dev.c          the device, the ioctl table, CREATE, DESTROY,
  *                          LIST, STATS, RESET
@@ -94,7 +94,9 @@ struct mpool_dev_watcher {
  * @nr_blocks: blocks of @pool
  * @hand_out_lock: held by every hand-out of blocks and by DESTROY from its
  *	look at the blocks in use until it sets @dead: either DESTROY sees
- *	an ALLOC's blocks in use or that ALLOC sees @dead and gives them back
+ *	an ALLOC's blocks in use or that ALLOC sees @dead and gives them back;
+ *	held by TAKE while it moves blocks and counts them off their givers,
+ *	which a giver's close waits for
  * @dead: DESTROY succeeded; no block is handed out any more (-ENOENT)
  *
  * mmap() offsets and grants (mempool_dev_offsets.c), under its
@@ -197,6 +199,8 @@ int mpool_dev_alloc(struct mpool_dev_ucmd *ucmd);
 int mpool_dev_free(struct mpool_dev_ucmd *ucmd);
 int mpool_dev_read(struct mpool_dev_ucmd *ucmd);
 int mpool_dev_write(struct mpool_dev_ucmd *ucmd);
+int mpool_dev_give(struct mpool_dev_ucmd *ucmd);
+int mpool_dev_take(struct mpool_dev_ucmd *ucmd);
 void mpool_dev_file_init(struct mpool_dev_file *df);
 void mpool_dev_file_release(struct mpool_dev_file *df);
 

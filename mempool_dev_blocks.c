@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * MPOOL_IOC_ALLOC, FREE, READ and WRITE: the blocks of a device pool, as
- * userspace holds them, by handle (see "Block handles" in mpool_ioctl.h).
+ * MPOOL_IOC_ALLOC, FREE, READ, WRITE, GIVE and TAKE: the blocks of a
+ * device pool, as userspace holds them, by handle (see "Block handles" in
+ * mpool_ioctl.h).
  *
  * Only this file allocates and frees the blocks of device pools, so it
  * keeps, per block, the generation of its current or last allocation,
@@ -19,6 +20,8 @@
  *
  * Owned blocks (MPOOL_ALLOC_OWNED) belong to the open file, shared by
  * fork() and dup() as flock() locks are; its last close frees them.
+ * GIVE marks an owned block given, its owner unchanged; TAKE makes a
+ * given block the taker's (see struct mpool_ioc_handover).
  */
 #include <linux/bits.h>
 #include <linux/fs.h>
@@ -31,10 +34,15 @@
 #include "mempool_dev.h"
 #include "mempool_internal.h"
 
-/* block_state: the generation, and whether the block is handed out. */
+/*
+ * block_state: the generation, whether the block is handed out, and
+ * whether its owner gave it (MPOOL_IOC_GIVE) and nobody took it yet.
+ */
 #define MPOOL_DEV_GEN_MASK	((1U << (64 - MPOOL_HANDLE_GEN_SHIFT)) - 1)
 #define MPOOL_DEV_HANDED_OUT	BIT(31)
-static_assert(!(MPOOL_DEV_GEN_MASK & MPOOL_DEV_HANDED_OUT));
+#define MPOOL_DEV_GIVEN		BIT(30)
+static_assert(!(MPOOL_DEV_GEN_MASK &
+		(MPOOL_DEV_HANDED_OUT | MPOOL_DEV_GIVEN)));
 
 /*
  * The last generation value handed out, for every device pool: so that a
@@ -73,8 +81,8 @@ static u32 mpool_dev_next_gen(u32 *next, u32 *end)
  * struct mpool_dev_owned - a pool an open file owns blocks of
  * @node: entry in mpool_dev_file.owned_pools
  * @dp: the pool, referenced: its memory stays until the file lets go
- * @nr_owned: blocks of @dp the file owns, plus those an owned ALLOC in
- *	flight may take; the entry goes when it drops to 0
+ * @nr_owned: blocks of @dp the file owns, plus those an owned ALLOC or a
+ *	TAKE in flight may take; the entry goes when it drops to 0
  */
 struct mpool_dev_owned {
 	struct list_head node;
@@ -83,7 +91,7 @@ struct mpool_dev_owned {
 };
 
 bool mpool_dev_block_owner(void *dev_data, unsigned int index, pid_t *pid,
-			   char *comm)
+			   char *comm, bool *given)
 {
 	struct mpool_dev_pool *dp = dev_data;
 	struct mpool_dev_file *owner;
@@ -96,6 +104,7 @@ bool mpool_dev_block_owner(void *dev_data, unsigned int index, pid_t *pid,
 	if (owner) {
 		*pid = owner->pid;
 		memcpy(comm, owner->comm, TASK_COMM_LEN);
+		*given = dp->block_state[index] & MPOOL_DEV_GIVEN;
 	}
 	spin_unlock(&dp->blocks_lock);
 	return owner;
@@ -175,11 +184,9 @@ static void mpool_dev_unown(struct mpool_dev_file *df,
 /*
  * Checks @handle against block state with blocks_lock held: the block's
  * index, or -ERANGE (outside the region), -EINVAL (not a block's start),
- * -ENXIO (not handed out), -ESTALE (another allocation's handle), -EPERM
- * (another file owns the block).
+ * -ENXIO (not handed out), -ESTALE (another allocation's handle).
  */
-static long mpool_dev_check(struct mpool_dev_pool *dp,
-			    struct mpool_dev_file *df, u64 handle)
+static long mpool_dev_check_handle(struct mpool_dev_pool *dp, u64 handle)
 {
 	long idx = mpool_block_index(dp->pool, MPOOL_HANDLE_OFFSET(handle));
 	u32 state;
@@ -192,7 +199,19 @@ static long mpool_dev_check(struct mpool_dev_pool *dp,
 		return -ENXIO;
 	if ((state & MPOOL_DEV_GEN_MASK) != MPOOL_HANDLE_GEN(handle))
 		return -ESTALE;
-	if (dp->block_owner[idx] && dp->block_owner[idx] != df)
+	return idx;
+}
+
+/*
+ * As mpool_dev_check_handle(), and then -EPERM when another file owns the
+ * block: what FREE, READ and WRITE may act on.
+ */
+static long mpool_dev_check(struct mpool_dev_pool *dp,
+			    struct mpool_dev_file *df, u64 handle)
+{
+	long idx = mpool_dev_check_handle(dp, handle);
+
+	if (idx >= 0 && dp->block_owner[idx] && dp->block_owner[idx] != df)
 		return -EPERM;
 	return idx;
 }
@@ -214,7 +233,7 @@ static int mpool_dev_free_one(struct mpool_dev_pool *dp,
 		return idx;
 	}
 	*owned = dp->block_owner[idx];
-	dp->block_state[idx] &= ~MPOOL_DEV_HANDED_OUT;
+	dp->block_state[idx] &= ~(MPOOL_DEV_HANDED_OUT | MPOOL_DEV_GIVEN);
 	dp->block_owner[idx] = NULL;
 	spin_unlock(&dp->blocks_lock);
 	/*
@@ -394,48 +413,208 @@ out_free:
 	return ret;
 }
 
-int mpool_dev_free(struct mpool_dev_ucmd *ucmd)
+/*
+ * One of FREE, GIVE and TAKE on @n handles of @dp for @df, each handle's
+ * result (0 or a negative errno) in @results: how many it did, or a
+ * negative errno when the call fails as a whole, having done nothing.
+ */
+typedef int (*mpool_dev_batch_fn)(struct mpool_dev_pool *dp,
+				  struct mpool_dev_file *df,
+				  const u64 *handles, s32 *results,
+				  unsigned int n);
+
+/*
+ * FREE, GIVE and TAKE take the same arguments (struct mpool_ioc_free and
+ * struct mpool_ioc_handover): @count handles at the user address
+ * @uhandles for the pool @name, a result per handle written to the user
+ * address @uresults unless it is 0, and @out_done and @out_invalid back
+ * in the struct of @cmd_len bytes.
+ */
+static int mpool_dev_batch(struct mpool_dev_ucmd *ucmd, const __u8 *name,
+			   u32 count, u64 uhandles, u64 uresults,
+			   u32 *out_done, u32 *out_invalid, size_t cmd_len,
+			   mpool_dev_batch_fn fn)
 {
-	struct mpool_ioc_free *f = ucmd->cmd;
 	struct mpool_dev_pool *dp;
 	u64 *handles;
 	s32 *results;
 	int ret;
 
-	if (!f->count || f->count > mpool_max_batch() || f->out_freed ||
-	    f->out_invalid)
+	if (!count || count > mpool_max_batch() || *out_done || *out_invalid)
 		return -EINVAL;
-	handles = kcalloc(f->count, sizeof(*handles), GFP_KERNEL);
-	results = kcalloc(f->count, sizeof(*results), GFP_KERNEL);
+	handles = kcalloc(count, sizeof(*handles), GFP_KERNEL);
+	results = kcalloc(count, sizeof(*results), GFP_KERNEL);
 	if (!handles || !results) {
 		ret = -ENOMEM;
 		goto out_free;
 	}
-	if (copy_from_user(handles, u64_to_user_ptr(f->handles),
-			   f->count * sizeof(*handles))) {
+	if (copy_from_user(handles, u64_to_user_ptr(uhandles),
+			   count * sizeof(*handles))) {
 		ret = -EFAULT;
 		goto out_free;
 	}
-	dp = mpool_dev_pool_get(f->name);
+	dp = mpool_dev_pool_get(name);
 	if (IS_ERR(dp)) {
 		ret = PTR_ERR(dp);
 		goto out_free;
 	}
-	f->out_freed = mpool_dev_free_handles(dp, ucmd->df, handles, results,
-					      f->count);
-	f->out_invalid = f->count - f->out_freed;
+	ret = fn(dp, ucmd->df, handles, results, count);
 	mpool_dev_pool_put(dp);
+	if (ret < 0)
+		goto out_free;
+	*out_done = ret;
+	*out_invalid = count - ret;
 
-	/* The frees are done; a bad results address loses only the report. */
-	if (f->results && copy_to_user(u64_to_user_ptr(f->results), results,
-				       f->count * sizeof(*results)))
+	/* The work is done; a bad results address loses only the report. */
+	if (uresults && copy_to_user(u64_to_user_ptr(uresults), results,
+				     count * sizeof(*results)))
 		ret = -EFAULT;
 	else
-		ret = mpool_dev_respond(ucmd, sizeof(*f));
+		ret = mpool_dev_respond(ucmd, cmd_len);
 out_free:
 	kfree(results);
 	kfree(handles);
 	return ret;
+}
+
+static int mpool_dev_free_batch(struct mpool_dev_pool *dp,
+				struct mpool_dev_file *df, const u64 *handles,
+				s32 *results, unsigned int n)
+{
+	return mpool_dev_free_handles(dp, df, handles, results, n);
+}
+
+int mpool_dev_free(struct mpool_dev_ucmd *ucmd)
+{
+	struct mpool_ioc_free *f = ucmd->cmd;
+
+	return mpool_dev_batch(ucmd, f->name, f->count, f->handles,
+			       f->results, &f->out_freed, &f->out_invalid,
+			       sizeof(*f), mpool_dev_free_batch);
+}
+
+/* Marks the block of @handle given, if @df owns it: 0 or a -errno. */
+static int mpool_dev_give_one(struct mpool_dev_pool *dp,
+			      struct mpool_dev_file *df, u64 handle)
+{
+	long idx;
+
+	spin_lock(&dp->blocks_lock);
+	idx = mpool_dev_check(dp, df, handle);
+	/* An unowned block is nobody's to give. */
+	if (idx >= 0 && dp->block_owner[idx] != df)
+		idx = -EPERM;
+	if (idx >= 0)
+		dp->block_state[idx] |= MPOOL_DEV_GIVEN;
+	spin_unlock(&dp->blocks_lock);
+	return idx < 0 ? idx : 0;
+}
+
+static int mpool_dev_give_batch(struct mpool_dev_pool *dp,
+				struct mpool_dev_file *df, const u64 *handles,
+				s32 *results, unsigned int n)
+{
+	unsigned int i, given = 0;
+
+	for (i = 0; i < n; i++) {
+		results[i] = mpool_dev_give_one(dp, df, handles[i]);
+		given += !results[i];
+	}
+	return given;
+}
+
+int mpool_dev_give(struct mpool_dev_ucmd *ucmd)
+{
+	struct mpool_ioc_handover *h = ucmd->cmd;
+
+	return mpool_dev_batch(ucmd, h->name, h->count, h->handles,
+			       h->results, &h->out_done, &h->out_invalid,
+			       sizeof(*h), mpool_dev_give_batch);
+}
+
+/*
+ * Makes the given block of @handle @df's, if it is given: 0 and its
+ * giver in *@giver, or a -errno.  Check and move under one hold of
+ * blocks_lock, so of two TAKEs of a block exactly one finds it given, and
+ * the giver's FREE or close either comes first (the TAKE finds the block
+ * not handed out) or finds the block another file's.
+ */
+static int mpool_dev_take_one(struct mpool_dev_pool *dp,
+			      struct mpool_dev_file *df, u64 handle,
+			      struct mpool_dev_file **giver)
+{
+	long idx;
+
+	spin_lock(&dp->blocks_lock);
+	idx = mpool_dev_check_handle(dp, handle);
+	/*
+	 * Only an owner sets GIVEN, and every change of owner clears it;
+	 * the owner is checked all the same, as we count the block off it.
+	 */
+	if (idx >= 0 && (!(dp->block_state[idx] & MPOOL_DEV_GIVEN) ||
+			 !dp->block_owner[idx]))
+		idx = -EPERM;
+	if (idx >= 0) {
+		*giver = dp->block_owner[idx];
+		dp->block_owner[idx] = df;
+		dp->block_state[idx] &= ~MPOOL_DEV_GIVEN;
+	}
+	spin_unlock(&dp->blocks_lock);
+	return idx < 0 ? idx : 0;
+}
+
+/*
+ * The blocks move under hand_out_lock, held until each giver's count is
+ * down: a giver's close waits for that lock after freeing what it still
+ * owns, so a giver found as a block's owner stays until we are done with
+ * it.  The lock also orders TAKE with DESTROY: once DESTROY succeeded,
+ * no TAKE gives a file a block of the pool (-ENOENT), as no ALLOC does.
+ */
+static int mpool_dev_take_batch(struct mpool_dev_pool *dp,
+				struct mpool_dev_file *df, const u64 *handles,
+				s32 *results, unsigned int n)
+{
+	struct mpool_dev_file *giver, *prev = NULL;
+	unsigned int i, taken = 0, from_prev = 0;
+	int ret;
+
+	/* Room in our count first, so that nothing fails after a move. */
+	ret = mpool_dev_own(df, dp, n);
+	if (ret)
+		return ret;
+	mutex_lock(&dp->hand_out_lock);
+	if (dp->dead) {
+		ret = -ENOENT;
+		goto out_unlock;
+	}
+	for (i = 0; i < n; i++) {
+		results[i] = mpool_dev_take_one(dp, df, handles[i], &giver);
+		if (results[i])
+			continue;
+		taken++;
+		/* Runs of one giver's blocks count off at once. */
+		if (giver != prev) {
+			mpool_dev_unown(prev, dp, from_prev);
+			prev = giver;
+			from_prev = 0;
+		}
+		from_prev++;
+	}
+	mpool_dev_unown(prev, dp, from_prev);
+	ret = taken;
+out_unlock:
+	mutex_unlock(&dp->hand_out_lock);
+	mpool_dev_unown(df, dp, n - taken);
+	return ret;
+}
+
+int mpool_dev_take(struct mpool_dev_ucmd *ucmd)
+{
+	struct mpool_ioc_handover *h = ucmd->cmd;
+
+	return mpool_dev_batch(ucmd, h->name, h->count, h->handles,
+			       h->results, &h->out_done, &h->out_invalid,
+			       sizeof(*h), mpool_dev_take_batch);
 }
 
 /*
@@ -547,7 +726,8 @@ static u64 mpool_dev_reclaim(struct mpool_dev_pool *dp,
 			if (dp->block_owner[i] != df)
 				continue;
 			dp->block_owner[i] = NULL;
-			dp->block_state[i] &= ~MPOOL_DEV_HANDED_OUT;
+			dp->block_state[i] &= ~(MPOOL_DEV_HANDED_OUT |
+						MPOOL_DEV_GIVEN);
 			idx[n++] = i;
 		}
 		spin_unlock(&dp->blocks_lock);
@@ -563,22 +743,51 @@ static u64 mpool_dev_reclaim(struct mpool_dev_pool *dp,
 
 /*
  * The last close of @df: frees the blocks it owns, in every pool, and
- * drops its references on those pools.  No ioctl on @df is in flight.
+ * drops its references on those pools.  No ioctl on @df is in flight, but
+ * a TAKE on another file may be counting off a block it took from @df,
+ * and even drop @df's entry for the pool: one pool at a time, with the
+ * entry looked up again under owned_lock.
  */
 void mpool_dev_file_release(struct mpool_dev_file *df)
 {
-	struct mpool_dev_owned *o, *tmp;
+	struct mpool_dev_owned *o;
+	struct mpool_dev_pool *dp;
 	u64 freed;
 
-	list_for_each_entry_safe(o, tmp, &df->owned_pools, node) {
-		freed = mpool_dev_reclaim(o->dp, df);
-		if (freed) {
-			mpool_count_reclaimed(o->dp->pool, freed);
-			mpool_dev_watch_update(o->dp);
+	for (;;) {
+		mutex_lock(&df->owned_lock);
+		o = list_first_entry_or_null(&df->owned_pools,
+					     struct mpool_dev_owned, node);
+		if (o) {
+			dp = o->dp;
+			kref_get(&dp->ref);
 		}
-		list_del(&o->node);
-		mpool_dev_pool_put(o->dp);
-		kfree(o);
+		mutex_unlock(&df->owned_lock);
+		if (!o)
+			break;
+
+		freed = mpool_dev_reclaim(dp, df);
+		if (freed) {
+			mpool_count_reclaimed(dp->pool, freed);
+			mpool_dev_watch_update(dp);
+		}
+		/*
+		 * @df owns no block of @dp now, and cannot own one again; a
+		 * TAKE that found it the owner of one before holds
+		 * hand_out_lock until it counted the block off: wait for it.
+		 */
+		mutex_lock(&dp->hand_out_lock);
+		mutex_unlock(&dp->hand_out_lock);
+
+		mutex_lock(&df->owned_lock);
+		o = mpool_dev_owned_find(df, dp);
+		if (o) {
+			list_del(&o->node);
+			mpool_dev_pool_put(dp);	/* we hold one too */
+			kfree(o);
+		}
+		mutex_unlock(&df->owned_lock);
+		mpool_dev_pool_put(dp);
 	}
 	mutex_destroy(&df->owned_lock);
 }

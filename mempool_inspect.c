@@ -70,21 +70,21 @@ static void *mpool_dev_data(const struct mpool *pool)
  * without a lock.  NULL: no owners.
  */
 static bool (*mpool_block_owner_fn)(void *dev_data, unsigned int index,
-				    pid_t *pid, char *comm);
+				    pid_t *pid, char *comm, bool *given);
 
 void mpool_set_block_owner_fn(bool (*fn)(void *dev_data, unsigned int index,
-					 pid_t *pid, char *comm))
+					 pid_t *pid, char *comm, bool *given))
 {
 	mpool_block_owner_fn = fn;
 }
 
 bool mpool_block_owner(struct mpool *pool, unsigned int index, pid_t *pid,
-		       char *comm)
+		       char *comm, bool *given)
 {
 	void *dev_data = mpool_dev_data(pool);
 
 	return dev_data && mpool_block_owner_fn &&
-	       mpool_block_owner_fn(dev_data, index, pid, comm);
+	       mpool_block_owner_fn(dev_data, index, pid, comm, given);
 }
 
 u64 mpool_block_offset(struct mpool *pool, const void *block)

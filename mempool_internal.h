@@ -172,15 +172,15 @@ void mpool_set_dev_data(struct mpool *pool, void *data);
 
 /**
  * mpool_set_block_owner_fn - the device's owner lookup, for debugfs
- * @fn: returns true and fills @pid and @comm (TASK_COMM_LEN bytes) when
- *	an open file owns block @index of the device pool @dev_data; NULL:
- *	no owners
+ * @fn: returns true and fills @pid, @comm (TASK_COMM_LEN bytes) and
+ *	@given when an open file owns block @index of the device pool
+ *	@dev_data; NULL: no owners
  *
  * Set by the module's init before any pool exists, cleared at its exit,
  * so that the engine asks the device without knowing it.
  */
 void mpool_set_block_owner_fn(bool (*fn)(void *dev_data, unsigned int index,
-					 pid_t *pid, char *comm));
+					 pid_t *pid, char *comm, bool *given));
 
 /**
  * mpool_block_owner - who owns a block of a device pool
@@ -188,13 +188,14 @@ void mpool_set_block_owner_fn(bool (*fn)(void *dev_data, unsigned int index,
  * @index: the block's index
  * @pid: set to the owner's thread group id
  * @comm: set to its command name, TASK_COMM_LEN bytes
+ * @given: set when the owner gave the block (MPOOL_IOC_GIVE)
  *
  * Context: process context (the lookup takes a spinlock).
  * Return: true when an open file of the device owns the block; false for
  * any other block, and for a pool the device did not make.
  */
 bool mpool_block_owner(struct mpool *pool, unsigned int index, pid_t *pid,
-		       char *comm);
+		       char *comm, bool *given);
 
 /**
  * mpool_copy_to_block - copy bytes into an allocated block
@@ -277,10 +278,10 @@ void mpool_dev_exit(void);
 /*
  * mempool_dev_blocks.c: the owner of block @index of the device pool
  * @dev_data, for debugfs through mpool_block_owner() (mempool_mod.c
- * sets it).  Returns true and fills @pid and @comm (TASK_COMM_LEN bytes)
- * when an open file owns it.
+ * sets it).  Returns true and fills @pid, @comm (TASK_COMM_LEN bytes) and
+ * @given (its owner gave it, MPOOL_IOC_GIVE) when an open file owns it.
  */
 bool mpool_dev_block_owner(void *dev_data, unsigned int index, pid_t *pid,
-			   char *comm);
+			   char *comm, bool *given);
 
 #endif /* _MEMPOOL_INTERNAL_H */

@@ -629,6 +629,10 @@ struct mpool_ioc_debug {
  *
  * Takes every valid handle even when some are invalid; returns 0 unless
  * the arguments themselves are bad.
+ *
+ * Errors: ENOENT also for a TAKE that ran while the pool was destroyed:
+ * no TAKE moves a block of a pool after its DESTROY returned (the blocks
+ * stay their givers').
  */
 struct mpool_ioc_handover {
 	__u32 size;
