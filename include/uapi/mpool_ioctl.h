@@ -22,7 +22,11 @@
  * struct grows, an older caller's shorter struct is taken as if the new
  * fields were zero; a caller's longer struct must have zeros in every
  * byte the kernel does not know (else E2BIG).  Output fields (out_*) are
- * written back only up to @size bytes.
+ * written back only up to @size bytes.  What they hold on input is
+ * ignored, but for the counts of the batch commands: out_allocated of
+ * MPOOL_IOC_ALLOC, out_freed/out_done and out_invalid of MPOOL_IOC_FREE,
+ * GIVE and TAKE must be 0 (else EINVAL), so that a struct reused without
+ * clearing them fails instead of reporting the last call's counts.
  *
  * MPOOL_IOC_MAGIC 0xB9: Documentation/userspace-api/ioctl/ioctl-number.rst
  * (Linux 6.12) lists no user of 0xB9, and no header under include/uapi
@@ -389,11 +393,12 @@ struct mpool_ioc_free {
  * @buf: address of @length bytes: the source for MPOOL_IOC_WRITE, the
  *	destination for MPOOL_IOC_READ
  *
- * Errors: ERANGE, @handle is outside the region; EINVAL, @handle is not
- * the start of a block or @pos + @length passes the block's end; ENXIO,
- * the block is not allocated; ESTALE, the block was freed since @handle
- * was returned and allocated again; EPERM, another open file owns it
- * (the first that applies, in this order).  Bytes copied before a
+ * Errors: EINVAL, @length is 0 or @pos + @length passes the pool's block
+ * size (an argument error: looked at before the handle); then, for the
+ * handle, ERANGE, it is outside the region; EINVAL, it is not the start
+ * of a block; ENXIO, the block is not allocated; ESTALE, the block was
+ * freed since @handle was returned and allocated again; EPERM, another
+ * open file owns it (the first that applies, in this order).  Bytes copied before a
  * concurrent free are not undone.  Like write(2), a WRITE that fails
  * with EFAULT part-way may have written a prefix: the
  * block then holds the new bytes from @pos up to some point, and its old

@@ -3860,9 +3860,8 @@ static void check_handover(void)
 	want_err(hand1(x, MPOOL_IOC_TAKE, "cf_g", h), EPERM,
 		 "p's block is no longer given");
 	/*
-	 * Output fields are the kernel's to write ("Output fields (out_*)
-	 * are written back"); nothing asks a caller to zero them, and MAP
-	 * takes junk in them (map-fields): GIVE and TAKE with junk there.
+	 * "the out_ counts of MPOOL_IOC_ALLOC, FREE, GIVE and TAKE must be
+	 * 0 on input (EINVAL)"
 	 */
 	{
 		struct mpool_ioc_handover g = {
@@ -3871,13 +3870,14 @@ static void check_handover(void)
 		};
 
 		setname(g.name, "cf_g");
-		want_err(io(p, MPOOL_IOC_GIVE, &g), 0, "GIVE, junk in out_*");
+		want_err(io(p, MPOOL_IOC_GIVE, &g), EINVAL, "GIVE, junk in out_*");
+		g.out_done = 0;
+		want_err(io(p, MPOOL_IOC_TAKE, &g), EINVAL,
+			 "TAKE, junk in out_invalid");
+		g.out_invalid = 0;
+		want_err(io(p, MPOOL_IOC_GIVE, &g), 0, "GIVE, out_* zero");
 		want(g.out_done == 1 && g.out_invalid == 0,
-		     "GIVE, junk in out_*: out_done %u out_invalid %u",
-		     g.out_done, g.out_invalid);
-		g.out_done = 12345;
-		g.out_invalid = 12345;
-		want_err(io(p, MPOOL_IOC_TAKE, &g), 0, "TAKE, junk in out_*");
+		     "GIVE: out_done %u out_invalid %u", g.out_done, g.out_invalid);
 	}
 	/* "@count: number of handles, 1 to MPOOL_IOC_BATCH_MAX" */
 	want_err(phand(p, MPOOL_IOC_GIVE, "cf_g", 0, &h, NULL, NULL, NULL), EINVAL,
