@@ -45,6 +45,14 @@ void test_errors(void)
 	ok(strstr(mp_strerror(MP_CMD_CREATE, EPERM),
 		  "permission denied: the device was not opened for writing") != NULL,
 	   "EPERM names the read-only open");
+	ok(strstr(mp_strerror(MP_CMD_DEBUG, EINVAL), "fewer blocks than the pool") != NULL,
+	   "debug: EINVAL names the quarantine's length");
+	ok(strstr(mp_strerror(MP_CMD_DEBUG, EPERM), "kernel user") &&
+	   strstr(mp_strerror(MP_CMD_DEBUG, EPERM), "/sys/kernel/debug/mempool/"),
+	   "debug: EPERM names the kernel pool and debugfs");
+	ok(strstr(mp_strerror(MP_CMD_DEBUG, ENOMEM), "no mode changed") != NULL,
+	   "debug: ENOMEM says nothing changed");
+	msg_is(MP_CMD_DEBUG, ENOENT, "no such pool");
 	ok(strstr(mp_strerror(MP_CMD_CREATE, ENAMETOOLONG), "too long") != NULL,
 	   "ENAMETOOLONG says too long");
 	ok(strcmp(mp_strerror(MP_CMD_CREATE, EINVAL),
@@ -90,6 +98,7 @@ static void fill_stats(struct mpool_ioc_stats *st)
 	st->out_wait_us_hist[0] = 21;
 	st->out_wait_us_hist[15] = 22;
 	st->out_wait_us_hist[23] = 23;
+	st->out_quarantined = 24;
 }
 
 void test_format(void)
@@ -104,7 +113,8 @@ void test_format(void)
 		"frees: 13\ninvalid_frees: 14\nwaits: 15\ntimeouts: 16\n"
 		"poison_errors: 17\nbytes_reserved: 18446744073709551615\n"
 		"drain_ipis: 19\nreclaimed_on_close: 18\n"
-		"wait_us_hist: 21 0 0 0 0 0 0 0 0 0 0 0 0 0 0 22 0 0 0 0 0 0 0 23\n";
+		"wait_us_hist: 21 0 0 0 0 0 0 0 0 0 0 0 0 0 0 22 0 0 0 0 0 0 0 23\n"
+		"quarantined: 24\n";
 	static const char json[] =
 		"{\"name\": \"rx\", \"block_size\": 32, \"stride\": 40, \"align\": 8, "
 		"\"flags\": 5, \"blocks_total\": 10, \"blocks_free\": 7, "
@@ -119,7 +129,7 @@ void test_format(void)
 		"\"2048\": 0, \"4096\": 0, \"8192\": 0, \"16384\": 0, "
 		"\"32768\": 22, \"65536\": 0, \"131072\": 0, \"262144\": 0, "
 		"\"524288\": 0, \"1048576\": 0, \"2097152\": 0, \"4194304\": 0, "
-		"\"8388608\": 23}}\n";
+		"\"8388608\": 23}, \"quarantined\": 24}\n";
 
 	fill_stats(&st);
 	n = mp_format_stats_text(&st, buf, sizeof(buf));
@@ -180,5 +190,19 @@ void test_format(void)
 	n = mp_format_list_json("a\"b\\c\n", &st, buf, sizeof(buf));
 	ok(n > 0 && !strncmp(buf, "{\"name\": \"a\\\"b\\\\c\\u000a\", \"block_size\": 32", 38),
 	   "list JSON escapes the name (quote, backslash, control)");
+
+	n = mp_format_debug_modes(0, 0, buf, sizeof(buf));
+	ok(n == 5 && !strcmp(buf, "none\n"), "debug modes: none");
+	n = mp_format_debug_modes(MPOOL_DEBUG_POISON | MPOOL_DEBUG_TRACK, 64,
+				  buf, sizeof(buf));
+	ok(n > 0 && !strcmp(buf, "poison track quarantine=64\n"),
+	   "debug modes: all, as the debugfs file writes them");
+	n = mp_format_debug_modes(MPOOL_DEBUG_TRACK, 0, buf, sizeof(buf));
+	ok(n > 0 && !strcmp(buf, "track\n"), "debug modes: track alone");
+	n = mp_format_debug_modes(0, 3, buf, sizeof(buf));
+	ok(n > 0 && !strcmp(buf, "quarantine=3\n"),
+	   "debug modes: the quarantine alone");
+	ok(mp_format_debug_modes(MPOOL_DEBUG_POISON, 65536, small, 8) == -1,
+	   "debug modes: a short buffer is reported");
 }
 
