@@ -390,9 +390,13 @@ static int parse_words(int argc, char *const argv[], struct mp_args *a,
 	 * look like options to getopt: every word is positional.
 	 */
 	if (a->cmd == MP_CMD_DEBUG) {
-		for (cur = 1; cur < sargc; cur++)
-			if (strcmp(sargv[cur], "--") || cur != 1)
+		/* n: the first "--" was seen, and skipped */
+		for (cur = 1; cur < sargc; cur++) {
+			if (!n && !strcmp(sargv[cur], "--"))
+				n = 1;
+			else
 				pos[(*npos)++] = sargv[cur];
+		}
 		return MP_PARSE_OK;
 	}
 	for (id = 0; id < MP_OPT_NR; id++) {

@@ -415,6 +415,13 @@ void test_args(void)
 	ok(r == MP_PARSE_OK && !strcmp(a.name, "rx") &&
 	   a.debug_off == MPOOL_DEBUG_POISON, "debug: a leading -- is skipped");
 	mp_args_free(&a);
+	r = P(&a, "debug", "rx", "--", "-poison");
+	ok(r == MP_PARSE_OK && a.debug_off == MPOOL_DEBUG_POISON &&
+	   !a.debug_on, "debug: -- before the modes is skipped");
+	mp_args_free(&a);
+	r = P(&a, "debug", "rx", "--", "--");
+	usage_case("debug -- --", r, err, "unknown mode '--'");
+	mp_args_free(&a);
 	r = P(&a, "debug", "rx", "quarantine=65537");
 	usage_case("debug quarantine too long", r, err, "from 0 to 65536");
 	mp_args_free(&a);
