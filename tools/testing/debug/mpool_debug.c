@@ -369,12 +369,14 @@ static void test_uaf(void)
 	}
 	err = debug(rw, "dbgu", MPOOL_DEBUG_TRACK, 0, 2, &d);
 	n = mpt_alloc(rw, "dbgu", h, 3, 0, 0);
-	off = MPOOL_HANDLE_OFFSET(h[0]);
-	free_handles("dbgu", h, res, 1, &f);
+	/* The second block: an offset other than 0 in the report. */
+	off = MPOOL_HANDLE_OFFSET(h[1]);
+	free_handles("dbgu", h + 1, res, 1, &f);
 	/* The bug: a write into the block after its free. */
 	map[off + 5] = 0x11;
 	/* Two frees more push it out of the quarantine: checked there. */
-	free_handles("dbgu", h + 1, res, 2, &f);
+	h[1] = h[2];
+	free_handles("dbgu", h, res, 2, &f);
 	mpt_stats(rw, "dbgu", &s);
 	snprintf(needle, sizeof(needle),
 		 "pool dbgu: use after free: block at offset %llu written in quarantine at byte 5 (0x11)",
