@@ -562,7 +562,8 @@ struct mpool_watch_event {
  *   it leaves the queue (pushed out by a later free, when the quarantine
  *   shrinks, or when the pool is destroyed) every byte written since its
  *   free is reported in the kernel log, with the pool, the block's offset
- *   and its freeing and allocating callers, and counted in
+ *   and its freeing and allocating callers (a device pool logs its first
+ *   only, so that no user floods the log), and counted in
  *   out_poison_errors.  Blocks in the quarantine are neither free nor in
  *   use (out_quarantined of MPOOL_IOC_STATS); shrinking it lets the oldest
  *   go.
