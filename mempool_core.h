@@ -79,7 +79,9 @@ struct mpool_pcp {
  * @qlen: blocks in the quarantine
  * @qhead: the oldest one's place in @qring
  * @flags: MPOOL_F_* flags
- * @reported: set once the first misuse of this pool has been logged
+ * @reported: bit 0 set once the first misuse of this pool has been
+ *	logged; bit 1 once a quiet pool's first use after free in quarantine
+ *	has been (mempool_debug.c)
  * @wait: blocking allocations sleep here until a block is freed
  * @stats: counters; the state fields are filled in by mpool_get_stats()
  * @pcp: the per-CPU caches under MPOOL_F_PERCPU, else NULL

@@ -17,13 +17,15 @@
  * a newer one, the quarantine shortened or switched off, or the pool
  * destroyed), any byte changed since its free is reported with the pool,
  * the offset, the freeing caller and, while tracking, the allocating
- * one, as slab's quarantine and KFENCE do.  Blocks in the quarantine are
+ * one, as slab's quarantine and KFENCE do (a quiet pool, whose user may
+ * not flood the kernel log, reports its first only).  Blocks in the quarantine are
  * neither free nor allocated (nor counted either way in the statistics),
  * the pool has up to N blocks fewer to hand out, and a free of one is a
  * double free.  Frees go through the pool lock while it is on, per-CPU caches
  * or not.
  */
 #include <linux/minmax.h>
+#include <linux/bitops.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -35,14 +37,22 @@
 /* Serializes mode changes: one writer at a time, on any pool. */
 static DEFINE_MUTEX(mpool_debug_lock);
 
+/* Bit of pool->reported: a quiet pool logged its one use after free. */
+#define MPOOL_REPORTED_QUARANTINE	1
+
 /*
  * The report of a block written in quarantine: @byte of it holds @value;
  * @alloc_caller is 0 when not tracking, or allocated before tracking.
+ * A quiet pool reports too, since the quarantine was switched on to get
+ * this report, but only its first: its user may write into freed blocks
+ * through a writable mapping as often as it likes; the others are only
+ * counted (poison_errors).
  */
 static void mpool_quarantine_report(struct mpool *pool, u32 idx, size_t byte,
 				    u8 value, unsigned long alloc_caller)
 {
-	if (pool->flags & MPOOL_F_QUIET)
+	if ((pool->flags & MPOOL_F_QUIET) &&
+	    test_and_set_bit(MPOOL_REPORTED_QUARANTINE, &pool->reported))
 		return;
 	if (alloc_caller)
 		pr_err("pool %s: use after free: block at offset %zu written in quarantine at byte %zu (0x%02x); freed by %pS, allocated by %pS\n",

@@ -230,6 +230,7 @@ union mpool_dev_buffer {
 	struct mpool_ioc_rw rw;
 	struct mpool_ioc_map map;
 	struct mpool_ioc_watch watch;
+	struct mpool_ioc_debug debug;
 };
 
 /* The access a command needs, by the header's "Permissions". */
@@ -299,6 +300,9 @@ static const struct mpool_dev_op mpool_dev_ops[] = {
 	/* MPOOL_WATCH_SET needs write access: checked by the handler. */
 	MPOOL_DEV_OP(WATCH, mpool_dev_watch, struct mpool_ioc_watch,
 		     __reserved, NONE),
+	/* A change of mode needs write access: checked by the handler. */
+	MPOOL_DEV_OP(DEBUG, mpool_dev_debug, struct mpool_ioc_debug,
+		     out_quarantined, NONE),
 };
 
 /*

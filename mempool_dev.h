@@ -10,6 +10,7 @@
  *   mempool_dev_blocks.c   ALLOC, FREE, READ, WRITE, GIVE, TAKE: handles
  *                          and owned blocks
  *   mempool_dev_map.c      MAP and mmap(): a pool's region in processes
+ *   mempool_dev_debug.c    DEBUG: a pool's debug modes, switched live
  *   mempool_dev.c          the device, the ioctl table, CREATE, DESTROY,
  *                          LIST, STATS, RESET
  */
@@ -224,6 +225,9 @@ void mpool_dev_map_pool_init(struct mpool_dev_pool *dp);
 int mpool_dev_map(struct mpool_dev_ucmd *ucmd);
 int mpool_dev_mmap(struct file *file, struct vm_area_struct *vma);
 void mpool_dev_map_flush(void);
+
+/* mempool_dev_debug.c */
+int mpool_dev_debug(struct mpool_dev_ucmd *ucmd);
 
 /* mempool_dev_watch.c */
 void mpool_dev_watch_update(struct mpool_dev_pool *dp);

@@ -550,9 +550,10 @@ struct mpool_watch_event {
  * @out_quarantine: the quarantine's length after the call
  * @out_quarantined: blocks in the quarantine now
  *
- * Switches the debug checks of a live pool, with blocks out or not, as
- * /sys/kernel/debug/mempool/<name>/debug does (which can also do it for
- * a kernel user's pool); with @on, @off and @flags all 0 it only reports.
+ * Switches the debug checks of a live device pool, with blocks out or
+ * not, as /sys/kernel/debug/mempool/<name>/debug does (which can also do
+ * it for a kernel user's pool); with @on, @off and @flags all 0 it only
+ * reports.
  * All or nothing: a call that fails changed no mode.
  *
  * - MPOOL_DEBUG_POISON: as MPOOL_CREATE_POISON from now on.  Blocks freed
@@ -566,7 +567,8 @@ struct mpool_watch_event {
  *   it leaves the queue (pushed out by a later free, when the quarantine
  *   shrinks, or when the pool is destroyed) every byte written since its
  *   free is reported in the kernel log, with the pool, the block's offset
- *   and its freeing and allocating callers, and counted in
+ *   and its freeing and allocating callers (a device pool logs its first
+ *   only, so that no user floods the log), and counted in
  *   out_poison_errors.  Blocks in the quarantine are neither free nor in
  *   use (out_quarantined of MPOOL_IOC_STATS); shrinking it lets the oldest
  *   go.
@@ -576,9 +578,9 @@ struct mpool_watch_event {
  *
  * Errors: EINVAL, an unknown mode in @on or @off, a mode in both, or
  * @quarantine over MPOOL_DEBUG_QUARANTINE_MAX or not smaller than the
- * pool's blocks; EPERM, a change asked on a file without write access, or
- * on a kernel user's pool; ENOMEM, the arrays a mode needs could not be
- * had.
+ * pool's blocks; EPERM, a change asked on a file without write access,
+ * or any call (a report too) on a kernel user's pool; ENOMEM, the arrays
+ * a mode needs could not be had.
  */
 struct mpool_ioc_debug {
 	__u32 size;

@@ -385,6 +385,20 @@ static int parse_words(int argc, char *const argv[], struct mp_args *a,
 	const char *word;
 	size_t olen;
 
+	/*
+	 * debug takes no option, and its mode words "-poison" and "-track"
+	 * look like options to getopt: every word is positional.
+	 */
+	if (a->cmd == MP_CMD_DEBUG) {
+		/* n: the first "--" was seen, and skipped */
+		for (cur = 1; cur < sargc; cur++) {
+			if (!n && !strcmp(sargv[cur], "--"))
+				n = 1;
+			else
+				pos[(*npos)++] = sargv[cur];
+		}
+		return MP_PARSE_OK;
+	}
 	for (id = 0; id < MP_OPT_NR; id++) {
 		if (!(mp_cmds[a->cmd].opts & (1u << id)))
 			continue;
@@ -468,6 +482,57 @@ static int parse_offset_arg(const char *cmd, const char *s, uint64_t *out,
 	return MP_PARSE_OK;
 }
 
+/*
+ * debug's mode words into @a's MPOOL_IOC_DEBUG request: each mode once,
+ * as the debugfs file wants them.
+ */
+static int parse_debug_words(struct mp_args *a, const char **pos, int npos,
+			     char *err, size_t errlen)
+{
+	const char *cmd = mp_cmds[a->cmd].name;
+	uint32_t mode, seen = 0;
+	uint64_t n;
+	int i;
+
+	for (i = 1; i < npos; i++) {
+		const char *w = pos[i];
+
+		if (!strncmp(w, "quarantine=", 11)) {
+			if (mp_parse_size(w + 11, MPOOL_DEBUG_QUARANTINE_MAX, &n))
+				return usage_err(err, errlen,
+						 "%s: invalid '%s': the quarantine's length must be a number from 0 to %u",
+						 cmd, w, MPOOL_DEBUG_QUARANTINE_MAX);
+			if (a->debug_flags & MPOOL_DEBUG_SET_QUARANTINE)
+				return usage_err(err, errlen,
+						 "%s: quarantine= given twice",
+						 cmd);
+			a->debug_flags |= MPOOL_DEBUG_SET_QUARANTINE;
+			a->debug_quarantine = (uint32_t)n;
+			continue;
+		}
+		if (!strcmp(w + (*w == '+' || *w == '-'), "poison"))
+			mode = MPOOL_DEBUG_POISON;
+		else if (!strcmp(w + (*w == '+' || *w == '-'), "track"))
+			mode = MPOOL_DEBUG_TRACK;
+		else
+			mode = 0;
+		if (!mode || (*w != '+' && *w != '-'))
+			return usage_err(err, errlen,
+					 "%s: unknown mode '%s' (expected +poison, -poison, +track, -track or quarantine=N)",
+					 cmd, w);
+		if (seen & mode)
+			return usage_err(err, errlen,
+					 "%s: %s given twice (switch a mode on or off, once)",
+					 cmd, w + 1);
+		seen |= mode;
+		if (*w == '+')
+			a->debug_on |= mode;
+		else
+			a->debug_off |= mode;
+	}
+	return MP_PARSE_OK;
+}
+
 /* The checks of each command once every word is parsed. */
 static int check_cmd(struct mp_args *a, const char **pos, int npos,
 		     int have, char *err, size_t errlen)
@@ -515,6 +580,8 @@ static int check_cmd(struct mp_args *a, const char **pos, int npos,
 		if (!(have & MP_OPT(COUNT)))
 			a->count = 0;
 		break;
+	case MP_CMD_DEBUG:
+		return parse_debug_words(a, pos, npos, err, errlen);
 	case MP_CMD_STATS:
 		if (a->json && a->prometheus)
 			return usage_err(err, errlen,

@@ -48,6 +48,7 @@ enum mp_cmd {
 	MP_CMD_READ,
 	MP_CMD_RESET,
 	MP_CMD_WATCH,
+	MP_CMD_DEBUG,
 	MP_CMD_BENCH,
 	MP_CMD_VERSION,
 	MP_CMD_HELP,
@@ -94,6 +95,14 @@ struct mp_args {
 	uint32_t pos;
 	int have_length;
 	uint32_t length;
+	/*
+	 * debug: the MPOOL_IOC_DEBUG request of the mode words (all 0: only
+	 * report); debug_quarantine counts with MPOOL_DEBUG_SET_QUARANTINE
+	 */
+	uint32_t debug_on;
+	uint32_t debug_off;
+	uint32_t debug_flags;
+	uint32_t debug_quarantine;
 	/* bench: 0 in each means the kernel's default */
 	uint32_t bench_allocators;	/* bit i: mp_bench_name(ALLOCATOR, i) */
 	uint32_t bench_workloads;	/* bit i: mp_bench_name(WORKLOAD, i) */

@@ -194,6 +194,34 @@ const struct mp_cmd_desc mp_cmds[MP_CMD_COUNT] = {
 		.npos_min = 1, .npos_max = 1, .pos_names = { "NAME" },
 		.dev = MP_DEV_RW, .run = mp_run_watch,
 	},
+	[MP_CMD_DEBUG] = {
+		.name = "debug",
+		.synopsis = " NAME [+poison|-poison|+track|-track|quarantine=N]...\n",
+		.args = " NAME [+poison|-poison|+track|-track|quarantine=N]...\n",
+		.help =
+		"\n"
+		"Switch the debug modes of a live pool, with blocks allocated or not, and\n"
+		"print the modes on afterwards, as /sys/kernel/debug/mempool/NAME/debug\n"
+		"shows them (e.g. 'poison track quarantine=64', or 'none').  Without a\n"
+		"mode word it only prints them (the device opened read-only).  All or\n"
+		"nothing: a refused command changed no mode.\n"
+		"  +poison, -poison  poison freed blocks and check them when allocated\n"
+		"                    again (blocks free before it are not checked)\n"
+		"  +track, -track    record each block's allocating caller (blocks\n"
+		"                    allocated before it show none)\n"
+		"  quarantine=N      freed blocks wait, poisoned, in a queue of N (0: no\n"
+		"                    queue, at most 65536 and fewer than the pool's\n"
+		"                    blocks) before they can be allocated again; a block\n"
+		"                    written meanwhile (a use after free) is reported in\n"
+		"                    the kernel log when it leaves, with the pool, its\n"
+		"                    offset and its callers, and counted in poison_errors\n"
+		"Each mode may be given once.  A kernel user's pool is refused: its\n"
+		"modes are root's, through debugfs.\n",
+		.opts = 0,
+		/* the mode words are positional: args.c reads them */
+		.npos_min = 1, .npos_max = -1, .pos_names = { "NAME" },
+		.dev = MP_DEV_NONE, .run = mp_run_debug,
+	},
 	[MP_CMD_BENCH] = {
 		.name = "bench",
 		.synopsis =

@@ -39,6 +39,7 @@ int mp_run_write(int fd, const struct mp_args *a);
 int mp_run_read(int fd, const struct mp_args *a);
 int mp_run_reset(int fd, const struct mp_args *a);
 int mp_run_version(int fd, const struct mp_args *a);
+int mp_run_debug(int fd, const struct mp_args *a);
 /* watch_run.c */
 int mp_run_watch(int fd, const struct mp_args *a);
 /* top_run.c */

@@ -46,6 +46,8 @@ static const char *einval_str(enum mp_cmd cmd)
 		return "invalid argument (bad count or name)";
 	case MP_CMD_ALLOC:
 		return "invalid argument (bad count, timeout or name)";
+	case MP_CMD_DEBUG:
+		return "invalid argument: the quarantine must hold fewer blocks than the pool has";
 	default:
 		return "invalid argument";
 	}
@@ -79,6 +81,8 @@ const char *mp_strerror(enum mp_cmd cmd, int err)
 	case ENAMETOOLONG:
 		return "the pool name is too long (at most 31 characters)";
 	case EPERM:
+		if (cmd == MP_CMD_DEBUG)
+			return "permission denied: the pool belongs to a kernel user (root can switch its modes in /sys/kernel/debug/mempool/NAME/debug), or the device was not opened for writing";
 		if (cmd == MP_CMD_READ || cmd == MP_CMD_WRITE)
 			return "permission denied: another process's open device owns the block (alloc --owned), or the pool belongs to a kernel user";
 		return "permission denied: the device was not opened for writing (or the pool belongs to a kernel user)";
@@ -89,6 +93,8 @@ const char *mp_strerror(enum mp_cmd cmd, int err)
 	case ENOMEM:
 		if (cmd == MP_CMD_CREATE)
 			return "out of memory: the kernel could not reserve the pool";
+		if (cmd == MP_CMD_DEBUG)
+			return "out of memory: the kernel could not allocate what the modes need; no mode changed";
 		return "out of memory in the kernel";
 	case ERANGE:
 		return "the handle is outside the pool";

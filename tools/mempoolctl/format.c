@@ -340,6 +340,28 @@ int mp_format_prometheus(const char *const *names,
 	return mp_buf_done(&b);
 }
 
+int mp_format_debug_modes(unsigned int modes, unsigned int quarantine,
+			  char *buf, size_t len)
+{
+	struct mp_buf b = MP_BUF_INIT(buf, len);
+	const char *sep = "";
+
+	if (modes & MPOOL_DEBUG_POISON) {
+		mp_app(&b, "poison");
+		sep = " ";
+	}
+	if (modes & MPOOL_DEBUG_TRACK) {
+		mp_app(&b, "%strack", sep);
+		sep = " ";
+	}
+	if (quarantine) {
+		mp_app(&b, "%squarantine=%u", sep, quarantine);
+		sep = " ";
+	}
+	mp_app(&b, "%s\n", *sep ? "" : "none");
+	return mp_buf_done(&b);
+}
+
 int mp_format_watch_event(const struct mpool_watch_event *ev, char *buf,
 			  size_t len)
 {

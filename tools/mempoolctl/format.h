@@ -62,6 +62,14 @@ const char *mp_prom_help(const char *stat, char *buf, size_t len);
  * "2026-12-02T12:00:00.123456Z low free=3 below=4", "recovered" for
  * MPOOL_WATCH_RECOVERED, " lost=N" appended when events were lost.
  */
+/*
+ * A pool's debug modes (MPOOL_DEBUG_* in @modes, the quarantine's length)
+ * as its debugfs file "debug" shows them: "poison track quarantine=N" or
+ * "none", and a newline.
+ */
+int mp_format_debug_modes(unsigned int modes, unsigned int quarantine,
+			  char *buf, size_t len);
+
 int mp_format_watch_event(const struct mpool_watch_event *ev, char *buf,
 			  size_t len);
 

@@ -389,6 +389,78 @@ void test_args(void)
 	r = P(&a, "watch", "rx", "--below", "2", "--json");
 	usage_case("watch --json", r, err, "unknown option '--json'");
 	mp_args_free(&a);
+	r = P(&a, "debug", "rx");
+	ok(r == MP_PARSE_OK && a.cmd == MP_CMD_DEBUG && !strcmp(a.name, "rx") &&
+	   !a.debug_on && !a.debug_off && !a.debug_flags,
+	   "debug NAME: only reports");
+	mp_args_free(&a);
+	r = P(&a, "debug", "rx", "+poison", "-track", "quarantine=64");
+	ok(r == MP_PARSE_OK && a.debug_on == MPOOL_DEBUG_POISON &&
+	   a.debug_off == MPOOL_DEBUG_TRACK &&
+	   a.debug_flags == MPOOL_DEBUG_SET_QUARANTINE &&
+	   a.debug_quarantine == 64,
+	   "debug: -track is a mode word, not an option");
+	mp_args_free(&a);
+	r = P(&a, "debug", "rx", "-poison", "+track", "quarantine=0");
+	ok(r == MP_PARSE_OK && a.debug_on == MPOOL_DEBUG_TRACK &&
+	   a.debug_off == MPOOL_DEBUG_POISON &&
+	   a.debug_flags == MPOOL_DEBUG_SET_QUARANTINE &&
+	   a.debug_quarantine == 0, "debug: -poison, quarantine=0 (off)");
+	mp_args_free(&a);
+	r = P(&a, "debug", "rx", "quarantine=64k");
+	ok(r == MP_PARSE_OK && a.debug_quarantine == 65536 && !a.debug_on,
+	   "debug: quarantine=64k, the longest");
+	mp_args_free(&a);
+	r = P(&a, "debug", "--", "rx", "-poison");
+	ok(r == MP_PARSE_OK && !strcmp(a.name, "rx") &&
+	   a.debug_off == MPOOL_DEBUG_POISON, "debug: a leading -- is skipped");
+	mp_args_free(&a);
+	r = P(&a, "debug", "rx", "--", "-poison");
+	ok(r == MP_PARSE_OK && a.debug_off == MPOOL_DEBUG_POISON &&
+	   !a.debug_on, "debug: -- before the modes is skipped");
+	mp_args_free(&a);
+	r = P(&a, "debug", "rx", "--", "--");
+	usage_case("debug -- --", r, err, "unknown mode '--'");
+	mp_args_free(&a);
+	r = P(&a, "debug", "rx", "quarantine=65537");
+	usage_case("debug quarantine too long", r, err, "from 0 to 65536");
+	mp_args_free(&a);
+	r = P(&a, "debug", "rx", "quarantine=");
+	usage_case("debug quarantine= empty", r, err, "invalid 'quarantine='");
+	mp_args_free(&a);
+	r = P(&a, "debug", "rx", "quarantine=-1");
+	usage_case("debug quarantine=-1", r, err, "invalid 'quarantine=-1'");
+	mp_args_free(&a);
+	r = P(&a, "debug", "rx", "quarantine=1", "quarantine=2");
+	usage_case("debug quarantine twice", r, err, "quarantine= given twice");
+	mp_args_free(&a);
+	r = P(&a, "debug", "rx", "+poison", "-poison");
+	usage_case("debug +poison -poison", r, err, "poison given twice");
+	mp_args_free(&a);
+	r = P(&a, "debug", "rx", "+track", "+track");
+	usage_case("debug +track twice", r, err, "track given twice");
+	mp_args_free(&a);
+	r = P(&a, "debug", "rx", "poison");
+	usage_case("debug poison without a sign", r, err,
+		   "unknown mode 'poison'");
+	mp_args_free(&a);
+	r = P(&a, "debug", "rx", "--poison");
+	usage_case("debug --poison", r, err, "unknown mode '--poison'");
+	mp_args_free(&a);
+	r = P(&a, "debug", "rx", "+quarantine");
+	usage_case("debug +quarantine", r, err, "unknown mode '+quarantine'");
+	mp_args_free(&a);
+	/* A valid pool name: the first word is always NAME. */
+	r = P(&a, "debug", "-poison");
+	ok(r == MP_PARSE_OK && !strcmp(a.name, "-poison") && !a.debug_off,
+	   "debug: the first word is the pool's name, even '-poison'");
+	mp_args_free(&a);
+	r = P(&a, "debug");
+	usage_case("debug with nothing", r, err, "debug: missing NAME");
+	mp_args_free(&a);
+	r = P(&a, "debug", "rx", "--help");
+	ok(r == MP_PARSE_HELP && a.help_cmd == MP_CMD_DEBUG, "debug --help");
+	mp_args_free(&a);
 	r = P(&a, "version");
 	ok(r == MP_PARSE_OK && a.cmd == MP_CMD_VERSION && !a.version_opt,
 	   "version");

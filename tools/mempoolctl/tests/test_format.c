@@ -45,6 +45,14 @@ void test_errors(void)
 	ok(strstr(mp_strerror(MP_CMD_CREATE, EPERM),
 		  "permission denied: the device was not opened for writing") != NULL,
 	   "EPERM names the read-only open");
+	ok(strstr(mp_strerror(MP_CMD_DEBUG, EINVAL), "fewer blocks than the pool") != NULL,
+	   "debug: EINVAL names the quarantine's length");
+	ok(strstr(mp_strerror(MP_CMD_DEBUG, EPERM), "kernel user") &&
+	   strstr(mp_strerror(MP_CMD_DEBUG, EPERM), "/sys/kernel/debug/mempool/"),
+	   "debug: EPERM names the kernel pool and debugfs");
+	ok(strstr(mp_strerror(MP_CMD_DEBUG, ENOMEM), "no mode changed") != NULL,
+	   "debug: ENOMEM says nothing changed");
+	msg_is(MP_CMD_DEBUG, ENOENT, "no such pool");
 	ok(strstr(mp_strerror(MP_CMD_CREATE, ENAMETOOLONG), "too long") != NULL,
 	   "ENAMETOOLONG says too long");
 	ok(strcmp(mp_strerror(MP_CMD_CREATE, EINVAL),
@@ -182,5 +190,19 @@ void test_format(void)
 	n = mp_format_list_json("a\"b\\c\n", &st, buf, sizeof(buf));
 	ok(n > 0 && !strncmp(buf, "{\"name\": \"a\\\"b\\\\c\\u000a\", \"block_size\": 32", 38),
 	   "list JSON escapes the name (quote, backslash, control)");
+
+	n = mp_format_debug_modes(0, 0, buf, sizeof(buf));
+	ok(n == 5 && !strcmp(buf, "none\n"), "debug modes: none");
+	n = mp_format_debug_modes(MPOOL_DEBUG_POISON | MPOOL_DEBUG_TRACK, 64,
+				  buf, sizeof(buf));
+	ok(n > 0 && !strcmp(buf, "poison track quarantine=64\n"),
+	   "debug modes: all, as the debugfs file writes them");
+	n = mp_format_debug_modes(MPOOL_DEBUG_TRACK, 0, buf, sizeof(buf));
+	ok(n > 0 && !strcmp(buf, "track\n"), "debug modes: track alone");
+	n = mp_format_debug_modes(0, 3, buf, sizeof(buf));
+	ok(n > 0 && !strcmp(buf, "quarantine=3\n"),
+	   "debug modes: the quarantine alone");
+	ok(mp_format_debug_modes(MPOOL_DEBUG_POISON, 65536, small, 8) == -1,
+	   "debug modes: a short buffer is reported");
 }
 

@@ -144,6 +144,9 @@ out=$(PATH="$tmp/bin:$PATH" bash -c '
 	t mempoolctl alloc ""
 	t mempoolctl create ""
 	t mempoolctl help de
+	t mempoolctl debug t
+	t mempoolctl debug rx -
+	t mempoolctl debug rx +poison q
 	for c in $2; do t mempoolctl "$c" --; done
 	' sh "$src/tools/mempoolctl/mempoolctl.bash-completion" "$cmds" 2>&1) || true
 want="$cmds
@@ -153,7 +156,10 @@ rx
  
 rx tx-1 
  
-destroy "
+debug destroy 
+tx-1 
+-poison -track 
+quarantine= "
 for c in $cmds; do
 	want="$want
 $({ "$ctl" "$c" --help | grep -o -- '--[a-z][a-z-]*'; echo --help; } | sort -u | tr '\n' ' ')"

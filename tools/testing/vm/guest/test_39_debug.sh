@@ -3,8 +3,11 @@
 # Debug modes switched on a live pool through debugfs (<pool>/debug):
 # what it reads, the modes reaching the pool (flags, callers in blocks,
 # the quarantine holding blocks), and bad writes refused with EINVAL and
-# changing nothing.  The use after free the quarantine catches, with its
-# report, is the KUnit suite mempool_debug's (debug kernel).
+# changing nothing.  Then MPOOL_IOC_DEBUG (tools/testing/debug/mpool_debug:
+# each errno, access, all or nothing, live switching, a use after free
+# through a writable mapping caught by the quarantine, switches under
+# load) and `mempoolctl debug`.  The quarantine's report of a kernel
+# user's use after free is the KUnit suite mempool_debug's (debug kernel).
 . /mptest/lib.sh
 T=$(mktemp -d)
 D=/sys/kernel/debug/mempool
@@ -71,5 +74,43 @@ mempoolctl free dbg "$h2" >/dev/null
 dmesg -c >/dev/null
 check dbg-destroy mempoolctl destroy dbg
 eq dbg-destroy-no-leak "$(dmesg | grep -c 'dbg destroyed with')" 0
+
+# ---- MPOOL_IOC_DEBUG: raw calls, on a kernel user's pool too -----------------------
+client=/lib/mempool/mpool_client.ko
+kpool=
+if [ ! -f "$client" ]; then
+	fail dbgc-client "mpool_client.ko is not in the initramfs"
+elif check dbgc-kpool-insmod insmod "$client" keep=1; then
+	kpool=mpool_client_kept
+fi
+if [ -x /bin/mpool_debug ]; then
+	# A crash part-way would only leave checks unreported.
+	check dbgc-run-to-end /bin/mpool_debug $kpool
+else
+	fail dbgc-binary "mpool_debug is not in the initramfs"
+fi
+
+# ---- mempoolctl debug ----------------------------------------------------------------
+mempoolctl create dbgm --block-size 32 --blocks 8 >/dev/null
+expect dbgm-report 0 "" mempoolctl debug dbgm
+eq dbgm-report-none "$(cat "$T/out")" none
+expect dbgm-on 0 "" mempoolctl debug dbgm +poison +track quarantine=3
+eq dbgm-on-out "$(cat "$T/out")|$(cat "$D/dbgm/debug")|$(sval dbgm flags)" \
+	"poison track quarantine=3|poison track quarantine=3|6"
+h=$(mempoolctl alloc dbgm)
+mempoolctl free dbgm "$h" >/dev/null
+eq dbgm-stats-quarantined "$(sval dbgm quarantined) $(sval dbgm blocks_free)" "1 7"
+expect dbgm-off 0 "" mempoolctl debug dbgm -- -poison -track quarantine=0
+eq dbgm-off-out "$(cat "$T/out")|$(sval dbgm quarantined)" "none|0"
+expect dbgm-einval 1 "fewer blocks than the pool" mempoolctl debug dbgm quarantine=8
+expect dbgm-enoent 1 "no such pool" mempoolctl debug dbgm_none +poison
+expect dbgm-usage 2 "unknown mode 'poison'" mempoolctl debug dbgm poison
+expect dbgm-usage-twice 2 "given twice" mempoolctl debug dbgm +track -track
+eq dbgm-unchanged "$(cat "$D/dbgm/debug")" none
+if [ -n "$kpool" ]; then
+	expect dbgm-kpool 1 "belongs to a kernel user" mempoolctl debug "$kpool"
+	check dbgc-kpool-rmmod rmmod mpool_client
+fi
+mempoolctl destroy dbgm >/dev/null
 check dbg-rmmod unload_module
 rm -rf "$T"
