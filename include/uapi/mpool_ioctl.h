@@ -565,11 +565,11 @@ struct mpool_watch_event {
  * - Quarantine: a freed block waits in a first-in first-out queue of
  *   @quarantine blocks before it can be allocated again, poisoned; when
  *   it leaves the queue (pushed out by a later free, when the quarantine
- *   shrinks, or when the pool is destroyed) every byte written since its
- *   free is reported in the kernel log, with the pool, the block's offset
- *   and its freeing and allocating callers (a device pool logs its first
- *   only, so that no user floods the log), and counted in
- *   out_poison_errors.  Blocks in the quarantine are neither free nor in
+ *   shrinks, or when the pool is destroyed) a block written since its
+ *   free is counted in out_poison_errors and reported in the kernel log
+ *   with the pool, the block's offset, the first changed byte and its
+ *   freeing and allocating callers (a device pool logs its first such
+ *   block only, so that no user floods the log).  Blocks in the quarantine are neither free nor in
  *   use (out_quarantined of MPOOL_IOC_STATS); shrinking it lets the oldest
  *   go.
  *

@@ -258,7 +258,7 @@ make_initramfs() {
 	# MPOOL_CONFORM_ABI5=1: test_38_conform.sh checks ABI 5 too.
 	printf 'MPTEST_KERNEL=%s\nMPTEST_MODE=%s\nMPTEST_CPUS=%s\nMPOOL_CONFORM_ABI5=%s\nMPTEST_ABI=%s\n' \
 		"$(kernel_base "$k")" "$mode" "$(kernel_cpus "$k")" \
-		"${MPOOL_CONFORM_ABI5:-0}" \
+		"${MPOOL_CONFORM_ABI5:-1}" \
 		"$(sed -n 's/^#define MPOOL_IOC_ABI_VERSION[[:space:]]*\([0-9]*\).*/\1/p' \
 			"$REPO/include/uapi/mpool_ioctl.h")" \
 		>"$root/etc/mptest.env"
