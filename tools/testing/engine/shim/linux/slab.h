@@ -20,6 +20,7 @@
 #define __GFP_ZERO	0x10u
 
 extern int shim_fail_allocs;
+extern size_t shim_alloc_bytes;
 void *shim_malloc(size_t size, gfp_t gfp, size_t align);
 
 #define kmalloc(n, gfp)			shim_malloc(n, gfp, 64)
