@@ -192,10 +192,12 @@ static int sweep(unsigned long ops, int rounds, size_t max_region,
 		 const char *json)
 {
 	static const size_t block_sizes[] = { 16, 64, 256, 4096, 65536 };
+	static const size_t regions[] = { 4096, 65536, 1 << 20, 16 << 20,
+					  256 << 20, 1 << 30 };
 	static const unsigned int paths[] = { 0, MPOOL_F_PERCPU };
 	double v[16];
 	FILE *f = NULL;
-	unsigned int p, s;
+	unsigned int p, s, g;
 	int first = 1;
 
 	if (json) {
@@ -214,17 +216,17 @@ static int sweep(unsigned long ops, int rounds, size_t max_region,
 	       "min", "ratio", "create ms");
 	for (p = 0; p < ARRAY_SIZE(paths); p++) {
 		for (s = 0; s < ARRAY_SIZE(block_sizes); s++) {
-			size_t bs = block_sizes[s], region;
+			size_t bs = block_sizes[s];
 			double base = 0;
 
-			for (region = 4096; region <= max_region; region *= 16) {
-				size_t n = region / bs, live;
+			for (g = 0; g < ARRAY_SIZE(regions); g++) {
+				size_t region = regions[g], n = region / bs, live;
 				struct mpool *pool;
 				double create_ms, m, t0;
 				unsigned int i;
 				int r;
 
-				if (!n || n > (16u << 20))
+				if (!n || n > (16u << 20) || region > max_region)
 					continue;
 				t0 = cpu_ns();
 				pool = mpool_create(NULL, bs, n, 0, paths[p]);
