@@ -86,7 +86,7 @@ static int pool_cost(unsigned int flags, int quarantine, unsigned int n,
 	return 0;
 }
 
-static int metadata(void)
+static int check_metadata(void)
 {
 	enum { N1 = 4096, N2 = 8192 };
 	unsigned int i, fail = 0;
@@ -324,6 +324,6 @@ int main(int argc, char **argv)
 	if (mpool_cpuhp_init())
 		return 1;
 	if (meta_only)
-		return metadata();
+		return check_metadata();
 	return sweep(ops, rounds, max_region, json);
 }
