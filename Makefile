@@ -18,6 +18,10 @@
 # make bench-compare BASE=REV  the hot path's instruction and locked-op
 #                   counts and bench-host's timings, REV against the
 #                   working tree
+# make bench-size   the engine on the host CPU against the pool's size:
+#                   pair cost and create time for regions of 4 KiB to 1 GiB
+#                   (allocates 1 GiB); writes build/bench-size.json
+#                   (SIZE_BENCH_ARGS: engine_size's options)
 # make shape        4 and 8 vCPUs on the host's 2 cores: load test, KUnit
 #                   (SHAPE_DEBUG=1) and the benchmark, shape not speed
 # make style        checkpatch --strict; make sparse: sparse (C=2)
@@ -78,6 +82,9 @@ bench-host:
 bench-compare:
 	BASE=$(BASE) tools/testing/engine/bench-compare.sh
 
+bench-size:
+	$(MAKE) -C tools/testing/engine size
+
 shape:
 	tools/testing/vm/shape.sh
 
@@ -91,4 +98,4 @@ stress:
 	tools/testing/vm/stress.sh
 
 .PHONY: all module tools install clean check demo vm bench bench-host \
-	bench-compare shape style fuzz stress
+	bench-compare bench-size shape style fuzz stress

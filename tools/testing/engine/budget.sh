@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # The hot path's instruction budget (budget.txt): instructions and locked
 # operations per alloc+free pair, on the per-CPU path and on the shared
-# path, counted exactly, not timed.
+# path, counted exactly, not timed; and the locked operations per pair of
+# a burst (64 allocs, then 64 frees) on the per-CPU path, which count the
+# batches that pass the pool lock.
 #   budget.sh check     one TAP line per count (ok/not ok engine-budget-...);
 #                       exit 1 when a count is over its budget
 #   budget.sh update    write the counts into budget.txt
@@ -39,11 +41,12 @@ insns() {	# PATH
 }
 
 locked() {	# PATH
+	# 64000 pairs: whole bursts of 64, and a per-pair figure that is exact
+	# to 1/64000 (a burst's batches are a fraction of a pair).
 	local l
-	l=$("$BIN/engine_cost_locked" "$1" 1000 | sed -n 's/.* locked \([0-9]*\)$/\1/p')
+	l=$("$BIN/engine_cost_locked" "$1" 64000 | sed -n 's/.* locked \([0-9]*\)$/\1/p')
 	[ -n "$l" ] || return 1
-	if [ $((l % 1000)) -ne 0 ]; then echo "$((l / 1000)).$((l % 1000))"
-	else echo $((l / 1000)); fi
+	awk "BEGIN { printf \"%.6g\\n\", $l / 64000 }"
 }
 
 have_valgrind() { command -v valgrind >/dev/null; }
@@ -58,6 +61,8 @@ counts() {
 		n=$(locked $p) || { echo "cannot count $p locked" >&2; return 1; }
 		echo "$p locked $n"
 	done
+	n=$(locked burst) || { echo "cannot count burst locked" >&2; return 1; }
+	echo "burst locked $n"
 }
 
 budget_of() { sed -n "s/^$1 $2 \([0-9.]*\)$/\1/p" "$BUDGET"; }
@@ -83,38 +88,38 @@ check)
 	fail=0
 	same_cc=1
 	[ "$(sed -n 's/^cc //p' "$BUDGET")" = "$(cc_id)" ] || same_cc=
-	for p in percpu shared; do
-		for what in insns locked; do
-			name="engine-budget-$p-$what"
-			want=$(budget_of $p $what)
-			if [ $what = insns ] && ! have_valgrind; then
-				echo "ok $name # SKIP valgrind is not installed"
-				continue
+	for pw in percpu-insns percpu-locked shared-insns shared-locked \
+		  burst-locked; do
+		p=${pw%-*} what=${pw#*-}
+		name="engine-budget-$p-$what"
+		want=$(budget_of $p $what)
+		if [ $what = insns ] && ! have_valgrind; then
+			echo "ok $name # SKIP valgrind is not installed"
+			continue
+		fi
+		if [ $what = insns ] && [ -z "$same_cc" ]; then
+			echo "ok $name # SKIP budget.txt counts another compiler's code"
+			continue
+		fi
+		if ! got=$($what $p); then
+			echo "not ok $name: could not count"
+			fail=1
+			continue
+		fi
+		unit=$([ $what = insns ] && echo instructions || echo "locked operations")
+		if [ -z "$want" ]; then
+			echo "not ok $name: no budget in $BUDGET (now $got)"
+			fail=1
+		elif awk "BEGIN { exit !($got > $want) }"; then
+			echo "not ok $name: $got $unit per pair, over the budget: before $want, after $got"
+			fail=1
+		else
+			echo "ok $name"
+			echo "# $p: $got $unit per pair (budget $want)"
+			if awk "BEGIN { exit !($got < $want) }"; then
+				echo "# $p: under budget: lower it (make -C tools/testing/engine budget-update)"
 			fi
-			if [ $what = insns ] && [ -z "$same_cc" ]; then
-				echo "ok $name # SKIP budget.txt counts another compiler's code"
-				continue
-			fi
-			if ! got=$($what $p); then
-				echo "not ok $name: could not count"
-				fail=1
-				continue
-			fi
-			unit=$([ $what = insns ] && echo instructions || echo "locked operations")
-			if [ -z "$want" ]; then
-				echo "not ok $name: no budget in $BUDGET (now $got)"
-				fail=1
-			elif awk "BEGIN { exit !($got > $want) }"; then
-				echo "not ok $name: $got $unit per pair, over the budget: before $want, after $got"
-				fail=1
-			else
-				echo "ok $name"
-				echo "# $p: $got $unit per pair (budget $want)"
-				if awk "BEGIN { exit !($got < $want) }"; then
-					echo "# $p: under budget: lower it (make -C tools/testing/engine budget-update)"
-				fi
-			fi
-		done
+		fi
 	done
 	exit $fail ;;
 *)

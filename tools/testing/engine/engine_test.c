@@ -339,7 +339,7 @@ struct cpu_thread {
 static void *cacher_fn(void *arg)
 {
 	struct cpu_thread *c = arg;
-	void *blocks[64];
+	void *blocks[MPOOL_PCP_SIZE];
 	unsigned int i;
 
 	shim_cpu_enter(c->cpu);

@@ -57,7 +57,8 @@ fi
 # --- the engine on the host CPU (tools/testing/engine) ----------------------
 # mempool_core.c compiled unchanged for userspace: its checks (engine_test,
 # TAP), then the hot path's budget: instructions and locked operations per
-# alloc+free pair against tools/testing/engine/budget.txt (budget.sh).
+# alloc+free pair against tools/testing/engine/budget.txt (budget.sh); then
+# the metadata bytes per block of each flag (engine_size --metadata).
 ENGINE=$REPO/tools/testing/engine
 if [ -f "$ENGINE/Makefile" ]; then
 	if make -C "$ENGINE" >"$LOGS/engine-build.log" 2>&1; then
@@ -75,6 +76,12 @@ if [ -f "$ENGINE/Makefile" ]; then
 		# A crash before the counts leaves no line to absorb.
 		grep -qE '^(not )?ok engine-budget-shared-locked' "$LOGS/engine-budget.log" ||
 			record_fail host/engine-budget "see $LOGS/engine-budget.log"
+		# Metadata bytes per block of each flag against their bounds.
+		"$ENGINE/engine_size" --metadata >"$LOGS/engine-size.log" 2>&1 || true
+		absorb host/ < <(sed -E 's/^(not )?ok [0-9]+ - /\1ok /' \
+			"$LOGS/engine-size.log")
+		grep -qE '^(not )?ok [0-9]+ - engine-size-metadata-all' "$LOGS/engine-size.log" ||
+			record_fail host/engine-size "see $LOGS/engine-size.log"
 	else
 		record_fail host/engine-build "see $LOGS/engine-build.log"
 	fi

@@ -39,12 +39,16 @@ void shim_printk(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Bytes ever allocated, per-CPU units included: engine_size's metadata. */
+size_t shim_alloc_bytes;
+
 void *shim_malloc(size_t size, gfp_t gfp, size_t align)
 {
 	void *p;
 
 	if (shim_fail_allocs || size == SIZE_MAX)
 		return NULL;
+	__atomic_add_fetch(&shim_alloc_bytes, size, __ATOMIC_RELAXED);
 	if (align) {
 		if (posix_memalign(&p, align, size ? size : 1))
 			return NULL;
@@ -64,6 +68,8 @@ void *shim_alloc_percpu(size_t size)
 	if (shim_fail_allocs ||
 	    posix_memalign(&p, SHIM_PCPU_UNIT, (size_t)NR_CPUS * SHIM_PCPU_UNIT))
 		return NULL;
+	__atomic_add_fetch(&shim_alloc_bytes, (size_t)NR_CPUS * size,
+			   __ATOMIC_RELAXED);
 	/* alloc_percpu() memory is zeroed. */
 	memset(p, 0, (size_t)NR_CPUS * SHIM_PCPU_UNIT);
 	return p;
