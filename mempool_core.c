@@ -333,7 +333,8 @@ static noinline unsigned int mpool_refill(struct mpool *pool,
 	pool->nr_free -= n;
 	memcpy(pcp->idx, &pool->free_stack[pool->nr_free], n * sizeof(u32));
 	WRITE_ONCE(pcp->state, pcp->state + n);
-	taken = pool->nr_blocks - pool->nr_free;
+	/* Blocks in quarantine (mempool_debug.c) are not in use. */
+	taken = pool->nr_blocks - pool->nr_free - pool->qlen;
 	if (taken > pool->stats.high_watermark)
 		pool->stats.high_watermark = taken;
 	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
@@ -625,7 +626,7 @@ static void *mpool_take(struct mpool *pool, unsigned long caller)
 	}
 	block = mpool_mark_live(pool, pool->free_stack[--pool->nr_free], caller);
 	pool->stats.allocs++;
-	in_use = pool->nr_blocks - pool->nr_free;
+	in_use = pool->nr_blocks - pool->nr_free - pool->qlen;
 	if (in_use > pool->stats.high_watermark)
 		pool->stats.high_watermark = in_use;
 	raw_spin_unlock_irqrestore(&pool->lock, irqflags);

@@ -215,6 +215,7 @@ void mpool_debug_free(struct mpool *pool);
 /* mempool_registry.c: names, listings and the max_bytes budget */
 int mpool_register(struct mpool *pool, const char *name, size_t charge);
 void mpool_publish(struct mpool *pool);
+int mpool_charge_more(struct mpool *pool, size_t bytes);
 void mpool_unlist(struct mpool *pool);
 void mpool_uncharge(struct mpool *pool);
 int mpool_view_add(struct mpool *pool, const char *name, void **view);

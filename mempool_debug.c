@@ -9,8 +9,10 @@
  * Poisoning checks only blocks poisoned at their free (the pool's
  * poisoned bytes), so blocks freed before it are not checked.  The
  * arrays a mode needs are allocated when it is first switched on and
- * kept, counted in bytes_reserved, until the pool is freed; they are
- * not charged to max_bytes (only root switches modes).
+ * kept, counted in bytes_reserved, until the pool is freed; a userspace
+ * pool's count against max_bytes too (any writer of the device may
+ * switch modes), all but the quarantine's ring (4 bytes a quarantined
+ * block, fewer than the pool's blocks).
  *
  * The quarantine: a freed block waits, poisoned, in a FIFO of N blocks
  * before it goes back on the shared stack; when it leaves (pushed out by
@@ -27,6 +29,7 @@
 #include <linux/minmax.h>
 #include <linux/bitops.h>
 #include <linux/mutex.h>
+#include <linux/ratelimit.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <kunit/visibility.h>
@@ -38,6 +41,11 @@
 static DEFINE_MUTEX(mpool_debug_lock);
 
 /* Bit of pool->reported: a quiet pool logged its one use after free. */
+/*
+ * And quiet pools together log at most one every 5 s: anyone who may
+ * write to the device can make new pools, each with its first report.
+ */
+static DEFINE_RATELIMIT_STATE(mpool_quiet_reports, 5 * HZ, 1);
 #define MPOOL_REPORTED_QUARANTINE	1
 
 /*
@@ -52,7 +60,8 @@ static void mpool_quarantine_report(struct mpool *pool, u32 idx, size_t byte,
 				    u8 value, unsigned long alloc_caller)
 {
 	if ((pool->flags & MPOOL_F_QUIET) &&
-	    test_and_set_bit(MPOOL_REPORTED_QUARANTINE, &pool->reported))
+	    (test_and_set_bit(MPOOL_REPORTED_QUARANTINE, &pool->reported) ||
+	     !__ratelimit(&mpool_quiet_reports)))
 		return;
 	if (alloc_caller)
 		pr_err("pool %s: use after free: block at offset %zu written in quarantine at byte %zu (0x%02x); freed by %pS, allocated by %pS\n",
@@ -134,8 +143,14 @@ static void mpool_quarantine_resize(struct mpool *pool, u32 *ring,
 	head = pool->qhead;
 	keep = min(pool->qlen, n);
 	excess = pool->qlen - keep;
-	for (i = 0; i < keep; i++)
-		ring[i] = old[(head + excess + i) % size];
+	if (keep) {
+		/* Interrupts are off: two spans, not an index per entry. */
+		unsigned int from = (head + excess) % size;
+		unsigned int span = min(keep, size - from);
+
+		memcpy(ring, old + from, span * sizeof(*ring));
+		memcpy(ring + span, old, (keep - span) * sizeof(*ring));
+	}
 	pool->qring = ring;
 	pool->qsize = n;
 	pool->qhead = 0;
@@ -146,6 +161,9 @@ static void mpool_quarantine_resize(struct mpool *pool, u32 *ring,
 	/* Out of every list, the excess is ours until released. */
 	for (i = 0; i < excess; i++)
 		mpool_quarantine_release(pool, old[(head + i) % size]);
+	/* As a free does: those blocks are free now. */
+	if (excess && atomic_read(&pool->nr_waiters))
+		wake_up(&pool->wait);
 	kvfree(old);
 }
 
@@ -198,7 +216,8 @@ static void mpool_debug_reserve(struct mpool *pool, size_t bytes)
  *
  * All or nothing: -EINVAL for a value out of range (a quarantine of
  * @pool's blocks or more, or over MPOOL_QUARANTINE_MAX), -ENOMEM when an
- * array a mode needs cannot be had; either way nothing changed.
+ * array a mode needs cannot be had, -EDQUOT when a userspace pool's
+ * arrays would pass max_bytes; either way nothing changed.
  *
  * Context: process context; sleeps.
  */
@@ -243,6 +262,10 @@ int mpool_debug_set(struct mpool *pool, const struct mpool_debug_modes *m)
 		goto nomem;
 	if (m->quarantine > 0 && (!ring || (!pool->freers && !freers)))
 		goto nomem;
+	/* A userspace pool's arrays count against max_bytes, as its region. */
+	ret = mpool_charge_more(pool, reserved);
+	if (ret)
+		goto undo;
 
 	if (poisoned)
 		WRITE_ONCE(pool->poisoned, poisoned);
@@ -278,11 +301,12 @@ int mpool_debug_set(struct mpool *pool, const struct mpool_debug_modes *m)
 	goto out;
 
 nomem:
+	ret = -ENOMEM;
+undo:
 	kvfree(ring);
 	kvfree(freers);
 	kvfree(callers);
 	kvfree(poisoned);
-	ret = -ENOMEM;
 out:
 	mutex_unlock(&mpool_debug_lock);
 	return ret;

@@ -66,6 +66,8 @@ int mpool_dev_debug(struct mpool_dev_ucmd *ucmd)
 		ret = mpool_debug_set(dp->pool, &m);
 		if (ret)
 			goto out;
+		/* A shorter quarantine frees blocks: watchers may recover. */
+		mpool_dev_watch_update(dp);
 	}
 	mpool_debug_get(dp->pool, &m);
 	d->out_modes = (m.poison ? MPOOL_DEBUG_POISON : 0) |

@@ -200,14 +200,16 @@ unsigned int mpool_blocks_free(struct mpool *pool)
 void mpool_reset_stats(struct mpool *pool)
 {
 	unsigned long irqflags;
-	u64 reserved = pool->stats.bytes_reserved;
-
 	unsigned int cpu;
+	u64 reserved;
 
 	raw_spin_lock_irqsave(&pool->lock, irqflags);
+	/* Under the lock: a debug mode switched on adds to it there. */
+	reserved = pool->stats.bytes_reserved;
 	memset(&pool->stats, 0, sizeof(pool->stats));
 	pool->stats.bytes_reserved = reserved;
-	pool->stats.high_watermark = pool->nr_blocks - pool->nr_free;
+	pool->stats.high_watermark = pool->nr_blocks - pool->nr_free -
+				     pool->qlen;
 	raw_spin_unlock_irqrestore(&pool->lock, irqflags);
 	/* Other CPUs may be counting meanwhile: exact only when idle. */
 	for_each_possible_cpu(cpu) {

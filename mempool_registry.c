@@ -158,6 +158,37 @@ void mpool_publish(struct mpool *pool)
 }
 
 /**
+ * mpool_charge_more - count more memory of a userspace pool against max_bytes
+ * @pool: the pool, registered
+ * @bytes: what it holds now beyond its charge (a debug mode's arrays)
+ *
+ * A kernel user's pool (charged nothing) counts against nothing.
+ *
+ * Context: process context; sleeps.
+ * Return: 0; -EDQUOT when @bytes do not fit in what is left of max_bytes.
+ */
+int mpool_charge_more(struct mpool *pool, size_t bytes)
+{
+	size_t limit = READ_ONCE(max_bytes);
+	int ret = 0;
+
+	mutex_lock(&mpool_list_lock);
+	if (!pool->charged)
+		goto out_unlock;
+	if (bytes > limit || mpool_reserved > limit - bytes) {
+		ret = -EDQUOT;
+		goto out_unlock;
+	}
+	pool->charged += bytes;
+	mpool_reserved += bytes;
+	if (pool->ready && pool->unlisted)
+		mpool_destroyed_bytes += bytes;
+out_unlock:
+	mutex_unlock(&mpool_list_lock);
+	return ret;
+}
+
+/**
  * mpool_unlist - give back a registered pool's name
  * @pool: the pool
  *

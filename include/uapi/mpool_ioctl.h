@@ -554,7 +554,8 @@ struct mpool_watch_event {
  * not, as /sys/kernel/debug/mempool/<name>/debug does (which can also do
  * it for a kernel user's pool); with @on, @off and @flags all 0 it only
  * reports.
- * All or nothing: a call that fails changed no mode.
+ * All or nothing: a call that fails changed no mode, but for EFAULT on
+ * writing the answer back (the modes were changed).
  *
  * - MPOOL_DEBUG_POISON: as MPOOL_CREATE_POISON from now on.  Blocks freed
  *   from now on are poisoned, and checked when allocated again; blocks
@@ -569,7 +570,8 @@ struct mpool_watch_event {
  *   free is counted in out_poison_errors and reported in the kernel log
  *   with the pool, the block's offset, the first changed byte and its
  *   freeing and allocating callers (a device pool logs its first such
- *   block only, so that no user floods the log).  Blocks in the quarantine are neither free nor in
+ *   block only, and device pools together at most one every 5 seconds,
+ *   so that no user floods the log).  Blocks in the quarantine are neither free nor in
  *   use (out_quarantined of MPOOL_IOC_STATS); shrinking it lets the oldest
  *   go.
  *
@@ -580,7 +582,11 @@ struct mpool_watch_event {
  * @quarantine over MPOOL_DEBUG_QUARANTINE_MAX or not smaller than the
  * pool's blocks; EPERM, a change asked on a file without write access,
  * or any call (a report too) on a kernel user's pool; ENOMEM, the arrays
- * a mode needs could not be had.
+ * a mode needs could not be had; EDQUOT, they would take the device
+ * pools' memory past max_bytes (a mode's arrays count against it, as the
+ * region does, from when the mode is first switched on until the pool's
+ * memory is freed: 1 byte a block for POISON or a quarantine, 8 for
+ * TRACK, 8 more for a quarantine).
  */
 struct mpool_ioc_debug {
 	__u32 size;

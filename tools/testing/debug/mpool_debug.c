@@ -484,6 +484,146 @@ static void test_concurrent(void)
 	       strerror(errno));
 }
 
+/* ---- what a review found: wake-ups, the high watermark, the budget ---- */
+
+#define BUDGET_FILE "/sys/kernel/debug/mempool/budget"
+#define MAX_BYTES "/sys/module/mempool/parameters/max_bytes"
+
+/* "bytes: N" of the budget file; ~0ULL when it cannot be read. */
+static unsigned long long budget_bytes(void)
+{
+	unsigned long long v = ~0ULL, x;
+	char line[128];
+	FILE *f = fopen(BUDGET_FILE, "r");
+
+	if (!f)
+		return v;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "bytes: %llu", &x) == 1)
+			v = x;
+	fclose(f);
+	return v;
+}
+
+static int max_bytes_rw(unsigned long long *get, unsigned long long set)
+{
+	FILE *f = fopen(MAX_BYTES, get ? "r" : "w");
+	int ok;
+
+	if (!f)
+		return errno;
+	ok = get ? fscanf(f, "%llu", get) == 1 : fprintf(f, "%llu\n", set) > 0;
+	return fclose(f) || !ok ? EIO : 0;
+}
+
+/*
+ * A quarantine shortened or switched off frees its blocks: as a free does,
+ * that must wake an allocation sleeping for one and tell the watchers.
+ * The sleeper waits 30 s: not woken, it fails with ETIMEDOUT.
+ */
+static void test_shrink_wakes(void)
+{
+	struct mpool_ioc_watch w = { .size = sizeof(w) };
+	struct mpool_watch_event ev[8];
+	struct mpool_ioc_free f;
+	struct mpool_ioc_debug d;
+	int wfd = open_dev(O_RDWR | O_NONBLOCK), st = -1, i, n, recovered = 0;
+	__u64 h[4];
+	pid_t pid;
+
+	if (mpt_create(rw, "dbgr", 64, 4, 0) || mpt_alloc(rw, "dbgr", h, 4, 0, 0) != 4 ||
+	    debug(rw, "dbgr", 0, 0, 3, &d)) {
+		result(0, "dbgr-setup", "create, alloc 4 or quarantine 3 failed");
+		goto out;
+	}
+	w.flags = MPOOL_WATCH_SET;
+	w.below = 1;
+	set_name(w.name, "dbgr");
+	mpt_io(wfd, MPOOL_IOC_WATCH, &w);
+	free_handles("dbgr", h, NULL, 3, &f);
+	check_accounting("dbgr-all-quarantined", "dbgr", 3);
+	pid = fork();
+	if (!pid) {
+		__u64 x;
+
+		_exit(mpt_alloc(rw, "dbgr", &x, 1, MPOOL_ALLOC_WAIT, 30000) == 1 ? 0 : 1);
+	}
+	for (i = 0; i < 2000 && !mpt_alloc_asleep(pid); i++)
+		usleep(10000);
+	result(i < 2000, "dbgr-waiter-asleep", "the waiter never slept");
+	result(!debug(rw, "dbgr", 0, 0, 0, &d), "dbgr-quarantine-off", "DEBUG failed");
+	waitpid(pid, &st, 0);
+	result(WIFEXITED(st) && !WEXITSTATUS(st), "dbgr-shrink-wakes-waiter",
+	       "the sleeping ALLOC got no block (status 0x%x)", st);
+	n = read(wfd, ev, sizeof(ev));
+	for (i = 0; i < n / (int)sizeof(ev[0]); i++)
+		recovered |= ev[i].type == MPOOL_WATCH_RECOVERED;
+	result(recovered, "dbgr-shrink-recovered-event",
+	       "no RECOVERED event after the quarantine freed 3 blocks (read %d)", n);
+out:
+	close(wfd);
+	mpt_destroy(rw, "dbgr", MPOOL_DESTROY_FORCE);
+}
+
+/* Blocks in quarantine are not in use: the high watermark leaves them out. */
+static void test_hwm(void)
+{
+	struct mpool_ioc_stats s;
+	struct mpool_ioc_debug d;
+	struct mpool_ioc_free f;
+	__u64 h;
+	int i;
+
+	if (mpt_create(rw, "dbgh", 64, 8, 0) || debug(rw, "dbgh", 0, 0, 4, &d)) {
+		result(0, "dbgh-setup", "create or quarantine 4 failed");
+		goto out;
+	}
+	for (i = 0; i < 8; i++)
+		if (mpt_alloc(rw, "dbgh", &h, 1, 0, 0) == 1)
+			free_handles("dbgh", &h, NULL, 1, &f);
+	mpt_stats(rw, "dbgh", &s);
+	result(s.out_high_watermark == 1 && s.out_quarantined == 4,
+	       "dbgh-hwm-not-quarantine",
+	       "one block at a time: high_watermark %llu (want 1), quarantined %llu",
+	       (unsigned long long)s.out_high_watermark,
+	       (unsigned long long)s.out_quarantined);
+out:
+	mpt_destroy(rw, "dbgh", MPOOL_DESTROY_FORCE);
+}
+
+/*
+ * "EDQUOT, they would take the device pools' memory past max_bytes":
+ * 4096 blocks, TRACK needs 8 bytes each, POISON 1.
+ */
+static void test_budget(void)
+{
+	unsigned long long old, bpre = budget_bytes(), b0, b1;
+	struct mpool_ioc_debug d;
+	int err;
+
+	if (max_bytes_rw(&old, 0) || mpt_create(rw, "dbgb", 16, 4096, 0)) {
+		result(0, "dbgb-setup", "max_bytes or create failed");
+		goto out;
+	}
+	b0 = budget_bytes();
+	max_bytes_rw(NULL, b0 + 4096 + 100);
+	err = debug(rw, "dbgb", MPOOL_DEBUG_TRACK, 0, -1, &d);
+	result(err == EDQUOT && !strcmp(modes(rw, "dbgb"), "0/0"),
+	       "dbgb-track-edquot", "err %d modes %s", err, modes(rw, "dbgb"));
+	result(budget_bytes() == b0, "dbgb-refused-uncharged", "bytes %llu, were %llu",
+	       budget_bytes(), b0);
+	err = debug(rw, "dbgb", MPOOL_DEBUG_POISON, 0, -1, &d);
+	b1 = budget_bytes();
+	result(!err && b1 == b0 + 4096, "dbgb-poison-charged",
+	       "err %d bytes %llu, were %llu (want +4096)", err, b1, b0);
+	mpt_destroy(rw, "dbgb", 0);
+	result(budget_bytes() == bpre, "dbgb-given-back",
+	       "bytes %llu after DESTROY, %llu before CREATE", budget_bytes(), bpre);
+out:
+	max_bytes_rw(NULL, old);
+	mpt_destroy(rw, "dbgb", MPOOL_DESTROY_FORCE);
+}
+
 int main(int argc, char **argv)
 {
 	rw = open_dev(O_RDWR);
@@ -497,5 +637,8 @@ int main(int argc, char **argv)
 	test_live();
 	test_uaf();
 	test_concurrent();
+	test_shrink_wakes();
+	test_hwm();
+	test_budget();
 	return 0;
 }
