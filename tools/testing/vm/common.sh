@@ -264,6 +264,22 @@ make_initramfs() {
 	rm -rf "$root"
 }
 
+# pack_binaries ROOT BIN...: the host's dynamically linked programs BIN
+# (paths) into the initramfs tree ROOT at the same paths, with every
+# shared library ldd names, also at its path: the guest's loader finds
+# them in the multiarch directories as on the host.
+pack_binaries() {
+	local root=$1 b l
+	shift
+	for b in "$@"; do
+		mkdir -p "$root${b%/*}"
+		cp -L "$b" "$root$b"
+		for l in $(ldd "$b" | grep -o '/[^ ]*'); do
+			[ -e "$root$l" ] || { mkdir -p "$root${l%/*}" && cp -L "$l" "$root$l"; }
+		done
+	done
+}
+
 # ---- QEMU -------------------------------------------------------------------
 kernel_mem() { [ "$(kernel_base "$1")" = debug ] && echo 2G || echo 1G; }
 kernel_append() {
