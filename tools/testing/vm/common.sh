@@ -240,6 +240,19 @@ make_initramfs() {
 		case $a in *.*) continue ;; esac
 		[ ! -f "$a" ] || [ ! -x "$a" ] || cp "$a" "$root/bin/"
 	done
+	# The tracing tools test_38_trace.sh drives, when the host has them
+	# (deps.sh installs them): trace-cmd, 2 MB with its libraries, on
+	# every kernel; perf, 33 MB (12 MB packed), adds ~20 s to a boot
+	# under TCG, so only stock 6.12's tests have it (make trace-tools
+	# runs it on every kernel, with bpftrace, which brings LLVM: 200 MB).
+	case $mode in tests | trace-tools)
+		a=/usr/bin/trace-cmd
+		[ ! -x $a ] || pack_binaries "$root" $a
+		a=/usr/bin/perf
+		if [ -x $a ] && { [ "$mode" = trace-tools ] || [ "$k" = stock-6.12 ]; }; then
+			pack_binaries "$root" $a
+		fi ;;
+	esac
 	cp "$VM_DIR"/guest/* "$root/mptest/"
 	# GUEST_TESTS="test_20 test_55": only the scripts with those prefixes.
 	if [ -n "${GUEST_TESTS:-}" ]; then

@@ -19,7 +19,6 @@ kernels=${TT_KERNELS:-stock-6.12}
 # The tools' libraries unpack into the guest's RAM next to the module's.
 kernel_mem() { echo 2G; }
 
-tools=(/usr/bin/perf /usr/bin/trace-cmd /usr/bin/bpftrace)
 missing=()
 for p in linux-perf trace-cmd bpftrace; do
 	[ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] ||
@@ -45,11 +44,8 @@ for k in $kernels; do
 		! grep -q '^CONFIG_BPF_SYSCALL=y' "$(debug_dir)/.config"; then
 		bt="the debug kernel has no CONFIG_BPF_SYSCALL"
 	fi
-	if [ "$bt" = 1 ]; then
-		pack_binaries "$extra" "${tools[@]}"
-	else
-		pack_binaries "$extra" "${tools[@]:0:2}"
-	fi
+	# make_initramfs packed perf and trace-cmd.
+	[ "$bt" != 1 ] || pack_binaries "$extra" /usr/bin/bpftrace
 	mkdir -p "$extra/etc"
 	echo "TT_BPFTRACE='$bt'" >"$extra/etc/mptest-tt.env"
 	(cd "$extra" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >>"$initrd"
