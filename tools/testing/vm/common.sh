@@ -241,10 +241,12 @@ make_initramfs() {
 		[ ! -f "$a" ] || [ ! -x "$a" ] || cp "$a" "$root/bin/"
 	done
 	# The tracing tools test_38_trace.sh drives, when the host has them
-	# (deps.sh installs them): trace-cmd, 2 MB with its libraries, on
-	# every kernel; perf, 33 MB (12 MB packed), adds ~20 s to a boot
-	# under TCG, so only stock 6.12's tests have it (make trace-tools
-	# runs it on every kernel, with bpftrace, which brings LLVM: 200 MB).
+	# (deps.sh installs them).  Measured on stock 6.12 (test_38's boot,
+	# 5 s without them): trace-cmd, 2 MB with its libraries, adds 8 s,
+	# on every kernel; perf, 33 MB (12 MB packed), 4.6 s more on a quiet
+	# host and 20 s on a busy one, so only stock 6.12's tests have it.
+	# make trace-tools runs both on any kernel, with bpftrace (LLVM:
+	# 200 MB).
 	case $mode in tests | trace-tools)
 		a=/usr/bin/trace-cmd
 		[ ! -x $a ] || pack_binaries "$root" $a

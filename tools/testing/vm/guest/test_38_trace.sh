@@ -127,7 +127,7 @@ mempoolctl destroy trw --force >/dev/null
 
 # ---- trace-cmd and perf ------------------------------------------------------------
 # The usual tools on the same events, when the initramfs has them (the
-# host's trace-cmd, and perf on stock 6.12 only: it costs ~20 s a boot;
+# host's trace-cmd, and perf on stock 6.12 only: it costs 5-20 s a boot;
 # deps.sh installs both): the events come with their fields
 # and the caller symbolised by the tools' libtraceevent (func+0xoff).
 # make trace-tools runs them at length, with bpftrace.
