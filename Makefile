@@ -26,6 +26,9 @@
 #                   (SHAPE_DEBUG=1) and the benchmark, shape not speed
 # make style        checkpatch --strict; make sparse: sparse (C=2)
 # make fuzz         long ioctl fuzz + load test, debug kernel (FUZZ_OPS, FUZZ_SECONDS)
+# make trace-tools  boot stock 6.12 (TT_KERNELS) with perf, trace-cmd and
+#                   bpftrace, run each on the mempool:* tracepoints over a
+#                   small workload, print and check their output
 # make stress       long race stress, debug kernel, 2 vCPUs (STRESS_SECONDS,
 #                   default 600; STRESS_SEED)
 #
@@ -76,6 +79,9 @@ vm:
 bench:
 	tools/testing/vm/bench.sh
 
+trace-tools:
+	tools/testing/vm/trace-tools.sh
+
 bench-host:
 	$(MAKE) -C tools/testing/engine bench
 
@@ -97,5 +103,5 @@ fuzz:
 stress:
 	tools/testing/vm/stress.sh
 
-.PHONY: all module tools install clean check demo vm bench bench-host \
+.PHONY: all module tools install clean check demo vm bench trace-tools bench-host \
 	bench-compare bench-size shape style fuzz stress

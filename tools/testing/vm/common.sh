@@ -240,6 +240,21 @@ make_initramfs() {
 		case $a in *.*) continue ;; esac
 		[ ! -f "$a" ] || [ ! -x "$a" ] || cp "$a" "$root/bin/"
 	done
+	# The tracing tools test_38_trace.sh drives, when the host has them
+	# (deps.sh installs them).  Measured on stock 6.12 (test_38's boot,
+	# 5 s without them): trace-cmd, 2 MB with its libraries, adds 8 s,
+	# on every kernel; perf, 33 MB (12 MB packed), 4.6 s more on a quiet
+	# host and 20 s on a busy one, so only stock 6.12's tests have it.
+	# make trace-tools runs both on any kernel, with bpftrace (LLVM:
+	# 200 MB).
+	case $mode in tests | trace-tools)
+		a=/usr/bin/trace-cmd
+		[ ! -x $a ] || pack_binaries "$root" $a
+		a=/usr/bin/perf
+		if [ -x $a ] && { [ "$mode" = trace-tools ] || [ "$k" = stock-6.12 ]; }; then
+			pack_binaries "$root" $a
+		fi ;;
+	esac
 	cp "$VM_DIR"/guest/* "$root/mptest/"
 	# GUEST_TESTS="test_20 test_55": only the scripts with those prefixes.
 	if [ -n "${GUEST_TESTS:-}" ]; then
@@ -264,6 +279,22 @@ make_initramfs() {
 		>"$root/etc/mptest.env"
 	(cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet | gzip -1) >"$out"
 	rm -rf "$root"
+}
+
+# pack_binaries ROOT BIN...: the host's dynamically linked programs BIN
+# (paths) into the initramfs tree ROOT at the same paths, with every
+# shared library ldd names, also at its path: the guest's loader finds
+# them in the multiarch directories as on the host.
+pack_binaries() {
+	local root=$1 b l
+	shift
+	for b in "$@"; do
+		mkdir -p "$root${b%/*}"
+		cp -L "$b" "$root$b"
+		for l in $(ldd "$b" | grep -o '/[^ ]*'); do
+			[ -e "$root$l" ] || { mkdir -p "$root${l%/*}" && cp -L "$l" "$root$l"; }
+		done
+	done
 }
 
 # ---- QEMU -------------------------------------------------------------------

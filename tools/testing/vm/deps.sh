@@ -9,7 +9,8 @@ want=(qemu-system-x86 busybox-static sparse cpio bc bison flex libelf-dev
 	libssl-dev xz-utils kmod rsync gcc make libc6-dev python3
 	linux-source-6.12 dwarves
 	dkms openssl groff-base man-db bsdextrautils valgrind gcc-multilib
-	debhelper dh-dkms lintian)
+	debhelper dh-dkms lintian
+	trace-cmd linux-perf)
 installed() {
 	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
 }

@@ -125,6 +125,39 @@ has tr-watermark-low 'watermark: pool=trw free=1 below=2 low'
 has tr-watermark-recovered 'watermark: pool=trw free=4 below=2 recovered'
 mempoolctl destroy trw --force >/dev/null
 
+# ---- trace-cmd and perf ------------------------------------------------------------
+# The usual tools on the same events, when the initramfs has them (the
+# host's trace-cmd, and perf on stock 6.12 only: it costs 5-20 s a boot;
+# deps.sh installs both): the events come with their fields
+# and the caller symbolised by the tools' libtraceevent (func+0xoff).
+# make trace-tools runs them at length, with bpftrace.
+echo 0 >"$TR/events/mempool/enable"
+PATH=/usr/bin:$PATH
+cat >"$T/workload" <<-'EOF'
+	mempoolctl create trt --block-size 32 --blocks 1 >/dev/null
+	mempoolctl alloc trt >/dev/null
+	mempoolctl alloc trt >/dev/null 2>&1
+	mempoolctl destroy trt --force >/dev/null
+EOF
+if command -v trace-cmd >/dev/null; then
+	check tr-trace-cmd-record trace-cmd record -q -e mempool -o "$T/trace.dat" \
+		sh "$T/workload"
+	trace-cmd report -i "$T/trace.dat" >"$T/trace" 2>&1
+	has tr-trace-cmd-alloc 'alloc: *pool=trt offset=0 caller=mpool_dev_alloc+0x[0-9a-f]* path=shared'
+	has tr-trace-cmd-alloc-fail 'alloc_fail: *pool=trt caller=mpool_dev_alloc+0x[0-9a-f]* blocks=1 exhausted'
+else
+	skip tr-trace-cmd "no trace-cmd in the initramfs"
+fi
+if command -v perf >/dev/null; then
+	check tr-perf-record perf record -q -e 'mempool:*' -a -o "$T/perf.data" -- \
+		sh "$T/workload"
+	perf script -i "$T/perf.data" >"$T/trace" 2>&1
+	has tr-perf-alloc 'mempool:alloc: pool=trt offset=0 caller=mpool_dev_alloc+0x[0-9a-f]* path=shared'
+	has tr-perf-alloc-fail 'mempool:alloc_fail: pool=trt caller=mpool_dev_alloc+0x[0-9a-f]* blocks=1 exhausted'
+else
+	skip tr-perf "no perf in the initramfs (stock-6.12's tests have it)"
+fi
+
 # ---- off: nothing more -------------------------------------------------------------
 echo 0 >"$TR/events/mempool/enable"
 echo >"$TR/trace"
