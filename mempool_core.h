@@ -8,7 +8,6 @@
 #define _MEMPOOL_CORE_H
 
 #include <linux/atomic.h>
-#include <linux/cache.h>
 #include <linux/list.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
@@ -112,22 +111,15 @@ struct mpool_pcp {
  * writes into a free block, even a stray one, cannot corrupt the pool.
  */
 struct mpool {
-	/*
-	 * The lock and the stack's count are written on every shared-path
-	 * alloc and free and every batch: kept off the lines of the fields
-	 * that every alloc and free reads on any CPU (from @base on; and
-	 * from @pcp on, after the statistics, also written under the lock).
-	 * The lock stays first, where the calls that take it need no offset.
-	 */
-	raw_spinlock_t lock;
-	unsigned int nr_free;
-	void *base ____cacheline_aligned_in_smp;
+	raw_spinlock_t lock;	/* see the kernel-doc above */
+	void *base;
 	size_t stride;
 	int stride_shift;
 	size_t region_size;
 	size_t block_size;
 	size_t align;
 	unsigned int nr_blocks;
+	unsigned int nr_free;
 	u32 *free_stack;
 	u8 *live;
 	unsigned int live_shift;
@@ -143,7 +135,7 @@ struct mpool {
 	unsigned long reported;
 	wait_queue_head_t wait;
 	struct mpool_stats stats;
-	struct mpool_pcp __percpu *pcp ____cacheline_aligned_in_smp;
+	struct mpool_pcp __percpu *pcp;
 	atomic_t nr_waiters;
 	bool cancelled;
 	struct hlist_node cpuhp;
