@@ -209,6 +209,7 @@ static void bench_test_round_order(struct kunit *test)
 	unsigned int *order;
 	struct bench_case *cases;
 	struct bench_request req;
+	const char *line;
 
 	cases = kunit_kcalloc(test, BENCH_MAX_CASES, sizeof(*cases),
 			      GFP_KERNEL);
@@ -218,9 +219,8 @@ static void bench_test_round_order(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, order);
 
 	/* Defaults: the first allocator in table order, rotating. */
-	KUNIT_ASSERT_EQ(test, parse(test,
-		"allocators=ideal,null,kmem_cache,mempool workloads=pair,burst",
-		ALL, &req), 0);
+	line = "allocators=ideal,null,kmem_cache,mempool workloads=pair,burst";
+	KUNIT_ASSERT_EQ(test, parse(test, line, ALL, &req), 0);
 	KUNIT_EXPECT_EQ(test, req.first, (unsigned int)BENCH_MEMPOOL);
 	KUNIT_EXPECT_TRUE(test, req.rotate);
 	n = mpool_bench_cases(&req, cases);
@@ -243,9 +243,9 @@ static void bench_test_round_order(struct kunit *test)
 	}
 
 	/* first=, rotate=0: every round starts there, wrapping around. */
-	KUNIT_ASSERT_EQ(test, parse(test,
-		"allocators=ideal,null,kmem_cache,mempool workloads=pair cpus=1 first=kmem_cache rotate=0",
-		ALL, &req), 0);
+	line = "allocators=ideal,null,kmem_cache,mempool workloads=pair cpus=1 "
+	       "first=kmem_cache rotate=0";
+	KUNIT_ASSERT_EQ(test, parse(test, line, ALL, &req), 0);
 	KUNIT_EXPECT_EQ(test, req.first, (unsigned int)BENCH_KMEM_CACHE);
 	KUNIT_EXPECT_FALSE(test, req.rotate);
 	n = mpool_bench_cases(&req, cases);
