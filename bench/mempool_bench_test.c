@@ -201,7 +201,7 @@ static unsigned int nth(const struct bench_case *cases,
 static void bench_test_round_order(struct kunit *test)
 {
 	static const unsigned int list[] = {
-		BENCH_MEMPOOL, BENCH_KMEM_CACHE, BENCH_NULL, BENCH_IDEAL,
+		BENCH_MEMPOOL, BENCH_NAIVE, BENCH_NULL, BENCH_IDEAL,
 	};
 	unsigned int online = num_online_cpus();
 	unsigned int n, r, k, nr = ARRAY_SIZE(list);
@@ -219,7 +219,7 @@ static void bench_test_round_order(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, order);
 
 	/* Defaults: the first allocator in table order, rotating. */
-	line = "allocators=ideal,null,kmem_cache,mempool workloads=pair,burst";
+	line = "allocators=ideal,null,naive,mempool workloads=pair,burst";
 	KUNIT_ASSERT_EQ(test, parse(test, line, ALL, &req), 0);
 	KUNIT_EXPECT_EQ(test, req.first, (unsigned int)BENCH_MEMPOOL);
 	KUNIT_EXPECT_TRUE(test, req.rotate);
@@ -243,10 +243,9 @@ static void bench_test_round_order(struct kunit *test)
 	}
 
 	/* first=, rotate=0: every round starts there, wrapping around. */
-	line = "allocators=ideal,null,kmem_cache,mempool workloads=pair cpus=1 "
-	       "first=kmem_cache rotate=0";
+	line = "allocators=ideal,null,naive,mempool workloads=pair cpus=1 first=naive rotate=0";
 	KUNIT_ASSERT_EQ(test, parse(test, line, ALL, &req), 0);
-	KUNIT_EXPECT_EQ(test, req.first, (unsigned int)BENCH_KMEM_CACHE);
+	KUNIT_EXPECT_EQ(test, req.first, (unsigned int)BENCH_NAIVE);
 	KUNIT_EXPECT_FALSE(test, req.rotate);
 	n = mpool_bench_cases(&req, cases);
 	KUNIT_ASSERT_EQ(test, n, nr);
