@@ -38,7 +38,7 @@
 
 /* Longest request line: all keys with every name fit in a third of it. */
 #define BENCH_MAX_LINE		512
-/* Longest result line: two names and fifteen numbers of up to 20 digits. */
+/* Longest result line: two names and thirteen numbers of up to 20 digits. */
 #define BENCH_RESULT_LINE	480
 
 static struct dentry *bench_dir;
