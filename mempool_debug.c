@@ -311,4 +311,4 @@ out:
 	mutex_unlock(&mpool_debug_lock);
 	return ret;
 }
-EXPORT_SYMBOL_IF_KUNIT(mpool_debug_set);
+EXPORT_SYMBOL_GPL(mpool_debug_set);

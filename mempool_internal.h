@@ -37,19 +37,7 @@
 /* The longest quarantine; shorter than the pool, too. */
 #define MPOOL_QUARANTINE_MAX	65536
 
-/**
- * struct mpool_debug_modes - a pool's debug modes (debugfs "debug")
- * @poison: MPOOL_F_POISON on (1) or off (0); -1 to leave it
- * @track: MPOOL_F_TRACK likewise
- * @quarantine: the quarantine's length, 0 for none; -1 to leave it
- */
-struct mpool_debug_modes {
-	int poison;
-	int track;
-	int quarantine;
-};
-
-int mpool_debug_set(struct mpool *pool, const struct mpool_debug_modes *m);
+/* mpool_debug_set() and its struct mpool_debug_modes are in mpool.h. */
 void mpool_debug_get(struct mpool *pool, struct mpool_debug_modes *m);
 struct mpool *mpool_create_user(const char *name, size_t block_size,
 				unsigned int nr_blocks, size_t align,

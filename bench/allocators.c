@@ -68,6 +68,28 @@ static int bench_mpool_track_init(struct bench_run *run)
 	return bench_mpool_create(run, MPOOL_F_PERCPU | MPOOL_F_TRACK);
 }
 
+/*
+ * The runtime debug mode that has no create flag: a quarantine of
+ * BENCH_QUARANTINE blocks, switched on through mpool_debug_set() as
+ * debugfs and MPOOL_IOC_DEBUG switch it on a live pool (+poison and
+ * +track set the flags that mempool-poison and mempool-track create with).
+ */
+static int bench_mpool_quarantine_init(struct bench_run *run)
+{
+	struct mpool_debug_modes modes = {
+		.poison = -1, .track = -1, .quarantine = BENCH_QUARANTINE,
+	};
+	int ret;
+
+	ret = bench_mpool_create(run, MPOOL_F_PERCPU);
+	if (ret)
+		return ret;
+	ret = mpool_debug_set(run->mpool, &modes);
+	if (ret)
+		mpool_destroy(run->mpool);
+	return ret;
+}
+
 static void *bench_mpool_alloc(struct bench_run *run)
 {
 	return mpool_alloc(run->mpool);
@@ -452,11 +474,10 @@ static __always_inline void bench_free(struct bench_thread *t, u64 n,
 static __always_inline int bench_pair(struct bench_thread *t,
 				      bench_alloc_fn alloc, bench_free_fn free)
 {
-	struct bench_run *run = t->run;
 	void *block;
 	u64 i;
 
-	for (i = 0; i < run->ops; i++) {
+	for (i = 0; i < t->ops; i++) {
 		/* Half a sampling period apart: frees are timed as often. */
 		block = bench_alloc(t, i, alloc);
 		if (!block)
@@ -474,13 +495,12 @@ static __always_inline int bench_pair(struct bench_thread *t,
 static __always_inline int bench_burst(struct bench_thread *t,
 				       bench_alloc_fn alloc, bench_free_fn free)
 {
-	struct bench_run *run = t->run;
 	void *blocks[BENCH_BURST];
 	unsigned int j, n = 0;
 	int ret = 0;
 	u64 i;
 
-	for (i = 0; i < run->ops && !ret; i += BENCH_BURST) {
+	for (i = 0; i < t->ops && !ret; i += BENCH_BURST) {
 		for (n = 0; n < BENCH_BURST; n++) {
 			blocks[n] = bench_alloc(t, i + n, alloc);
 			if (!blocks[n]) {
@@ -527,14 +547,13 @@ static void *bench_ring_pop(struct bench_ring *r)
 static __always_inline int bench_cross(struct bench_thread *t,
 				       bench_alloc_fn alloc, bench_free_fn free)
 {
-	struct bench_run *run = t->run;
 	u64 made = 0, freed = 0;
 	void *block;
 
-	while (made < run->ops || freed < run->ops) {
+	while (made < t->ops || freed < t->ops) {
 		bool idle = true;
 
-		if (made < run->ops &&
+		if (made < t->ops &&
 		    t->ring.head - READ_ONCE(t->ring.tail) < BENCH_RING) {
 			block = bench_alloc(t, made, alloc);
 			if (block) {
@@ -543,7 +562,7 @@ static __always_inline int bench_cross(struct bench_thread *t,
 				idle = false;
 			}
 		}
-		if (freed < run->ops) {
+		if (freed < t->ops) {
 			block = bench_ring_pop(t->in);
 			if (block) {
 				bench_free(t, freed + 1, free, block);
@@ -654,6 +673,8 @@ const struct bench_allocator bench_allocators[BENCH_NR_ALLOCATORS] = {
 	BENCH_MPOOL_FLAG(BENCH_MEMPOOL_ZERO, "mempool-zero", bench_mpool_zero),
 	BENCH_MPOOL_FLAG(BENCH_MEMPOOL_TRACK, "mempool-track",
 			 bench_mpool_track),
+	BENCH_MPOOL_FLAG(BENCH_MEMPOOL_QUARANTINE, "mempool-quarantine",
+			 bench_mpool_quarantine),
 };
 
 /* Every allocator's name, whether or not this kernel has it. */
@@ -672,6 +693,7 @@ const char *const bench_allocator_names[BENCH_NR_ALLOCATORS] = {
 	[BENCH_MEMPOOL_POISON] = "mempool-poison",
 	[BENCH_MEMPOOL_ZERO] = "mempool-zero",
 	[BENCH_MEMPOOL_TRACK] = "mempool-track",
+	[BENCH_MEMPOOL_QUARANTINE] = "mempool-quarantine",
 };
 
 const char *const bench_workload_names[BENCH_NR_WORKLOADS] = {

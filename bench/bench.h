@@ -35,6 +35,7 @@ enum bench_allocator_id {
 	BENCH_MEMPOOL_POISON,	/* mempool with MPOOL_F_POISON */
 	BENCH_MEMPOOL_ZERO,	/* mempool with MPOOL_F_ZERO */
 	BENCH_MEMPOOL_TRACK,	/* mempool with MPOOL_F_TRACK */
+	BENCH_MEMPOOL_QUARANTINE, /* mempool with a quarantine switched on */
 	BENCH_NR_ALLOCATORS
 };
 
@@ -51,6 +52,7 @@ enum bench_workload_id {
 #define BENCH_RING		256	/* power of two */
 #define BENCH_SAMPLE_MASK	127	/* time one call in 128 */
 #define BENCH_WARM_UP		1000	/* untimed pairs per thread */
+#define BENCH_QUARANTINE	64	/* mempool-quarantine's length */
 
 #define BENCH_DEFAULT_OPS	200000
 #define BENCH_MIN_OPS		1000
@@ -69,7 +71,11 @@ enum bench_workload_id {
  *	number of CPUs
  * @block_size: bytes per block
  * @ops: alloc+free pairs per thread per run
- * @rounds: how often each run is repeated; the fastest round is reported
+ * @rounds: how often each run is repeated; the fastest round is reported,
+ *	and the spread over all of them
+ * @first: the allocator (enum bench_allocator_id) that round 0 starts at
+ * @rotate: round r starts at the allocator r places after @first in the
+ *	request's list, wrapping around; false: every round starts at @first
  */
 struct bench_request {
 	u32 allocators;
@@ -78,6 +84,8 @@ struct bench_request {
 	unsigned int block_size;
 	unsigned int ops;
 	unsigned int rounds;
+	unsigned int first;
+	bool rotate;
 };
 
 /**
@@ -94,6 +102,10 @@ struct bench_request {
  * @p50_ns: median latency of one sampled alloc or free call
  * @p99_ns: 99th percentile of the same samples
  * @max_ns: longest sampled call
+ * @rounds: rounds run; the fields above are the fastest one's
+ * @ps_min: of the rounds' ps_per_op, the least (the fastest's)
+ * @ps_median: their median (of an even number, the mean of the middle two)
+ * @ps_max: the greatest
  */
 struct bench_result {
 	u32 allocator;
@@ -107,6 +119,10 @@ struct bench_result {
 	u64 p50_ns;
 	u64 p99_ns;
 	u64 max_ns;
+	u32 rounds;
+	u64 ps_min;
+	u64 ps_median;
+	u64 ps_max;
 };
 
 /* One (allocator, workload, cpus) run; at most two CPU counts. */
@@ -131,6 +147,7 @@ struct bench_thread {
 	struct bench_run *run;
 	struct bench_ring ring;	/* blocks for the next thread */
 	struct bench_ring *in;	/* blocks from the previous thread */
+	u64 ops;		/* pairs the loop does: warm-up's, then run's */
 	u64 start_ns;
 	u64 end_ns;
 	u32 *samples;
@@ -221,6 +238,9 @@ void bench_drain_rings(struct bench_run *run);
 int mpool_bench_parse(char *line, u32 available, struct bench_request *req);
 unsigned int mpool_bench_cases(const struct bench_request *req,
 			       struct bench_case *cases);
+void mpool_bench_round_order(const struct bench_request *req,
+			     const struct bench_case *cases, unsigned int n,
+			     unsigned int round, unsigned int *order);
 
 /* batch.c: the batch file, the cost of moving one batch */
 struct seq_file;

@@ -11,7 +11,10 @@
  *	mpool_bench_parse()) runs the benchmark inside write(); then read()
  *	on the same open file gives one line per result:
  *	allocator=NAME workload=NAME cpus=N ops=N elapsed_ns=N ps_per_op=N
- *	kops_per_sec=N p50_ns=N p99_ns=N max_ns=N block_size=N
+ *	kops_per_sec=N p50_ns=N p99_ns=N max_ns=N block_size=N rounds=N
+ *	ps_min=N ps_median=N ps_max=N (the fastest round's figures, then
+ *	the spread of ps_per_op over the rounds; a reader skips keys it does
+ *	not know, as later versions may add more at the end)
  *
  * /sys/kernel/debug/mempool_bench/batch (0400)
  *	reading it measures what moving one batch between a CPU's cache and
@@ -35,8 +38,8 @@
 
 /* Longest request line: all keys with every name fit in a third of it. */
 #define BENCH_MAX_LINE		512
-/* Longest result line: two names and eleven numbers of up to 20 digits. */
-#define BENCH_RESULT_LINE	360
+/* Longest result line: two names and thirteen numbers of up to 20 digits. */
+#define BENCH_RESULT_LINE	480
 
 static struct dentry *bench_dir;
 
@@ -74,13 +77,14 @@ static char *bench_format(const struct bench_result *res, unsigned int n,
 		return NULL;
 	for (i = 0; i < n; i++, res++)
 		pos += scnprintf(out + pos, size - pos,
-				 "allocator=%s workload=%s cpus=%u ops=%llu elapsed_ns=%llu ps_per_op=%llu kops_per_sec=%llu p50_ns=%llu p99_ns=%llu max_ns=%llu block_size=%u\n",
+				 "allocator=%s workload=%s cpus=%u ops=%llu elapsed_ns=%llu ps_per_op=%llu kops_per_sec=%llu p50_ns=%llu p99_ns=%llu max_ns=%llu block_size=%u rounds=%u ps_min=%llu ps_median=%llu ps_max=%llu\n",
 				 bench_allocator_names[res->allocator],
 				 bench_workload_names[res->workload],
 				 res->cpus, res->ops, res->elapsed_ns,
 				 res->ps_per_op, res->kops_per_sec,
 				 res->p50_ns, res->p99_ns, res->max_ns,
-				 res->block_size);
+				 res->block_size, res->rounds, res->ps_min,
+				 res->ps_median, res->ps_max);
 	*len = pos;
 	return out;
 }

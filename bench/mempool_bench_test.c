@@ -4,6 +4,7 @@
  * range of the run file's line, the defaults of omitted keys, and the
  * errors of everything else.  Runs no benchmark.
  */
+#include <linux/bitmap.h>
 #include <linux/cpumask.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
@@ -47,7 +48,7 @@ static const struct bench_parse_case bench_parse_cases[] = {
 	       BENCH_DEFAULT_SIZE, BENCH_DEFAULT_OPS, BENCH_DEFAULT_ROUNDS },
 	  1 },
 	{ "all allocator names",
-	"allocators=mempool,mempool-nocache,naive,kmem_cache,kmalloc,mempool_t,gen_pool,objpool,null,ideal,memset,mempool-poison,mempool-zero,mempool-track",
+	"allocators=mempool,mempool-nocache,naive,kmem_cache,kmalloc,mempool_t,gen_pool,objpool,null,ideal,memset,mempool-poison,mempool-zero,mempool-track,mempool-quarantine",
 	  ALL, 0, { DEFAULTS(ALL) } },
 	{ "all workload names", "workloads=cross,burst,pair", NO_OBJPOOL, 0,
 	  { DEFAULTS(NO_OBJPOOL) } },
@@ -89,6 +90,17 @@ static const struct bench_parse_case bench_parse_cases[] = {
 	  -EINVAL },
 	{ "bad value before missing", "allocators=objpool ops=1", NO_OBJPOOL,
 	  -EINVAL },
+	{ "first and rotate", "allocators=naive,mempool first=naive rotate=0",
+	  ALL, 0, { BIT(BENCH_MEMPOOL) | BIT(BENCH_NAIVE), BENCH_ALL_WORKLOADS,
+		    0, BENCH_DEFAULT_SIZE, BENCH_DEFAULT_OPS,
+		    BENCH_DEFAULT_ROUNDS } },
+	{ "unknown first", "first=slab", ALL, -EINVAL },
+	{ "first not run", "allocators=naive first=mempool", ALL, -EINVAL },
+	{ "first missing", "first=objpool", NO_OBJPOOL, -EOPNOTSUPP },
+	{ "empty first", "first=", ALL, -EINVAL },
+	{ "rotate 2", "rotate=2", ALL, -EINVAL },
+	{ "rotate word", "rotate=yes", ALL, -EINVAL },
+	{ "duplicate rotate", "rotate=1 rotate=0", ALL, -EINVAL },
 };
 
 static void bench_parse_desc(const struct bench_parse_case *c, char *desc)
@@ -175,10 +187,81 @@ static void bench_test_cases(struct kunit *test)
 				(unsigned int)BENCH_WL_CROSS);
 }
 
+/* The allocator of @cases[@order[@k]]. */
+static unsigned int nth(const struct bench_case *cases,
+			const unsigned int *order, unsigned int k)
+{
+	return cases[order[k]].allocator;
+}
+
+/*
+ * first= and rotate=: which allocator each round measures first, and that
+ * every round runs every case once, 1 CPU before all CPUs.
+ */
+static void bench_test_round_order(struct kunit *test)
+{
+	static const unsigned int list[] = {
+		BENCH_MEMPOOL, BENCH_NAIVE, BENCH_NULL, BENCH_IDEAL,
+	};
+	unsigned int online = num_online_cpus();
+	unsigned int n, r, k, nr = ARRAY_SIZE(list);
+	DECLARE_BITMAP(seen, BENCH_MAX_CASES);
+	unsigned int *order;
+	struct bench_case *cases;
+	struct bench_request req;
+	const char *line;
+
+	cases = kunit_kcalloc(test, BENCH_MAX_CASES, sizeof(*cases),
+			      GFP_KERNEL);
+	order = kunit_kcalloc(test, BENCH_MAX_CASES, sizeof(*order),
+			      GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cases);
+	KUNIT_ASSERT_NOT_NULL(test, order);
+
+	/* Defaults: the first allocator in table order, rotating. */
+	line = "allocators=ideal,null,naive,mempool workloads=pair,burst";
+	KUNIT_ASSERT_EQ(test, parse(test, line, ALL, &req), 0);
+	KUNIT_EXPECT_EQ(test, req.first, (unsigned int)BENCH_MEMPOOL);
+	KUNIT_EXPECT_TRUE(test, req.rotate);
+	n = mpool_bench_cases(&req, cases);
+	KUNIT_ASSERT_EQ(test, n, nr * 2 * (online > 1 ? 2 : 1));
+	for (r = 0; r < 2 * nr; r++) {
+		mpool_bench_round_order(&req, cases, n, r, order);
+		/* Round r starts at allocator r mod N, both workloads. */
+		KUNIT_EXPECT_EQ(test, nth(cases, order, 0), list[r % nr]);
+		KUNIT_EXPECT_EQ(test, nth(cases, order, 1), list[r % nr]);
+		KUNIT_EXPECT_EQ(test, nth(cases, order, 2 * nr - 1),
+				list[(r + nr - 1) % nr]);
+		KUNIT_EXPECT_EQ(test, cases[order[0]].cpus, 1U);
+		KUNIT_EXPECT_EQ(test, cases[order[n - 1]].cpus, online);
+		bitmap_zero(seen, BENCH_MAX_CASES);
+		for (k = 0; k < n; k++) {
+			KUNIT_ASSERT_LT(test, order[k], n);
+			KUNIT_EXPECT_FALSE(test, test_bit(order[k], seen));
+			__set_bit(order[k], seen);
+		}
+	}
+
+	/* first=, rotate=0: every round starts there, wrapping around. */
+	line = "allocators=ideal,null,naive,mempool workloads=pair cpus=1 first=naive rotate=0";
+	KUNIT_ASSERT_EQ(test, parse(test, line, ALL, &req), 0);
+	KUNIT_EXPECT_EQ(test, req.first, (unsigned int)BENCH_NAIVE);
+	KUNIT_EXPECT_FALSE(test, req.rotate);
+	n = mpool_bench_cases(&req, cases);
+	KUNIT_ASSERT_EQ(test, n, nr);
+	for (r = 0; r < 3; r++) {
+		mpool_bench_round_order(&req, cases, n, r, order);
+		for (k = 0; k < nr; k++)
+			KUNIT_EXPECT_EQ(test, nth(cases, order, k),
+					list[(1 + k) % nr]);
+	}
+}
+
 static struct kunit_case mempool_bench_cases[] = {
 	KUNIT_CASE_PARAM(bench_test_parse, bench_parse_gen_params),
 	KUNIT_CASE(bench_test_parse_machine),
 	KUNIT_CASE(bench_test_cases),
+	KUNIT_CASE(bench_test_round_order),
 	{}
 };
 

@@ -19,6 +19,8 @@ enum bench_key {
 	BENCH_KEY_BLOCK_SIZE,
 	BENCH_KEY_OPS,
 	BENCH_KEY_ROUNDS,
+	BENCH_KEY_FIRST,
+	BENCH_KEY_ROTATE,
 	BENCH_NR_KEYS
 };
 
@@ -29,6 +31,8 @@ static const char *const bench_keys[BENCH_NR_KEYS] = {
 	[BENCH_KEY_BLOCK_SIZE] = "block_size",
 	[BENCH_KEY_OPS] = "ops",
 	[BENCH_KEY_ROUNDS] = "rounds",
+	[BENCH_KEY_FIRST] = "first",
+	[BENCH_KEY_ROTATE] = "rotate",
 };
 
 /**
@@ -65,6 +69,49 @@ unsigned int mpool_bench_cases(const struct bench_request *req,
 }
 EXPORT_SYMBOL_IF_KUNIT(mpool_bench_cases);
 
+/**
+ * mpool_bench_round_order - the order in which a round runs the cases
+ * @req: the request
+ * @cases: its @n runs, from mpool_bench_cases()
+ * @n: their number
+ * @round: the round, from 0
+ * @order: set to the @n indices into @cases, in the order to run them
+ *
+ * By CPU count as reported (1 CPU first), then by allocator starting at
+ * @req->first, or with @req->rotate at the allocator @round places after
+ * it in the request's list (wrapping around), so that over the rounds each
+ * allocator is measured first as often as any other; then by workload.
+ */
+void mpool_bench_round_order(const struct bench_request *req,
+			     const struct bench_case *cases, unsigned int n,
+			     unsigned int round, unsigned int *order)
+{
+	unsigned int list[BENCH_NR_ALLOCATORS];
+	unsigned int a, i, j, g, nr = 0, start = 0, k = 0;
+
+	for (a = 0; a < BENCH_NR_ALLOCATORS; a++) {
+		if (!(req->allocators & BIT(a)))
+			continue;
+		if (a == req->first)
+			start = nr;
+		list[nr++] = a;
+	}
+	if (!nr)
+		return;
+	if (req->rotate)
+		start = (start + round) % nr;
+	/* The cases of one CPU count are together: i is a group's first. */
+	for (g = 0; g < n; g = i) {
+		for (i = g; i < n && cases[i].cpus == cases[g].cpus; i++)
+			;
+		for (a = 0; a < nr; a++)
+			for (j = g; j < i; j++)
+				if (cases[j].allocator == list[(start + a) % nr])
+					order[k++] = j;
+	}
+}
+EXPORT_SYMBOL_IF_KUNIT(mpool_bench_round_order);
+
 /* A comma-separated list of @names into a bit mask; each must be known. */
 static int bench_parse_names(char *val, const char *const *names,
 			     unsigned int nr, u32 *mask)
@@ -96,6 +143,9 @@ static int bench_parse_uint(const char *val, unsigned int min,
 
 static int bench_parse_pair(int key, char *val, struct bench_request *req)
 {
+	unsigned int n = 0;
+	int ret;
+
 	switch (key) {
 	case BENCH_KEY_ALLOCATORS:
 		return bench_parse_names(val, bench_allocator_names,
@@ -113,6 +163,17 @@ static int bench_parse_pair(int key, char *val, struct bench_request *req)
 					&req->ops);
 	case BENCH_KEY_ROUNDS:
 		return bench_parse_uint(val, 1, BENCH_MAX_ROUNDS, &req->rounds);
+	case BENCH_KEY_FIRST:
+		ret = match_string(bench_allocator_names, BENCH_NR_ALLOCATORS,
+				   val);
+		if (ret < 0)
+			return -EINVAL;
+		req->first = ret;
+		return 0;
+	case BENCH_KEY_ROTATE:
+		ret = bench_parse_uint(val, 0, 1, &n);
+		req->rotate = n;
+		return ret;
 	default:
 		return -EINVAL;
 	}
@@ -127,16 +188,17 @@ static int bench_parse_pair(int key, char *val, struct bench_request *req)
  * @req: set to the request
  *
  * Keys: allocators and workloads (comma-separated names), cpus, block_size,
- * ops and rounds (decimal numbers).  An omitted key takes its default:
- * every available allocator, every workload, cpus 0 (1 CPU and all online
- * CPUs), block_size BENCH_DEFAULT_SIZE, ops BENCH_DEFAULT_OPS, rounds
- * BENCH_DEFAULT_ROUNDS.
+ * ops and rounds (decimal numbers), first (an allocator's name), rotate (0
+ * or 1).  An omitted key takes its default: every available allocator,
+ * every workload, cpus 0 (1 CPU and all online CPUs), block_size
+ * BENCH_DEFAULT_SIZE, ops BENCH_DEFAULT_OPS, rounds BENCH_DEFAULT_ROUNDS,
+ * first the first allocator of the request in table order, rotate 1.
  *
  * Return: 0; -EINVAL for an unknown or repeated key, a pair without '=',
  * a bad number, an unknown name, a value out of range, a newline before
- * the end, or a request that yields no run (cross on one CPU only);
- * -EOPNOTSUPP when the line is otherwise valid but names an allocator not
- * in @available.
+ * the end, a first allocator the request does not run, or a request that
+ * yields no run (cross on one CPU only); -EOPNOTSUPP when the line is
+ * otherwise valid but names an allocator not in @available.
  */
 int mpool_bench_parse(char *line, u32 available, struct bench_request *req)
 {
@@ -151,6 +213,8 @@ int mpool_bench_parse(char *line, u32 available, struct bench_request *req)
 		.block_size = BENCH_DEFAULT_SIZE,
 		.ops = BENCH_DEFAULT_OPS,
 		.rounds = BENCH_DEFAULT_ROUNDS,
+		.first = BENCH_NR_ALLOCATORS,	/* none given */
+		.rotate = true,
 	};
 	if (len && line[len - 1] == '\n')
 		line[len - 1] = '\0';
@@ -171,9 +235,14 @@ int mpool_bench_parse(char *line, u32 available, struct bench_request *req)
 		if (ret)
 			return ret;
 	}
-	if (req->allocators & ~available)
+	if ((req->allocators | (req->first < BENCH_NR_ALLOCATORS ?
+				BIT(req->first) : 0)) & ~available)
 		return -EOPNOTSUPP;
 	if (!mpool_bench_cases(req, NULL))
+		return -EINVAL;
+	if (req->first == BENCH_NR_ALLOCATORS)
+		req->first = __ffs(req->allocators);
+	else if (!(req->allocators & BIT(req->first)))
 		return -EINVAL;
 	return 0;
 }

@@ -23,29 +23,30 @@
 static DEFINE_MUTEX(bench_lock);
 
 /*
- * Untimed pairs before the start, so that no allocator is timed filling
- * its caches or its slabs for the first time.
+ * BENCH_WARM_UP untimed pairs before the start, through the very loop that
+ * is then timed, so that no allocator is timed filling its caches or its
+ * slabs for the first time, nor (under QEMU TCG) running its loop before
+ * it has been translated: whichever allocator a round measures first
+ * finds its code and its data as warm as the others do.
  */
-static void bench_warm_up(struct bench_thread *t)
+static int bench_warm_up(struct bench_thread *t)
 {
-	struct bench_run *run = t->run;
-	void *block;
-	int i;
+	int ret;
 
-	for (i = 0; i < BENCH_WARM_UP; i++) {
-		block = run->allocator->alloc(run);
-		if (!block)
-			return;
-		run->allocator->free(run, block);
-	}
+	t->ops = BENCH_WARM_UP;
+	ret = t->run->allocator->run(t);
+	t->nr_samples = 0;	/* the warm-up's are not the run's */
+	t->ops = t->run->ops;
+	return ret;
 }
 
 static int bench_thread_fn(void *arg)
 {
 	struct bench_thread *t = arg;
 	struct bench_run *run = t->run;
+	int warm;
 
-	bench_warm_up(t);
+	warm = bench_warm_up(t);
 	wait_for_completion(&run->start);
 	if (READ_ONCE(run->abort)) {
 		t->err = -EINTR;
@@ -67,7 +68,8 @@ static int bench_thread_fn(void *arg)
 		cpu_relax();
 	}
 	t->start_ns = ktime_get_ns();
-	t->err = run->allocator->run(t);
+	/* A failed warm-up still lines up: the others wait for everyone. */
+	t->err = warm ? warm : run->allocator->run(t);
 done:
 	t->end_ns = ktime_get_ns();
 	if (atomic_dec_and_test(&run->running))
@@ -224,6 +226,23 @@ static int cmp_result(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * A case's @rounds results into one, in place at @res[0]: the fastest
+ * round's, with the spread of ps_per_op over all of them.
+ */
+static void bench_spread(struct bench_result *res, unsigned int rounds)
+{
+	u64 median;
+
+	sort(res, rounds, sizeof(*res), cmp_result, NULL);
+	median = (res[(rounds - 1) / 2].ps_per_op +
+		  res[rounds / 2].ps_per_op) / 2;
+	res[0].rounds = rounds;
+	res[0].ps_min = res[0].ps_per_op;
+	res[0].ps_median = median;
+	res[0].ps_max = res[rounds - 1].ps_per_op;
+}
+
 /**
  * bench_run_all - run a parsed benchmark request
  * @req: the request, from mpool_bench_parse()
@@ -231,10 +250,12 @@ static int cmp_result(const void *a, const void *b)
  *	kfree(), in the order mpool_bench_cases() lists the runs
  * @nr_results: set to their number
  *
- * Runs every case @req->rounds times, round by round, and reports for each
- * the round with the fewest ns per op: other work on the machine (on a
- * shared host, other machines) only ever adds time, so the fastest round
- * is the one closest to the allocator's own cost.
+ * Runs every case @req->rounds times, round by round, each round in the
+ * order of mpool_bench_round_order() (by default rotating which allocator
+ * goes first), and reports for each the round with the fewest ns per op:
+ * other work on the machine (on a shared host, other machines) only ever
+ * adds time, so the fastest round is the one closest to the allocator's
+ * own cost.  The median and the slowest round come with it: the spread.
  *
  * Context: process context; sleeps for seconds.
  * Return: 0, or a negative errno: -EINTR when a signal stopped it.
@@ -244,12 +265,16 @@ int bench_run_all(const struct bench_request *req,
 {
 	struct bench_result *res;
 	struct bench_case *cases;
-	unsigned int i, r, n, rounds = req->rounds;
+	unsigned int i, k, r, n, rounds = req->rounds;
+	unsigned int *order;
 	int ret = 0;
 
 	cases = kcalloc(BENCH_MAX_CASES, sizeof(*cases), GFP_KERNEL);
-	if (!cases)
-		return -ENOMEM;
+	order = kcalloc(BENCH_MAX_CASES, sizeof(*order), GFP_KERNEL);
+	if (!cases || !order) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	/* One run at a time: runs side by side would skew each other. */
 	if (mutex_lock_interruptible(&bench_lock)) {
 		ret = -EINTR;
@@ -267,20 +292,22 @@ int bench_run_all(const struct bench_request *req,
 		goto out_unlock;
 	}
 	for (r = 0; r < rounds && !ret; r++) {
-		for (i = 0; i < n && !ret; i++) {
-			struct bench_result *one = &res[i * rounds + r];
+		mpool_bench_round_order(req, cases, n, r, order);
+		for (k = 0; k < n && !ret; k++) {
+			unsigned int c = order[k];
+			struct bench_result *one = &res[c * rounds + r];
 			struct bench_run run = {
-				.allocator = &bench_allocators[cases[i].allocator],
-				.workload = cases[i].workload,
-				.cpus = cases[i].cpus,
+				.allocator = &bench_allocators[cases[c].allocator],
+				.workload = cases[c].workload,
+				.cpus = cases[c].cpus,
 				.block_size = req->block_size,
 				.nr_blocks = num_online_cpus() * 512,
 				.ops = req->ops,
 			};
 
-			one->allocator = cases[i].allocator;
-			one->workload = cases[i].workload;
-			one->cpus = cases[i].cpus;
+			one->allocator = cases[c].allocator;
+			one->workload = cases[c].workload;
+			one->cpus = cases[c].cpus;
 			one->block_size = req->block_size;
 			ret = bench_one(&run, one);
 		}
@@ -291,7 +318,7 @@ int bench_run_all(const struct bench_request *req,
 	}
 	/* Each case's fastest round, moved to the front: i * rounds >= i. */
 	for (i = 0; i < n; i++) {
-		sort(&res[i * rounds], rounds, sizeof(*res), cmp_result, NULL);
+		bench_spread(&res[i * rounds], rounds);
 		res[i] = res[i * rounds];
 	}
 	*results = res;
@@ -299,6 +326,7 @@ int bench_run_all(const struct bench_request *req,
 out_unlock:
 	mutex_unlock(&bench_lock);
 out:
+	kfree(order);
 	kfree(cases);
 	return ret;
 }

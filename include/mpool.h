@@ -227,4 +227,38 @@ void mpool_get_stats(struct mpool *pool, struct mpool_stats *stats);
  */
 void mpool_reset_stats(struct mpool *pool);
 
+/**
+ * struct mpool_debug_modes - a pool's debug modes (debugfs "debug")
+ * @poison: MPOOL_F_POISON on (1) or off (0); -1 to leave it
+ * @track: MPOOL_F_TRACK likewise
+ * @quarantine: the quarantine's length, 0 for none; -1 to leave it
+ */
+struct mpool_debug_modes {
+	int poison;
+	int track;
+	int quarantine;
+};
+
+/**
+ * mpool_debug_set - switch a live pool's debug modes
+ * @pool: the pool
+ * @m: the modes to change; -1 leaves one as it is
+ *
+ * What the pool's debugfs "debug" file and MPOOL_IOC_DEBUG do, for a
+ * kernel user's own pool (an anonymous one included), such as the
+ * benchmark's.  Safe with blocks out and calls on other CPUs: blocks
+ * allocated before tracking report an unknown caller, blocks freed before
+ * poisoning are not checked.  A quarantine of N holds each freed block,
+ * poisoned, until N later frees have come, and reports any byte changed
+ * meanwhile.
+ *
+ * All or nothing: either every mode asked for is on, or nothing changed.
+ *
+ * Context: process context; sleeps.
+ * Return: 0; -EINVAL for a value out of range (a quarantine of the pool's
+ * blocks or more, or over 65536); -ENOMEM when an array a mode needs
+ * cannot be had.
+ */
+int mpool_debug_set(struct mpool *pool, const struct mpool_debug_modes *m);
+
 #endif /* _MPOOL_H */

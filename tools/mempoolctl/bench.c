@@ -24,6 +24,7 @@ static const char *const allocator_names[MP_BENCH_NR_ALLOCATORS] = {
 	"mempool-poison",	/* mempool with --poison */
 	"mempool-zero",		/* mempool with --zero */
 	"mempool-track",	/* mempool with --track */
+	"mempool-quarantine",	/* mempool with a quarantine of 64 */
 };
 
 /* The one list of the workloads, with what each does. */
@@ -179,6 +180,8 @@ enum {
 	K_ALLOCATOR, K_WORKLOAD, K_CPUS, K_OPS, K_ELAPSED, K_PS, K_KOPS,
 	K_P50, K_P99, K_MAX, K_NR,
 	K_BLOCK = K_NR,	/* optional: a module before it left it out */
+	K_ROUNDS,	/* optional, as the three after it: the spread */
+	K_PS_MIN, K_PS_MEDIAN, K_PS_MAX,
 	K_ALL
 };
 
@@ -187,6 +190,8 @@ static const char *const result_keys[K_ALL] = {
 	[K_CPUS] = "cpus", [K_OPS] = "ops", [K_ELAPSED] = "elapsed_ns",
 	[K_PS] = "ps_per_op", [K_KOPS] = "kops_per_sec", [K_P50] = "p50_ns",
 	[K_P99] = "p99_ns", [K_MAX] = "max_ns", [K_BLOCK] = "block_size",
+	[K_ROUNDS] = "rounds", [K_PS_MIN] = "ps_min",
+	[K_PS_MEDIAN] = "ps_median", [K_PS_MAX] = "ps_max",
 };
 
 static int name_char(char c)
@@ -277,8 +282,8 @@ int mp_bench_parse_result(const char *line, size_t n,
 			}
 			continue;
 		}
-		if (parse_dec(line + vs, vn, k == K_CPUS || k == K_BLOCK ?
-			      UINT32_MAX : UINT64_MAX, &v)) {
+		if (parse_dec(line + vs, vn, k == K_CPUS || k == K_BLOCK ||
+			      k == K_ROUNDS ? UINT32_MAX : UINT64_MAX, &v)) {
 			*why = "a value that is not a decimal number in range";
 			return -1;
 		}
@@ -291,6 +296,10 @@ int mp_bench_parse_result(const char *line, size_t n,
 		case K_P50: r->p50_ns = v; break;
 		case K_P99: r->p99_ns = v; break;
 		case K_BLOCK: r->block_size = (uint32_t)v; break;
+		case K_ROUNDS: r->rounds = (uint32_t)v; break;
+		case K_PS_MIN: r->ps_min = v; break;
+		case K_PS_MEDIAN: r->ps_median = v; break;
+		case K_PS_MAX: r->ps_max = v; break;
 		default: r->max_ns = v; break;
 		}
 	}
@@ -339,6 +348,46 @@ int mp_bench_ideal_milli(const struct mp_bench_result *res, size_t n,
 	    net > INT64_MAX / 1000 || net < INT64_MIN / 1000)
 		return -1;
 	*milli = net * 1000 / inet;
+	return 0;
+}
+
+/* The result of @allocator run as @r was, but on @cpus CPUs. */
+static const struct mp_bench_result *
+like_on(const struct mp_bench_result *res, size_t n, const char *allocator,
+	const struct mp_bench_result *r, uint32_t cpus)
+{
+	struct mp_bench_result on = *r;
+
+	on.cpus = cpus;
+	return mp_bench_like(res, n, allocator, &on);
+}
+
+int mp_bench_scaling_milli(const struct mp_bench_result *res, size_t n,
+			   const struct mp_bench_result *r, int64_t *milli)
+{
+	const struct mp_bench_result *one;
+
+	if (r->cpus < 2)
+		return -1;
+	one = like_on(res, n, r->allocator, r, 1);
+	if (!one || !one->kops_per_sec || r->kops_per_sec > INT64_MAX / 1000)
+		return -1;
+	*milli = (int64_t)(r->kops_per_sec * 1000 / one->kops_per_sec);
+	return 0;
+}
+
+int mp_bench_scaling_x_ideal_milli(const struct mp_bench_result *res,
+				   size_t n, const struct mp_bench_result *r,
+				   int64_t *milli)
+{
+	const struct mp_bench_result *ideal = mp_bench_like(res, n, "ideal", r);
+	int64_t mine, its;
+
+	if (!ideal || mp_bench_scaling_milli(res, n, r, &mine) ||
+	    mp_bench_scaling_milli(res, n, ideal, &its) || its <= 0 ||
+	    mine > INT64_MAX / 1000)
+		return -1;
+	*milli = mine * 1000 / its;
 	return 0;
 }
 

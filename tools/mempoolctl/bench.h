@@ -12,7 +12,9 @@
  *               kernel's default), then read one line per result:
  *               "allocator=A workload=W cpus=N ops=N elapsed_ns=N
  *               ps_per_op=N kops_per_sec=N p50_ns=N p99_ns=N max_ns=N
- *               block_size=N" (block_size since the baselines came)
+ *               block_size=N rounds=N ps_min=N ps_median=N ps_max=N"
+ *               (block_size since the baselines came; the last four, the
+ *               spread over rounds, since the rounds rotate)
  */
 #ifndef MEMPOOLCTL_BENCH_H
 #define MEMPOOLCTL_BENCH_H
@@ -31,7 +33,7 @@ enum mp_bench_kind {
 	MP_BENCH_WORKLOAD,
 };
 
-#define MP_BENCH_NR_ALLOCATORS	14
+#define MP_BENCH_NR_ALLOCATORS	15
 /*
  * The baselines, null and ideal (bits 8 and 9): added to any allocator
  * list the user gives, so that every figure can be given net of null's
@@ -96,13 +98,19 @@ struct mp_bench_result {
 	uint64_t p99_ns;
 	uint64_t max_ns;
 	uint32_t block_size;	/* 0: a module that did not say */
+	/* The spread of ps_per_op over the rounds; all 0: not given. */
+	uint32_t rounds;
+	uint64_t ps_min;
+	uint64_t ps_median;
+	uint64_t ps_max;
 };
 
 /*
  * Parse one result line (without its '\n'; @n bytes, no NUL needed).
- * Every key but block_size must appear once, in any order, with a decimal
- * value (cpus and block_size up to 2^32-1, the others up to 2^64-1); a
- * missing block_size is 0 (an older module); names are 1 to 31 characters
+ * Every key but block_size, rounds, ps_min, ps_median and ps_max must
+ * appear once, in any order, with a decimal value (cpus, block_size and
+ * rounds up to 2^32-1, the others up to 2^64-1); a missing optional one is
+ * 0 (an older module); names are 1 to 31 characters
  * from [A-Za-z0-9_.-], and may be ones this mempoolctl does not know (a
  * newer module's).  Unknown keys are ignored.  Returns 0, or -1 with a
  * reason in @why (if not NULL).
@@ -143,6 +151,23 @@ int mp_bench_net_ps(const struct mp_bench_result *res, size_t n,
  */
 int mp_bench_ideal_milli(const struct mp_bench_result *res, size_t n,
 			 const struct mp_bench_result *r, int64_t *milli);
+
+/*
+ * @r's throughput (kops_per_sec) over that of the same allocator run as
+ * @r was but on 1 CPU, in thousandths, truncated: its scaling.  0, or -1
+ * when @r ran on 1 CPU or there is no such 1-CPU result.
+ */
+int mp_bench_scaling_milli(const struct mp_bench_result *res, size_t n,
+			   const struct mp_bench_result *r, int64_t *milli);
+
+/*
+ * @r's scaling over the ideal allocator's (run as @r was), in thousandths,
+ * truncated: how far the host let any allocator scale is taken out.  0, or
+ * -1 without the results it needs.
+ */
+int mp_bench_scaling_x_ideal_milli(const struct mp_bench_result *res,
+				   size_t n, const struct mp_bench_result *r,
+				   int64_t *milli);
 
 /* Lines (results) in @buf[0..n): an upper bound for the above. */
 size_t mp_bench_count_lines(const char *buf, size_t n);

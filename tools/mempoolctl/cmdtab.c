@@ -249,14 +249,17 @@ const struct mp_cmd_desc mp_cmds[MP_CMD_COUNT] = {
 		"  --ops N           alloc+free pairs per CPU per run, 1000 to 10000000\n"
 		"                    (default 200000)\n"
 		"  --rounds N        repeat each run N times, 1 to 15, interleaved with the\n"
-		"                    other allocators; report the fastest (default 5)\n"
+		"                    other allocators, which go first in turn; report\n"
+		"                    the fastest, the median and the slowest (default 5)\n"
 		"  --json            print a JSON array, one object per run\n"
 		"Both options taking a LIST may be repeated; null and ideal run with any\n"
 		"LIST.  Columns: ns/op is the time of one alloc+free pair on one CPU;\n"
 		"net_ns that less null's (the harness's own cost); x_ideal that over\n"
 		"ideal's net_ns (a per-CPU stack of pointers, nothing else); Mops/s\n"
 		"the pairs per second of all CPUs together (millions); p50, p99, max\n"
-		"the latency of one sampled alloc or free call, in ns.\n",
+		"the latency of one sampled alloc or free call, in ns; median_ns and\n"
+		"slowest_ns the ns/op of those rounds; scale the Mops/s on all CPUs\n"
+		"over those on 1, and x_ideal_sc that over ideal's, in the same run.\n",
 		.opts = MP_OPT(ALLOCATOR) | MP_OPT(WORKLOAD) | MP_OPT(CPUS) |
 			MP_OPT(BLOCK_SIZE) | MP_OPT(OPS) | MP_OPT(ROUNDS) |
 			MP_OPT(JSON),

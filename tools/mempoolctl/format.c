@@ -389,8 +389,14 @@ int mp_format_watch_event(const struct mpool_watch_event *ev, char *buf,
 	return mp_buf_done(&b);
 }
 
-#define BENCH_FMT "%-16s %-8s %4s %6s %10s %9s %7s %10s %8s %8s %10s\n"
-#define BENCH_NFMT "%-16s %-8s %4u %6u %10s %9s %7s %10s %8llu %8llu %10llu\n"
+#define BENCH_FMT "%-18s %-8s %4s %6s %10s %9s %7s %10s %8s %8s %10s %10s %10s %6s %10s\n"
+#define BENCH_NFMT "%-18s %-8s %4u %6u %10s %9s %7s %10s %8llu %8llu %10llu %10s %10s %6s %10s\n"
+
+/* @v as an int64_t, the greatest one if it is greater. */
+static int64_t clamp_s64(uint64_t v)
+{
+	return v > INT64_MAX ? INT64_MAX : (int64_t)v;
+}
 
 /* @v thousandths as "[-]N.D", to @digits (1 to 3) decimals, half away from 0. */
 static void fixed(char *out, size_t len, int64_t v, int digits)
@@ -410,12 +416,13 @@ int mp_format_bench_text(const struct mp_bench_result *res, size_t n,
 {
 	struct mp_buf b = MP_BUF_INIT(buf, len);
 	char ns[32], net[32], ideal[32], mops[32];
+	char med[32], slow[32], scale[32], xscale[32];
 	int64_t v;
 	size_t i;
 
 	mp_app(&b, BENCH_FMT, "ALLOCATOR", "WORKLOAD", "CPUS", "BLOCK",
 	       "NS/OP", "NET_NS", "X_IDEAL", "MOPS/S", "P50_NS", "P99_NS",
-	       "MAX_NS");
+	       "MAX_NS", "MEDIAN_NS", "SLOWEST_NS", "SCALE", "X_IDEAL_SC");
 	for (i = 0; i < n; i++) {
 		const struct mp_bench_result *r = &res[i];
 
@@ -433,11 +440,28 @@ int mp_format_bench_text(const struct mp_bench_result *res, size_t n,
 			strcpy(ideal, "-");
 		else
 			fixed(ideal, sizeof(ideal), v, 2);
+		/* The spread over rounds: "-" from a module without it. */
+		if (!r->rounds) {
+			strcpy(med, "-");
+			strcpy(slow, "-");
+		} else {
+			fixed(med, sizeof(med), clamp_s64(r->ps_median), 1);
+			fixed(slow, sizeof(slow), clamp_s64(r->ps_max), 1);
+		}
+		/* All CPUs over 1, and that over ideal's: "-" on 1 CPU. */
+		if (mp_bench_scaling_milli(res, n, r, &v))
+			strcpy(scale, "-");
+		else
+			fixed(scale, sizeof(scale), v, 2);
+		if (mp_bench_scaling_x_ideal_milli(res, n, r, &v))
+			strcpy(xscale, "-");
+		else
+			fixed(xscale, sizeof(xscale), v, 2);
 		mp_app(&b, BENCH_NFMT, r->allocator, r->workload, r->cpus,
 		       r->block_size, ns, net, ideal, mops,
 		       (unsigned long long)r->p50_ns,
 		       (unsigned long long)r->p99_ns,
-		       (unsigned long long)r->max_ns);
+		       (unsigned long long)r->max_ns, med, slow, scale, xscale);
 	}
 	return mp_buf_done(&b);
 }
@@ -490,6 +514,19 @@ int mp_format_bench_json(const struct mp_bench_result *res, size_t n,
 		app_json_milli(&b, miss, v);
 		mp_app(&b, ", \"x_ideal\": ");
 		miss = mp_bench_ideal_milli(res, n, r, &v);
+		app_json_milli(&b, miss, v);
+		/* Since the rounds rotate: the spread, the scaling. */
+		mp_app(&b, ", \"rounds\": %u, \"ns_per_op_min\": ", r->rounds);
+		app_json_milli(&b, !r->rounds, clamp_s64(r->ps_min));
+		mp_app(&b, ", \"ns_per_op_median\": ");
+		app_json_milli(&b, !r->rounds, clamp_s64(r->ps_median));
+		mp_app(&b, ", \"ns_per_op_max\": ");
+		app_json_milli(&b, !r->rounds, clamp_s64(r->ps_max));
+		mp_app(&b, ", \"scaling\": ");
+		miss = mp_bench_scaling_milli(res, n, r, &v);
+		app_json_milli(&b, miss, v);
+		mp_app(&b, ", \"scaling_x_ideal\": ");
+		miss = mp_bench_scaling_x_ideal_milli(res, n, r, &v);
 		app_json_milli(&b, miss, v);
 		mp_app(&b, "}%s\n", i + 1 < n ? "," : "");
 	}

@@ -79,7 +79,7 @@ int mp_format_watch_event(const struct mpool_watch_event *ev, char *buf,
  * line.  Both end in a newline.  MP_BENCH_FMT_MAX(n) is always enough for
  * @n results.
  */
-#define MP_BENCH_FMT_MAX(n)	(256 + (size_t)(n) * 640)
+#define MP_BENCH_FMT_MAX(n)	(256 + (size_t)(n) * 1024)
 int mp_format_bench_text(const struct mp_bench_result *res, size_t n,
 			 char *buf, size_t len);
 int mp_format_bench_json(const struct mp_bench_result *res, size_t n,

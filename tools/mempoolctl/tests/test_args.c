@@ -781,8 +781,8 @@ void test_usage(void)
 		"  --allocator LIST  comma-separated, from: mempool, mempool-nocache,\n"
 		"                    naive, kmem_cache, kmalloc, mempool_t, gen_pool,\n"
 		"                    objpool, null, ideal, memset, mempool-poison,\n"
-		"                    mempool-zero, mempool-track (default: every one this\n"
-		"                    kernel has)\n"
+		"                    mempool-zero, mempool-track, mempool-quarantine\n"
+		"                    (default: every one this kernel has)\n"
 		"  --workload LIST   comma-separated, from: pair (alloc, free), burst\n"
 		"                    (64 allocs, 64 frees), cross (alloc on one CPU, free\n"
 		"                    on the next) (default: all; cross needs 2 CPUs)\n";

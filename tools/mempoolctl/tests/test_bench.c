@@ -85,22 +85,70 @@ static void test_bench_net(char *buf, size_t len)
 	   "bench net: less null's of the same workload, CPUs and block size");
 	n = mp_format_bench_text(res, 6, buf, len);
 	ok(n > 0 &&
-	   strstr(buf, "\nnull             pair        1      0       50.0       0.0    0.00 ") &&
-	   strstr(buf, "\nideal            pair        1      0       70.0      20.0    1.00 ") &&
-	   strstr(buf, "\nmempool          pair        1      0       96.0      46.0    2.30 ") &&
-	   strstr(buf, "\nmempool          pair        1   1024       90.0         -       - ") &&
-	   strstr(buf, "\nnaive            pair        1      0       50.0      -0.1    0.00 ") &&
-	   strstr(buf, "\nnull             pair        2      0       50.0       0.0       - "),
+	   strstr(buf, "\nnull               pair        1      0       50.0       0.0    0.00 ") &&
+	   strstr(buf, "\nideal              pair        1      0       70.0      20.0    1.00 ") &&
+	   strstr(buf, "\nmempool            pair        1      0       96.0      46.0    2.30 ") &&
+	   strstr(buf, "\nmempool            pair        1   1024       90.0         -       - ") &&
+	   strstr(buf, "\nnaive              pair        1      0       50.0      -0.1    0.00 ") &&
+	   strstr(buf, "\nnull               pair        2      0       50.0       0.0       - "),
 	   "bench table: NET_NS and X_IDEAL, - without the baselines");
 	if (n > 0 && !strstr(buf, "  46.0    2.30 "))
 		printf("# got:\n%s", buf);
 	n = mp_format_bench_json(res, 6, buf, len);
 	ok(n > 0 &&
-	   strstr(buf, "\"block_size\": 0, \"net_ns_per_op\": 46.000, \"x_ideal\": 2.300}") &&
-	   strstr(buf, "\"block_size\": 1024, \"net_ns_per_op\": null, \"x_ideal\": null}") &&
-	   strstr(buf, "\"net_ns_per_op\": -0.050, \"x_ideal\": -0.002}") &&
-	   strstr(buf, "\"net_ns_per_op\": 0.000, \"x_ideal\": null}"),
+	   strstr(buf, "\"block_size\": 0, \"net_ns_per_op\": 46.000, \"x_ideal\": 2.300, \"rounds\"") &&
+	   strstr(buf, "\"block_size\": 1024, \"net_ns_per_op\": null, \"x_ideal\": null, \"rounds\"") &&
+	   strstr(buf, "\"net_ns_per_op\": -0.050, \"x_ideal\": -0.002, \"rounds\"") &&
+	   strstr(buf, "\"net_ns_per_op\": 0.000, \"x_ideal\": null, \"rounds\""),
 	   "bench JSON: net_ns_per_op and x_ideal exact, null without them");
+}
+
+/* The spread over rounds, and the scaling over ideal's. */
+static void test_bench_spread(char *buf, size_t len)
+{
+	struct mp_bench_result res[6];
+	int64_t v;
+	int n;
+
+	fill_result(&res[0], "ideal", "pair", 1, 10000, 100000);
+	fill_result(&res[1], "mempool", "pair", 1, 20000, 50000);
+	fill_result(&res[2], "ideal", "pair", 2, 12500, 160000);
+	fill_result(&res[3], "mempool", "pair", 2, 21000, 95000);
+	/* No 1-CPU figure of its own: no scaling. */
+	fill_result(&res[4], "naive", "pair", 2, 30000, 60000);
+	/* Another block size: neither its 1-CPU figure nor ideal's. */
+	fill_result(&res[5], "mempool", "pair", 2, 21000, 95000);
+	res[5].block_size = 1024;
+	res[1].rounds = 5;
+	res[1].ps_min = 20000;
+	res[1].ps_median = 20450;
+	res[1].ps_max = 31999;
+	ok(mp_bench_scaling_milli(res, 6, &res[3], &v) == 0 && v == 1900 &&
+	   mp_bench_scaling_milli(res, 6, &res[2], &v) == 0 && v == 1600 &&
+	   mp_bench_scaling_x_ideal_milli(res, 6, &res[3], &v) == 0 &&
+	   v == 1187 &&
+	   mp_bench_scaling_x_ideal_milli(res, 6, &res[2], &v) == 0 &&
+	   v == 1000 &&
+	   mp_bench_scaling_milli(res, 6, &res[1], &v) == -1 &&
+	   mp_bench_scaling_milli(res, 6, &res[4], &v) == -1 &&
+	   mp_bench_scaling_x_ideal_milli(res, 6, &res[4], &v) == -1 &&
+	   mp_bench_scaling_milli(res, 6, &res[5], &v) == -1,
+	   "bench scaling: all CPUs over 1, over ideal's; - without them");
+	n = mp_format_bench_text(res, 6, buf, len);
+	ok(n > 0 &&
+	   strstr(buf, "\nmempool            pair        1      0       20.0 ") &&
+	   strstr(buf, " 123456       20.5       32.0      -          -\n") &&
+	   strstr(buf, " 123456          -          -   1.90       1.19\n") &&
+	   strstr(buf, " 123456          -          -   1.60       1.00\n"),
+	   "bench table: MEDIAN_NS and SLOWEST_NS, SCALE and X_IDEAL_SC");
+	if (n > 0 && !strstr(buf, "1.19\n"))
+		printf("# got:\n%s", buf);
+	n = mp_format_bench_json(res, 6, buf, len);
+	ok(n > 0 &&
+	   strstr(buf, "\"rounds\": 5, \"ns_per_op_min\": 20.000, \"ns_per_op_median\": 20.450, \"ns_per_op_max\": 31.999, \"scaling\": null, \"scaling_x_ideal\": null}") &&
+	   strstr(buf, "\"rounds\": 0, \"ns_per_op_min\": null, \"ns_per_op_median\": null, \"ns_per_op_max\": null, \"scaling\": 1.900, \"scaling_x_ideal\": 1.187}") &&
+	   strstr(buf, "\"scaling\": 1.600, \"scaling_x_ideal\": 1.000}"),
+	   "bench JSON: the spread over rounds, the scaling, exact");
 }
 
 void test_bench(void)
@@ -109,6 +157,7 @@ void test_bench(void)
 		"mempool", "mempool-nocache", "naive", "kmem_cache", "kmalloc",
 		"mempool_t", "gen_pool", "objpool", "null", "ideal", "memset",
 		"mempool-poison", "mempool-zero", "mempool-track",
+		"mempool-quarantine",
 	};
 	static const char *const works[] = { "pair", "burst", "cross" };
 	struct mp_bench_result res[3];
@@ -117,13 +166,13 @@ void test_bench(void)
 	int n, all;
 
 	/* The names in the kernel's order: bit i is allocs[i]. */
-	all = MP_BENCH_NR_ALLOCATORS == 14;
-	for (i = 0; i < 14; i++) {
+	all = MP_BENCH_NR_ALLOCATORS == 15;
+	for (i = 0; i < 15; i++) {
 		const char *got = mp_bench_name(MP_BENCH_ALLOCATOR, i);
 
 		all &= got && !strcmp(got, allocs[i]);
 	}
-	ok(all && !mp_bench_name(MP_BENCH_ALLOCATOR, 14) &&
+	ok(all && !mp_bench_name(MP_BENCH_ALLOCATOR, 15) &&
 	   MP_BENCH_BASELINES == ((1u << 8) | (1u << 9)),
 	   "allocator names in the kernel's order");
 	all = MP_BENCH_NR_WORKLOADS == 3;
@@ -140,7 +189,7 @@ void test_bench(void)
 	   mp_bench_lookup(MP_BENCH_WORKLOAD, "cross", 5) == 2,
 	   "name lookup takes a length");
 	n = mp_bench_names_joined(MP_BENCH_ALLOCATOR, ", ", buf, sizeof(buf));
-	ok(n > 0 && !strcmp(buf, "mempool, mempool-nocache, naive, kmem_cache, kmalloc, mempool_t, gen_pool, objpool, null, ideal, memset, mempool-poison, mempool-zero, mempool-track"),
+	ok(n > 0 && !strcmp(buf, "mempool, mempool-nocache, naive, kmem_cache, kmalloc, mempool_t, gen_pool, objpool, null, ideal, memset, mempool-poison, mempool-zero, mempool-track, mempool-quarantine"),
 	   "allocator names joined");
 	ok(mp_bench_names_joined(MP_BENCH_WORKLOAD, ", ", small, 5) == -1,
 	   "names joined: a short buffer");
@@ -224,10 +273,10 @@ void test_bench(void)
 	n = mp_format_bench_text(res, 3, buf, sizeof(buf));
 	{
 		static const char want[] =
-			"ALLOCATOR        WORKLOAD CPUS  BLOCK      NS/OP    NET_NS X_IDEAL     MOPS/S   P50_NS   P99_NS     MAX_NS\n"
-			"mempool          pair        1      0       12.3         -       -      81.00       41      250     123456\n"
-			"objpool          cross       2      0       12.4         -       -    1234.57       41      250     123456\n"
-			"mempool-nocache  burst      16      0        1.0         -       -       0.01       41      250     123456\n";
+			"ALLOCATOR          WORKLOAD CPUS  BLOCK      NS/OP    NET_NS X_IDEAL     MOPS/S   P50_NS   P99_NS     MAX_NS  MEDIAN_NS SLOWEST_NS  SCALE X_IDEAL_SC\n"
+			"mempool            pair        1      0       12.3         -       -      81.00       41      250     123456          -          -      -          -\n"
+			"objpool            cross       2      0       12.4         -       -    1234.57       41      250     123456          -          -      -          -\n"
+			"mempool-nocache    burst      16      0        1.0         -       -       0.01       41      250     123456          -          -      -          -\n";
 
 		ok(n == (int)strlen(want) && !strcmp(buf, want),
 		   "bench table: header, ns/op to 0.1, Mops/s to 0.01, no baselines: -");
@@ -244,8 +293,8 @@ void test_bench(void)
 	{
 		static const char want[] =
 			"[\n"
-			"{\"allocator\": \"mempool\", \"workload\": \"pair\", \"cpus\": 1, \"ops\": 200000, \"ns_per_op\": 12.345, \"mops\": 81.004, \"p50_ns\": 41, \"p99_ns\": 250, \"max_ns\": 123456, \"elapsed_ns\": 987654321, \"block_size\": 0, \"net_ns_per_op\": null, \"x_ideal\": null},\n"
-			"{\"allocator\": \"objpool\", \"workload\": \"cross\", \"cpus\": 2, \"ops\": 200000, \"ns_per_op\": 12.350, \"mops\": 1234.567, \"p50_ns\": 41, \"p99_ns\": 250, \"max_ns\": 123456, \"elapsed_ns\": 987654321, \"block_size\": 0, \"net_ns_per_op\": null, \"x_ideal\": null}\n"
+			"{\"allocator\": \"mempool\", \"workload\": \"pair\", \"cpus\": 1, \"ops\": 200000, \"ns_per_op\": 12.345, \"mops\": 81.004, \"p50_ns\": 41, \"p99_ns\": 250, \"max_ns\": 123456, \"elapsed_ns\": 987654321, \"block_size\": 0, \"net_ns_per_op\": null, \"x_ideal\": null, \"rounds\": 0, \"ns_per_op_min\": null, \"ns_per_op_median\": null, \"ns_per_op_max\": null, \"scaling\": null, \"scaling_x_ideal\": null},\n"
+			"{\"allocator\": \"objpool\", \"workload\": \"cross\", \"cpus\": 2, \"ops\": 200000, \"ns_per_op\": 12.350, \"mops\": 1234.567, \"p50_ns\": 41, \"p99_ns\": 250, \"max_ns\": 123456, \"elapsed_ns\": 987654321, \"block_size\": 0, \"net_ns_per_op\": null, \"x_ideal\": null, \"rounds\": 0, \"ns_per_op_min\": null, \"ns_per_op_median\": null, \"ns_per_op_max\": null, \"scaling\": null, \"scaling_x_ideal\": null}\n"
 			"]\n";
 
 		ok(n == (int)strlen(want) && !strcmp(buf, want),
@@ -254,6 +303,7 @@ void test_bench(void)
 			printf("# got:\n%s", buf);
 	}
 	test_bench_net(buf, sizeof(buf));
+	test_bench_spread(buf, sizeof(buf));
 	n = mp_format_bench_json(res, 0, buf, sizeof(buf));
 	ok(n == 4 && !strcmp(buf, "[\n]\n"), "bench JSON without results");
 	ok(mp_format_bench_json(res, 3, small, sizeof(small)) == -1,
@@ -280,6 +330,11 @@ void test_bench(void)
 				    UINT64_MAX, UINT64_MAX);
 			big[i].ops = big[i].elapsed_ns = big[i].p50_ns =
 				big[i].p99_ns = big[i].max_ns = UINT64_MAX;
+			big[i].rounds = UINT32_MAX;
+			big[i].ps_min = big[i].ps_median = big[i].ps_max =
+				UINT64_MAX;
+			/* 1 CPU then 2: every scaling column filled. */
+			big[i].cpus = 1 + i % 2;
 		}
 		ok(p && mp_format_bench_json(big, i, p, len) > 0 &&
 		   mp_format_bench_text(big, i, p, len) > 0,
@@ -359,6 +414,20 @@ void test_bench_results(void)
 	   r.cpus == UINT32_MAX && r.ops == UINT64_MAX &&
 	   r.max_ns == UINT64_MAX,
 	   "result line: unknown names kept, largest values");
+	snprintf(buf, sizeof(buf), "%s block_size=64 rounds=15 ps_min=12345 ps_median=13000 ps_max=18446744073709551615", GOOD);
+	ok(mp_bench_parse_result(buf, strlen(buf), &r, NULL) == 0 &&
+	   r.block_size == 64 && r.rounds == 15 && r.ps_min == 12345 &&
+	   r.ps_median == 13000 && r.ps_max == UINT64_MAX,
+	   "result line: the spread over rounds");
+	ok(mp_bench_parse_result(GOOD, strlen(GOOD), &r, NULL) == 0 &&
+	   !r.rounds && !r.ps_min && !r.ps_median && !r.ps_max,
+	   "result line: an older module's, without the spread: 0");
+	snprintf(buf, sizeof(buf), "%s rounds=4294967296", GOOD);
+	ok(mp_bench_parse_result(buf, strlen(buf), &r, NULL) == -1,
+	   "result line: rounds over 2^32-1 refused");
+	snprintf(buf, sizeof(buf), "%s ps_median=1 ps_median=2", GOOD);
+	ok(mp_bench_parse_result(buf, strlen(buf), &r, NULL) == -1,
+	   "result line: ps_median twice refused");
 	/* the line need not be NUL-terminated at n */
 	ok(mp_bench_parse_result(GOOD "9", strlen(GOOD), &r, NULL) == 0 &&
 	   r.max_ns == 123456, "result line: parsed up to n only");

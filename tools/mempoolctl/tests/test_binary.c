@@ -280,8 +280,9 @@ void test_bench_report(void)
 		char *o = slurp(opath);
 
 		ok(f && st == 0 &&
-		   strstr(o, "| mempool | pair | 1 | 0 | 20.0 | 10.0 | 2.50 | 50.00 | 41 | 250 | 123456 |") &&
-		   strstr(o, "| kmem_cache | pair | 1 | 0 | 50.0 | 40.0 | 10.00 | 20.00 |") &&
+		   strstr(o, "| mempool | pair | 1 | 0 | 20.0 | - | - | 10.0 | 2.50 | 50.00 | - | - | 41 | 250 | 123456 |") &&
+		   strstr(o, "| kmem_cache | pair | 1 | 0 | 50.0 | - | - | 40.0 | 10.00 | 20.00 | - | - |") &&
+		   strstr(o, "| mempool | pair | 2 | 0 | 21.0 | - | - | - | - | 95.00 | 1.90 | - |") &&
 		   strstr(o, "mempool / ideal, net of null: 2.50 (target <= 1.3: NOT met)") &&
 		   strstr(o, "mempool / kmem_cache, net of null: 0.25 (target <= 0.35: met)") &&
 		   strstr(o, "mempool / kmem_cache, ns/op as measured: 0.40\n") &&
@@ -387,14 +388,14 @@ void test_bench_binary(void)
 		     LINE1 LINE2, &o, &e);
 	ok(r == 0 && !*e &&
 	   !strcmp(o, "[\n"
-		   "{\"allocator\": \"mempool\", \"workload\": \"pair\", \"cpus\": 1, \"ops\": 1000, \"ns_per_op\": 12.345, \"mops\": 81.004, \"p50_ns\": 41, \"p99_ns\": 250, \"max_ns\": 123456, \"elapsed_ns\": 20000, \"block_size\": 0, \"net_ns_per_op\": null, \"x_ideal\": null},\n"
-		   "{\"allocator\": \"naive\", \"workload\": \"pair\", \"cpus\": 1, \"ops\": 1000, \"ns_per_op\": 50.000, \"mops\": 20.000, \"p50_ns\": 45, \"p99_ns\": 300, \"max_ns\": 9999, \"elapsed_ns\": 50000, \"block_size\": 0, \"net_ns_per_op\": null, \"x_ideal\": null}\n"
+		   "{\"allocator\": \"mempool\", \"workload\": \"pair\", \"cpus\": 1, \"ops\": 1000, \"ns_per_op\": 12.345, \"mops\": 81.004, \"p50_ns\": 41, \"p99_ns\": 250, \"max_ns\": 123456, \"elapsed_ns\": 20000, \"block_size\": 0, \"net_ns_per_op\": null, \"x_ideal\": null, \"rounds\": 0, \"ns_per_op_min\": null, \"ns_per_op_median\": null, \"ns_per_op_max\": null, \"scaling\": null, \"scaling_x_ideal\": null},\n"
+		   "{\"allocator\": \"naive\", \"workload\": \"pair\", \"cpus\": 1, \"ops\": 1000, \"ns_per_op\": 50.000, \"mops\": 20.000, \"p50_ns\": 45, \"p99_ns\": 300, \"max_ns\": 9999, \"elapsed_ns\": 50000, \"block_size\": 0, \"net_ns_per_op\": null, \"x_ideal\": null, \"rounds\": 0, \"ns_per_op_min\": null, \"ns_per_op_median\": null, \"ns_per_op_max\": null, \"scaling\": null, \"scaling_x_ideal\": null}\n"
 		   "]\n"),
 	   "bench --json: the request line, the results as JSON");
 	r = run_fake("", "\n", LINE2, &o, &e);
 	ok(r == 0 && !*e &&
-	   !strcmp(o, "ALLOCATOR        WORKLOAD CPUS  BLOCK      NS/OP    NET_NS X_IDEAL     MOPS/S   P50_NS   P99_NS     MAX_NS\n"
-		   "naive            pair        1      0       50.0         -       -      20.00       45      300       9999\n"),
+	   !strcmp(o, "ALLOCATOR          WORKLOAD CPUS  BLOCK      NS/OP    NET_NS X_IDEAL     MOPS/S   P50_NS   P99_NS     MAX_NS  MEDIAN_NS SLOWEST_NS  SCALE X_IDEAL_SC\n"
+		   "naive              pair        1      0       50.0         -       -      20.00       45      300       9999          -          -      -          -\n"),
 	   "bench: no options, an empty request line; the table");
 	r = run_fake("--block-size 64 --rounds 3 --ops 0", "block_size=64 rounds=3\n",
 		     "", &o, &e);

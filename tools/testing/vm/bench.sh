@@ -24,7 +24,7 @@ k=${VM_KERNEL:-stock-6.1}
 runs=${BENCH_RUNS:-1}
 export VM_TIMEOUT=${VM_TIMEOUT:-1200}
 idle_wait=${BENCH_IDLE_WAIT:-900}
-flag_allocs=null,ideal,memset,mempool,mempool-nocache,mempool-poison,mempool-zero,mempool-track
+flag_allocs=null,ideal,memset,mempool,mempool-nocache,mempool-poison,mempool-zero,mempool-track,mempool-quarantine
 # Fewer pairs at larger blocks: a 16 KiB memset is some microseconds
 # under TCG, and the boot's time is bounded.
 default_args=";allocators=$flag_allocs workloads=pair cpus=1 block_size=1024 ops=50000;allocators=$flag_allocs workloads=pair cpus=1 block_size=16384 ops=5000"

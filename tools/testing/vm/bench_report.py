@@ -13,7 +13,11 @@ the lines read from /sys/kernel/debug/mempool_bench/run
 converts to the same JSON (--save-json writes it, in mempoolctl's layout).
 Figures net of the harness are ns/op less the null allocator's of the same
 workload, CPU count and block size; x_ideal is that over the ideal
-allocator's.  With several runs it prints each run's target ratios (and
+allocator's.  ns/op is the fastest round's; ns_per_op_median and
+ns_per_op_max give the spread over the rounds (whose order rotates);
+scaling is the throughput on all CPUs over that on 1 CPU, and
+scaling_x_ideal that over the ideal allocator's scaling in the same
+request: what the host's CPUs allowed is taken out.  With several runs it prints each run's target ratios (and
 the load recorded beside it in RUN.meta, from tools/testing/vm/bench.sh) and
 their spread, min-max.  --kernel (stock-6.1, stock-6.12, ...) picks the
 kmem_cache target.
@@ -26,18 +30,35 @@ import sys
 # The JSON's keys, in mempoolctl's order.
 KEYS = ("allocator", "workload", "cpus", "ops", "ns_per_op", "mops",
         "p50_ns", "p99_ns", "max_ns", "elapsed_ns", "block_size",
-        "net_ns_per_op", "x_ideal", "request")
+        "net_ns_per_op", "x_ideal", "rounds", "ns_per_op_min",
+        "ns_per_op_median", "ns_per_op_max", "scaling", "scaling_x_ideal",
+        "request")
+# Those written as numbers with three decimals, or null.
+FLOATS = ("ns_per_op", "mops", "net_ns_per_op", "x_ideal", "ns_per_op_min",
+          "ns_per_op_median", "ns_per_op_max", "scaling", "scaling_x_ideal",
+          "request")
 # The flag table's columns: the default pool with one flag more, and the
 # locked pool.
 FLAGS = (("mempool-poison", "--poison"), ("mempool-zero", "--zero"),
-         ("mempool-track", "--track"), ("mempool-nocache", "locked"))
+         ("mempool-track", "--track"), ("mempool-quarantine", "quarantine=64"),
+         ("mempool-nocache", "locked"))
+
+
+def ns(ps):
+    """Picoseconds as ns, mempoolctl's rounding: truncated to thousandths."""
+    return float(f"{ps // 1000}.{ps % 1000:03d}")
 
 
 def from_debugfs(line):
     """One result line of the run file as a JSON row."""
     f = dict(kv.split("=", 1) for kv in line.split())
     ps, kops = int(f["ps_per_op"]), int(f["kops_per_sec"])
-    return {"allocator": f["allocator"], "workload": f["workload"],
+    # The spread over rounds: not from a module older than it.
+    spread = {k: ns(int(f[p])) if "rounds" in f else None for k, p in
+              (("ns_per_op_min", "ps_min"), ("ns_per_op_median", "ps_median"),
+               ("ns_per_op_max", "ps_max"))}
+    return {**spread, "rounds": int(f.get("rounds", 0)),
+            "allocator": f["allocator"], "workload": f["workload"],
             "cpus": int(f["cpus"]), "ops": int(f["ops"]),
             # mempoolctl's rounding: truncated to thousandths
             "ns_per_op": float(f"{ps // 1000}.{ps % 1000:03d}"),
@@ -58,16 +79,35 @@ def like(rows, allocator, r):
     return None
 
 
+def scaling(rows, r):
+    """@r's Mops/s over those of its allocator's 1-CPU run, or None."""
+    if r["cpus"] < 2:
+        return None
+    one = next((o for o in rows if (o["allocator"], o["workload"], o["cpus"],
+                                    o["block_size"], o["request"]) ==
+                (r["allocator"], r["workload"], 1, r["block_size"], r["request"])),
+               None)
+    return r["mops"] / one["mops"] if one and one["mops"] > 0 else None
+
+
 def add_net(rows):
-    """net_ns_per_op and x_ideal, as mempoolctl gives them."""
+    """net_ns_per_op, x_ideal, scaling and scaling_x_ideal, as mempoolctl
+    gives them."""
     for r in rows:
         r.setdefault("block_size", 0)
         r.setdefault("request", 0)
+        r.setdefault("rounds", 0)
+        for k in ("ns_per_op_min", "ns_per_op_median", "ns_per_op_max"):
+            r.setdefault(k, None)
     for r in rows:
         null, ideal = like(rows, "null", r), like(rows, "ideal", r)
         r["net_ns_per_op"] = round(r["ns_per_op"] - null["ns_per_op"], 3) if null else None
         inet = ideal["ns_per_op"] - null["ns_per_op"] if null and ideal else 0
         r["x_ideal"] = round(r["net_ns_per_op"] / inet, 3) if inet > 0 else None
+        mine = scaling(rows, r)
+        its = scaling(rows, ideal) if ideal else None
+        r["scaling"] = round(mine, 3) if mine is not None else None
+        r["scaling_x_ideal"] = round(mine / its, 3) if mine is not None and its else None
     return rows
 
 
@@ -95,8 +135,7 @@ def save_json(rows, path):
     with open(path, "w", encoding="utf-8") as f:
         f.write("[\n")
         for i, r in enumerate(rows):
-            obj = ", ".join(f'"{k}": ' + (num(r[k]) if k in ("ns_per_op", "mops",
-                                                            "net_ns_per_op", "x_ideal", "request")
+            obj = ", ".join(f'"{k}": ' + (num(r[k]) if k in FLOATS
                                          else json.dumps(r[k])) for k in KEYS)
             f.write("{" + obj + "}" + ("," if i < len(rows) - 1 else "") + "\n")
         f.write("]\n")
@@ -107,15 +146,21 @@ def fmt(v, spec):
 
 
 def table(rows):
-    out = ["| allocator | workload | cpus | block | ns/op | net ns/op | x ideal | Mops/s "
+    """ns/op is the fastest round's; median and slowest, the spread."""
+    out = ["| allocator | workload | cpus | block | ns/op | median | slowest "
+           "| net ns/op | x ideal | Mops/s | scaling | x ideal's scaling "
            "| p50 ns | p99 ns | max ns |",
-           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+           "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in sorted(rows, key=lambda r: (r["block_size"], r["workload"], r["cpus"],
                                          r["ns_per_op"])):
         out.append(f"| {r['allocator']} | {r['workload']} | {r['cpus']} | "
                    f"{r['block_size']} | {r['ns_per_op']:.1f} | "
+                   f"{fmt(r['ns_per_op_median'], '.1f')} | "
+                   f"{fmt(r['ns_per_op_max'], '.1f')} | "
                    f"{fmt(r['net_ns_per_op'], '.1f')} | {fmt(r['x_ideal'], '.2f')} | "
-                   f"{r['mops']:.2f} | {r['p50_ns']} | {r['p99_ns']} | {r['max_ns']} |")
+                   f"{r['mops']:.2f} | {fmt(r['scaling'], '.2f')} | "
+                   f"{fmt(r['scaling_x_ideal'], '.2f')} | "
+                   f"{r['p50_ns']} | {r['p99_ns']} | {r['max_ns']} |")
     return "\n".join(out)
 
 
@@ -163,6 +208,11 @@ def targets(rows, kernel=None):
                 find(rows, name, "pair", allcpus, 64, req),
                 find(rows, name, "pair", 1, 64, req),
                 "mops", 1.8 if name == "mempool" else None, ">=")
+        for name in ("mempool", "kmem_cache", "naive"):
+            r = find(rows, name, "pair", allcpus, 64, req)
+            if r and r.get("scaling_x_ideal") is not None:
+                out.append((f"{name}: pair scaling over ideal's scaling",
+                            r["scaling_x_ideal"], None, ">="))
         add(f"p99 at {allcpus} CPUs, mempool / kmem_cache",
             find(rows, "mempool", "pair", allcpus, 64, req),
             find(rows, "kmem_cache", "pair", allcpus, 64, req), "p99_ns")

@@ -41,7 +41,7 @@ if [ "$MPTEST_KERNEL" != debug ] || grep -q ' gen_pool_create$' /proc/kallsyms; 
 fi
 [ "$MPTEST_KERNEL" = stock-6.1 ] || allocs="$allocs objpool"
 # The baselines and the flag table's pools, on every kernel.
-allocs="$allocs null ideal memset mempool-poison mempool-zero mempool-track"
+allocs="$allocs null ideal memset mempool-poison mempool-zero mempool-track mempool-quarantine"
 ncpus=$(grep -c '^processor' /proc/cpuinfo)
 cpus=1
 [ "$ncpus" -le 1 ] || cpus="1 $ncpus"
@@ -101,19 +101,32 @@ bench_w 3 "allocators=mempool workloads=pair ops=$OPS rounds=1"
 cat <&3 >"$T/dfs"
 if [ "$rc" = 0 ]; then pass bench-debugfs-run
 else fail bench-debugfs-run "$(oneline "$T/err")"; fi
-line='^allocator=[a-z_-]* workload=[a-z]* cpus=[0-9]* ops=[0-9]* elapsed_ns=[0-9]* ps_per_op=[0-9]* kops_per_sec=[0-9]* p50_ns=[0-9]* p99_ns=[0-9]* max_ns=[0-9]* block_size=64$'
+line='^allocator=[a-z_-]* workload=[a-z]* cpus=[0-9]* ops=[0-9]* elapsed_ns=[0-9]* ps_per_op=[0-9]* kops_per_sec=[0-9]* p50_ns=[0-9]* p99_ns=[0-9]* max_ns=[0-9]* block_size=64 rounds=1 ps_min=[0-9]* ps_median=[0-9]* ps_max=[0-9]*$'
 # 1 CPU, then all of them: the default cpus=0.
 want="mempool pair 1"
 [ "$ncpus" -le 1 ] || want="$want mempool pair $ncpus"
 got=$(awk '{ for (i = 1; i <= 3; i++) { sub(/^[a-z_]*=/, "", $i); printf "%s%s", sep, $i; sep = " " } }' "$T/dfs")
 insane=$(tr '=' ' ' <"$T/dfs" | awk -v ops=$OPS -v fine=$fine '
 	$8 != ops * $6 || !($10 > 0) || (fine && !($12 > 0)) ||
-	$16 + 0 > $18 + 0 || $18 + 0 > $20 + 0 { print }')
+	$16 + 0 > $18 + 0 || $18 + 0 > $20 + 0 ||
+	$26 != $12 || $28 != $12 || $30 != $12 { print }')
 if [ "$(grep -cv "$line" "$T/dfs")" = 0 ] && [ "$got" = "$want" ] && [ -z "$insane" ]; then
 	pass bench-debugfs-result-lines
 else
 	cat "$T/dfs"
-	fail bench-debugfs-result-lines "wanted lines of '$line' for '$want', with ops = $OPS * cpus, elapsed > 0, p50 <= p99 <= max"
+	fail bench-debugfs-result-lines "wanted lines of '$line' for '$want', with ops = $OPS * cpus, elapsed > 0, p50 <= p99 <= max, one round: min = median = max = ps_per_op"
+fi
+# Three rounds: the fastest is reported, with the median and the slowest.
+printf '%s\n' "allocators=null,naive workloads=pair cpus=1 ops=1000 rounds=3" >&3 2>"$T/err"
+rc=$?
+cat <&3 >"$T/dfs3"
+insane=$(tr '=' ' ' <"$T/dfs3" | awk '
+	$24 != 3 || $26 != $12 || $26 + 0 > $28 + 0 || $28 + 0 > $30 + 0 { print }')
+if [ "$rc" = 0 ] && [ "$(wc -l <"$T/dfs3" | tr -d ' ')" = 2 ] && [ -z "$insane" ]; then
+	pass bench-debugfs-spread
+else
+	cat "$T/dfs3"
+	fail bench-debugfs-spread "rc $rc; wanted 2 lines of rounds=3 with ps_min = ps_per_op <= ps_median <= ps_max: $(oneline "$T/err")"
 fi
 # A second request on the same file, without a newline: its results
 # replace the first's, and read from their start.
@@ -152,9 +165,15 @@ bench_try bench-debugfs-ops-too-few "ops=999" "$inval"
 bench_try bench-debugfs-rounds-too-many "rounds=16" "$inval"
 bench_try bench-debugfs-block-too-small "block_size=4" "$inval"
 bench_try bench-debugfs-block-too-large "block_size=65537" "$inval"
+# The order of a round: first= (an allocator run), rotate= (0 or 1).
+bench_try bench-debugfs-first-rotate \
+	"allocators=null,naive workloads=pair cpus=1 ops=1000 rounds=2 first=naive rotate=0" ok
+bench_try bench-debugfs-first-unknown "first=slab" "$inval"
+bench_try bench-debugfs-first-not-run "allocators=naive first=null" "$inval"
+bench_try bench-debugfs-rotate-2 "rotate=2" "$inval"
 # The flag table's largest blocks, against memset.
 bench_try bench-debugfs-block-16k \
-	"allocators=memset,mempool-poison,mempool-zero,mempool-track workloads=pair cpus=1 block_size=16384 ops=1000 rounds=1" ok
+	"allocators=memset,mempool-poison,mempool-zero,mempool-track,mempool-quarantine workloads=pair cpus=1 block_size=16384 ops=1000 rounds=1" ok
 bench_try bench-debugfs-cpus-too-many "cpus=$((ncpus + 1))" "$inval"
 bench_try bench-debugfs-cross-one-cpu "workloads=cross cpus=1" "$inval"
 bench_try bench-debugfs-too-long "ops=1000 $(printf '%600s' '')" "$inval"
@@ -211,7 +230,7 @@ cp "$T/out" "$T/json"
 # Every run has null's result, so every net figure is a number; x_ideal
 # is null only where ideal's net is not above 0.
 num='-\{0,1\}[0-9]*\.[0-9]*'
-obj='^{"allocator": "[^"]*", "workload": "[^"]*", "cpus": [0-9]*, "ops": [0-9]*, "ns_per_op": [0-9]*\.[0-9]*, "mops": [0-9]*\.[0-9]*, "p50_ns": [0-9]*, "p99_ns": [0-9]*, "max_ns": [0-9]*, "elapsed_ns": [0-9]*, "block_size": 64, "net_ns_per_op": '"$num"', "x_ideal": \('"$num"'\|null\)},\{0,1\}$'
+obj='^{"allocator": "[^"]*", "workload": "[^"]*", "cpus": [0-9]*, "ops": [0-9]*, "ns_per_op": [0-9]*\.[0-9]*, "mops": [0-9]*\.[0-9]*, "p50_ns": [0-9]*, "p99_ns": [0-9]*, "max_ns": [0-9]*, "elapsed_ns": [0-9]*, "block_size": 64, "net_ns_per_op": '"$num"', "x_ideal": \('"$num"'\|null\), "rounds": 1, "ns_per_op_min": [0-9]*\.[0-9]*, "ns_per_op_median": [0-9]*\.[0-9]*, "ns_per_op_max": [0-9]*\.[0-9]*, "scaling": \('"$num"'\|null\), "scaling_x_ideal": \('"$num"'\|null\)},\{0,1\}$'
 first=$(sed -n '1p' "$T/json")
 last=$(sed -n '$p' "$T/json")
 bad=$(sed '1d;$d' "$T/json" | grep -cv "$obj")
@@ -250,8 +269,8 @@ fi
 # null's net is 0 and ideal's x_ideal 1 by definition.
 expect bench-text 0 "" mempoolctl bench --allocator naive --workload pair --cpus 1 --ops 1000
 if [ "$(wc -l <"$T/out" | tr -d ' ')" = 4 ] &&
-   [ "$(sed -n 1p "$T/out" | awk '{ print $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }')" = \
-     "ALLOCATOR WORKLOAD CPUS BLOCK NS/OP NET_NS X_IDEAL MOPS/S P50_NS P99_NS MAX_NS" ] &&
+   [ "$(sed -n 1p "$T/out" | awk '{ $1 = $1; print }')" = \
+     "ALLOCATOR WORKLOAD CPUS BLOCK NS/OP NET_NS X_IDEAL MOPS/S P50_NS P99_NS MAX_NS MEDIAN_NS SLOWEST_NS SCALE X_IDEAL_SC" ] &&
    [ "$(sed -n 2p "$T/out" | awk '{ print $1, $2, $3, $4 }')" = "naive pair 1 64" ] &&
    [ "$(sed -n 3p "$T/out" | awk '{ print $1, $6 }')" = "null 0.0" ] &&
    sed -n 4p "$T/out" | awk '$1 == "ideal" && ($7 == "1.00" || $7 == "-") { ok = 1 } END { exit !ok }'; then
@@ -259,6 +278,20 @@ if [ "$(wc -l <"$T/out" | tr -d ' ')" = 4 ] &&
 else
 	cat "$T/out"
 	fail bench-text-table "not a header, 'naive pair 1 64', null (net 0.0) and ideal (x 1.00)"
+fi
+# On all CPUs too: each run's scaling, and ideal's over its own is 1.
+if [ "$ncpus" -ge 2 ]; then
+	expect bench-text-scaling 0 "" mempoolctl bench --allocator naive --workload pair --ops 1000 --rounds 2
+	if awk -v n="$ncpus" 'NR > 1 && $3 == 1 && ($14 != "-" || $15 != "-") { bad = 1 }
+		NR > 1 && $3 == n && ($14 !~ /^[0-9]+\.[0-9][0-9]$/ || $15 !~ /^[0-9]+\.[0-9][0-9]$/) { bad = 1 }
+		NR > 1 && $3 == n && $1 == "ideal" && $15 == "1.00" { ideal = 1 }
+		NR > 1 && $12 !~ /^[0-9]+\.[0-9]$/ { bad = 1 }
+		END { exit bad || !ideal }' "$T/out"; then
+		pass bench-text-scaling-columns
+	else
+		cat "$T/out"
+		fail bench-text-scaling-columns "wanted MEDIAN_NS on every line, SCALE and X_IDEAL_SC - on 1 CPU and numbers on $ncpus, ideal's X_IDEAL_SC 1.00"
+	fi
 fi
 
 # ---- argument checks: the kernel's (exit 1), the CLI's (exit 2) ---------------
