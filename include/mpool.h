@@ -257,7 +257,8 @@ struct mpool_debug_modes {
  * Context: process context; sleeps.
  * Return: 0; -EINVAL for a value out of range (a quarantine of the pool's
  * blocks or more, or over 65536); -ENOMEM when an array a mode needs
- * cannot be had.
+ * cannot be had; -EDQUOT when a device pool's arrays would pass the
+ * module's max_bytes (a kernel user's pool is never charged).
  */
 int mpool_debug_set(struct mpool *pool, const struct mpool_debug_modes *m);
 
