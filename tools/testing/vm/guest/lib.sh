@@ -76,3 +76,16 @@ expect() {
 	fi
 	pass "$_n"
 }
+
+# no_splat NAME SINCE: NAME passes when the kernel log after its first
+# SINCE lines (a count taken before the test) has no BUG, WARNING, KASAN,
+# UBSAN, lockdep or kmemleak report and no stack trace.
+no_splat() {
+	local out
+	if out=$(dmesg | tail -n +$(($2 + 1)) |
+		 grep -E 'BUG:|WARNING:|KASAN|UBSAN|lockdep|circular locking|Call Trace|Oops|unreferenced object'); then
+		fail "$1" "$(printf '%s\n' "$out" | head -n 3 | tr '\n' '|')"
+	else
+		pass "$1"
+	fi
+}

@@ -43,11 +43,6 @@ held=$(sed -n 's/^bytes: //p' "$b")
 if [ "$held" = 0 ]; then pass eng-budget-empty
 else fail eng-budget-empty "bytes: '$held'"; fi
 
-if dmesg | tail -n +$((dmesg_before + 1)) |
-   grep -E 'BUG:|WARNING:|KASAN|UBSAN|lockdep|circular locking|Call Trace|Oops|unreferenced object' >"$T/splat"; then
-	fail eng-no-splat "$(head -n 3 "$T/splat" | tr '\n' '|')"
-else
-	pass eng-no-splat
-fi
+no_splat eng-no-splat "$dmesg_before"
 check eng-rmmod unload_module
 rm -rf "$T"

@@ -26,11 +26,6 @@ esac
 n=$(mempoolctl list | wc -l)
 if [ "$n" = 1 ]; then pass bl-no-pool-left
 else fail bl-no-pool-left "$n lines from mempoolctl list"; fi
-if dmesg | tail -n +$((dmesg_before + 1)) |
-   grep -E 'BUG:|WARNING:|KASAN|UBSAN|lockdep|circular locking|Call Trace|Oops|unreferenced object' >"$T/splat"; then
-	fail bl-no-splat "$(head -n 3 "$T/splat" | tr '\n' '|')"
-else
-	pass bl-no-splat
-fi
+no_splat bl-no-splat "$dmesg_before"
 check bl-rmmod unload_module
 rm -rf "$T"
