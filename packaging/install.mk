@@ -161,6 +161,6 @@ deb:
 		echo "lintian $(DEB_CHANGES)"; \
 		lintian --fail-on error,warning $(DEB_CHANGES); \
 	else echo "lintian is not installed: not checked" >&2; fi
-	@ls -1 build/mempool-*_$(VERSION)_*.deb
+	@ls -1 build/*_$(VERSION)_*.deb
 
 .PHONY: install uninstall dkms-source dkms-install dkms-uninstall deb
