@@ -44,6 +44,7 @@ struct mpool_cache {
 	uint32_t batch;
 	uint64_t id;			/* never reused: tl_id compares it */
 	uint64_t stride;
+	uint64_t stride_mask;		/* stride - 1 if a power of two, else 0 */
 	uint64_t region;		/* blocks_total * stride */
 	pthread_key_t key;
 	struct mpool_map map;
@@ -184,8 +185,11 @@ MPOOL_EXPORT int mpool_cache_create(int fd, const char *name,
 	c->fd = fd;
 	c->batch = max_batch;
 	c->stride = st.out_stride;
+	if (!(c->stride & (c->stride - 1)))
+		c->stride_mask = c->stride - 1;
 	c->region = st.out_blocks_total * st.out_stride;
-	strcpy(c->name, name);	/* mpool_stats() checked its length */
+	/* mpool_stats() checked that it fits, NUL included */
+	memcpy(c->name, name, strnlen(name, MPOOL_IOC_NAME_MAX - 1));
 	prot = PROT_READ;
 	if (st.out_flags & MPOOL_CREATE_MAP_WRITE)
 		prot |= PROT_WRITE;
@@ -234,7 +238,10 @@ MPOOL_EXPORT int mpool_cache_free(struct mpool_cache *c, uint64_t handle)
 	struct mpool_tcache *t;
 	int r;
 
-	if (unlikely(!c || off >= c->region || off % c->stride))
+	if (unlikely(!c || off >= c->region))
+		return -EINVAL;
+	/* a division is tens of cycles: most strides are powers of two */
+	if (unlikely(c->stride_mask ? off & c->stride_mask : off % c->stride))
 		return -EINVAL;
 	t = mp_tcache(c);
 	if (unlikely(!t))

@@ -201,9 +201,11 @@ static void test_cache(void)
 	EQ("cache-24-pairs", okay, 1);
 	EQ("cache-overflow-gives-back", IN_USE("lib_c"), 16);
 	mpool_cache_flush(cache);
-	for (i = 0, okay = 0; i < 33; i++)
-		if ((r = mpool_cache_alloc(cache, &h[i])))
+	for (i = 0; i < 33; i++) {
+		r = mpool_cache_alloc(cache, &h[i]);
+		if (r)
 			break;
+	}
 	EQ("cache-empty-enospc", r, -ENOSPC);
 	EQ("cache-empty-after-all", i, 32);
 	while (i--)

@@ -573,7 +573,11 @@ report deb-remove
 # group mempool stays (mempool-utils's postinst says why); this test
 # removes it when it made it.
 {
-	apt_get purge "${PKGS[@]}" ||
+	# apt knows only the packages dpkg still has (the libraries, with no
+	# conffile, went entirely with the remove)
+	# shellcheck disable=SC2046 # package names
+	apt_get purge $(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' \
+		"${PKGS[@]}" 2>/dev/null | awk '$1 != "un" {print $2}') ||
 		echo "deb-purge: apt-get purge failed (see $plog)"
 	for p in "${PKGS[@]}"; do
 		! dpkg -L "$p" >/dev/null 2>&1 || echo "deb-purge: dpkg -L $p still lists files"
