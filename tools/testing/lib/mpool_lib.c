@@ -124,11 +124,15 @@ static void test_commands(void)
 	if (n == -ENOTTY) {
 		printf("MPTEST ok lib-give # SKIP MPOOL_IOC_GIVE not in this module yet\n");
 		printf("MPTEST ok lib-take # SKIP MPOOL_IOC_TAKE not in this module yet\n");
+		EQ("lib-free-owned", mpool_free(fd, "lib_a", h, 1, NULL), 1);
 	} else {
+		/* the other open file takes it: then it is that file's */
 		EQ("lib-give", n, 1);
-		EQ("lib-take", mpool_take(fd, "lib_a", h, 1, res), 1);
+		EQ("lib-take", mpool_take(wfd, "lib_a", h, 1, res), 1);
+		EQ("lib-free-taken-by-giver", mpool_free(fd, "lib_a", h, 1, res) == 0 &&
+		   res[0] == -EPERM, 1);
+		EQ("lib-free-owned", mpool_free(wfd, "lib_a", h, 1, NULL), 1);
 	}
-	EQ("lib-free-owned", mpool_free(fd, "lib_a", h, 1, NULL), 1);
 	EQ("lib-destroy", mpool_destroy(fd, "lib_a", 0), 0);
 	EQ("lib-destroy-gone", mpool_destroy(fd, "lib_a", 0), -ENOENT);
 	/* the frees brought the pool back: RECOVERED, then the end */
