@@ -17,7 +17,9 @@
  * the child must not hand them out too.  Every array carries the fork
  * generation it was filled in; the child bumps the generation
  * (pthread_atfork), and an array of an older generation is emptied
- * without freeing anything, as its blocks are still the parent's.
+ * without freeing anything, as its blocks are still the parent's.  The
+ * child's handler also forgets its thread's last cache (tl_id), so the
+ * fast path, which compares tl_id only, never sees an old array.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -76,6 +78,7 @@ static void mp_atfork_parent(void)
 static void mp_atfork_child(void)
 {
 	mp_fork_gen++;
+	tl_id = 0;	/* the child's only thread: the one that forked */
 	pthread_mutex_unlock(&mp_lock);
 }
 
@@ -158,7 +161,7 @@ static struct mpool_tcache *mp_tcache_slow(struct mpool_cache *c)
 
 static inline struct mpool_tcache *mp_tcache(struct mpool_cache *c)
 {
-	if (tl_id == c->id && tl_t->fork_gen == mp_fork_gen)
+	if (tl_id == c->id)
 		return tl_t;
 	return mp_tcache_slow(c);
 }
@@ -281,7 +284,12 @@ MPOOL_EXPORT int mpool_cache_flush(struct mpool_cache *c)
 MPOOL_EXPORT void *mpool_cache_ptr(const struct mpool_cache *c,
 				   uint64_t handle)
 {
-	return c ? mpool_ptr(&c->map, handle) : NULL;
+	uint64_t off = mpool_handle_offset(handle);
+
+	/* the mapping covers the region (whole pages of it) */
+	if (unlikely(!c || off >= c->region))
+		return NULL;
+	return (char *)c->map.base + off;
 }
 
 MPOOL_EXPORT int mpool_cache_destroy(struct mpool_cache *c)
