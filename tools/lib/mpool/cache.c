@@ -31,6 +31,7 @@
 #include "libmpool.h"
 
 #define MPOOL_EXPORT __attribute__((visibility("default")))
+#define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 struct mpool_tcache {
@@ -44,6 +45,7 @@ struct mpool_tcache {
 struct mpool_cache {
 	int fd;
 	uint32_t batch;
+	uint32_t cap;			/* 2 * batch: an array's size */
 	uint64_t id;			/* never reused: tl_id compares it */
 	uint64_t stride;
 	uint64_t stride_mask;		/* stride - 1 if a power of two, else 0 */
@@ -187,6 +189,7 @@ MPOOL_EXPORT int mpool_cache_create(int fd, const char *name,
 		return -ENOMEM;
 	c->fd = fd;
 	c->batch = max_batch;
+	c->cap = 2 * max_batch;
 	c->stride = st.out_stride;
 	if (!(c->stride & (c->stride - 1)))
 		c->stride_mask = c->stride - 1;
@@ -214,17 +217,19 @@ free_cache:
 	return err;
 }
 
-MPOOL_EXPORT int mpool_cache_alloc(struct mpool_cache *c, uint64_t *handle)
+/* mpool_cache_alloc() when the fast path cannot: checks, refill. */
+static __attribute__((noinline)) int mp_alloc_slow(struct mpool_cache *c,
+						   uint64_t *handle)
 {
 	struct mpool_tcache *t;
 	int r;
 
-	if (unlikely(!c || !handle))
+	if (!c || !handle)
 		return -EINVAL;
 	t = mp_tcache(c);
-	if (unlikely(!t))
+	if (!t)
 		return -ENOMEM;
-	if (unlikely(!t->n)) {
+	if (!t->n) {
 		r = mpool_alloc(c->fd, c->name, t->handles, c->batch,
 				MPOOL_ALLOC_OWNED, 0);
 		if (r < 0)
@@ -235,21 +240,39 @@ MPOOL_EXPORT int mpool_cache_alloc(struct mpool_cache *c, uint64_t *handle)
 	return 0;
 }
 
-MPOOL_EXPORT int mpool_cache_free(struct mpool_cache *c, uint64_t handle)
+/*
+ * The fast paths do no more than they must and call out for the rest
+ * (a tail call), so that they save no register: an array of this
+ * thread's last cache with a handle (or room) in it.
+ */
+MPOOL_EXPORT int mpool_cache_alloc(struct mpool_cache *c, uint64_t *handle)
+{
+	struct mpool_tcache *t;
+
+	if (likely(c && handle && tl_id == c->id)) {
+		t = tl_t;
+		if (likely(t->n)) {
+			*handle = t->handles[--t->n];
+			return 0;
+		}
+	}
+	return mp_alloc_slow(c, handle);
+}
+
+/* mpool_cache_free() when the fast path cannot: checks, give back. */
+static __attribute__((noinline)) int mp_free_slow(struct mpool_cache *c,
+						  uint64_t handle)
 {
 	uint64_t off = mpool_handle_offset(handle);
 	struct mpool_tcache *t;
 	int r;
 
-	if (unlikely(!c || off >= c->region))
-		return -EINVAL;
-	/* a division is tens of cycles: most strides are powers of two */
-	if (unlikely(c->stride_mask ? off & c->stride_mask : off % c->stride))
+	if (!c || off >= c->region || off % c->stride)
 		return -EINVAL;
 	t = mp_tcache(c);
-	if (unlikely(!t))
+	if (!t)
 		return -ENOMEM;
-	if (unlikely(t->n == 2 * c->batch)) {
+	if (t->n == 2 * c->batch) {
 		/* the oldest half goes: the newest are likelier in cache */
 		r = mp_give_back(c, t->handles, c->batch);
 		if (r < 0)
@@ -260,6 +283,23 @@ MPOOL_EXPORT int mpool_cache_free(struct mpool_cache *c, uint64_t handle)
 	}
 	t->handles[t->n++] = handle;
 	return 0;
+}
+
+MPOOL_EXPORT int mpool_cache_free(struct mpool_cache *c, uint64_t handle)
+{
+	uint64_t off = mpool_handle_offset(handle);
+	struct mpool_tcache *t;
+
+	/* a stride that is not a power of two (no mask) takes the division */
+	if (likely(c && off < c->region && c->stride_mask &&
+		   !(off & c->stride_mask) && tl_id == c->id)) {
+		t = tl_t;
+		if (likely(t->n < c->cap)) {
+			t->handles[t->n++] = handle;
+			return 0;
+		}
+	}
+	return mp_free_slow(c, handle);
 }
 
 MPOOL_EXPORT int mpool_cache_flush(struct mpool_cache *c)
