@@ -15,6 +15,12 @@
 #                   against ideal, ideal-xchg and global-lock; prints the
 #                   table and writes build/bench-host.json (HOST_BENCH_ARGS:
 #                   engine_bench's options, e.g. --rounds 9)
+# make lib-bench   libmpool's per-thread cache against a thread-local free
+#                   list, malloc, a robust-mutex shared pool and one ioctl
+#                   per call, 1 and 2 threads: on the host (what needs no
+#                   device) and in a stock-6.12 guest (VM_KERNEL); prints
+#                   the tables, writes build/lib-bench.json (LIB_BENCH_ARGS:
+#                   --ops N --rounds N)
 # make bench-compare BASE=REV  the hot path's instruction and locked-op
 #                   counts and bench-host's timings, REV against the
 #                   working tree
@@ -55,6 +61,7 @@ module:
 	$(MAKE) -C $(KDIR) M=$(PWD) modules
 
 tools:
+	$(MAKE) -C tools/lib/mpool
 	$(MAKE) -C tools/mempoolctl
 	$(MAKE) -C tools/testing/ptyrun
 
@@ -64,6 +71,7 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(PWD) clean 2>/dev/null || \
 		rm -f *.o *.ko *.mod *.mod.c .*.cmd modules.order Module.symvers \
 			kunit/*.o kunit/*.ko bench/*.o bench/*.ko bench/*.mod bench/*.mod.c
+	$(MAKE) -C tools/lib/mpool clean
 	$(MAKE) -C tools/mempoolctl clean
 	for d in tools/testing/*/Makefile; do $(MAKE) -C $${d%/Makefile} clean; done
 
@@ -85,6 +93,9 @@ trace-tools:
 bench-host:
 	$(MAKE) -C tools/testing/engine bench
 
+lib-bench:
+	tools/testing/vm/lib-bench.sh
+
 bench-compare:
 	BASE=$(BASE) tools/testing/engine/bench-compare.sh
 
@@ -104,4 +115,4 @@ stress:
 	tools/testing/vm/stress.sh
 
 .PHONY: all module tools install clean check demo vm bench trace-tools bench-host \
-	bench-compare bench-size shape style fuzz stress
+	lib-bench bench-compare bench-size shape style fuzz stress

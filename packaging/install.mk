@@ -17,6 +17,9 @@ PREFIX ?= /usr/local
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 DOCDIR ?= $(PREFIX)/share/doc/mempool
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 BASHCOMPDIR ?= /usr/share/bash-completion/completions
 UDEVRULESDIR ?= /etc/udev/rules.d
 MANIFEST ?= $(PREFIX)/share/mempool/install-manifest
@@ -61,6 +64,12 @@ install: all
 	$(INSTALL) -D -m 0644 tools/mempoolctl/mempoolctl.bash-completion \
 		"$(DESTDIR)$(BASHCOMPDIR)/mempoolctl"; \
 	echo "D $(BASHCOMPDIR)/mempoolctl" >>"$$m.tmp"; \
+	$(MAKE) -C tools/lib/mpool install-files DESTDIR="$(DESTDIR)" \
+		PREFIX="$(PREFIX)" LIBDIR="$(LIBDIR)" INCLUDEDIR="$(INCLUDEDIR)" \
+		MANDIR="$(MANDIR)" PKGCONFIGDIR="$(PKGCONFIGDIR)" \
+		MANIFEST="$$m.tmp"; \
+	if [ -z "$(DESTDIR)" ] && command -v ldconfig >/dev/null; then \
+		ldconfig; fi; \
 	$(INSTALL) -D -m 0644 packaging/mempool.conf.example \
 		"$(DESTDIR)$(DOCDIR)/mempool.conf.example"; \
 	echo "D $(DOCDIR)/mempool.conf.example" >>"$$m.tmp"; \
@@ -96,7 +105,10 @@ uninstall:
 	done <"$$m"; \
 	for k in $$(sed -n 's/^K //p' "$$m"); do depmod -a "$$k"; done; \
 	rm -fv "$$m"; \
-	rmdir "$$(dirname "$$m")" "$(DESTDIR)$(DOCDIR)" 2>/dev/null || true
+	rmdir "$$(dirname "$$m")" "$(DESTDIR)$(DOCDIR)" \
+		"$(DESTDIR)$(INCLUDEDIR)/mpool" 2>/dev/null || true; \
+	if [ -z "$(DESTDIR)" ] && command -v ldconfig >/dev/null; then \
+		ldconfig; fi
 
 # --- DKMS -----------------------------------------------------------------
 # The sources DKMS builds: Kbuild files, kernel C files and headers, the
@@ -149,6 +161,6 @@ deb:
 		echo "lintian $(DEB_CHANGES)"; \
 		lintian --fail-on error,warning $(DEB_CHANGES); \
 	else echo "lintian is not installed: not checked" >&2; fi
-	@ls -1 build/mempool-*_$(VERSION)_*.deb
+	@ls -1 build/*_$(VERSION)_*.deb
 
 .PHONY: install uninstall dkms-source dkms-install dkms-uninstall deb

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * commands.c - the handlers of the pool commands: open /dev/mempool,
- * issue the ioctls, print (see commands.h).  The bench handler is in
+ * issue the commands through libmpool, print (see commands.h).  The bench handler is in
  * bench_run.c.
  */
 #define _DEFAULT_SOURCE
@@ -12,14 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "args.h"
 #include "commands.h"
 #include "errors.h"
 #include "format.h"
-#include "mpool_ioctl.h"
+#include "libmpool.h"
 #include "top.h"
 
 static char outbuf[4096];
@@ -50,28 +49,10 @@ static int kerr(const struct mp_args *a, int err)
 	return 1;
 }
 
-static void set_name(__u8 *dst, const char *name)
-{
-	/* name is validated: at most MPOOL_IOC_NAME_MAX - 1 chars */
-	memset(dst, 0, MPOOL_IOC_NAME_MAX);
-	memcpy(dst, name, strlen(name));
-}
-
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int r;
-
-	do {
-		r = ioctl(fd, req, arg);
-	} while (r < 0 && errno == EINTR && req != MPOOL_IOC_ALLOC);
-	return r;
-}
-
 /* Open the device and check the ABI version; -1 (message printed) on error. */
 int mp_open_dev(int flags)
 {
-	struct mpool_ioc_version v;
-	int fd, err;
+	int fd, err, abi;
 
 	fd = open(MP_DEV_PATH, flags | O_CLOEXEC);
 	if (fd < 0) {
@@ -88,60 +69,38 @@ int mp_open_dev(int flags)
 				strerror(err));
 		return -1;
 	}
-	memset(&v, 0, sizeof(v));
-	v.size = sizeof(v);
-	if (xioctl(fd, MPOOL_IOC_VERSION, &v) < 0) {
-		err = errno;
+	abi = mpool_version(fd);
+	if (abi < 0) {
 		fprintf(stderr, PROG ": " MP_DEV_PATH " did not answer the version query: %s (is it the mempool device?)\n",
-			strerror(err));
+			strerror(-abi));
 		close(fd);
 		return -1;
 	}
-	if (v.out_abi_version != MPOOL_IOC_ABI_VERSION) {
-		fprintf(stderr, PROG ": the loaded mempool module speaks ABI version %u, this mempoolctl speaks %u; use the mempoolctl built with the module\n",
-			v.out_abi_version, (unsigned int)MPOOL_IOC_ABI_VERSION);
+	if (abi != MPOOL_IOC_ABI_VERSION) {
+		fprintf(stderr, PROG ": the loaded mempool module speaks ABI version %d, this mempoolctl speaks %u; use the mempoolctl built with the module\n",
+			abi, (unsigned int)MPOOL_IOC_ABI_VERSION);
 		close(fd);
 		return -1;
 	}
 	return fd;
 }
 
+/* 0, or -1 with errno set (callers report errno). */
 static int get_stats(int fd, const char *name, struct mpool_ioc_stats *st)
 {
-	memset(st, 0, sizeof(*st));
-	st->size = sizeof(*st);
-	set_name(st->name, name);
-	return xioctl(fd, MPOOL_IOC_STATS, st);
+	int r = mpool_stats(fd, name, st);
+
+	if (r < 0)
+		errno = -r;
+	return r < 0 ? -1 : 0;
 }
 
 int mp_run_create(int fd, const struct mp_args *a)
 {
-	struct mpool_ioc_create c;
+	int r = mpool_create(fd, a->name, a->block_size, a->nr_blocks,
+			     a->align, a->create_flags);
 
-	memset(&c, 0, sizeof(c));
-	c.size = sizeof(c);
-	c.flags = a->create_flags;
-	c.block_size = a->block_size;
-	c.nr_blocks = a->nr_blocks;
-	c.align = a->align;
-	set_name(c.name, a->name);
-	if (xioctl(fd, MPOOL_IOC_CREATE, &c) < 0)
-		return kerr(a, errno);
-	return 0;
-}
-
-static int cmd_name(int fd, const struct mp_args *a, unsigned long req,
-		    __u32 flags)
-{
-	struct mpool_ioc_name n;
-
-	memset(&n, 0, sizeof(n));
-	n.size = sizeof(n);
-	n.flags = flags;
-	set_name(n.name, a->name);
-	if (xioctl(fd, req, &n) < 0)
-		return kerr(a, errno);
-	return 0;
+	return r < 0 ? kerr(a, -r) : 0;
 }
 
 /*
@@ -150,25 +109,20 @@ static int cmd_name(int fd, const struct mp_args *a, unsigned long req,
  */
 static int list_names(int fd, char **names_out, __u32 *count)
 {
-	struct mpool_ioc_list l;
 	char *names = NULL, *tmp;
-	__u32 cap = 0, i;
-	int err;
+	__u32 cap = 0;
+	int n;
 
 	for (;;) {
-		memset(&l, 0, sizeof(l));
-		l.size = sizeof(l);
-		l.count = cap;
-		l.names = (__u64)(uintptr_t)names;
-		if (xioctl(fd, MPOOL_IOC_LIST, &l) < 0) {
-			err = errno;
+		n = mpool_list(fd, (char (*)[MPOOL_IOC_NAME_MAX])names, cap);
+		if (n < 0) {
 			free(names);
-			return err;
+			return -n;
 		}
-		if (l.count <= cap || (cap == 0 && l.count == 0))
+		if ((__u32)n <= cap)
 			break;
 		/* pools were created in between: grow and ask again */
-		cap = l.count + 8;
+		cap = (__u32)n + 8;
 		tmp = realloc(names, (size_t)cap * MPOOL_IOC_NAME_MAX);
 		if (!tmp) {
 			free(names);
@@ -177,10 +131,8 @@ static int list_names(int fd, char **names_out, __u32 *count)
 		names = tmp;
 		memset(names, 0, (size_t)cap * MPOOL_IOC_NAME_MAX);
 	}
-	for (i = 0; i < l.count; i++)
-		names[(size_t)i * MPOOL_IOC_NAME_MAX + MPOOL_IOC_NAME_MAX - 1] = 0;
 	*names_out = names;
-	*count = l.count;
+	*count = (__u32)n;
 	return 0;
 }
 
@@ -388,10 +340,9 @@ static int hold_owned(const struct mp_args *a)
 
 int mp_run_alloc(int fd, const struct mp_args *a)
 {
-	struct mpool_ioc_alloc al;
-	__u64 *offs;
-	__u32 done = 0, want, i, batch = batch_max();
-	int first = 1;
+	uint64_t *offs;
+	__u32 done = 0, want, i, batch = batch_max(), flags;
+	int first = 1, got;
 
 	offs = calloc(MPOOL_IOC_BATCH_MAX, sizeof(*offs));
 	if (!offs) {
@@ -402,19 +353,13 @@ int mp_run_alloc(int fd, const struct mp_args *a)
 		want = a->count - done;
 		if (want > batch)
 			want = batch;
-		memset(&al, 0, sizeof(al));
-		al.size = sizeof(al);
-		set_name(al.name, a->name);
-		al.count = want;
-		if (a->have_timeout && first) {
-			al.flags = MPOOL_ALLOC_WAIT;
-			al.timeout_ms = a->timeout_ms;
-		}
-		al.handles = (__u64)(uintptr_t)offs;
-		if (a->owned)
-			al.flags |= MPOOL_ALLOC_OWNED;
-		if (xioctl(fd, MPOOL_IOC_ALLOC, &al) < 0) {
-			int err = errno;
+		flags = a->owned ? MPOOL_ALLOC_OWNED : 0;
+		if (a->have_timeout && first)
+			flags |= MPOOL_ALLOC_WAIT;
+		got = mpool_alloc(fd, a->name, offs, want, flags,
+				  a->have_timeout && first ? a->timeout_ms : 0);
+		if (got < 0) {
+			int err = -got;
 
 			free(offs);
 			if (!first && err == ENOSPC)
@@ -423,11 +368,11 @@ int mp_run_alloc(int fd, const struct mp_args *a)
 				fflush(stdout);
 			return kerr(a, err);
 		}
-		for (i = 0; i < al.out_allocated && i < want; i++)
+		for (i = 0; i < (__u32)got && i < want; i++)
 			printf("0x%llx\n", (unsigned long long)offs[i]);
 		done += i;
 		first = 0;
-		if (al.out_allocated < want)
+		if ((__u32)got < want)
 			break;
 	}
 	free(offs);
@@ -436,10 +381,9 @@ int mp_run_alloc(int fd, const struct mp_args *a)
 
 int mp_run_free(int fd, const struct mp_args *a)
 {
-	struct mpool_ioc_free f;
 	__s32 *res;
 	size_t done = 0, n, i, batch = batch_max();
-	int bad = 0;
+	int bad = 0, r;
 
 	res = calloc(MPOOL_IOC_BATCH_MAX, sizeof(*res));
 	if (!res) {
@@ -451,17 +395,10 @@ int mp_run_free(int fd, const struct mp_args *a)
 		if (n > batch)
 			n = batch;
 		memset(res, 0, MPOOL_IOC_BATCH_MAX * sizeof(*res));
-		memset(&f, 0, sizeof(f));
-		f.size = sizeof(f);
-		f.count = (__u32)n;
-		set_name(f.name, a->name);
-		f.handles = (__u64)(uintptr_t)(a->offsets + done);
-		f.results = (__u64)(uintptr_t)res;
-		if (xioctl(fd, MPOOL_IOC_FREE, &f) < 0) {
-			int err = errno;
-
+		r = mpool_free(fd, a->name, a->offsets + done, (__u32)n, res);
+		if (r < 0) {
 			free(res);
-			return kerr(a, err);
+			return kerr(a, -r);
 		}
 		for (i = 0; i < n; i++) {
 			if (res[i] >= 0)
@@ -488,23 +425,16 @@ static int rw_err(const struct mp_args *a, int err)
 
 int mp_run_write(int fd, const struct mp_args *a)
 {
-	struct mpool_ioc_rw rw;
+	int r = mpool_write(fd, a->name, a->offset, a->pos, a->data,
+			    (__u32)a->data_len);
 
-	memset(&rw, 0, sizeof(rw));
-	rw.size = sizeof(rw);
-	set_name(rw.name, a->name);
-	rw.handle = a->offset;
-	rw.pos = a->pos;
-	rw.length = (__u32)a->data_len;
-	rw.buf = (__u64)(uintptr_t)a->data;
-	if (xioctl(fd, MPOOL_IOC_WRITE, &rw) < 0)
-		return errno == ENOENT ? kerr(a, errno) : rw_err(a, errno);
+	if (r < 0)
+		return r == -ENOENT ? kerr(a, -r) : rw_err(a, -r);
 	return 0;
 }
 
 int mp_run_read(int fd, const struct mp_args *a)
 {
-	struct mpool_ioc_rw rw;
 	struct mpool_ioc_stats st;
 	__u32 length = a->length;
 	char *buf;
@@ -522,15 +452,8 @@ int mp_run_read(int fd, const struct mp_args *a)
 		mp_fail(a->cmd, "out of memory");
 		return 1;
 	}
-	memset(&rw, 0, sizeof(rw));
-	rw.size = sizeof(rw);
-	set_name(rw.name, a->name);
-	rw.handle = a->offset;
-	rw.pos = a->pos;
-	rw.length = length;
-	rw.buf = (__u64)(uintptr_t)buf;
-	if (xioctl(fd, MPOOL_IOC_READ, &rw) < 0) {
-		err = errno;
+	err = -mpool_read(fd, a->name, a->offset, a->pos, buf, length);
+	if (err) {
 		free(buf);
 		return err == ENOENT ? kerr(a, err) : rw_err(a, err);
 	}
@@ -545,13 +468,16 @@ int mp_run_read(int fd, const struct mp_args *a)
 
 int mp_run_destroy(int fd, const struct mp_args *a)
 {
-	return cmd_name(fd, a, MPOOL_IOC_DESTROY,
-			a->force ? MPOOL_DESTROY_FORCE : 0);
+	int r = mpool_destroy(fd, a->name, a->force ? MPOOL_DESTROY_FORCE : 0);
+
+	return r < 0 ? kerr(a, -r) : 0;
 }
 
 int mp_run_reset(int fd, const struct mp_args *a)
 {
-	return cmd_name(fd, a, MPOOL_IOC_RESET, 0);
+	int r = mpool_reset(fd, a->name);
+
+	return r < 0 ? kerr(a, -r) : 0;
 }
 
 /*
@@ -589,26 +515,18 @@ int mp_run_debug(int fd, const struct mp_args *a)
 /* The module's ABI version, or -errno; no checks, no message. */
 static int module_abi(void)
 {
-	struct mpool_ioc_version v;
-	int fd, err;
+	int fd, abi;
 
 	fd = open(MP_DEV_PATH, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	memset(&v, 0, sizeof(v));
-	v.size = sizeof(v);
-	if (xioctl(fd, MPOOL_IOC_VERSION, &v) < 0) {
-		err = errno;
-		close(fd);
-		return -err;
-	}
+	abi = mpool_version(fd);
 	close(fd);
-	return v.out_abi_version <= INT32_MAX ? (int)v.out_abi_version : -ERANGE;
+	return abi;
 }
 
 int mp_run_version(int fd, const struct mp_args *a)
 {
-	struct mpool_ioc_version v;
 	int abi;
 
 	printf(PROG " " MP_VERSION " (ABI %u)\n",
@@ -629,14 +547,13 @@ int mp_run_version(int fd, const struct mp_args *a)
 	fd = mp_open_dev(O_RDONLY);
 	if (fd < 0)
 		return 1;
-	memset(&v, 0, sizeof(v));
-	v.size = sizeof(v);
-	if (xioctl(fd, MPOOL_IOC_VERSION, &v) < 0) {
-		mp_fail(a->cmd, "%s", strerror(errno));
+	abi = mpool_version(fd);
+	if (abi < 0) {
+		mp_fail(a->cmd, "%s", strerror(-abi));
 		close(fd);
 		return 1;
 	}
-	printf("module ABI version %u\n", v.out_abi_version);
+	printf("module ABI version %d\n", abi);
 	close(fd);
 	return 0;
 }

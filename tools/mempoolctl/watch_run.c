@@ -9,14 +9,13 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "args.h"
 #include "commands.h"
 #include "errors.h"
 #include "format.h"
-#include "mpool_ioctl.h"
+#include "libmpool.h"
 
 /* Exit status when the pool is destroyed while watched. */
 #define MP_WATCH_DESTROYED	3
@@ -42,17 +41,11 @@ static int watch_err(const struct mp_args *a, int err)
  */
 int mp_run_watch(int fd, const struct mp_args *a)
 {
-	struct mpool_ioc_watch w;
 	struct sigaction sa;
 	sigset_t block, orig;
 	uint32_t seen = 0;
 	char line[160];
-
-	memset(&w, 0, sizeof(w));
-	w.size = sizeof(w);
-	w.flags = MPOOL_WATCH_SET;
-	w.below = a->below;
-	memcpy(w.name, a->name, strlen(a->name));	/* validated: < 32 */
+	int r;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
@@ -63,8 +56,9 @@ int mp_run_watch(int fd, const struct mp_args *a)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 
-	if (ioctl(fd, MPOOL_IOC_WATCH, &w))
-		return watch_err(a, errno);
+	r = mpool_watch(fd, a->name, MPOOL_WATCH_SET, a->below, NULL);
+	if (r < 0)
+		return watch_err(a, -r);
 	while (!stop && (!a->count || seen < a->count)) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		struct mpool_watch_event ev;
@@ -75,19 +69,17 @@ int mp_run_watch(int fd, const struct mp_args *a)
 				continue;
 			return mp_fail(a->cmd, "poll: %s", strerror(errno));
 		}
-		n = read(fd, &ev, sizeof(ev));
+		n = mpool_read_events(fd, &ev, 1);
 		if (n < 0) {
-			if (errno == EINTR || errno == EAGAIN)
+			if (n == -EINTR || n == -EAGAIN)
 				continue;
-			return watch_err(a, errno);
+			return watch_err(a, (int)-n);
 		}
 		if (n == 0) {
 			fprintf(stderr, PROG ": %s '%s': the pool was destroyed\n",
 				mp_cmd_name(a->cmd), a->name);
 			return MP_WATCH_DESTROYED;
 		}
-		if (n != (ssize_t)sizeof(ev))
-			return mp_fail(a->cmd, "short event of %zd bytes", n);
 		if (mp_format_watch_event(&ev, line, sizeof(line)) >= 0)
 			fputs(line, stdout);
 		/* Each line as it happens, also into a pipe or a file. */

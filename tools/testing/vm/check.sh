@@ -54,6 +54,23 @@ if [ -f "$CLI/Makefile" ]; then
 	fi
 fi
 
+# --- libmpool (tools/lib/mpool) and its host unit test ----------------------
+# The shared and static library, then what needs no device (argument
+# checks, handle helpers; TAP); the guest half is test_59_lib.
+LIBMPOOL=$REPO/tools/lib/mpool
+if make -C "$LIBMPOOL" >"$LOGS/libmpool-build.log" 2>&1; then
+	record_ok host/libmpool-build
+	"$LIBMPOOL/tests/test_lib" >"$LOGS/test_lib.log" 2>&1 || true
+	absorb host/ < <(sed -E 's/^(not )?ok [0-9]+ - /\1ok /' "$LOGS/test_lib.log")
+	plan=$(sed -n 's/^1\.\.\([0-9]*\).*/\1/p' "$LOGS/test_lib.log" | head -n1)
+	got=$(grep -cE '^(not )?ok ' "$LOGS/test_lib.log" || true)
+	if [ -z "$plan" ] || [ "$plan" != "$got" ]; then
+		record_fail host/test_lib-plan "planned ${plan:-nothing}, ran $got"
+	fi
+else
+	record_fail host/libmpool-build "see $LOGS/libmpool-build.log"
+fi
+
 # --- the engine on the host CPU (tools/testing/engine) ----------------------
 # mempool_core.c compiled unchanged for userspace: its checks (engine_test,
 # TAP), then the hot path's budget: instructions and locked operations per

@@ -184,14 +184,57 @@ fi
 # ---- make install / make uninstall into a scratch root ----------------------
 files() { (cd "$1" && find . \( -type f -o -type l \) -printf '/%P\n' | sort); }
 expect() {
-	printf '%s\n' \
+	{ expect_lib /usr/local; printf '%s\n' \
 		"/lib/modules/$K61/extra/bench/mempool_bench.ko" \
 		"/lib/modules/$K61/extra/mempool.ko" \
 		/usr/local/sbin/mempoolctl \
 		/usr/local/share/doc/mempool/mempool.conf.example \
 		/usr/local/share/man/man8/mempoolctl.8 \
 		/usr/local/share/mempool/install-manifest \
-		/usr/share/bash-completion/completions/mempoolctl "$@" | sort
+		/usr/share/bash-completion/completions/mempoolctl "$@"; } | sort
+}
+# expect_lib PREFIX: libmpool's files, as tools/lib/mpool installs them.
+expect_lib() {
+	local p
+	printf '%s\n' "$1/lib/libmpool.so.1.0.0" "$1/lib/libmpool.so.1" \
+		"$1/lib/libmpool.so" "$1/lib/libmpool.a" \
+		"$1/lib/pkgconfig/libmpool.pc" "$1/include/mpool/libmpool.h" \
+		"$1/include/mpool/mpool_ioctl.h" "$1/include/mpool/mpool_stat_list.h"
+	for p in "$src"/tools/lib/mpool/man/*.3; do
+		echo "$1/share/man/man3/${p##*/}"
+	done
+}
+# A program outside the tree, built with pkg-config's flags for libmpool.
+cat >"$tmp/libmpool-user.c" <<'EOF2'
+#include <fcntl.h>
+#include <libmpool.h>
+
+int main(void)
+{
+	struct mpool_cache *c;
+	int fd = mpool_open(O_RDWR);
+
+	return fd >= 0 && !mpool_cache_create(fd, "p", 8, &c) ? 0 : 1;
+}
+EOF2
+# pkgconfig_ok ROOT PREFIX: pkg-config names ROOT's headers and library,
+# and a program builds and links with them, shared and static; prints
+# what is wrong.
+pkgconfig_ok() {
+	local f
+	f=$(PKG_CONFIG_SYSROOT_DIR=$1 PKG_CONFIG_LIBDIR=$1$2 \
+		pkg-config --cflags --libs libmpool 2>&1) ||
+		{ echo "pkg-config --cflags --libs libmpool: $f"; return; }
+	# shellcheck disable=SC2086 # the flags are words
+	gcc -o "$tmp/libmpool-user" "$tmp/libmpool-user.c" $f >"$tmp/cc.log" 2>&1 ||
+		{ echo "cc with '$f': $(head -n 2 "$tmp/cc.log" | tr '\n' ' ')"; return; }
+	readelf -d "$tmp/libmpool-user" | grep -q 'NEEDED.*\[libmpool\.so\.1\]' ||
+		echo "the program does not need libmpool.so.1"
+	f=$(PKG_CONFIG_SYSROOT_DIR=$1 PKG_CONFIG_LIBDIR=$1$2 \
+		pkg-config --static --cflags --libs libmpool 2>&1)
+	# shellcheck disable=SC2086 # the flags are words
+	gcc -static -o "$tmp/libmpool-user" "$tmp/libmpool-user.c" $f >"$tmp/cc.log" 2>&1 ||
+		echo "static cc with '$f': $(head -n 2 "$tmp/cc.log" | tr '\n' ' ')"
 }
 # try NAME [make variables]: install, compare, uninstall, compare.
 try_install() {
@@ -217,6 +260,12 @@ try_install() {
 	else
 		record_ok "install/make-install-$name"
 	fi
+	if [ "$name" = plain ]; then
+		pc=$(pkgconfig_ok "$root" /usr/local/lib/pkgconfig)
+		if [ -z "$pc" ]; then record_ok install/make-install-pkg-config
+		else record_fail install/make-install-pkg-config "$pc"
+		fi
+	fi
 	if ! make -C "$src" uninstall "${vars[@]}" >>"$LOG-make-$name.log" 2>&1; then
 		record_fail "install/make-uninstall-$name" "see $LOG-make-$name.log"
 		return 1
@@ -238,11 +287,11 @@ elif [ "$(id -u)" != 0 ]; then skip="not root"
 elif ! command -v dkms >/dev/null; then skip=
 elif [ -n "$(dkms status -m mempool 2>/dev/null)" ] || [ -e "/usr/src/mempool-$VERSION" ]; then
 	skip="mempool is installed with DKMS on this machine"
-elif dpkg-query -W -f='${db:Status-Abbrev}\n' mempool-dkms mempool-utils 2>/dev/null |
+elif dpkg-query -W -f='${db:Status-Abbrev}\n' mempool-dkms mempool-utils libmpool1 libmpool-dev 2>/dev/null |
 	grep -q '^.[^n]'; then
 	skip="a mempool package is installed on this machine"
 fi
-DEB_CHECKS="deb-build deb-lintian deb-install deb-modinfo deb-mempoolctl-version
+DEB_CHECKS="deb-build deb-libmpool deb-lintian deb-install deb-modinfo deb-mempoolctl-version
 	deb-man deb-completion deb-udev deb-upgrade deb-remove deb-purge"
 if [ -n "$skip" ]; then
 	for n in dkms-build-6.1 dkms-uninstall $DEB_CHECKS; do
@@ -307,10 +356,12 @@ fi
 plog=$LOG-deb.log
 : >"$plog"
 arch=$(dpkg-architecture -qDEB_HOST_ARCH)
-# debs TREE VERSION: the two packages make deb left in TREE/build.
+# debs TREE VERSION: the packages make deb left in TREE/build.
 debs() {
-	echo "$1/build/mempool-dkms_${2}_all.deb" "$1/build/mempool-utils_${2}_$arch.deb"
+	echo "$1/build/mempool-dkms_${2}_all.deb" "$1/build/mempool-utils_${2}_$arch.deb" \
+		"$1/build/libmpool1_${2}_$arch.deb" "$1/build/libmpool-dev_${2}_$arch.deb"
 }
+PKGS=(mempool-dkms mempool-utils libmpool1 libmpool-dev)
 # build TREE VERSION: make deb (dpkg-buildpackage, then lintian); prints
 # why it failed, nothing when it did not.
 build() {
@@ -336,7 +387,7 @@ apt_get() {
 # what is wrong, one problem a line, prefixed with its check's name.
 installed_ok() {
 	local v=$1 k m f st ver
-	for p in mempool-dkms mempool-utils; do
+	for p in "${PKGS[@]}"; do
 		ver=$(dpkg-query -W -f='${Status} ${Version}' "$p" 2>/dev/null)
 		[ "$ver" = "install ok installed $v" ] ||
 			echo "deb-install: $p is '$ver', not $v installed"
@@ -445,6 +496,11 @@ report deb-man
 } >"$tmp/problems"
 report deb-completion
 
+# libmpool-dev: pkg-config finds the library, a program builds with it.
+pkgconfig_ok / "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)/pkgconfig" |
+	sed 's/^/deb-libmpool: /' >"$tmp/problems"
+report deb-libmpool
+
 # The udev rule in a directory udev reads rules from (/lib is /usr/lib on
 # a merged-/usr system), giving the device to the group.
 {
@@ -462,7 +518,7 @@ report deb-completion
 report deb-udev
 
 # Every file of the packages, to check that purge leaves none.
-dpkg -L mempool-dkms mempool-utils 2>/dev/null | while read -r f; do
+dpkg -L "${PKGS[@]}" 2>/dev/null | while read -r f; do
 	[ -d "$f" ] || echo "$f"
 done >"$tmp/files"
 
@@ -498,7 +554,7 @@ else
 	else
 		record_fail install/deb-upgrade "apt-get install of $next failed (see $plog)"
 	fi
-	dpkg -L mempool-dkms mempool-utils 2>/dev/null | while read -r f; do
+	dpkg -L "${PKGS[@]}" 2>/dev/null | while read -r f; do
 		[ -d "$f" ] || echo "$f"
 	done >>"$tmp/files"
 fi
@@ -506,9 +562,9 @@ fi
 # Remove: the modules, the sources and the programs go, the conffile
 # (/etc/modules-load.d/mempool.conf) stays until the purge.
 {
-	apt_get remove mempool-dkms mempool-utils ||
+	apt_get remove "${PKGS[@]}" ||
 		echo "deb-remove: apt-get remove failed (see $plog)"
-	for p in mempool-dkms mempool-utils; do
+	for p in "${PKGS[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q ' installed$' &&
 			echo "deb-remove: $p is still installed"
 	done
@@ -523,9 +579,13 @@ report deb-remove
 # group mempool stays (mempool-utils's postinst says why); this test
 # removes it when it made it.
 {
-	apt_get purge mempool-dkms mempool-utils ||
+	# apt knows only the packages dpkg still has (the libraries, with no
+	# conffile, went entirely with the remove)
+	# shellcheck disable=SC2046 # package names
+	apt_get purge $(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' \
+		"${PKGS[@]}" 2>/dev/null | awk '$1 != "un" {print $2}') ||
 		echo "deb-purge: apt-get purge failed (see $plog)"
-	for p in mempool-dkms mempool-utils; do
+	for p in "${PKGS[@]}"; do
 		! dpkg -L "$p" >/dev/null 2>&1 || echo "deb-purge: dpkg -L $p still lists files"
 	done
 	left=$(sort -u "$tmp/files" | while read -r f; do
