@@ -488,23 +488,16 @@ int mp_run_debug(int fd, const struct mp_args *a)
 {
 	int change = a->debug_on || a->debug_off || a->debug_flags;
 	struct mpool_ioc_debug d;
-	int r, err;
+	int r;
 
 	fd = mp_open_dev(change ? O_RDWR : O_RDONLY);
 	if (fd < 0)
 		return 1;
-	memset(&d, 0, sizeof(d));
-	d.size = sizeof(d);
-	d.flags = a->debug_flags;
-	d.on = a->debug_on;
-	d.off = a->debug_off;
-	d.quarantine = a->debug_quarantine;
-	set_name(d.name, a->name);
-	r = xioctl(fd, MPOOL_IOC_DEBUG, &d);
-	err = errno;
+	r = mpool_debug(fd, a->name, a->debug_on, a->debug_off,
+			a->debug_flags, a->debug_quarantine, &d);
 	close(fd);
 	if (r < 0)
-		return kerr(a, err);
+		return kerr(a, -r);
 	if (mp_format_debug_modes(d.out_modes, d.out_quarantine, outbuf,
 				  sizeof(outbuf)) < 0)
 		return mp_fail(a->cmd, "output too long");
