@@ -10,7 +10,7 @@ want=(qemu-system-x86 busybox-static sparse cpio bc bison flex libelf-dev
 	linux-source-6.12 dwarves
 	dkms openssl groff-base man-db bsdextrautils valgrind gcc-multilib
 	debhelper dh-dkms lintian
-	trace-cmd linux-perf)
+	trace-cmd linux-perf pkg-config)
 installed() {
 	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = "install ok installed" ]
 }

@@ -24,6 +24,15 @@ if [ -x /bin/mpool_lib_crash ]; then
 else
 	fail lib-crash-binary "mpool_lib_crash is not in the initramfs"
 fi
+# examples/libmpool_pair, built outside the tree with pkg-config's flags
+# (tools/testing/pkgconfig): a producer and a consumer process hand 20000
+# blocks over through their caches, GIVE and TAKE; it checks every block's
+# bytes and an empty pool at the end, and prints the handovers a second.
+if [ -x /bin/mpool_pair ]; then
+	check lib-pkgconfig-pair /bin/mpool_pair 20000
+else
+	fail lib-pkgconfig-pair "mpool_pair is not in the initramfs"
+fi
 n=$(mempoolctl list | wc -l)
 if [ "$n" = 1 ]; then pass lib-no-pool-left
 else fail lib-no-pool-left "$n lines from mempoolctl list"; fi
