@@ -305,7 +305,7 @@ MPOOL_EXPORT int mpool_cache_free(struct mpool_cache *c, uint64_t handle)
 MPOOL_EXPORT int mpool_cache_flush(struct mpool_cache *c)
 {
 	struct mpool_tcache *t;
-	uint32_t n;
+	uint32_t n, k;
 	int r;
 
 	if (!c)
@@ -313,11 +313,19 @@ MPOOL_EXPORT int mpool_cache_flush(struct mpool_cache *c)
 	t = mp_tcache(c);
 	if (!t)
 		return -ENOMEM;
+	/*
+	 * A batch at a time from the top, the array shrinking with each, so
+	 * that when one fails the array holds none of the handles given back
+	 * before it: they would be handed out twice.
+	 */
 	n = t->n;
-	r = mp_give_back(c, t->handles, n);
-	if (r < 0)
-		return r;
-	t->n = 0;
+	while (t->n) {
+		k = t->n < c->batch ? t->n : c->batch;
+		r = mpool_free(c->fd, c->name, t->handles + t->n - k, k, NULL);
+		if (r < 0)
+			return r;
+		t->n -= k;
+	}
 	return (int)n;
 }
 

@@ -47,11 +47,17 @@
 #define TID_CHILD	2	/* a forked child's stamps */
 #define TID_EXITER	3	/* a thread that exits with a full cache */
 
-enum { SLOT_DEAD, SLOT_ALIVE, SLOT_DYING };
-
+/*
+ * Whether a stamp's holder lives is read from one word, live: it names
+ * the incarnation alive, or none (0) from the moment it is marked dying.
+ * Read from two words (the slot's latest incarnation, then an alive
+ * state), a check could see the old incarnation before the parent's kill
+ * and the new one's alive state after its spawn, and take the killed
+ * holder's stamp on a reclaimed block for a live holder's.
+ */
 struct slot {
-	uint32_t gen;		/* incarnation: stamps of older ones are dead */
-	uint32_t state;
+	uint32_t gen;		/* the last incarnation started (parent only) */
+	uint32_t live;		/* the incarnation alive, 0 if none */
 	uint32_t ready;		/* stopped, caches flushed, held counted */
 	uint32_t held;
 	pid_t pid;
@@ -79,8 +85,8 @@ static int stamp_live(uint64_t st)
 {
 	struct slot *s = &sh->slot[(st >> 8) & 0xff];
 
-	return __atomic_load_n(&s->gen, __ATOMIC_ACQUIRE) == (uint32_t)(st >> 16) &&
-	       __atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == SLOT_ALIVE;
+	/* incarnations start at 1: a live 0 matches no stamp */
+	return __atomic_load_n(&s->live, __ATOMIC_ACQUIRE) == (uint32_t)(st >> 16);
 }
 
 static void violation(const char *what, uint64_t h, uint64_t st)
@@ -247,8 +253,8 @@ static void spawn(int slot, unsigned int seed)
 
 	s->held = 0;
 	s->ready = 0;
-	__atomic_store_n(&s->gen, gen, __ATOMIC_RELEASE);
-	__atomic_store_n(&s->state, SLOT_ALIVE, __ATOMIC_RELEASE);
+	s->gen = gen;
+	__atomic_store_n(&s->live, gen, __ATOMIC_RELEASE);
 	pid = fork();
 	if (pid == 0)
 		worker(slot, gen, seed);
@@ -260,12 +266,11 @@ static void kill_slot(int slot)
 	struct slot *s = &sh->slot[slot];
 
 	/* dying before the kill: its blocks may come back from now on */
-	__atomic_store_n(&s->state, SLOT_DYING, __ATOMIC_RELEASE);
+	__atomic_store_n(&s->live, 0, __ATOMIC_RELEASE);
 	if (s->pid > 0) {
 		kill(s->pid, SIGKILL);
 		waitpid(s->pid, NULL, 0);
 	}
-	__atomic_store_n(&s->state, SLOT_DEAD, __ATOMIC_RELEASE);
 }
 
 static long long in_use(void)
