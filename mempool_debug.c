@@ -41,12 +41,25 @@
 static DEFINE_MUTEX(mpool_debug_lock);
 
 /* Bit of pool->reported: a quiet pool logged its one use after free. */
+#define MPOOL_REPORTED_QUARANTINE	1
 /*
  * And quiet pools together log at most one every 5 s: anyone who may
  * write to the device can make new pools, each with its first report.
  */
 static DEFINE_RATELIMIT_STATE(mpool_quiet_reports, 5 * HZ, 1);
-#define MPOOL_REPORTED_QUARANTINE	1
+
+/*
+ * A quiet pool's report is a notice: what its user did to its own
+ * blocks, nothing wrong with the kernel (no user's action may log a
+ * warning).  Others are errors, as slab's and KFENCE's reports are.
+ */
+#define mpool_uaf_report(pool, fmt, ...)			\
+	do {							\
+		if ((pool)->flags & MPOOL_F_QUIET)		\
+			pr_notice(fmt, ##__VA_ARGS__);		\
+		else						\
+			pr_err(fmt, ##__VA_ARGS__);		\
+	} while (0)
 
 /*
  * The report of a block written in quarantine: @byte of it holds @value;
@@ -64,11 +77,11 @@ static void mpool_quarantine_report(struct mpool *pool, u32 idx, size_t byte,
 	     !__ratelimit(&mpool_quiet_reports)))
 		return;
 	if (alloc_caller)
-		pr_err("pool %s: use after free: block at offset %zu written in quarantine at byte %zu (0x%02x); freed by %pS, allocated by %pS\n",
+		mpool_uaf_report(pool, "pool %s: use after free: block at offset %zu written in quarantine at byte %zu (0x%02x); freed by %pS, allocated by %pS\n",
 		       pool->name, (size_t)idx * pool->stride, byte, value,
 		       (void *)pool->freers[idx], (void *)alloc_caller);
 	else
-		pr_err("pool %s: use after free: block at offset %zu written in quarantine at byte %zu (0x%02x); freed by %pS, allocated by an unknown caller (not tracked)\n",
+		mpool_uaf_report(pool, "pool %s: use after free: block at offset %zu written in quarantine at byte %zu (0x%02x); freed by %pS, allocated by an unknown caller (not tracked)\n",
 		       pool->name, (size_t)idx * pool->stride, byte, value,
 		       (void *)pool->freers[idx]);
 }

@@ -393,17 +393,16 @@ struct mpool_ioc_free {
  * @buf: address of @length bytes: the source for MPOOL_IOC_WRITE, the
  *	destination for MPOOL_IOC_READ
  *
- * Errors: EINVAL, @length is 0 or @pos + @length passes the pool's block
- * size (an argument error: looked at before the handle); then, for the
- * handle, ERANGE, it is outside the region; EINVAL, it is not the start
- * of a block; ENXIO, the block is not allocated; ESTALE, the block was
- * freed since @handle was returned and allocated again; EPERM, another
- * open file owns it (the first that applies, in this order).  Bytes copied before a
- * concurrent free are not undone.  Like write(2), a WRITE that fails
- * with EFAULT part-way may have written a prefix: the
- * block then holds the new bytes from @pos up to some point, and its old
- * bytes after it; likewise a READ that fails with EFAULT may have filled
- * a prefix of @buf.
+ * Errors: EINVAL, @length is 0 or @pos + @length passes the pool's block size
+ * (an argument error: looked at before the handle); then, for the handle,
+ * ERANGE, it is outside the region; EINVAL, it is not the start of a block;
+ * ENXIO, the block is not allocated; ESTALE, the block was freed since @handle
+ * was returned and allocated again; EPERM, another open file owns it (the first
+ * that applies, in this order).  Bytes copied before a concurrent free are not
+ * undone.  Like write(2), a WRITE that fails with EFAULT part-way may have
+ * written a prefix: the block then holds the new bytes from @pos up to some
+ * point, and its old bytes after it; likewise a READ that fails with EFAULT may
+ * have filled a prefix of @buf.
  */
 struct mpool_ioc_rw {
 	__u32 size;
@@ -564,16 +563,15 @@ struct mpool_watch_event {
  * - MPOOL_DEBUG_TRACK: as MPOOL_CREATE_TRACK from now on; blocks
  *   allocated before show an unknown caller.
  * - Quarantine: a freed block waits in a first-in first-out queue of
- *   @quarantine blocks before it can be allocated again, poisoned; when
- *   it leaves the queue (pushed out by a later free, when the quarantine
- *   shrinks, or when the pool is destroyed) a block written since its
- *   free is counted in out_poison_errors and reported in the kernel log
- *   with the pool, the block's offset, the first changed byte and its
- *   freeing and allocating callers (a device pool logs its first such
- *   block only, and device pools together at most one every 5 seconds,
- *   so that no user floods the log).  Blocks in the quarantine are neither free nor in
- *   use (out_quarantined of MPOOL_IOC_STATS); shrinking it lets the oldest
- *   go.
+ *   @quarantine blocks before it can be allocated again, poisoned; when it
+ *   leaves the queue (pushed out by a later free, when the quarantine shrinks,
+ *   or when the pool is destroyed) a block written since its free is counted in
+ *   out_poison_errors and reported in the kernel log (at notice level for a
+ *   device pool) with the pool, the block's offset, the first changed byte and
+ *   its freeing and allocating callers (a device pool logs its first such block
+ *   only, and device pools together at most one every 5 seconds, so that no
+ *   user floods the log).  Blocks in the quarantine are neither free nor in use
+ *   (out_quarantined of MPOOL_IOC_STATS); shrinking it lets the oldest go.
  *
  * out_flags of MPOOL_IOC_STATS shows MPOOL_CREATE_POISON and
  * MPOOL_CREATE_TRACK as they are now, not as the pool was created.

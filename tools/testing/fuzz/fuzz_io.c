@@ -124,24 +124,30 @@ static bool errno_ok(unsigned int nr, int e, bool rofd, bool racy_fd)
 /* Write commands need a writable file ("Permissions"). */
 bool needs_write(unsigned int nr)
 {
-	/* WATCH needs it only with MPOOL_WATCH_SET; READ and MAP need read. */
+	/*
+	 * WATCH needs it only with MPOOL_WATCH_SET, DEBUG only to change a
+	 * mode; READ and MAP need read.
+	 */
 	return nr != MPOOL_CMD_VERSION && nr != MPOOL_CMD_LIST &&
 	       nr != MPOOL_CMD_STATS && nr != MPOOL_CMD_READ &&
-	       nr != MPOOL_CMD_MAP && nr != MPOOL_CMD_WATCH;
+	       nr != MPOOL_CMD_MAP && nr != MPOOL_CMD_WATCH &&
+	       nr != MPOOL_CMD_DEBUG;
 }
 
 /* The command nrs the ABI has; any other is ENOTTY. */
 bool cmd_known(unsigned int nr)
 {
-	return nr <= MPOOL_CMD_RESET || nr == MPOOL_CMD_MAP ||
-	       nr == MPOOL_CMD_WATCH;
+	return nr <= MPOOL_CMD_RESET ||
+	       (nr >= MPOOL_CMD_MAP && nr <= MPOOL_CMD_TAKE);
 }
 
 const char *cmdname(unsigned int nr)
 {
 	static const char *const n[] = { "VERSION", "CREATE", "DESTROY", "LIST",
 		"STATS", "ALLOC", "FREE", "WRITE", "READ", "RESET",
-		[MPOOL_CMD_MAP] = "MAP", [MPOOL_CMD_WATCH] = "WATCH" };
+		[MPOOL_CMD_MAP] = "MAP", [MPOOL_CMD_WATCH] = "WATCH",
+		[MPOOL_CMD_DEBUG] = "DEBUG", [MPOOL_CMD_GIVE] = "GIVE",
+		[MPOOL_CMD_TAKE] = "TAKE" };
 
 	return nr < sizeof(n) / sizeof(n[0]) && n[nr] ? n[nr] : "UNKNOWN";
 }

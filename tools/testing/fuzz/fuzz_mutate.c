@@ -250,8 +250,8 @@ void op_mutate(struct worker *w)
 			unsigned int bad = MPOOL_CMD_RESET + 1 + rn(w, 245);
 
 			/* Not a command added since RESET. */
-			if (bad == MPOOL_CMD_MAP || bad == MPOOL_CMD_WATCH)
-				bad = MPOOL_CMD_WATCH + 1 + rn(w, 243);
+			if (cmd_known(bad))
+				bad = MPOOL_CMD_TAKE + 1 + rn(w, 240);
 			cmd = _IO(MPOOL_IOC_MAGIC, bad);
 			break;
 		}

@@ -47,7 +47,9 @@ done
 
 cp=$(src_dir)/scripts/checkpatch.pl
 cd "$MODULE_SRC"
+# Kernel code only: tools/ and examples/libmpool_pair are userspace.
 for f in $(find . -path ./tools -prune -o -path ./build -prune -o \
+	-path ./examples/libmpool_pair -prune -o \
 	-path ./.git -prune -o -name '*.[ch]' -print | sed 's|^\./||' | sort); do
 	log=$LOGS/checkpatch-${f//\//_}.log
 	if "$cp" --strict --no-tree --quiet -f "$f" >"$log" 2>&1; then

@@ -68,6 +68,7 @@ extern unsigned long shim_printk_lines, shim_dump_stacks;
 void shim_printk(const char *fmt, ...);
 #define pr_err(fmt, ...)	shim_printk(fmt, ##__VA_ARGS__)
 #define pr_warn(fmt, ...)	shim_printk(fmt, ##__VA_ARGS__)
+#define pr_notice(fmt, ...)	shim_printk(fmt, ##__VA_ARGS__)
 #define pr_info(fmt, ...)	shim_printk(fmt, ##__VA_ARGS__)
 #define pr_debug(fmt, ...)	do { } while (0)
 #define dump_stack()		(shim_dump_stacks++)
