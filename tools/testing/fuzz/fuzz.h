@@ -39,7 +39,7 @@
 #define HELD_MAX 1024		/* most blocks a worker holds per pool */
 #define PRIV_BLOCKS 64
 #define MAXERR 256
-#define NCMD 16			/* command nrs counted: 0..0x0f, rest in 15 */
+#define NCMD 17			/* command nrs counted: 0..0x0f, rest in 16 */
 #define FAIL_PRINT_MAX 10
 
 struct stable_pool {
@@ -86,12 +86,14 @@ extern int nworkers;
 struct held {
 	uint64_t off[HELD_MAX];
 	bool owned[HELD_MAX];
+	bool given[HELD_MAX];	/* its owner GAVE it, nobody took it */
 	int n;
 };
 
 struct worker {
 	int id;
 	int fd, rofd;
+	int fd2;		/* a second writable file: TAKEs and gives back */
 	char priv[MPOOL_IOC_NAME_MAX];
 	struct held s[NSTABLE];
 	struct held p;			/* blocks held in the private pool */
@@ -106,7 +108,7 @@ struct worker {
 	bool replay;
 };
 
-enum fdkind { FD_OWN, FD_SHARED, FD_RO };
+enum fdkind { FD_OWN, FD_SHARED, FD_RO, FD_OWN2 };
 
 /* fuzz_io.c */
 uint64_t splitmix(uint64_t *x);
@@ -135,6 +137,11 @@ int alloc_into(struct worker *w, enum fdkind fk, const char *pool,
 	       bool owned);
 int stats_of(struct worker *w, enum fdkind fk, const char *pool,
 	     struct mpool_ioc_stats *s, int expect);
+int handover(struct worker *w, enum fdkind fk, unsigned long cmd,
+	     const char *pool, const uint64_t *offs, int n,
+	     const int32_t *want, int expect);
+int debug_modes(struct worker *w, enum fdkind fk, const char *pool,
+		uint32_t on, uint32_t off, int quarantine, int expect);
 
 /* fuzz_ops.c */
 const char *vol_name(int i);

@@ -117,6 +117,8 @@ static bool errno_ok(unsigned int nr, int e, bool rofd, bool racy_fd)
 		return e == ERANGE || e == ENXIO || e == ESTALE || e == EPERM;
 	case MPOOL_CMD_MAP:
 		return e == EOVERFLOW;
+	case MPOOL_CMD_DEBUG:
+		return e == EDQUOT;
 	}
 	return false;
 }
@@ -160,7 +162,7 @@ int doio(struct worker *w, enum fdkind fk, unsigned long cmd, void *arg,
 	 int expect)
 {
 	unsigned int nr = _IOC_NR(cmd);
-	int fd = fk == FD_RO ? w->rofd :
+	int fd = fk == FD_RO ? w->rofd : fk == FD_OWN2 ? w->fd2 :
 		 fk == FD_SHARED && !w->replay ?
 			__atomic_load_n(&shared_fd, __ATOMIC_RELAXED) : w->fd;
 	int e;
@@ -199,6 +201,7 @@ void held_add(struct held *h, uint64_t off, bool owned)
 {
 	if (h->n < HELD_MAX) {
 		h->owned[h->n] = owned;
+		h->given[h->n] = false;
 		h->off[h->n++] = off;
 	}
 }
@@ -208,6 +211,7 @@ void held_del(struct held *h, int i)
 	h->n--;
 	h->off[i] = h->off[h->n];
 	h->owned[i] = h->owned[h->n];
+	h->given[i] = h->given[h->n];
 }
 
 /* The 8 bytes each holder writes into its block: who and where. */
@@ -334,12 +338,84 @@ int stats_of(struct worker *w, enum fdkind fk, const char *pool,
 	s->size = sizeof(*s);
 	set_name(s->name, pool);
 	e = doio(w, fk, MPOOL_IOC_STATS, s, expect);
-	if (!e && (s->out_blocks_free + s->out_blocks_in_use !=
-		   s->out_blocks_total ||
+	if (!e && (s->out_blocks_free + s->out_blocks_in_use +
+		   s->out_quarantined != s->out_blocks_total ||
 		   s->out_blocks_in_use > s->out_blocks_total))
-		wfail(w, "STATS %s: free %llu + in use %llu != total %llu",
+		wfail(w, "STATS %s: free %llu + in use %llu + quarantined %llu != total %llu",
 		      pool, (unsigned long long)s->out_blocks_free,
 		      (unsigned long long)s->out_blocks_in_use,
+		      (unsigned long long)s->out_quarantined,
 		      (unsigned long long)s->out_blocks_total);
 	return e;
+}
+
+/*
+ * GIVE or TAKE (@cmd) of @n handles with a valid call; checks each result
+ * against @want[i] (1: any the ABI documents; @want NULL: all 1).  Returns
+ * how many were given (taken).
+ */
+int handover(struct worker *w, enum fdkind fk, unsigned long cmd,
+	     const char *pool, const uint64_t *offs, int n,
+	     const int32_t *want, int expect)
+{
+	int32_t res[HELD_MAX];
+	struct mpool_ioc_handover g = { .size = sizeof(g), .count = n,
+					.handles = (uintptr_t)offs,
+					.results = (uintptr_t)res };
+	const char *c = cmdname(_IOC_NR(cmd));
+	int i, bad = 0;
+
+	if (!n)
+		return 0;
+	set_name(g.name, pool);
+	if (doio(w, fk, cmd, &g, expect))
+		return 0;
+	for (i = 0; i < n; i++) {
+		int wr = want ? want[i] : 1;
+
+		if (res[i])
+			bad++;
+		if (res[i] != 0 && res[i] != -ERANGE && res[i] != -EINVAL &&
+		    res[i] != -ENXIO && res[i] != -ESTALE && res[i] != -EPERM)
+			wfail(w, "%s result %d for handle %#llx", c, res[i],
+			      (unsigned long long)offs[i]);
+		else if (wr != 1 && res[i] != wr)
+			wfail(w, "%s of %s+%#llx: result %s, wanted %s", c, pool,
+			      (unsigned long long)offs[i], ename(-res[i]),
+			      ename(-wr));
+	}
+	if ((int)(g.out_done + g.out_invalid) != n ||
+	    (int)g.out_invalid != bad)
+		wfail(w, "%s of %d: %u done + %u invalid, %d results not 0",
+		      c, n, g.out_done, g.out_invalid, bad);
+	return g.out_done;
+}
+
+/*
+ * MPOOL_IOC_DEBUG switching @on and @off, the quarantine to @quarantine
+ * (-1: not); checks the answer on success.  Returns the errno.
+ */
+int debug_modes(struct worker *w, enum fdkind fk, const char *pool,
+		uint32_t on, uint32_t off, int quarantine, int expect)
+{
+	struct mpool_ioc_debug d = { .size = sizeof(d), .on = on, .off = off };
+	int e;
+
+	if (quarantine >= 0) {
+		d.flags = MPOOL_DEBUG_SET_QUARANTINE;
+		d.quarantine = quarantine;
+	}
+	set_name(d.name, pool);
+	e = doio(w, fk, MPOOL_IOC_DEBUG, &d, expect);
+	if (e)
+		return e;
+	if ((d.out_modes & on) != on || (d.out_modes & off) ||
+	    (d.out_modes & ~(MPOOL_DEBUG_POISON | MPOOL_DEBUG_TRACK)) ||
+	    (quarantine >= 0 && d.out_quarantine != (uint32_t)quarantine) ||
+	    d.out_quarantine > MPOOL_DEBUG_QUARANTINE_MAX ||
+	    d.out_quarantined > d.out_quarantine)
+		wfail(w, "DEBUG %s on %#x off %#x q %d: modes %#x, quarantine %u holding %u",
+		      pool, on, off, quarantine, d.out_modes,
+		      d.out_quarantine, d.out_quarantined);
+	return 0;
 }

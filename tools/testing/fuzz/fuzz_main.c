@@ -15,6 +15,12 @@
  *   fz_v0..fz_v5  volatile: created and destroyed by anyone, allocated
  *                 from with MPOOL_ALLOC_WAIT while others destroy them.
  *
+ * Workers switch the pools' debug modes and short quarantines on and off
+ * (MPOOL_IOC_DEBUG) while blocks are out, and GIVE their owned blocks, to
+ * TAKE them back or with a second file of their own (which gives them
+ * back), or leave them given for their free or their close.  The parent
+ * ends the stable pools' quarantines before it counts their free blocks.
+ *
  * Every errno must be one the ABI documents for the command (errno_ok());
  * where the mutation decides the outcome it must be exactly that errno.
  * At the end the parent checks, through MPOOL_IOC_STATS, that each stable
@@ -56,9 +62,10 @@ static void worker_setup(struct worker *w, int id)
 	w->id = id;
 	w->fd = open(DEV, O_RDWR);
 	w->rofd = open(DEV, O_RDONLY);
+	w->fd2 = open(DEV, O_RDWR);
 	w->arena = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE,
 			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (w->fd < 0 || w->rofd < 0 || w->arena == MAP_FAILED) {
+	if (w->fd < 0 || w->rofd < 0 || w->fd2 < 0 || w->arena == MAP_FAILED) {
 		fprintf(stderr, "worker %d: setup: %s\n", id, strerror(errno));
 		exit(2);
 	}
@@ -270,7 +277,8 @@ static void check_all_pools(int fd, bool destroy)
 		names[i][MPOOL_IOC_NAME_MAX - 1] = 0;
 		if (pstats(fd, names[i], &s))
 			continue;
-		if (s.out_blocks_free + s.out_blocks_in_use != s.out_blocks_total ||
+		if (s.out_blocks_free + s.out_blocks_in_use +
+		    s.out_quarantined != s.out_blocks_total ||
 		    s.out_blocks_free > s.out_blocks_total ||
 		    s.out_blocks_in_use > s.out_blocks_total) {
 			if (!bad++)
@@ -489,12 +497,14 @@ int main(int argc, char **argv)
 			bad++;
 			continue;
 		}
-		if (s.out_blocks_free + s.out_blocks_in_use != s.out_blocks_total ||
+		if (s.out_blocks_free + s.out_blocks_in_use +
+		    s.out_quarantined != s.out_blocks_total ||
 		    s.out_blocks_in_use != (uint64_t)held) {
-			printf("fuzz: %s: free %llu + in use %llu, total %llu; workers hold %ld\n",
+			printf("fuzz: %s: free %llu + in use %llu + quarantined %llu, total %llu; workers hold %ld\n",
 			       stable[i].name,
 			       (unsigned long long)s.out_blocks_free,
 			       (unsigned long long)s.out_blocks_in_use,
+			       (unsigned long long)s.out_quarantined,
 			       (unsigned long long)s.out_blocks_total, held);
 			bad++;
 		}
@@ -512,6 +522,19 @@ int main(int argc, char **argv)
 	fuzz_result(bad != -1, "fuzz-workers-exit", "a worker process failed");
 	bad = 0;
 	for (i = 0; i < NSTABLE; i++) {
+		/* Workers may have left a quarantine: it lets its blocks go. */
+		struct mpool_ioc_debug q = {
+			.size = sizeof(q), .flags = MPOOL_DEBUG_SET_QUARANTINE,
+		};
+		int e;
+
+		set_name(q.name, stable[i].name);
+		e = pio(fd, MPOOL_IOC_DEBUG, &q);
+		if (e || q.out_quarantined) {
+			printf("fuzz: %s: quarantine off: %s, %u left in it\n",
+			       stable[i].name, ename(e), q.out_quarantined);
+			bad++;
+		}
 		if (pstats(fd, stable[i].name, &s) || s.out_blocks_in_use ||
 		    s.out_blocks_free != s.out_blocks_total) {
 			printf("fuzz: %s after the workers freed theirs: in use %llu, free %llu of %llu\n",

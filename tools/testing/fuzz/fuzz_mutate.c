@@ -125,6 +125,32 @@ static size_t build(struct worker *w, unsigned int nr, void *p, int pool,
 		*expect = 0;
 		return sizeof(*f);
 	}
+	case MPOOL_CMD_DEBUG: {
+		struct mpool_ioc_debug *d = p;
+
+		memset(d, 0, sizeof(*d));
+		d->size = sizeof(*d);
+		set_name(d->name, name);
+		/* A report, or a mode switched off (changes nothing held). */
+		if (chance(w, 30))
+			d->off = 1u << rn(w, 2);
+		*expect = d->off ? -1 : 0;
+		return sizeof(*d);
+	}
+	case MPOOL_CMD_GIVE:
+	case MPOOL_CMD_TAKE: {
+		struct mpool_ioc_handover *g = p;
+
+		memset(g, 0, sizeof(*g));
+		g->size = sizeof(*g);
+		g->count = 1;
+		/* Never a block start: moves nothing, in any pool. */
+		offs[0] = 1;
+		g->handles = (uintptr_t)offs;
+		set_name(g->name, name);
+		*expect = 0;
+		return sizeof(*g);
+	}
 	case MPOOL_CMD_WRITE:
 	case MPOOL_CMD_READ: {
 		struct mpool_ioc_rw *r = p;
@@ -171,19 +197,26 @@ static uintptr_t bad_ptr(struct worker *w)
  */
 void op_mutate(struct worker *w)
 {
-	unsigned int nr = rn(w, MPOOL_CMD_RESET + 1);
-	int pool = rn(w, NSTABLE), expect, i;
+	unsigned int nr = rn(w, MPOOL_CMD_RESET + 4);
+	int pool, expect, i;
 	static __thread uint64_t offs[HELD_MAX];
 	static __thread uint64_t rwbuf[64];
 	unsigned char *p = struct_area(w);
-	size_t sz = build(w, nr, p, pool, offs, rwbuf, &expect);
-	unsigned long cmd = _IO(MPOOL_IOC_MAGIC, nr);
+	size_t sz;
+	unsigned long cmd;
 	enum fdkind fk = FD_OWN;
 	void *arg = p;
 	uint32_t *u32 = (uint32_t *)p;
-	int m = rn(w, 16);
+	int m;
 	char msg[96];
 
+	/* The commands up to RESET, then DEBUG, GIVE and TAKE. */
+	if (nr > MPOOL_CMD_RESET)
+		nr += MPOOL_CMD_DEBUG - MPOOL_CMD_RESET - 1;
+	pool = rn(w, NSTABLE);
+	sz = build(w, nr, p, pool, offs, rwbuf, &expect);
+	cmd = _IO(MPOOL_IOC_MAGIC, nr);
+	m = rn(w, 16);
 	memset(p + sz, 0, 2 * PAGE - sz);
 	switch (m) {
 	case 0:		/* size: too small, too big, bigger with a tail */
@@ -262,6 +295,9 @@ void op_mutate(struct worker *w)
 	case 5:		/* read-only file */
 		fk = FD_RO;
 		expect = needs_write(nr) ? EPERM : expect;
+		/* DEBUG needs write access only to change a mode. */
+		if (nr == MPOOL_CMD_DEBUG && ((struct mpool_ioc_debug *)p)->off)
+			expect = EPERM;
 		/* READ may: but not of a block the worker's own file owns. */
 		if (nr == MPOOL_CMD_READ && !expect)
 			for (i = 0; i < w->s[pool].n; i++)
@@ -497,6 +533,105 @@ void op_mutate(struct worker *w)
 			}
 			break;
 		}
+		case MPOOL_CMD_DEBUG: {
+			struct mpool_ioc_debug *d = (void *)p;
+
+			switch (rn(w, 9)) {
+			case 0:
+				d->flags = 2u << rn(w, 31);
+				expect = EINVAL;
+				break;
+			case 1:	/* past POISON and TRACK */
+				if (rn(w, 2))
+					d->on = 4u << rn(w, 30);
+				else
+					d->off = 4u << rn(w, 30);
+				expect = EINVAL;
+				break;
+			case 2:	/* one mode both on and off */
+				d->on = 1u << rn(w, 2);
+				d->off = d->on;
+				expect = EINVAL;
+				break;
+			case 3:	/* a length without SET_QUARANTINE */
+				d->quarantine = 1 + rn(w, 4);
+				expect = EINVAL;
+				break;
+			case 4:	/* as long as the pool, or past the most */
+				d->flags = MPOOL_DEBUG_SET_QUARANTINE;
+				d->quarantine = rn(w, 2) ?
+					stable[pool].n + rn(w, 64) :
+					MPOOL_DEBUG_QUARANTINE_MAX + 1 +
+					rn(w, 1u << 30);
+				expect = EINVAL;
+				break;
+			case 5:	/* out fields: ignored */
+				d->out_modes = rnd(w);
+				d->out_quarantine = rnd(w);
+				d->out_quarantined = rnd(w);
+				break;
+			case 6:
+				set_name(d->name, "fz_never");
+				expect = ENOENT;
+				break;
+			default:
+				expect = mutate_name(w, d->name);
+				break;
+			}
+			break;
+		}
+		case MPOOL_CMD_GIVE:
+		case MPOOL_CMD_TAKE: {
+			struct mpool_ioc_handover *g = (void *)p;
+			uint64_t total = (uint64_t)stable[pool].n *
+				((stable[pool].bs + 7) & ~7u);
+
+			if (pool == 2)
+				total = (uint64_t)stable[pool].n * 4096;
+			switch (rn(w, 10)) {
+			case 0:
+				g->count = rn(w, 2) ? 0 : 1025 + rn(w, 1u << 30);
+				expect = EINVAL;
+				break;
+			case 1:
+				if (rn(w, 2))
+					g->out_done = 1;
+				else
+					g->out_invalid = 1;
+				expect = EINVAL;
+				break;
+			case 2:
+				g->handles = bad_ptr(w);
+				expect = EFAULT;
+				break;
+			case 3:	/* handles straddling: nothing moves */
+				g->handles = (uintptr_t)(guard(w) - 8);
+				offs[0] = 1;
+				memcpy(guard(w) - 8, &offs[0], 8);
+				g->count = 2 + rn(w, 100);
+				expect = EFAULT;
+				break;
+			case 4:	/* results unwritable: moves nothing here */
+				while (!(g->results = bad_ptr(w)))
+					;	/* NULL: no results wanted */
+				expect = EFAULT;
+				break;
+			case 5:	/* at the end of the region, near 2^64 */
+				offs[0] = rn(w, 2) ? total : (uint64_t)-1 - rn(w, 4096);
+				break;
+			case 6:	/* unaligned */
+				offs[0] = 1 + rn(w, 7);
+				break;
+			case 7:
+				set_name(g->name, "fz_never");
+				expect = ENOENT;
+				break;
+			default:
+				expect = mutate_name(w, g->name);
+				break;
+			}
+			break;
+		}
 		case MPOOL_CMD_WRITE:
 		case MPOOL_CMD_READ: {
 			struct mpool_ioc_rw *r = (void *)p;
@@ -578,10 +713,13 @@ void op_mutate(struct worker *w)
 /* Random bytes as the struct of a command; random size field often valid. */
 void op_random(struct worker *w)
 {
-	unsigned int nr = rn(w, MPOOL_CMD_RESET + 1);
+	unsigned int nr = rn(w, MPOOL_CMD_RESET + 2);
 	uint64_t *q = (uint64_t *)struct_area(w);
 	unsigned int i;
 
+	/* GIVE and TAKE could move others' blocks, as ALLOC and FREE. */
+	if (nr > MPOOL_CMD_RESET)
+		nr = MPOOL_CMD_DEBUG;
 	if (nr == MPOOL_CMD_ALLOC || nr == MPOOL_CMD_FREE ||
 	    nr == MPOOL_CMD_DESTROY)
 		nr = MPOOL_CMD_STATS;	/* could take or free others' blocks */

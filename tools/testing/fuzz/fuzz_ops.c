@@ -286,6 +286,231 @@ static void op_misc(struct worker *w)
 	}
 }
 
+/*
+ * Owned blocks of a stable pool handed over: GIVE (twice changes
+ * nothing), then TAKEn back by the giver or by the worker's second file,
+ * which must then own them (the first gets EPERM) and GIVE them back; or
+ * left given, for the giver to free, read or leave to its close.
+ */
+static void op_give_stable(struct worker *w, int pool)
+{
+	struct held *h = &w->s[pool];
+	const char *name = stable[pool].name;
+	uint64_t offs[8], buf;
+	int32_t want[8] = { 0 };
+	int idx[8], n = 0, i;
+
+	for (i = 0; i < h->n && n < 8; i++)
+		if (h->owned[i] && (n < 1 || chance(w, 50)))
+			idx[n++] = i;
+	if (!n)
+		return;
+	for (i = 0; i < n; i++)
+		offs[i] = h->off[idx[i]];
+	w->what = "give own blocks of a stable pool";
+	if (handover(w, FD_OWN, MPOOL_IOC_GIVE, name, offs, n, want, 0) != n)
+		return;
+	for (i = 0; i < n; i++)
+		h->given[idx[i]] = true;
+	if (chance(w, 20)) {
+		w->what = "give given blocks again";
+		handover(w, FD_OWN, MPOOL_IOC_GIVE, name, offs, n, want, 0);
+	}
+	if (chance(w, 30))
+		return;		/* stays given: the giver frees it, or its close */
+	if (chance(w, 50)) {
+		w->what = "take own given blocks back";
+		handover(w, FD_OWN, MPOOL_IOC_TAKE, name, offs, n, want, 0);
+	} else {
+		w->what = "take given blocks with a second file";
+		if (handover(w, FD_OWN2, MPOOL_IOC_TAKE, name, offs, n, want,
+			     0) != n)
+			return;
+		w->what = "read a block given away";
+		rw_block(w, FD_OWN, MPOOL_IOC_READ, name, offs[0], &buf, 1, 0,
+			 EPERM);
+		w->what = "read a block taken";
+		rw_block(w, FD_OWN2, MPOOL_IOC_READ, name, offs[0], &buf, 1, 0,
+			 0);
+		w->what = "take a block taken, not given again";
+		want[0] = -EPERM;
+		handover(w, FD_OWN, MPOOL_IOC_TAKE, name, offs, 1, want, 0);
+		want[0] = 0;
+		w->what = "give the taken blocks back";
+		handover(w, FD_OWN2, MPOOL_IOC_GIVE, name, offs, n, want, 0);
+		w->what = "take them back";
+		handover(w, FD_OWN, MPOOL_IOC_TAKE, name, offs, n, want, 0);
+	}
+	for (i = 0; i < n; i++)
+		h->given[idx[i]] = false;
+}
+
+/*
+ * What GIVE and TAKE refuse, per handle, in one batch: a block the file
+ * does not own (-EPERM), not the start of a block (-EINVAL), past the
+ * region (-ERANGE); TAKE of a block nobody gave (-EPERM); a freed handle
+ * of the private pool (-ENXIO, or -ESTALE once allocated again).
+ */
+static void op_give_refused(struct worker *w, int pool)
+{
+	struct held *h = &w->s[pool];
+	const char *name = stable[pool].name;
+	uint64_t offs[4];
+	int32_t want[4];
+	int n = 0, i;
+	bool again = false;
+
+	switch (rn(w, 3)) {
+	case 0:
+		for (i = 0; i < h->n && n < 2; i++) {
+			if (h->given[i])
+				continue;
+			offs[n] = h->off[i];
+			want[n++] = -EPERM;
+		}
+		offs[n] = 1 + rn(w, 7);
+		want[n++] = -EINVAL;
+		offs[n] = (uint64_t)-1 - rn(w, 4096);
+		want[n++] = -ERANGE;
+		/*
+		 * GIVE: not owned by the calling file (the shared file, or a
+		 * block nobody owns); TAKE: nothing here was given.
+		 */
+		if (chance(w, 50)) {
+			/* A replay has no shared file: the second one. */
+			w->what = "give blocks another file does not own";
+			handover(w, chance(w, 50) && !w->replay ? FD_SHARED :
+				 FD_OWN2, MPOOL_IOC_GIVE, name, offs, n, want,
+				 0);
+		} else {
+			w->what = "take blocks nobody gave";
+			handover(w, chance(w, 50) ? FD_OWN : FD_OWN2,
+				 MPOOL_IOC_TAKE, name, offs, n, want, 0);
+		}
+		break;
+	case 1:
+		for (i = 0; i < h->n && n < 3; i++) {
+			if (h->owned[i])
+				continue;
+			offs[n] = h->off[i];
+			want[n++] = -EPERM;
+		}
+		w->what = "give blocks allocated without MPOOL_ALLOC_OWNED";
+		handover(w, FD_OWN, MPOOL_IOC_GIVE, name, offs, n, want, 0);
+		break;
+	case 2:
+		if (!w->npfreed)
+			break;
+		offs[0] = w->pfreed[rn(w, w->npfreed)];
+		for (i = 0; i < w->p.n; i++) {
+			if (w->p.off[i] == offs[0])
+				return;	/* the same handle twice: a bug */
+			if (MPOOL_HANDLE_OFFSET(w->p.off[i]) ==
+			    MPOOL_HANDLE_OFFSET(offs[0]))
+				again = true;
+		}
+		want[0] = again ? -ESTALE : -ENXIO;
+		w->what = again ? "give/take a stale handle of the private pool" :
+				  "give/take a freed handle of the private pool";
+		handover(w, FD_OWN, chance(w, 50) ? MPOOL_IOC_GIVE :
+			 MPOOL_IOC_TAKE, w->priv, offs, 1, want, 0);
+		break;
+	}
+}
+
+/*
+ * A volatile pool's owned blocks, given by the shared file and taken by
+ * the worker's own: any documented result, as the pool and the shared
+ * file may be others by now.
+ */
+static void op_give_volatile(struct worker *w)
+{
+	int v = rn(w, NVOL);
+	struct held *h = &w->v[v];
+	int n = h->n < 4 ? h->n : 4;
+
+	if (!n)
+		return;
+	w->what = "give a volatile pool's blocks";
+	handover(w, FD_SHARED, MPOOL_IOC_GIVE, vol_name(v), h->off, n, NULL,
+		 -1);
+	w->what = "take a volatile pool's blocks";
+	handover(w, chance(w, 80) ? FD_OWN : FD_SHARED, MPOOL_IOC_TAKE,
+		 vol_name(v), h->off, n, NULL, -1);
+}
+
+static void op_handover(struct worker *w)
+{
+	int pool = rn(w, NSTABLE);
+
+	switch (rn(w, 4)) {
+	case 0:
+	case 1:
+		op_give_stable(w, pool);
+		break;
+	case 2:
+		op_give_refused(w, pool);
+		break;
+	default:
+		op_give_volatile(w);
+		break;
+	}
+}
+
+/*
+ * Debug modes switched on and off while blocks are out: a stable or
+ * volatile pool's poison, track and a short quarantine (shorter than any
+ * stable pool, so that blocks stay to hand out), often off again; the
+ * private pool's modes only (its ENOSPC check counts every block); a
+ * report through the read-only file, or a change there (EPERM).
+ */
+static void op_debug(struct worker *w)
+{
+	static const uint32_t m[] = { 0, MPOOL_DEBUG_POISON, MPOOL_DEBUG_TRACK,
+				      MPOOL_DEBUG_POISON | MPOOL_DEBUG_TRACK };
+	uint32_t on = m[rn(w, 4)], off = m[rn(w, 4)] & ~on;
+	int pool = rn(w, NSTABLE), q = -1;
+
+	/* Mostly off again: a quarantine holds blocks back. */
+	if (chance(w, 60)) {
+		off |= on;
+		on = 0;
+		q = chance(w, 70) ? 0 : -1;
+	} else if (chance(w, 50)) {
+		q = rn(w, 5);
+	}
+	switch (rn(w, 5)) {
+	case 0:
+	case 1:
+		/* EDQUOT or ENOMEM when a mode first needs its arrays. */
+		w->what = "switch a stable pool's debug modes";
+		if (debug_modes(w, FD_OWN, stable[pool].name, on, off, q, -1) ==
+		    EINVAL)
+			wfail(w, "DEBUG of %s: EINVAL for on %#x off %#x quarantine %d",
+			      stable[pool].name, on, off, q);
+		break;
+	case 2:
+		w->what = "switch a volatile pool's debug modes";
+		/* Its blocks may be fewer than q: EINVAL. */
+		debug_modes(w, FD_SHARED, vol_name(rn(w, NVOL)), on, off, q, -1);
+		break;
+	case 3:
+		w->what = "switch the private pool's debug modes";
+		debug_modes(w, FD_OWN, w->priv, on, off, -1, -1);
+		break;
+	default:
+		if (chance(w, 50)) {
+			w->what = "debug report through the read-only file";
+			debug_modes(w, FD_RO, stable[pool].name, 0, 0, -1, 0);
+		} else {
+			w->what = "debug change through the read-only file";
+			debug_modes(w, FD_RO, stable[pool].name,
+				    MPOOL_DEBUG_TRACK, 0, -1, EPERM);
+		}
+		break;
+	}
+}
+
 void one_op(struct worker *w)
 {
 	uint32_t r = rn(w, 100);
@@ -294,19 +519,23 @@ void one_op(struct worker *w)
 	w->what = NULL;
 	if (r < 22)
 		op_stable_alloc(w, pool);
-	else if (r < 40)
+	else if (r < 38)
 		op_stable_free(w, pool);
-	else if (r < 46 && w->s[pool].n)
+	else if (r < 44 && w->s[pool].n)
 		verify_pattern(w, pool, w->s[pool].off[rn(w, w->s[pool].n)]);
-	else if (r < 46)
+	else if (r < 44)
 		op_stable_alloc(w, pool);
-	else if (r < 56)
+	else if (r < 54)
 		op_private(w);
-	else if (r < 64)
+	else if (r < 61)
 		op_volatile(w);
-	else if (r < 67)
+	else if (r < 64)
 		op_misc(w);
-	else if (r < 70)
+	else if (r < 67)
+		op_handover(w);
+	else if (r < 69)
+		op_debug(w);
+	else if (r < 72)
 		op_map(w);
 	else if (r < 95)
 		op_mutate(w);
