@@ -56,9 +56,33 @@ static int alloc(int fd, const char *name, uint64_t *h, uint32_t count,
 				     .handles = (uintptr_t)h };
 	int err;
 
+	/* Waiting only for blocks another CPU's cache holds: not long. */
+	if (flags & MPOOL_ALLOC_WAIT)
+		a.timeout_ms = 2000;
 	set_name(a.name, name);
 	err = mpt_io(fd, MPOOL_IOC_ALLOC, &a);
 	return err ? -err : (int)a.out_allocated;
+}
+
+/*
+ * All @count blocks, for a test's setup: "an allocation may fail while
+ * other CPUs' caches hold free blocks (MPOOL_ALLOC_WAIT drains them)", so
+ * a process that moved CPU part-way through filling a per-CPU pool asks
+ * again for the rest, waiting.  @count, or what the last call gave.
+ */
+static int alloc_all(int fd, const char *name, uint64_t *h, uint32_t count,
+		     uint32_t flags)
+{
+	int done = 0, k;
+
+	while (done < (int)count) {
+		k = alloc(fd, name, h + done, count - done,
+			  done ? flags | MPOOL_ALLOC_WAIT : flags);
+		if (k <= 0)
+			return done ? done : k;
+		done += k;
+	}
+	return done;
 }
 
 /* Frees one handle: its per-handle result (0 or -errno), or the call's. */
@@ -164,9 +188,10 @@ static int spawn2(struct child *c, const char *comm, const char *pool,
 		close(down[1]);
 		prctl(PR_SET_NAME, comm);
 		fd = open(DEV, O_RDWR);
-		k = fd < 0 ? -1 : alloc(fd, pool, h, n, flags);
+		k = fd < 0 ? -1 : alloc_all(fd, pool, h, n, flags);
 		if (k == n && pool2)
-			k += alloc(fd, pool2, h + n, n2, flags) == n2 ? n2 : -n;
+			k += alloc_all(fd, pool2, h + n, n2, flags) == n2 ?
+			     n2 : -n;
 		if (k != n + (pool2 ? n2 : 0))
 			k = -1;
 		if (write(up[1], &k, sizeof(k)) != sizeof(k) ||
