@@ -49,19 +49,6 @@ static DEFINE_MUTEX(mpool_debug_lock);
 static DEFINE_RATELIMIT_STATE(mpool_quiet_reports, 5 * HZ, 1);
 
 /*
- * A quiet pool's report is a notice: what its user did to its own
- * blocks, nothing wrong with the kernel (no user's action may log a
- * warning).  Others are errors, as slab's and KFENCE's reports are.
- */
-#define mpool_uaf_report(pool, fmt, ...)			\
-	do {							\
-		if ((pool)->flags & MPOOL_F_QUIET)		\
-			pr_notice(fmt, ##__VA_ARGS__);		\
-		else						\
-			pr_err(fmt, ##__VA_ARGS__);		\
-	} while (0)
-
-/*
  * The report of a block written in quarantine: @byte of it holds @value;
  * @alloc_caller is 0 when not tracking, or allocated before tracking.
  * A quiet pool reports too, since the quarantine was switched on to get
@@ -72,18 +59,34 @@ static DEFINE_RATELIMIT_STATE(mpool_quiet_reports, 5 * HZ, 1);
 static void mpool_quarantine_report(struct mpool *pool, u32 idx, size_t byte,
 				    u8 value, unsigned long alloc_caller)
 {
-	if ((pool->flags & MPOOL_F_QUIET) &&
-	    (test_and_set_bit(MPOOL_REPORTED_QUARANTINE, &pool->reported) ||
-	     !__ratelimit(&mpool_quiet_reports)))
+	size_t off = (size_t)idx * pool->stride;
+	void *freer = (void *)pool->freers[idx];
+
+	if (!(pool->flags & MPOOL_F_QUIET)) {
+		/* An error, as slab's and KFENCE's reports are. */
+		if (alloc_caller)
+			pr_err("pool %s: use after free: block at offset %zu written in quarantine at byte %zu (0x%02x); freed by %pS, allocated by %pS\n",
+			       pool->name, off, byte, value, freer,
+			       (void *)alloc_caller);
+		else
+			pr_err("pool %s: use after free: block at offset %zu written in quarantine at byte %zu (0x%02x); freed by %pS, allocated by an unknown caller (not tracked)\n",
+			       pool->name, off, byte, value, freer);
+		return;
+	}
+	/*
+	 * A notice: what a user did to its own blocks, nothing wrong with
+	 * the kernel (no user's action may log a warning).
+	 */
+	if (test_and_set_bit(MPOOL_REPORTED_QUARANTINE, &pool->reported) ||
+	    !__ratelimit(&mpool_quiet_reports))
 		return;
 	if (alloc_caller)
-		mpool_uaf_report(pool, "pool %s: use after free: block at offset %zu written in quarantine at byte %zu (0x%02x); freed by %pS, allocated by %pS\n",
-		       pool->name, (size_t)idx * pool->stride, byte, value,
-		       (void *)pool->freers[idx], (void *)alloc_caller);
+		pr_notice("pool %s: use after free: block at offset %zu written in quarantine at byte %zu (0x%02x); freed by %pS, allocated by %pS\n",
+			  pool->name, off, byte, value, freer,
+			  (void *)alloc_caller);
 	else
-		mpool_uaf_report(pool, "pool %s: use after free: block at offset %zu written in quarantine at byte %zu (0x%02x); freed by %pS, allocated by an unknown caller (not tracked)\n",
-		       pool->name, (size_t)idx * pool->stride, byte, value,
-		       (void *)pool->freers[idx]);
+		pr_notice("pool %s: use after free: block at offset %zu written in quarantine at byte %zu (0x%02x); freed by %pS, allocated by an unknown caller (not tracked)\n",
+			  pool->name, off, byte, value, freer);
 }
 
 /*
