@@ -51,6 +51,24 @@ static void op_stable_free(struct worker *w, int pool)
 	free_offsets(w, stable[pool].name, offs, n, 0, 0);
 }
 
+/*
+ * What a freed handle @h of the private pool gets now: ENXIO, or ESTALE
+ * once its block is held again (under a new handle); 0 when the worker
+ * holds @h itself, which cannot be.
+ */
+static int freed_handle_err(struct worker *w, uint64_t h)
+{
+	int i, err = ENXIO;
+
+	for (i = 0; i < w->p.n; i++) {
+		if (w->p.off[i] == h)
+			return 0;
+		if (MPOOL_HANDLE_OFFSET(w->p.off[i]) == MPOOL_HANDLE_OFFSET(h))
+			err = ESTALE;
+	}
+	return err;
+}
+
 static void op_private(struct worker *w)
 {
 	struct mpool_ioc_stats s;
@@ -96,13 +114,11 @@ static void op_private(struct worker *w)
 		if (!w->npfreed)
 			break;
 		offs[0] = w->pfreed[rn(w, w->npfreed)];
-		for (i = 0; i < w->p.n; i++) {
-			if (w->p.off[i] == offs[0])
-				return;	/* the same handle twice: a bug */
-			if (MPOOL_HANDLE_OFFSET(w->p.off[i]) ==
-			    MPOOL_HANDLE_OFFSET(offs[0]))
-				again = true;
-		}
+		int err = freed_handle_err(w, offs[0]);
+
+		if (!err)
+			return;	/* held again under the same handle: a bug */
+		again = err == ESTALE;
 		w->what = again ? "free of a stale handle in the private pool" :
 				  "double free in the private pool";
 		free_offsets(w, w->priv, offs, 1, again ? -ESTALE : -ENXIO, 0);
@@ -402,13 +418,11 @@ static void op_give_refused(struct worker *w, int pool)
 		if (!w->npfreed)
 			break;
 		offs[0] = w->pfreed[rn(w, w->npfreed)];
-		for (i = 0; i < w->p.n; i++) {
-			if (w->p.off[i] == offs[0])
-				return;	/* the same handle twice: a bug */
-			if (MPOOL_HANDLE_OFFSET(w->p.off[i]) ==
-			    MPOOL_HANDLE_OFFSET(offs[0]))
-				again = true;
-		}
+		int err = freed_handle_err(w, offs[0]);
+
+		if (!err)
+			return;	/* held again under the same handle: a bug */
+		again = err == ESTALE;
 		want[0] = again ? -ESTALE : -ENXIO;
 		w->what = again ? "give/take a stale handle of the private pool" :
 				  "give/take a freed handle of the private pool";
