@@ -3,7 +3,7 @@
  * pair.c - a producer and a consumer process sharing a pool through
  * libmpool, built outside the tree with pkg-config's flags only:
  *
- *     cc -o pair pair.c $(pkg-config --cflags --libs libmpool)
+ *     cc pair.c -o pair $(pkg-config --cflags --libs libmpool)
  *
  * The producer allocates blocks through its per-thread cache, writes a
  * sequence number into each through its mapping, gives them away
@@ -129,7 +129,8 @@ int main(int argc, char **argv)
 	mpool_cache_flush(c);
 	mpool_cache_destroy(c);
 	s = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	printf("pair: %lu blocks handed over in %.3f s: %.0f a second, %.0f ns each (alloc, write, give, take, check, free)\n",
+	/* Each: alloc, write, give, take, check, free. */
+	printf("pair: %lu blocks handed over in %.3f s: %.0f a second, %.0f ns each\n",
 	       nr, s, nr / s, s * 1e9 / nr);
 	r = mpool_stats(fd, POOL, &st);
 	if (r)
