@@ -579,6 +579,36 @@ out:
 	mpt_destroy(rw, "dbgr", MPOOL_DESTROY_FORCE);
 }
 
+/*
+ * "All or nothing: a call that fails changed no mode, but for EFAULT on
+ * writing the answer back (the modes were changed)": the struct in a page
+ * the kernel can read but not write.
+ */
+static void test_efault_answer(void)
+{
+	struct mpool_ioc_debug d, *ro;
+	int err;
+
+	ro = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ro == MAP_FAILED || mpt_create(rw, "dbge", 64, 8, 0)) {
+		result(0, "dbge-setup", "mmap or create failed");
+		goto out;
+	}
+	debug_init(ro, "dbge", MPOOL_DEBUG_TRACK, 0);
+	mprotect(ro, 4096, PROT_READ);
+	err = mpt_io(rw, MPOOL_IOC_DEBUG, ro);
+	result(err == EFAULT && !strcmp(modes(rw, "dbge"), "2/0"),
+	       "dbge-efault-answer-changed",
+	       "err %d (want EFAULT), modes %s (want 2/0: changed)", err,
+	       modes(rw, "dbge"));
+	debug(rw, "dbge", 0, MPOOL_DEBUG_TRACK, -1, &d);
+out:
+	if (ro != MAP_FAILED)
+		munmap(ro, 4096);
+	mpt_destroy(rw, "dbge", MPOOL_DESTROY_FORCE);
+}
+
 /* Blocks in quarantine are not in use: the high watermark leaves them out. */
 static void test_hwm(void)
 {
@@ -653,6 +683,7 @@ int main(int argc, char **argv)
 	test_concurrent();
 	test_shrink_wakes();
 	test_hwm();
+	test_efault_answer();
 	test_budget();
 	return 0;
 }
