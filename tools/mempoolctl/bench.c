@@ -381,13 +381,28 @@ int mp_bench_scaling_x_ideal_milli(const struct mp_bench_result *res,
 				   int64_t *milli)
 {
 	const struct mp_bench_result *ideal = mp_bench_like(res, n, "ideal", r);
-	int64_t mine, its;
+	const struct mp_bench_result *one, *ideal_one;
+	double num, den, x;
 
-	if (!ideal || mp_bench_scaling_milli(res, n, r, &mine) ||
-	    mp_bench_scaling_milli(res, n, ideal, &its) || its <= 0 ||
-	    mine > INT64_MAX / 1000)
+	if (!ideal || r->cpus < 2)
 		return -1;
-	*milli = mine * 1000 / its;
+	one = like_on(res, n, r->allocator, r, 1);
+	ideal_one = like_on(res, n, "ideal", r, 1);
+	if (!one || !ideal_one)
+		return -1;
+	/*
+	 * (r / one) / (ideal / ideal_one) from the four throughputs, not
+	 * from the two truncated scalings: on a coarse clock a scaling can
+	 * be below 1/1000, and ideal's own must still come out as 1.
+	 */
+	num = (double)r->kops_per_sec * (double)ideal_one->kops_per_sec;
+	den = (double)one->kops_per_sec * (double)ideal->kops_per_sec;
+	if (!(den > 0))
+		return -1;
+	x = num * 1000 / den;
+	if (!(x < 9e18))
+		return -1;
+	*milli = (int64_t)x;
 	return 0;
 }
 

@@ -163,7 +163,9 @@ int mp_bench_scaling_milli(const struct mp_bench_result *res, size_t n,
 /*
  * @r's scaling over the ideal allocator's (run as @r was), in thousandths,
  * truncated: how far the host let any allocator scale is taken out.  0, or
- * -1 without the results it needs.
+ * -1 without the results it needs (or a throughput of 0).  Computed from
+ * the four throughputs at once, so ideal's own is 1000 however small its
+ * scaling.
  */
 int mp_bench_scaling_x_ideal_milli(const struct mp_bench_result *res,
 				   size_t n, const struct mp_bench_result *r,

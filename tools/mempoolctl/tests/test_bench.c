@@ -151,6 +151,29 @@ static void test_bench_spread(char *buf, size_t len)
 	   "bench JSON: the spread over rounds, the scaling, exact");
 }
 
+/*
+ * A coarse clock (refined-jiffies: debug-smp4's): the 1-CPU runs end
+ * within a tick, their elapsed clamped to 1 ns, while the 4-CPU ones
+ * cross a tick.  Each scaling is below 1/1000, yet ideal's over its own
+ * is 1 and mempool's over ideal's is the ratio of the throughputs.
+ */
+static void test_bench_scaling_coarse_clock(void)
+{
+	struct mp_bench_result res[4];
+	int64_t v;
+
+	fill_result(&res[0], "ideal", "pair", 1, 0, 1000000000);
+	fill_result(&res[1], "mempool", "pair", 1, 0, 1000000000);
+	fill_result(&res[2], "ideal", "pair", 4, 1000000, 1000);
+	fill_result(&res[3], "mempool", "pair", 4, 1000000, 1500);
+	ok(mp_bench_scaling_milli(res, 4, &res[2], &v) == 0 && v == 0 &&
+	   mp_bench_scaling_x_ideal_milli(res, 4, &res[2], &v) == 0 &&
+	   v == 1000 &&
+	   mp_bench_scaling_x_ideal_milli(res, 4, &res[3], &v) == 0 &&
+	   v == 1500,
+	   "bench scaling over ideal's: 1.00 for ideal, 1.50 for mempool when both scalings are below 1/1000");
+}
+
 void test_bench(void)
 {
 	static const char *const allocs[] = {
@@ -304,6 +327,7 @@ void test_bench(void)
 	}
 	test_bench_net(buf, sizeof(buf));
 	test_bench_spread(buf, sizeof(buf));
+	test_bench_scaling_coarse_clock();
 	n = mp_format_bench_json(res, 0, buf, sizeof(buf));
 	ok(n == 4 && !strcmp(buf, "[\n]\n"), "bench JSON without results");
 	ok(mp_format_bench_json(res, 3, small, sizeof(small)) == -1,
