@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1 OR BSD-2-Clause
 /*
  * mpool.c - libmpool's commands: one function per ioctl of
  * include/uapi/mpool_ioctl.h, and the mapping of a pool.
