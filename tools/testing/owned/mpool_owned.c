@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mpool_owned: tests of block handles and owned blocks through raw
- * ioctls (include/uapi/mpool_ioctl.h, "Block handles" and
- * MPOOL_ALLOC_OWNED).  Runs in the test VM as root with mempool.ko
- * loaded and prints the guest protocol's lines:
+ * mpool_owned: tests of block handles and owned blocks through libmpool
+ * (include/uapi/mpool_ioctl.h, "Block handles" and MPOOL_ALLOC_OWNED).
+ * Runs in the test VM as root with mempool.ko loaded and prints the guest
+ * protocol's lines:
  *     MPTEST ok NAME
  *     MPTEST not ok NAME: MSG
  * exiting 0 (the lines are the result).
@@ -23,45 +23,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "mpool_ioctl.h"
+#include "libmpool.h"
 #include "../mptest.h"
 
-#define DEV "/dev/mempool"
 #define DEBUGFS "/sys/kernel/debug/mempool"
 #define BS 64
 
 static int open_dev(void)
 {
-	int fd = open(DEV, O_RDWR | O_CLOEXEC);
+	int fd = mpool_open(O_RDWR);
 
 	if (fd < 0) {
-		result(0, "owned-open", DEV ": %s", strerror(errno));
+		result(0, "owned-open", MPOOL_DEV_PATH ": %s", strerror(-fd));
 		exit(0);
 	}
 	return fd;
-}
-
-/* Allocates @count blocks into @h; returns how many, or -errno. */
-static int alloc(int fd, const char *name, uint64_t *h, uint32_t count,
-		 uint32_t flags)
-{
-	struct mpool_ioc_alloc a = { .size = sizeof(a), .count = count,
-				     .flags = flags,
-				     .handles = (uintptr_t)h };
-	int err;
-
-	/* Waiting only for blocks another CPU's cache holds: not long. */
-	if (flags & MPOOL_ALLOC_WAIT)
-		a.timeout_ms = 2000;
-	set_name(a.name, name);
-	err = mpt_io(fd, MPOOL_IOC_ALLOC, &a);
-	return err ? -err : (int)a.out_allocated;
 }
 
 /*
@@ -76,8 +57,10 @@ static int alloc_all(int fd, const char *name, uint64_t *h, uint32_t count,
 	int done = 0, k;
 
 	while (done < (int)count) {
-		k = alloc(fd, name, h + done, count - done,
-			  done ? flags | MPOOL_ALLOC_WAIT : flags);
+		/* Waiting only for blocks another CPU's cache holds: not long. */
+		k = mpool_alloc(fd, name, h + done, count - done,
+				done ? flags | MPOOL_ALLOC_WAIT : flags,
+				done ? 2000 : 0);
 		if (k <= 0)
 			return done ? done : k;
 		done += k;
@@ -88,44 +71,29 @@ static int alloc_all(int fd, const char *name, uint64_t *h, uint32_t count,
 /* Frees one handle: its per-handle result (0 or -errno), or the call's. */
 static int free1(int fd, const char *name, uint64_t h)
 {
-	struct mpool_ioc_free f = { .size = sizeof(f), .count = 1,
-				    .handles = (uintptr_t)&h };
 	int32_t res = 1;
-	int err;
+	int freed = mpool_free(fd, name, &h, 1, &res);
 
-	f.results = (uintptr_t)&res;
-	set_name(f.name, name);
-	err = mpt_io(fd, MPOOL_IOC_FREE, &f);
-	if (err)
-		return -err;
-	if ((res == 0) != (f.out_freed == 1) || f.out_freed + f.out_invalid != 1)
-		return -EPROTO;	/* counts disagree with the result */
+	if (freed < 0)
+		return freed;
+	if ((res == 0) != (freed == 1))
+		return -EPROTO;	/* the count disagrees with the result */
 	return res;
-}
-
-/* READ or WRITE of @len bytes at 0: 0 or the errno. */
-static int rw(int fd, unsigned long req, const char *name, uint64_t h,
-	      void *buf, uint32_t len)
-{
-	struct mpool_ioc_rw r = { .size = sizeof(r), .handle = h,
-				  .length = len, .buf = (uintptr_t)buf };
-
-	set_name(r.name, name);
-	return mpt_io(fd, req, &r);
 }
 
 static int64_t in_use(int fd, const char *name)
 {
 	struct mpool_ioc_stats s;
 
-	return mpt_stats(fd, name, &s) ? -1 : (int64_t)s.out_blocks_in_use;
+	return mpool_stats(fd, name, &s) ? -1 : (int64_t)s.out_blocks_in_use;
 }
 
 static int64_t reclaimed(int fd, const char *name)
 {
 	struct mpool_ioc_stats s;
 
-	return mpt_stats(fd, name, &s) ? -1 : (int64_t)s.out_reclaimed_on_close;
+	return mpool_stats(fd, name, &s) ? -1 :
+	       (int64_t)s.out_reclaimed_on_close;
 }
 
 static const char *ename(int e)
@@ -187,7 +155,7 @@ static int spawn2(struct child *c, const char *comm, const char *pool,
 		close(up[0]);
 		close(down[1]);
 		prctl(PR_SET_NAME, comm);
-		fd = open(DEV, O_RDWR);
+		fd = mpool_open(O_RDWR);
 		k = fd < 0 ? -1 : alloc_all(fd, pool, h, n, flags);
 		if (k == n && pool2)
 			k += alloc_all(fd, pool2, h + n, n2, flags) == n2 ?
@@ -247,8 +215,8 @@ static void test_sigkill(int fd)
 	int64_t u0a, u0b, r0a, r0b, u1a, u1b;
 	int ok;
 
-	if (mpt_create(fd, "ow_ka", BS, 32, 0) ||
-	    mpt_create(fd, "ow_kb", BS, 16, MPOOL_CREATE_PERCPU)) {
+	if (mpool_create(fd, "ow_ka", BS, 32, 0, 0) ||
+	    mpool_create(fd, "ow_kb", BS, 16, 0, MPOOL_CREATE_PERCPU)) {
 		result(0, "owned-sigkill", "create failed");
 		return;
 	}
@@ -290,8 +258,8 @@ static void test_sigkill(int fd)
 	       "owned-unowned-outlive-their-process",
 	       "in use %lld, reclaimed %lld", (long long)in_use(fd, "ow_ka"),
 	       (long long)reclaimed(fd, "ow_ka"));
-	mpt_destroy(fd, "ow_ka", MPOOL_DESTROY_FORCE);
-	mpt_destroy(fd, "ow_kb", MPOOL_DESTROY_FORCE);
+	mpool_destroy(fd, "ow_ka", MPOOL_DESTROY_FORCE);
+	mpool_destroy(fd, "ow_kb", MPOOL_DESTROY_FORCE);
 }
 
 /*
@@ -306,7 +274,7 @@ static void test_eperm(int fd)
 	int e_free, e_read, e_write, fd2, ok;
 	int64_t u0;
 
-	if (mpt_create(fd, "ow_p", BS, 16, 0)) {
+	if (mpool_create(fd, "ow_p", BS, 16, 0, 0)) {
 		result(0, "owned-eperm", "create failed");
 		return;
 	}
@@ -317,17 +285,17 @@ static void test_eperm(int fd)
 	}
 	/* Unowned: as before, any process. */
 	memset(buf, 0x11, sizeof(buf));
-	ok = !rw(fd, MPOOL_IOC_WRITE, "ow_p", u.h[0], buf, BS) &&
-	     !rw(fd, MPOOL_IOC_READ, "ow_p", u.h[0], back, BS) &&
+	ok = !mpool_write(fd, "ow_p", u.h[0], 0, buf, BS) &&
+	     !mpool_read(fd, "ow_p", u.h[0], 0, back, BS) &&
 	     !memcmp(buf, back, BS) && !free1(fd, "ow_p", u.h[0]);
 	result(ok, "owned-unowned-any-process",
 	       "another process could not use an unowned block");
 
 	u0 = in_use(fd, "ow_p");
 	e_free = free1(fd, "ow_p", c.h[0]);
-	e_read = rw(fd, MPOOL_IOC_READ, "ow_p", c.h[0], back, BS);
-	e_write = rw(fd, MPOOL_IOC_WRITE, "ow_p", c.h[0], buf, BS);
-	result(e_free == -EPERM && e_read == EPERM && e_write == EPERM &&
+	e_read = mpool_read(fd, "ow_p", c.h[0], 0, back, BS);
+	e_write = mpool_write(fd, "ow_p", c.h[0], 0, buf, BS);
+	result(e_free == -EPERM && e_read == -EPERM && e_write == -EPERM &&
 	       in_use(fd, "ow_p") == u0,
 	       "owned-other-process-eperm", "FREE %s, READ %s, WRITE %s",
 	       ename(e_free), ename(e_read), ename(e_write));
@@ -336,19 +304,19 @@ static void test_eperm(int fd)
 
 	/* Same process, two open files: the second is refused. */
 	fd2 = open_dev();
-	if (alloc(fd2, "ow_p", c.h, 1, MPOOL_ALLOC_OWNED) != 1) {
+	if (mpool_alloc(fd2, "ow_p", c.h, 1, MPOOL_ALLOC_OWNED, 0) != 1) {
 		result(0, "owned-other-file-eperm", "setup: alloc");
 	} else {
 		e_free = free1(fd, "ow_p", c.h[0]);
-		e_read = rw(fd, MPOOL_IOC_READ, "ow_p", c.h[0], back, BS);
-		e_write = rw(fd, MPOOL_IOC_WRITE, "ow_p", c.h[0], buf, BS);
-		result(e_free == -EPERM && e_read == EPERM && e_write == EPERM,
+		e_read = mpool_read(fd, "ow_p", c.h[0], 0, back, BS);
+		e_write = mpool_write(fd, "ow_p", c.h[0], 0, buf, BS);
+		result(e_free == -EPERM && e_read == -EPERM && e_write == -EPERM,
 		       "owned-other-file-eperm", "FREE %s, READ %s, WRITE %s",
 		       ename(e_free), ename(e_read), ename(e_write));
 		/* The owner may. */
 		memset(buf, 0x22, sizeof(buf));
-		ok = !rw(fd2, MPOOL_IOC_WRITE, "ow_p", c.h[0], buf, BS) &&
-		     !rw(fd2, MPOOL_IOC_READ, "ow_p", c.h[0], back, BS) &&
+		ok = !mpool_write(fd2, "ow_p", c.h[0], 0, buf, BS) &&
+		     !mpool_read(fd2, "ow_p", c.h[0], 0, back, BS) &&
 		     !memcmp(buf, back, BS);
 		result(ok, "owned-owner-reads-writes", "the owner was refused");
 		result(!free1(fd2, "ow_p", c.h[0]) &&
@@ -362,7 +330,7 @@ static void test_eperm(int fd)
 		       "reclaimed %lld, in use %lld", (long long)reclaimed(fd, "ow_p"),
 		       (long long)in_use(fd, "ow_p"));
 	}
-	mpt_destroy(fd, "ow_p", MPOOL_DESTROY_FORCE);
+	mpool_destroy(fd, "ow_p", MPOOL_DESTROY_FORCE);
 }
 
 /*
@@ -377,32 +345,32 @@ static void test_shared_file(int fd)
 	int fd2, st = -1, dupfd;
 	pid_t pid;
 
-	if (mpt_create(fd, "ow_f", BS, 4, 0)) {
+	if (mpool_create(fd, "ow_f", BS, 4, 0, 0)) {
 		result(0, "owned-fork-shares", "create failed");
 		return;
 	}
 	fd2 = open_dev();
-	if (alloc(fd2, "ow_f", &h, 1, MPOOL_ALLOC_OWNED) != 1) {
+	if (mpool_alloc(fd2, "ow_f", &h, 1, MPOOL_ALLOC_OWNED, 0) != 1) {
 		result(0, "owned-fork-shares", "setup: alloc");
 		goto out;
 	}
 	pid = fork();
 	if (!pid)
-		_exit(rw(fd2, MPOOL_IOC_READ, "ow_f", h, buf, BS) ? 1 : 0);
+		_exit(mpool_read(fd2, "ow_f", h, 0, buf, BS) ? 1 : 0);
 	waitpid(pid, &st, 0);
 	result(WIFEXITED(st) && !WEXITSTATUS(st) && in_use(fd, "ow_f") == 1,
 	       "owned-fork-shares", "the child's READ through the inherited fd failed, or its exit freed the block");
 	dupfd = dup(fd2);
 	close(fd2);
 	result(in_use(fd, "ow_f") == 1 &&
-	       !rw(dupfd, MPOOL_IOC_READ, "ow_f", h, buf, BS),
+	       !mpool_read(dupfd, "ow_f", h, 0, buf, BS),
 	       "owned-dup-keeps", "closing one of two fds freed the block");
 	close(dupfd);
 	result(in_use(fd, "ow_f") == 0 && reclaimed(fd, "ow_f") == 1,
 	       "owned-last-close-frees", "in use %lld, reclaimed %lld",
 	       (long long)in_use(fd, "ow_f"), (long long)reclaimed(fd, "ow_f"));
 out:
-	mpt_destroy(fd, "ow_f", MPOOL_DESTROY_FORCE);
+	mpool_destroy(fd, "ow_f", MPOOL_DESTROY_FORCE);
 }
 
 /*
@@ -416,54 +384,55 @@ static void test_stale(int fd)
 	uint64_t h1, h2;
 	int fd2, e_free, e_read, e_write;
 
-	if (mpt_create(fd, "ow_s", BS, 4, 0)) {
+	if (mpool_create(fd, "ow_s", BS, 4, 0, 0)) {
 		result(0, "owned-stale", "create failed");
 		return;
 	}
 	fd2 = open_dev();
-	if (alloc(fd, "ow_s", &h1, 1, 0) != 1 || free1(fd, "ow_s", h1) ||
-	    alloc(fd2, "ow_s", &h2, 1, 0) != 1) {
+	if (mpool_alloc(fd, "ow_s", &h1, 1, 0, 0) != 1 ||
+	    free1(fd, "ow_s", h1) ||
+	    mpool_alloc(fd2, "ow_s", &h2, 1, 0, 0) != 1) {
 		result(0, "owned-stale", "setup: alloc/free/alloc");
 		goto out;
 	}
 	/* The free list is LIFO: the same block, a new generation. */
-	result(MPOOL_HANDLE_OFFSET(h1) == MPOOL_HANDLE_OFFSET(h2) && h1 != h2 &&
-	       MPOOL_HANDLE_GEN(h1) && MPOOL_HANDLE_GEN(h2),
+	result(mpool_handle_offset(h1) == mpool_handle_offset(h2) && h1 != h2 &&
+	       mpool_handle_gen(h1) && mpool_handle_gen(h2),
 	       "owned-stale-setup", "handles 0x%llx then 0x%llx",
 	       (unsigned long long)h1, (unsigned long long)h2);
 	memset(theirs, 0x5a, sizeof(theirs));
 	memset(mine, 0xa5, sizeof(mine));
-	rw(fd2, MPOOL_IOC_WRITE, "ow_s", h2, theirs, BS);
-	e_write = rw(fd, MPOOL_IOC_WRITE, "ow_s", h1, mine, BS);
-	e_read = rw(fd, MPOOL_IOC_READ, "ow_s", h1, back, BS);
+	mpool_write(fd2, "ow_s", h2, 0, theirs, BS);
+	e_write = mpool_write(fd, "ow_s", h1, 0, mine, BS);
+	e_read = mpool_read(fd, "ow_s", h1, 0, back, BS);
 	e_free = free1(fd, "ow_s", h1);
-	result(e_free == -ESTALE && e_read == ESTALE && e_write == ESTALE,
+	result(e_free == -ESTALE && e_read == -ESTALE && e_write == -ESTALE,
 	       "owned-stale-estale", "FREE %s, READ %s, WRITE %s",
 	       ename(e_free), ename(e_read), ename(e_write));
 	memset(back, 0, sizeof(back));
-	result(!rw(fd2, MPOOL_IOC_READ, "ow_s", h2, back, BS) &&
+	result(!mpool_read(fd2, "ow_s", h2, 0, back, BS) &&
 	       !memcmp(back, theirs, BS) && in_use(fd, "ow_s") == 1,
 	       "owned-stale-new-holder-untouched",
 	       "the new holder's block changed or was freed");
 
-	e_free = free1(fd, "ow_s", MPOOL_HANDLE_OFFSET(h2));
-	e_read = rw(fd, MPOOL_IOC_READ, "ow_s", MPOOL_HANDLE_OFFSET(h2), back,
-		    BS);
-	e_write = rw(fd, MPOOL_IOC_WRITE, "ow_s", MPOOL_HANDLE_OFFSET(h2),
-		     mine, BS);
-	result(e_free == -ESTALE && e_read == ESTALE && e_write == ESTALE &&
+	e_free = free1(fd, "ow_s", mpool_handle_offset(h2));
+	e_read = mpool_read(fd, "ow_s", mpool_handle_offset(h2), 0, back,
+			    BS);
+	e_write = mpool_write(fd, "ow_s", mpool_handle_offset(h2), 0, mine,
+			      BS);
+	result(e_free == -ESTALE && e_read == -ESTALE && e_write == -ESTALE &&
 	       in_use(fd, "ow_s") == 1,
 	       "owned-gen0-estale", "FREE %s, READ %s, WRITE %s",
 	       ename(e_free), ename(e_read), ename(e_write));
 
 	result(!free1(fd2, "ow_s", h2), "owned-holder-frees", "refused");
 	e_free = free1(fd2, "ow_s", h2);
-	e_read = rw(fd2, MPOOL_IOC_READ, "ow_s", h2, back, BS);
-	result(e_free == -ENXIO && e_read == ENXIO, "owned-double-free-enxio",
+	e_read = mpool_read(fd2, "ow_s", h2, 0, back, BS);
+	result(e_free == -ENXIO && e_read == -ENXIO, "owned-double-free-enxio",
 	       "FREE %s, READ %s", ename(e_free), ename(e_read));
 out:
 	close(fd2);
-	mpt_destroy(fd, "ow_s", MPOOL_DESTROY_FORCE);
+	mpool_destroy(fd, "ow_s", MPOOL_DESTROY_FORCE);
 }
 
 /* Several threads free one handle at once: exactly one succeeds. */
@@ -498,7 +467,8 @@ static void test_free_race(int fd, uint32_t flags, const char *name)
 	 * non-waiting ALLOC on this CPU does not look; enough blocks that
 	 * the shared stack never runs dry.
 	 */
-	if (mpt_create(fd, "ow_r", BS, cflags ? ROUNDS + 128 : 8, cflags)) {
+	if (mpool_create(fd, "ow_r", BS, cflags ? ROUNDS + 128 : 8, 0,
+			 cflags)) {
 		result(0, name, "create failed");
 		return;
 	}
@@ -507,7 +477,7 @@ static void test_free_race(int fd, uint32_t flags, const char *name)
 	for (i = 0; i < RACERS; i++)
 		pthread_create(&t[i], NULL, racer, (void *)(intptr_t)i);
 	for (r = 0; r < ROUNDS; r++) {
-		if (alloc(fd, "ow_r", &race_handle, 1, flags) != 1)
+		if (mpool_alloc(fd, "ow_r", &race_handle, 1, flags, 0) != 1)
 			bad++;
 		pthread_barrier_wait(&race_bar);
 		pthread_barrier_wait(&race_bar);
@@ -524,7 +494,7 @@ static void test_free_race(int fd, uint32_t flags, const char *name)
 	result(!bad && !other && in_use(fd, "ow_r") == 0, name,
 	       "%d of %d rounds without exactly one winner or failed ALLOCs, %d results neither 0 nor ENXIO, %lld in use",
 	       bad, ROUNDS, other, (long long)in_use(fd, "ow_r"));
-	mpt_destroy(fd, "ow_r", MPOOL_DESTROY_FORCE);
+	mpool_destroy(fd, "ow_r", MPOOL_DESTROY_FORCE);
 }
 
 /* debugfs <name>/blocks shows each owned block's owner pid and comm. */
@@ -537,11 +507,11 @@ static void test_debugfs(int fd)
 	uint64_t plain;
 	FILE *f;
 
-	if (mpt_create(fd, "ow_d", BS, 8, MPOOL_CREATE_TRACK)) {
+	if (mpool_create(fd, "ow_d", BS, 8, 0, MPOOL_CREATE_TRACK)) {
 		result(0, "owned-debugfs", "create failed");
 		return;
 	}
-	if (alloc(fd, "ow_d", &plain, 1, 0) != 1 ||
+	if (mpool_alloc(fd, "ow_d", &plain, 1, 0, 0) != 1 ||
 	    spawn(&c, "ow_dbg owner", "ow_d", 3, MPOOL_ALLOC_OWNED)) {
 		result(0, "owned-debugfs", "setup");
 		return;
@@ -551,7 +521,7 @@ static void test_debugfs(int fd)
 	if (!f) {
 		result(0, "owned-debugfs", "%s: %s", path, strerror(errno));
 		reap(&c, 0);
-		mpt_destroy(fd, "ow_d", MPOOL_DESTROY_FORCE);
+		mpool_destroy(fd, "ow_d", MPOOL_DESTROY_FORCE);
 		return;
 	}
 	/* "offset caller", then " owner=PID:COMM" for owned blocks, last */
@@ -563,13 +533,13 @@ static void test_debugfs(int fd)
 		comm[0] = 0;
 		pid = -1;
 		if (!own) {
-			unowned_ok |= off == MPOOL_HANDLE_OFFSET(plain);
+			unowned_ok |= off == mpool_handle_offset(plain);
 			continue;
 		}
 		if (sscanf(own, " owner=%d:%63[^\n]", &pid, comm) != 2)
 			continue;
 		for (k = 0; k < c.n; k++)
-			found += off == MPOOL_HANDLE_OFFSET(c.h[k]) &&
+			found += off == mpool_handle_offset(c.h[k]) &&
 				 pid == c.pid && !strcmp(comm, "ow_dbg owner");
 	}
 	fclose(f);
@@ -579,7 +549,7 @@ static void test_debugfs(int fd)
 	result(unowned_ok, "owned-debugfs-unowned",
 	       "the unowned block is missing or shown with an owner");
 	reap(&c, 0);
-	mpt_destroy(fd, "ow_d", MPOOL_DESTROY_FORCE);
+	mpool_destroy(fd, "ow_d", MPOOL_DESTROY_FORCE);
 }
 
 /*
@@ -593,30 +563,30 @@ static void test_destroy_owned(int fd)
 	int fd2, e, n2;
 
 	fd2 = open_dev();
-	if (mpt_create(fd, "ow_x", BS, 4, MPOOL_CREATE_POISON) ||
-	    alloc(fd2, "ow_x", h, 4, MPOOL_ALLOC_OWNED) != 4) {
+	if (mpool_create(fd, "ow_x", BS, 4, 0, MPOOL_CREATE_POISON) ||
+	    mpool_alloc(fd2, "ow_x", h, 4, MPOOL_ALLOC_OWNED, 0) != 4) {
 		result(0, "owned-destroy-forced", "setup");
 		close(fd2);
 		return;
 	}
-	e = mpt_destroy(fd, "ow_x", 0);
-	result(e == EBUSY, "owned-destroy-busy", "DESTROY gave %s", ename(e));
-	e = mpt_destroy(fd, "ow_x", MPOOL_DESTROY_FORCE);
-	result(!e && !mpt_create(fd, "ow_x", BS, 4, 0) &&
-	       rw(fd2, MPOOL_IOC_READ, "ow_x", h[0], buf, BS) == ENXIO,
+	e = mpool_destroy(fd, "ow_x", 0);
+	result(e == -EBUSY, "owned-destroy-busy", "DESTROY gave %s", ename(e));
+	e = mpool_destroy(fd, "ow_x", MPOOL_DESTROY_FORCE);
+	result(!e && !mpool_create(fd, "ow_x", BS, 4, 0, 0) &&
+	       mpool_read(fd2, "ow_x", h[0], 0, buf, BS) == -ENXIO,
 	       "owned-destroy-forced", "DESTROY gave %s, or the new pool took the old handle", ename(e));
 	/*
 	 * The new pool's blocks, at the offsets fd2 owned in the old one:
 	 * a close that freed by offset in the wrong pool would free these.
 	 */
-	n2 = alloc(fd, "ow_x", h2, 4, 0);
+	n2 = mpool_alloc(fd, "ow_x", h2, 4, 0, 0);
 	close(fd2);
 	result(n2 == 4 && in_use(fd, "ow_x") == 4 &&
 	       reclaimed(fd, "ow_x") == 0,
 	       "owned-close-after-destroy",
 	       "the new pool: %d allocated, in use %lld, reclaimed %lld", n2,
 	       (long long)in_use(fd, "ow_x"), (long long)reclaimed(fd, "ow_x"));
-	mpt_destroy(fd, "ow_x", MPOOL_DESTROY_FORCE);
+	mpool_destroy(fd, "ow_x", MPOOL_DESTROY_FORCE);
 }
 
 /* Flags the ABI does not know are refused; a region past 2^40: EOVERFLOW. */
@@ -625,20 +595,20 @@ static void test_abi(int fd)
 	uint64_t h;
 	int e1, e2;
 
-	if (mpt_create(fd, "ow_a", BS, 4, 0)) {
+	if (mpool_create(fd, "ow_a", BS, 4, 0, 0)) {
 		result(0, "owned-abi", "create failed");
 		return;
 	}
-	e1 = alloc(fd, "ow_a", &h, 1, 1U << 2);
+	e1 = mpool_alloc(fd, "ow_a", &h, 1, 1U << 2, 0);
 	result(e1 == -EINVAL, "owned-unknown-alloc-flag", "ALLOC gave %s",
 	       ename(e1));
-	mpt_destroy(fd, "ow_a", MPOOL_DESTROY_FORCE);
+	mpool_destroy(fd, "ow_a", MPOOL_DESTROY_FORCE);
 	/* 2^20 * 2^20 = 2^40 fits a handle (max_bytes refuses it); 2^41 not. */
-	e1 = mpt_create(fd, "ow_big", 1U << 20, 1U << 20, 0);
-	e2 = mpt_create(fd, "ow_big", 1U << 20, 1U << 21, 0);
+	e1 = mpool_create(fd, "ow_big", 1U << 20, 1U << 20, 0, 0);
+	e2 = mpool_create(fd, "ow_big", 1U << 20, 1U << 21, 0, 0);
 	if (!e1)
-		mpt_destroy(fd, "ow_big", MPOOL_DESTROY_FORCE);
-	result(e1 != EOVERFLOW && e2 == EOVERFLOW, "owned-region-2-40",
+		mpool_destroy(fd, "ow_big", MPOOL_DESTROY_FORCE);
+	result(e1 != -EOVERFLOW && e2 == -EOVERFLOW, "owned-region-2-40",
 	       "2^40 bytes gave %s, 2^41 gave %s", ename(e1), ename(e2));
 }
 
@@ -658,7 +628,7 @@ static double bench_pairs(int fd, long n, uint32_t flags)
 	long i;
 
 	for (i = 0; i < n; i++)
-		if (alloc(fd, "ow_bench", &h, 1, flags) != 1 ||
+		if (mpool_alloc(fd, "ow_bench", &h, 1, flags, 0) != 1 ||
 		    free1(fd, "ow_bench", h))
 			return -1;
 	return (now_ns() - t) / n;
@@ -673,7 +643,7 @@ static int bench(long n)
 	int fd = open_dev(), r, k;
 	double plain, owned, t;
 
-	if (mpt_create(fd, "ow_bench", BS, 64, 0)) {
+	if (mpool_create(fd, "ow_bench", BS, 64, 0, 0)) {
 		printf("mpool_owned: bench: create failed\n");
 		return 1;
 	}
@@ -693,7 +663,7 @@ static int bench(long n)
 		printf("mpool_owned: bench: ALLOC+FREE ioctl pair of 1 block, %ld pairs x best of 5: unowned %.0f ns/pair, owned %.0f ns/pair\n",
 		       n, plain, owned);
 	}
-	mpt_destroy(fd, "ow_bench", MPOOL_DESTROY_FORCE);
+	mpool_destroy(fd, "ow_bench", MPOOL_DESTROY_FORCE);
 	close(fd);
 	return 0;
 }
