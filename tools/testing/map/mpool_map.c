@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mpool_map: tests of MPOOL_IOC_MAP and mmap() of /dev/mempool.  Runs in
- * the test VM as root with mempool.ko loaded; prints the guest protocol's
- * lines (MPTEST ok NAME / MPTEST not ok NAME: MSG) and exits 0.
+ * mpool_map: tests of MPOOL_IOC_MAP and mmap() of /dev/mempool, through
+ * libmpool but for MAP alone (raw: mpool_map() always maps) and mmap()s
+ * the library would not make.  Runs in the test VM as root with mempool.ko
+ * loaded; prints the guest protocol's lines (MPTEST ok NAME / MPTEST not
+ * ok NAME: MSG) and exits 0.  Errors are negative errnos throughout.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -19,7 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "mpool_ioctl.h"
+#include "libmpool.h"
 #include "../mptest.h"
 
 #define DEBUGFS "/sys/kernel/debug/mempool"
@@ -29,68 +31,31 @@
 static int dev;
 static long page;
 
-static int create(const char *name, uint32_t bs, uint32_t n, uint32_t flags)
-{
-	return mpt_create(dev, name, bs, n, flags);
-}
-
-static int destroy(const char *name, uint32_t flags)
-{
-	return mpt_destroy(dev, name, flags);
-}
-
+/*
+ * MPOOL_IOC_MAP alone (0 or -errno): the grant without a mapping, and the
+ * answer's out_flags, which mpool_map() (MAP, then mmap()) does not give.
+ */
 static int map_info(int fd, const char *name, struct mpool_ioc_map *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->size = sizeof(*m);
 	set_name(m->name, name);
-	return mpt_io(fd, MPOOL_IOC_MAP, m);
+	/* Raw: libmpool has no MAP without the mmap() after it. */
+	return ioctl(fd, MPOOL_IOC_MAP, m) ? -errno : 0;
 }
 
-static int stats(const char *name, struct mpool_ioc_stats *s)
-{
-	return mpt_stats(dev, name, s);
-}
-
-/* One block: its handle in *h, or an errno. */
-static int alloc1(const char *name, uint64_t *h)
-{
-	struct mpool_ioc_alloc a = { .size = sizeof(a), .count = 1,
-				     .handles = (uintptr_t)h };
-
-	set_name(a.name, name);
-	return mpt_io(dev, MPOOL_IOC_ALLOC, &a);
-}
-
-static int free1(const char *name, uint64_t h)
-{
-	struct mpool_ioc_free f = { .size = sizeof(f), .count = 1,
-				    .handles = (uintptr_t)&h };
-	int err;
-
-	set_name(f.name, name);
-	err = mpt_io(dev, MPOOL_IOC_FREE, &f);
-	return err ? err : f.out_freed == 1 ? 0 : EINVAL;
-}
-
-static int rw(unsigned long req, const char *name, uint64_t h, void *buf,
-	      uint32_t len)
-{
-	struct mpool_ioc_rw r = { .size = sizeof(r), .handle = h,
-				  .length = len, .buf = (uintptr_t)buf };
-
-	set_name(r.name, name);
-	return mpt_io(dev, req, &r);
-}
-
-/* mmap() as an errno: 0 and *p set on success. */
+/*
+ * mmap() of @len bytes at @off (0 or -errno, *p set on success): the
+ * mappings mpool_map() would not make (a piece, bad arguments, a file
+ * that did not MAP here).
+ */
 static int do_map(int fd, size_t len, int prot, int flags, uint64_t off,
 		  unsigned char **p)
 {
 	void *m = mmap(NULL, len, prot, flags, fd, (off_t)off);
 
 	if (m == MAP_FAILED)
-		return errno;
+		return -errno;
 	*p = m;
 	return 0;
 }
@@ -107,16 +72,13 @@ static int mmap_errno(int fd, size_t len, int prot, int flags, uint64_t off)
 
 static int listed(const char *name)
 {
-	struct mpool_ioc_list l = { .size = sizeof(l) };
-	static __u8 names[64][MPOOL_IOC_NAME_MAX];
-	unsigned int i;
+	static char names[64][MPOOL_IOC_NAME_MAX];
+	int i, n = mpool_list(dev, names, 64);
 
-	l.count = 64;
-	l.names = (uintptr_t)names;
-	if (mpt_io(dev, MPOOL_IOC_LIST, &l))
+	if (n < 0)
 		return -1;
-	for (i = 0; i < l.count && i < 64; i++)
-		if (!strcmp((char *)names[i], name))
+	for (i = 0; i < n && i < 64; i++)
+		if (!strcmp(names[i], name))
 			return 1;
 	return 0;
 }
@@ -154,17 +116,18 @@ static long vmalloc_used_kb(void)
 static void test_rw_both_ways(void)
 {
 	enum { BS = 100, N = 90 };
-	unsigned char buf[BS], pat[BS], *p = NULL;
+	unsigned char buf[BS], pat[BS], *p, *b1, *b2;
 	struct mpool_ioc_stats s;
 	struct mpool_ioc_map m;
-	uint64_t h1, h2, o1, o2;
+	struct mpool_map map;
+	uint64_t h1, h2;
 	int err, i;
 
-	err = create("mp_rw", BS, N, MPOOL_CREATE_MAP_WRITE);
-	result(!err, "map-create-map-write", "errno %d", err);
-	err = stats("mp_rw", &s);
+	err = mpool_create(dev, "mp_rw", BS, N, 0, MPOOL_CREATE_MAP_WRITE);
+	result(!err, "map-create-map-write", "errno %d", -err);
+	err = mpool_stats(dev, "mp_rw", &s);
 	result(!err && (s.out_flags & MPOOL_CREATE_MAP_WRITE),
-	       "map-stats-flag", "errno %d, flags %#llx", err,
+	       "map-stats-flag", "errno %d, flags %#llx", -err,
 	       (unsigned long long)s.out_flags);
 	err = map_info(dev, "mp_rw", &m);
 	/* 90 blocks of 100 bytes, 8-byte aligned: 104 apart, 9360 bytes. */
@@ -172,58 +135,59 @@ static void test_rw_both_ways(void)
 	       m.out_offset + m.out_length <= LOW_LIMIT &&
 	       m.out_length == (uint64_t)((9360 + page - 1) / page * page) &&
 	       m.out_flags == MPOOL_MAP_WRITABLE,
-	       "map-ioctl", "errno %d, offset %#llx length %llu flags %u", err,
+	       "map-ioctl", "errno %d, offset %#llx length %llu flags %u", -err,
 	       (unsigned long long)m.out_offset,
 	       (unsigned long long)m.out_length, m.out_flags);
 	if (err)
 		goto out;
-	err = do_map(dev, m.out_length, PROT_READ | PROT_WRITE, MAP_SHARED,
-		     m.out_offset, &p);
-	result(!err, "map-mmap-rw", "errno %d", err);
+	err = mpool_map(dev, "mp_rw", PROT_READ | PROT_WRITE, &map);
+	result(!err && map.offset == m.out_offset &&
+	       map.length == m.out_length, "map-mmap-rw", "errno %d", -err);
 	if (err)
 		goto out;
+	p = map.base;
 	/* Past the last block, the region's pages are zero. */
-	for (i = 9360; i < (int)m.out_length && !p[i]; i++)
+	for (i = 9360; i < (int)map.length && !p[i]; i++)
 		;
-	result(i == (int)m.out_length, "map-tail-zero", "byte %d is %#x", i,
-	       i < (int)m.out_length ? p[i] : 0);
-	err = alloc1("mp_rw", &h1);
-	if (!err)
-		err = alloc1("mp_rw", &h2);
-	o1 = MPOOL_HANDLE_OFFSET(h1);
-	o2 = MPOOL_HANDLE_OFFSET(h2);
-	result(!err && o1 != o2, "map-alloc", "errno %d", err);
-	if (err)
+	result(i == (int)map.length, "map-tail-zero", "byte %d is %#x", i,
+	       i < (int)map.length ? p[i] : 0);
+	err = mpool_alloc(dev, "mp_rw", &h1, 1, 0, 0);
+	if (err == 1)
+		err = mpool_alloc(dev, "mp_rw", &h2, 1, 0, 0);
+	b1 = err == 1 ? mpool_ptr(&map, h1) : NULL;
+	b2 = err == 1 ? mpool_ptr(&map, h2) : NULL;
+	result(err == 1 && b1 && b2 && b1 != b2, "map-alloc", "got %d", err);
+	if (err != 1 || !b1 || !b2)
 		goto out_unmap;
 
 	for (i = 0; i < BS; i++)
 		pat[i] = (unsigned char)(i * 7 + 3);
-	memcpy(p + o1, pat, BS);
+	memcpy(b1, pat, BS);
 	memset(buf, 0, BS);
-	err = rw(MPOOL_IOC_READ, "mp_rw", h1, buf, BS);
+	err = mpool_read(dev, "mp_rw", h1, 0, buf, BS);
 	result(!err && !memcmp(buf, pat, BS), "map-write-map-read-ioctl",
-	       "errno %d, first byte %#x", err, buf[0]);
+	       "errno %d, first byte %#x", -err, buf[0]);
 
 	for (i = 0; i < BS; i++)
 		pat[i] = (unsigned char)(0xC0 ^ i);
-	err = rw(MPOOL_IOC_WRITE, "mp_rw", h2, pat, BS);
-	result(!err && !memcmp(p + o2, pat, BS), "map-write-ioctl-read-map",
-	       "errno %d, first byte %#x", err, p[o2]);
+	err = mpool_write(dev, "mp_rw", h2, 0, pat, BS);
+	result(!err && !memcmp(b2, pat, BS), "map-write-ioctl-read-map",
+	       "errno %d, first byte %#x", -err, b2[0]);
 
 	/* The pages come back after MADV_DONTNEED, with the same bytes. */
-	err = madvise(p, m.out_length, MADV_DONTNEED) ? errno : 0;
+	err = madvise(p, map.length, MADV_DONTNEED) ? errno : 0;
 	if (err == ENOSYS)	/* a kernel without CONFIG_ADVISE_SYSCALLS */
 		printf("MPTEST ok map-dontneed-refault # SKIP no madvise()\n");
 	else
-		result(!err && !memcmp(p + o2, pat, BS),
+		result(!err && !memcmp(b2, pat, BS),
 		       "map-dontneed-refault", "errno %d", err);
 
-	free1("mp_rw", h1);
-	free1("mp_rw", h2);
+	mpool_free(dev, "mp_rw", &h1, 1, NULL);
+	mpool_free(dev, "mp_rw", &h2, 1, NULL);
 out_unmap:
-	munmap(p, m.out_length);
+	mpool_unmap(&map);
 out:
-	destroy("mp_rw", MPOOL_DESTROY_FORCE);
+	mpool_destroy(dev, "mp_rw", MPOOL_DESTROY_FORCE);
 }
 
 /*
@@ -233,76 +197,76 @@ out:
 static void test_two_processes(void)
 {
 	enum { BS = 4096, N = 4 };
-	unsigned char *p = NULL, *q = NULL;
-	struct mpool_ioc_map m, m2;
+	struct mpool_map m, m2;
+	unsigned char *p, *q;
 	int err, status = 0, fd2 = -1;
-	uint64_t h, o;
+	uint64_t h;
 	pid_t pid;
 
-	create("mp_share", BS, N, MPOOL_CREATE_MAP_WRITE);
-	if (map_info(dev, "mp_share", &m) ||
-	    do_map(dev, m.out_length, PROT_READ | PROT_WRITE, MAP_SHARED,
-		   m.out_offset, &p)) {
-		result(0, "map-share-setup", "errno %d", errno);
+	mpool_create(dev, "mp_share", BS, N, 0, MPOOL_CREATE_MAP_WRITE);
+	err = mpool_map(dev, "mp_share", PROT_READ | PROT_WRITE, &m);
+	if (err) {
+		result(0, "map-share-setup", "errno %d", -err);
 		goto out;
 	}
-	if (alloc1("mp_share", &h)) {
-		result(0, "map-share-alloc", "errno %d", errno);
-		munmap(p, m.out_length);
+	err = mpool_alloc(dev, "mp_share", &h, 1, 0, 0);
+	p = err == 1 ? mpool_ptr(&m, h) : NULL;
+	if (!p) {
+		result(0, "map-share-alloc", "got %d", err);
+		mpool_unmap(&m);
 		goto out;
 	}
-	o = MPOOL_HANDLE_OFFSET(h);
-	memset(p + o, 0x11, BS);
+	memset(p, 0x11, BS);
 
 	pid = fork();
 	if (pid == 0) {
 		/* The child sees the parent's bytes, then writes its own. */
-		int ok = p[o] == 0x11 && p[o + BS - 1] == 0x11;
+		int ok = p[0] == 0x11 && p[BS - 1] == 0x11;
 
-		memset(p + o, 0x22, BS);
+		memset(p, 0x22, BS);
 		_exit(ok ? 0 : 1);
 	}
 	err = pid < 0 || waitpid(pid, &status, 0) != pid;
 	result(!err && WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	       "map-fork-child-sees-parent", "status %#x", status);
-	result(p[o] == 0x22 && p[o + BS - 1] == 0x22,
-	       "map-fork-parent-sees-child", "byte %#x", p[o]);
+	result(p[0] == 0x22 && p[BS - 1] == 0x22,
+	       "map-fork-parent-sees-child", "byte %#x", p[0]);
 
 	/* A second, independent open and mapping. */
-	fd2 = open("/dev/mempool", O_RDWR);
-	err = fd2 < 0 ? errno : map_info(fd2, "mp_share", &m2);
-	if (!err)
-		err = do_map(fd2, m2.out_length, PROT_READ | PROT_WRITE,
-			     MAP_SHARED, m2.out_offset, &q);
-	result(!err && m2.out_offset == m.out_offset, "map-second-open",
-	       "errno %d", err);
-	if (err)
+	fd2 = mpool_open(O_RDWR);
+	err = fd2 < 0 ? fd2 : mpool_map(fd2, "mp_share",
+					PROT_READ | PROT_WRITE, &m2);
+	q = err ? NULL : mpool_ptr(&m2, h);
+	result(!err && m2.offset == m.offset && q, "map-second-open",
+	       "errno %d", -err);
+	if (!err && !q)
+		mpool_unmap(&m2);
+	if (err || !q)
 		goto out_unmap;
-	result(q[o] == 0x22, "map-second-sees-first", "byte %#x", q[o]);
-	q[o + 5] = 0x33;
-	result(p[o + 5] == 0x33, "map-first-sees-second", "byte %#x",
-	       p[o + 5]);
+	result(q[0] == 0x22, "map-second-sees-first", "byte %#x", q[0]);
+	q[5] = 0x33;
+	result(p[5] == 0x33, "map-first-sees-second", "byte %#x", p[5]);
 
 	/* Closing the file leaves the mapping working. */
 	close(fd2);
 	fd2 = -1;
-	q[o + 6] = 0x44;
+	q[6] = 0x44;
 	{
 		unsigned char b[2] = { 0 };
 
-		err = rw(MPOOL_IOC_READ, "mp_share", h, b, 2);
-		result(!err && q[o + 5] == 0x33 && p[o + 6] == 0x44 &&
+		err = mpool_read(dev, "mp_share", h, 0, b, 2);
+		result(!err && q[5] == 0x33 && p[6] == 0x44 &&
 		       b[0] == 0x22, "map-survives-close",
-		       "errno %d, bytes %#x %#x", err, q[o + 5], p[o + 6]);
+		       "errno %d, bytes %#x %#x", -err, q[5], p[6]);
 	}
-	munmap(q, m2.out_length);
+	mpool_unmap(&m2);
 out_unmap:
 	if (fd2 >= 0)
 		close(fd2);
-	free1("mp_share", h);
-	munmap(p, m.out_length);
+	mpool_free(dev, "mp_share", &h, 1, NULL);
+	mpool_unmap(&m);
 out:
-	destroy("mp_share", MPOOL_DESTROY_FORCE);
+	mpool_destroy(dev, "mp_share", MPOOL_DESTROY_FORCE);
 }
 
 /*
@@ -312,31 +276,30 @@ out:
 static void test_destroy_busy(void)
 {
 	struct mpool_ioc_stats s;
-	struct mpool_ioc_map m;
+	struct mpool_map m;
 	unsigned char *p;
 	int err;
 
-	create("mp_busy", 4096, 3, 0);
-	err = map_info(dev, "mp_busy", &m);
-	if (!err)
-		err = do_map(dev, m.out_length, PROT_READ, MAP_SHARED,
-			     m.out_offset, &p);
+	mpool_create(dev, "mp_busy", 4096, 3, 0, 0);
+	err = mpool_map(dev, "mp_busy", PROT_READ, &m);
 	if (err) {
-		result(0, "map-busy-setup", "errno %d", err);
-		destroy("mp_busy", MPOOL_DESTROY_FORCE);
+		result(0, "map-busy-setup", "errno %d", -err);
+		mpool_destroy(dev, "mp_busy", MPOOL_DESTROY_FORCE);
 		return;
 	}
+	/* The pieces below are munmap()s of parts: mpool_unmap() is all. */
+	p = m.base;
 	/* The setup: no block is allocated, so only the mapping stops it. */
-	err = stats("mp_busy", &s);
+	err = mpool_stats(dev, "mp_busy", &s);
 	result(!err && s.out_blocks_in_use == 0, "map-busy-no-blocks",
-	       "errno %d, %llu in use", err,
+	       "errno %d, %llu in use", -err,
 	       (unsigned long long)s.out_blocks_in_use);
-	err = destroy("mp_busy", 0);
-	result(err == EBUSY, "map-destroy-mapped-ebusy", "errno %d", err);
+	err = mpool_destroy(dev, "mp_busy", 0);
+	result(err == -EBUSY, "map-destroy-mapped-ebusy", "errno %d", -err);
 	/* Split the VMA: the first page goes, two stay mapped. */
 	munmap(p, page);
-	err = destroy("mp_busy", 0);
-	result(err == EBUSY, "map-destroy-split-ebusy", "errno %d", err);
+	err = mpool_destroy(dev, "mp_busy", 0);
+	result(err == -EBUSY, "map-destroy-split-ebusy", "errno %d", -err);
 	/* A child's copy of the mapping counts too. */
 	{
 		int pfd[2], status = 0;
@@ -355,23 +318,23 @@ static void test_destroy_busy(void)
 			}
 			close(pfd[0]);
 			munmap(p + page, 2 * page);
-			err = destroy("mp_busy", 0);
-			result(err == EBUSY, "map-destroy-child-copy-ebusy",
-			       "errno %d", err);
+			err = mpool_destroy(dev, "mp_busy", 0);
+			result(err == -EBUSY, "map-destroy-child-copy-ebusy",
+			       "errno %d", -err);
 			if (write(pfd[1], &c, 1) < 0)
 				result(0, "map-busy-pipe", "errno %d", errno);
 			close(pfd[1]);
 			waitpid(pid, &status, 0);
-			err = destroy("mp_busy", 0);
+			err = mpool_destroy(dev, "mp_busy", 0);
 			result(err == 0, "map-destroy-after-munmap",
-			       "errno %d", err);
-			destroy("mp_busy", MPOOL_DESTROY_FORCE);
+			       "errno %d", -err);
+			mpool_destroy(dev, "mp_busy", MPOOL_DESTROY_FORCE);
 			return;
 		}
 	}
 	munmap(p + page, 2 * page);
-	err = destroy("mp_busy", 0);
-	result(err == 0, "map-destroy-after-munmap", "errno %d", err);
+	err = mpool_destroy(dev, "mp_busy", 0);
+	result(err == 0, "map-destroy-after-munmap", "errno %d", -err);
 }
 
 /*
@@ -382,34 +345,33 @@ static void test_destroy_busy(void)
 static void test_destroy_force(void)
 {
 	enum { BS = 1 << 20, N = 16 };
-	struct mpool_ioc_map m, m2;
 	long before, after = -1;
+	struct mpool_ioc_map m2;
+	struct mpool_map m;
 	unsigned char *p;
 	int err, i, ok;
 	uint64_t h;
 
-	err = create("mp_force", BS, N, MPOOL_CREATE_MAP_WRITE);
+	err = mpool_create(dev, "mp_force", BS, N, 0, MPOOL_CREATE_MAP_WRITE);
 	if (!err)
-		err = map_info(dev, "mp_force", &m);
-	if (!err)
-		err = do_map(dev, m.out_length, PROT_READ | PROT_WRITE,
-			     MAP_SHARED, m.out_offset, &p);
+		err = mpool_map(dev, "mp_force", PROT_READ | PROT_WRITE, &m);
 	if (err) {
-		result(0, "map-force-setup", "errno %d", err);
-		destroy("mp_force", MPOOL_DESTROY_FORCE);
+		result(0, "map-force-setup", "errno %d", -err);
+		mpool_destroy(dev, "mp_force", MPOOL_DESTROY_FORCE);
 		return;
 	}
+	p = m.base;
 	/* A block allocated: the forced destroy has both reasons to refuse. */
-	alloc1("mp_force", &h);
+	mpool_alloc(dev, "mp_force", &h, 1, 0, 0);
 	for (i = 0; i < N * BS; i += 4096)
 		p[i] = (unsigned char)(i >> 12);
 	/* The setup: listed and in debugfs before. */
 	result(listed("mp_force") == 1 && in_debugfs("mp_force"),
 	       "map-force-listed-before", "listed %d", listed("mp_force"));
-	err = destroy("mp_force", 0);
-	result(err == EBUSY, "map-force-unforced-ebusy", "errno %d", err);
-	err = destroy("mp_force", MPOOL_DESTROY_FORCE);
-	result(!err, "map-force-destroy", "errno %d", err);
+	err = mpool_destroy(dev, "mp_force", 0);
+	result(err == -EBUSY, "map-force-unforced-ebusy", "errno %d", -err);
+	err = mpool_destroy(dev, "mp_force", MPOOL_DESTROY_FORCE);
+	result(!err, "map-force-destroy", "errno %d", -err);
 	result(listed("mp_force") == 0 && !in_debugfs("mp_force"),
 	       "map-force-gone-from-views", "listed %d, debugfs %d",
 	       listed("mp_force"), in_debugfs("mp_force"));
@@ -421,18 +383,18 @@ static void test_destroy_force(void)
 	result(p[1] == 0x5A, "map-force-still-writable", "byte %#x", p[1]);
 
 	/* The name is free again; the new pool has another offset. */
-	err = create("mp_force", 64, 2, 0);
+	err = mpool_create(dev, "mp_force", 64, 2, 0, 0);
 	if (!err)
 		err = map_info(dev, "mp_force", &m2);
-	result(!err && m2.out_offset != m.out_offset, "map-force-name-reused",
-	       "errno %d", err);
-	err = mmap_errno(dev, page, PROT_READ, MAP_SHARED, m.out_offset);
-	result(err == ENXIO, "map-destroyed-offset-enxio", "errno %d", err);
-	destroy("mp_force", MPOOL_DESTROY_FORCE);
+	result(!err && m2.out_offset != m.offset, "map-force-name-reused",
+	       "errno %d", -err);
+	err = mmap_errno(dev, page, PROT_READ, MAP_SHARED, m.offset);
+	result(err == -ENXIO, "map-destroyed-offset-enxio", "errno %d", -err);
+	mpool_destroy(dev, "mp_force", MPOOL_DESTROY_FORCE);
 	(void)h;
 
 	before = vmalloc_used_kb();
-	munmap(p, m.out_length);
+	mpool_unmap(&m);
 	/* The pool is freed by a work item the munmap queued: wait for it. */
 	for (i = 0; i < 100; i++) {
 		after = vmalloc_used_kb();
@@ -453,8 +415,8 @@ static void test_refusals(void)
 	unsigned char *p;
 	int err, ro;
 
-	create("mp_ro", 4096, 2, 0);
-	create("mp_wr", 4096, 2, MPOOL_CREATE_MAP_WRITE);
+	mpool_create(dev, "mp_ro", 4096, 2, 0, 0);
+	mpool_create(dev, "mp_wr", 4096, 2, 0, MPOOL_CREATE_MAP_WRITE);
 	if (map_info(dev, "mp_ro", &m) || map_info(dev, "mp_wr", &mw)) {
 		result(0, "map-refuse-setup", "errno %d", errno);
 		goto out;
@@ -466,50 +428,50 @@ static void test_refusals(void)
 	/* The setup of each refusal: the same call, allowed, works. */
 	err = mmap_errno(dev, m.out_length, PROT_READ, MAP_SHARED,
 			 m.out_offset);
-	result(!err, "map-ro-read", "errno %d", err);
+	result(!err, "map-ro-read", "errno %d", -err);
 	err = mmap_errno(dev, m.out_length, PROT_READ | PROT_WRITE,
 			 MAP_SHARED, m.out_offset);
-	result(err == EACCES, "map-ro-write-eacces", "errno %d", err);
+	result(err == -EACCES, "map-ro-write-eacces", "errno %d", -err);
 	err = do_map(dev, m.out_length, PROT_READ, MAP_SHARED, m.out_offset,
 		     &p);
 	if (!err) {
 		err = mprotect(p, m.out_length, PROT_READ | PROT_WRITE) ?
-		      errno : 0;
+		      -errno : 0;
 		munmap(p, m.out_length);
-		result(err == EACCES, "map-ro-mprotect-eacces", "errno %d",
-		       err);
+		result(err == -EACCES, "map-ro-mprotect-eacces", "errno %d",
+		       -err);
 	} else {
-		result(0, "map-ro-mprotect-eacces", "mmap: errno %d", err);
+		result(0, "map-ro-mprotect-eacces", "mmap: errno %d", -err);
 	}
 	err = mmap_errno(dev, m.out_length, PROT_READ, MAP_PRIVATE,
 			 m.out_offset);
-	result(err == EINVAL, "map-private-einval", "errno %d", err);
+	result(err == -EINVAL, "map-private-einval", "errno %d", -err);
 	err = mmap_errno(dev, m.out_length + page, PROT_READ, MAP_SHARED,
 			 m.out_offset);
-	result(err == EINVAL, "map-length-past-einval", "errno %d", err);
+	result(err == -EINVAL, "map-length-past-einval", "errno %d", -err);
 	err = mmap_errno(dev, page, PROT_READ, MAP_SHARED,
 			 m.out_offset + page);
-	result(!err, "map-second-page", "errno %d", err);
+	result(!err, "map-second-page", "errno %d", -err);
 	/*
 	 * Past the region is another pool's range or none: a file that
 	 * MAPped only this pool maps nothing there.
 	 */
-	ro = open("/dev/mempool", O_RDWR);
-	err = ro < 0 ? errno : map_info(ro, "mp_ro", &m);
+	ro = mpool_open(O_RDWR);
+	err = ro < 0 ? ro : map_info(ro, "mp_ro", &m);
 	if (!err)
 		err = mmap_errno(ro, page, PROT_READ, MAP_SHARED,
 				 m.out_offset + m.out_length);
-	result(err == EACCES || err == ENXIO, "map-offset-past-refused",
-	       "errno %d", err);
+	result(err == -EACCES || err == -ENXIO, "map-offset-past-refused",
+	       "errno %d", -err);
 	if (ro >= 0)
 		close(ro);
 	err = mmap_errno(dev, page, PROT_READ, MAP_SHARED,
 			 m.out_offset + (1ULL << 39));
-	result(err == ENXIO, "map-offset-far-enxio", "errno %d", err);
+	result(err == -ENXIO, "map-offset-far-enxio", "errno %d", -err);
 	err = mmap_errno(dev, page, PROT_READ, MAP_SHARED, 0);
-	result(err == ENXIO, "map-offset-zero-enxio", "errno %d", err);
+	result(err == -ENXIO, "map-offset-zero-enxio", "errno %d", -err);
 	err = mmap_errno(dev, page, PROT_READ, MAP_SHARED, 4000ULL << 40);
-	result(err == ENXIO, "map-offset-unknown-enxio", "errno %d", err);
+	result(err == -ENXIO, "map-offset-unknown-enxio", "errno %d", -err);
 	/* mremap() cannot grow a mapping past what mmap() checked. */
 	err = do_map(dev, page, PROT_READ, MAP_SHARED, m.out_offset, &p);
 	if (!err) {
@@ -522,35 +484,36 @@ static void test_refusals(void)
 	}
 
 	/* A read-only open: MAP and read mappings, never write ones. */
-	ro = open("/dev/mempool", O_RDONLY);
-	err = ro < 0 ? errno : map_info(ro, "mp_wr", &mw);
+	ro = mpool_open(O_RDONLY);
+	err = ro < 0 ? ro : map_info(ro, "mp_wr", &mw);
 	result(!err && mw.out_flags == MPOOL_MAP_WRITABLE,
-	       "map-ioctl-rdonly-file", "errno %d", err);
+	       "map-ioctl-rdonly-file", "errno %d", -err);
 	if (ro >= 0) {
 		err = mmap_errno(ro, mw.out_length, PROT_READ, MAP_SHARED,
 				 mw.out_offset);
-		result(!err, "map-rdonly-file-read", "errno %d", err);
+		result(!err, "map-rdonly-file-read", "errno %d", -err);
 		err = mmap_errno(ro, mw.out_length, PROT_READ | PROT_WRITE,
 				 MAP_SHARED, mw.out_offset);
-		result(err == EACCES, "map-rdonly-file-write-eacces",
-		       "errno %d", err);
+		result(err == -EACCES, "map-rdonly-file-write-eacces",
+		       "errno %d", -err);
 		close(ro);
 	}
 	/* The writable pool maps writable through a writable open. */
 	err = mmap_errno(dev, mw.out_length, PROT_READ | PROT_WRITE,
 			 MAP_SHARED, mw.out_offset);
-	result(!err, "map-wr-write", "errno %d", err);
+	result(!err, "map-wr-write", "errno %d", -err);
 
 	err = map_info(dev, "mp_nosuch", &m);
-	result(err == ENOENT, "map-ioctl-enoent", "errno %d", err);
+	result(err == -ENOENT, "map-ioctl-enoent", "errno %d", -err);
 	m.__reserved = 1;
-	err = mpt_io(dev, MPOOL_IOC_MAP, &m);
-	result(err == EINVAL, "map-ioctl-reserved-einval", "errno %d", err);
-	err = create("mp_badflag", 64, 2, 1U << 6);
-	result(err == EINVAL, "map-create-unknown-flag", "errno %d", err);
+	/* Raw: a non-zero __reserved, which libmpool never sends. */
+	err = ioctl(dev, MPOOL_IOC_MAP, &m) ? -errno : 0;
+	result(err == -EINVAL, "map-ioctl-reserved-einval", "errno %d", -err);
+	err = mpool_create(dev, "mp_badflag", 64, 2, 0, 1U << 6);
+	result(err == -EINVAL, "map-create-unknown-flag", "errno %d", -err);
 out:
-	destroy("mp_ro", MPOOL_DESTROY_FORCE);
-	destroy("mp_wr", MPOOL_DESTROY_FORCE);
+	mpool_destroy(dev, "mp_ro", MPOOL_DESTROY_FORCE);
+	mpool_destroy(dev, "mp_wr", MPOOL_DESTROY_FORCE);
 }
 
 /* A process that exits with a mapping, no munmap, releases it. */
@@ -561,7 +524,7 @@ static void test_exit_releases(void)
 	unsigned char *p;
 	pid_t pid;
 
-	create("mp_exit", 4096, 1, 0);
+	mpool_create(dev, "mp_exit", 4096, 1, 0, 0);
 	if (map_info(dev, "mp_exit", &m)) {
 		result(0, "map-exit-setup", "errno %d", errno);
 		goto out;
@@ -571,12 +534,12 @@ static void test_exit_releases(void)
 		_exit(do_map(dev, page, PROT_READ, MAP_SHARED, m.out_offset,
 			     &p) ? 1 : 0);
 	waitpid(pid, &status, 0);
-	err = destroy("mp_exit", 0);
+	err = mpool_destroy(dev, "mp_exit", 0);
 	result(WIFEXITED(status) && WEXITSTATUS(status) == 0 && !err,
 	       "map-exit-releases", "status %#x, destroy errno %d", status,
-	       err);
+	       -err);
 out:
-	destroy("mp_exit", MPOOL_DESTROY_FORCE);
+	mpool_destroy(dev, "mp_exit", MPOOL_DESTROY_FORCE);
 }
 
 /*
@@ -591,27 +554,30 @@ static void test_offset_cycles(void)
 	int i, err, refused = 0, bad = 0;
 	uint64_t first, worst = 0;
 
-	err = create("mp_cyc", 4096, 1, 0);
+	err = mpool_create(dev, "mp_cyc", 4096, 1, 0, 0);
 	if (!err)
 		err = map_info(dev, "mp_cyc", &m);
-	destroy("mp_cyc", MPOOL_DESTROY_FORCE);
-	result(!err, "map-cycle-setup", "errno %d", err);
+	mpool_destroy(dev, "mp_cyc", MPOOL_DESTROY_FORCE);
+	result(!err, "map-cycle-setup", "errno %d", -err);
 	if (err)
 		return;
 	first = m.out_offset;
 	for (i = 0; i < CYCLES; i++) {
 		/* Refused: an unknown flag, no blocks, a name in use. */
-		refused += create("mp_cyc", 4096, 1, 1U << 6) == EINVAL;
-		refused += create("mp_cyc", 4096, 0, 0) == EINVAL;
-		err = create("mp_cyc", 4096, 1, 0);
-		refused += create("mp_cyc", 4096, 1, 0) == EEXIST;
+		refused += mpool_create(dev, "mp_cyc", 4096, 1, 0,
+					1U << 6) == -EINVAL;
+		refused += mpool_create(dev, "mp_cyc", 4096, 0, 0, 0) ==
+			   -EINVAL;
+		err = mpool_create(dev, "mp_cyc", 4096, 1, 0, 0);
+		refused += mpool_create(dev, "mp_cyc", 4096, 1, 0, 0) ==
+			   -EEXIST;
 		if (!err)
 			err = map_info(dev, "mp_cyc", &m);
 		if (err || m.out_offset > first)
 			bad++;
 		if (!err && m.out_offset > worst)
 			worst = m.out_offset;
-		destroy("mp_cyc", MPOOL_DESTROY_FORCE);
+		mpool_destroy(dev, "mp_cyc", MPOOL_DESTROY_FORCE);
 	}
 	result(refused == 3 * CYCLES, "map-cycle-refused-creates",
 	       "%d of %d refused", refused, 3 * CYCLES);
@@ -629,44 +595,42 @@ static void test_offset_cycles(void)
 static void test_many_pools(void)
 {
 	enum { N = 64 };
-	static struct mpool_ioc_map m[N];
-	static unsigned char *p[N];
+	static struct mpool_map m[N];
 	static uint64_t h[N];
 	struct mpool_ioc_map again;
 	int i, j, err, low = 0, stable = 0, apart = 1, own = 0, fd2;
 	char name[32];
+	void *mark;
 
-	fd2 = open("/dev/mempool", O_RDWR);
+	fd2 = mpool_open(O_RDWR);
 	for (i = 0; i < N; i++) {
 		snprintf(name, sizeof(name), "mp_many%d", i);
-		p[i] = NULL;
-		err = create(name, 4096, 1 + i % 8, 0);
+		m[i].base = NULL;
+		err = mpool_create(dev, name, 4096, 1 + i % 8, 0, 0);
 		if (!err)
-			err = map_info(dev, name, &m[i]);
-		if (!err)
-			err = do_map(dev, m[i].out_length, PROT_READ,
-				     MAP_SHARED, m[i].out_offset, &p[i]);
+			err = mpool_map(dev, name, PROT_READ, &m[i]);
 		if (err) {
-			result(0, "map-many-setup", "%s: errno %d", name, err);
+			result(0, "map-many-setup", "%s: errno %d", name, -err);
 			goto out;
 		}
-		low += m[i].out_offset + m[i].out_length <= LOW_LIMIT;
+		low += m[i].offset + m[i].length <= LOW_LIMIT;
 		/* A mark at the start of a block, through WRITE. */
-		if (!alloc1(name, &h[i]) &&
-		    !rw(MPOOL_IOC_WRITE, name, h[i], &i, sizeof(i)))
+		if (mpool_alloc(dev, name, &h[i], 1, 0, 0) == 1 &&
+		    !mpool_write(dev, name, h[i], 0, &i, sizeof(i)))
 			own++;
 	}
 	for (i = 0; i < N; i++) {
 		snprintf(name, sizeof(name), "mp_many%d", i);
 		err = map_info(dev, name, &again);
-		stable += !err && again.out_offset == m[i].out_offset;
-		err = fd2 < 0 ? EBADF : map_info(fd2, name, &again);
-		stable += !err && again.out_offset == m[i].out_offset;
+		stable += !err && again.out_offset == m[i].offset;
+		err = fd2 < 0 ? -EBADF : map_info(fd2, name, &again);
+		stable += !err && again.out_offset == m[i].offset;
 		for (j = 0; j < i; j++)
-			if (m[i].out_offset < m[j].out_offset + m[j].out_length &&
-			    m[j].out_offset < m[i].out_offset + m[i].out_length)
+			if (m[i].offset < m[j].offset + m[j].length &&
+			    m[j].offset < m[i].offset + m[i].length)
 				apart = 0;
-		if (memcmp(p[i] + MPOOL_HANDLE_OFFSET(h[i]), &i, sizeof(i)))
+		mark = mpool_ptr(&m[i], h[i]);
+		if (!mark || memcmp(mark, &i, sizeof(i)))
 			own--;
 	}
 	result(low == N, "map-many-below-2^44", "%d of %d below", low, N);
@@ -678,9 +642,9 @@ static void test_many_pools(void)
 out:
 	for (i = 0; i < N; i++) {
 		snprintf(name, sizeof(name), "mp_many%d", i);
-		if (p[i])
-			munmap(p[i], m[i].out_length);
-		destroy(name, MPOOL_DESTROY_FORCE);
+		if (m[i].base)
+			mpool_unmap(&m[i]);
+		mpool_destroy(dev, name, MPOOL_DESTROY_FORCE);
 	}
 	if (fd2 >= 0)
 		close(fd2);
@@ -696,39 +660,39 @@ static void test_grants(void)
 	int err, fd, d, status = 0;
 	pid_t pid;
 
-	create("mp_grant", 4096, 2, 0);
+	mpool_create(dev, "mp_grant", 4096, 2, 0, 0);
 	err = map_info(dev, "mp_grant", &m);
 	if (!err)
 		err = mmap_errno(dev, m.out_length, PROT_READ, MAP_SHARED,
 				 m.out_offset);
-	result(!err, "map-grant-setup", "errno %d", err);
-	fd = open("/dev/mempool", O_RDWR);
+	result(!err, "map-grant-setup", "errno %d", -err);
+	fd = mpool_open(O_RDWR);
 	err = fd < 0 ? 0 : mmap_errno(fd, m.out_length, PROT_READ, MAP_SHARED,
 				      m.out_offset);
-	result(err == EACCES, "map-without-map-eacces", "errno %d", err);
-	err = fd < 0 ? errno : map_info(fd, "mp_grant", &m2);
+	result(err == -EACCES, "map-without-map-eacces", "errno %d", -err);
+	err = fd < 0 ? fd : map_info(fd, "mp_grant", &m2);
 	if (!err)
 		err = mmap_errno(fd, m.out_length, PROT_READ, MAP_SHARED,
 				 m.out_offset);
 	result(!err && m2.out_offset == m.out_offset, "map-after-map-maps",
-	       "errno %d", err);
+	       "errno %d", -err);
 	if (fd >= 0)
 		close(fd);
 
 	d = dup(dev);
-	err = d < 0 ? errno : mmap_errno(d, m.out_length, PROT_READ,
+	err = d < 0 ? -errno : mmap_errno(d, m.out_length, PROT_READ,
 					 MAP_SHARED, m.out_offset);
-	result(!err, "map-dup-fd-maps", "errno %d", err);
+	result(!err, "map-dup-fd-maps", "errno %d", -err);
 	if (d >= 0)
 		close(d);
 	pid = fork();
 	if (pid == 0)
-		_exit(mmap_errno(dev, m.out_length, PROT_READ, MAP_SHARED,
-				 m.out_offset));
+		_exit(-mmap_errno(dev, m.out_length, PROT_READ, MAP_SHARED,
+				  m.out_offset));
 	err = pid < 0 || waitpid(pid, &status, 0) != pid;
 	result(!err && WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	       "map-fork-child-maps", "status %#x (an errno)", status);
-	destroy("mp_grant", MPOOL_DESTROY_FORCE);
+	mpool_destroy(dev, "mp_grant", MPOOL_DESTROY_FORCE);
 }
 
 /*
@@ -741,26 +705,30 @@ static void test_grants(void)
 static void test_offset_reuse(void)
 {
 	enum { N = 64, PAGES = 3 };
-	struct mpool_ioc_map mo, mn = { 0 };
+	struct mpool_ioc_map mn = { 0 };
 	int f1, f2, err, k = 0, round, found = -1;
-	unsigned char *p = NULL, mark = 0xA5;
+	uint64_t old = 0;
+	unsigned char *p, mark = 0xA5;
+	struct mpool_map mo, mnew;
 	char name[32];
 	uint64_t h;
 
-	f1 = open("/dev/mempool", O_RDWR);
-	f2 = open("/dev/mempool", O_RDWR);
-	if (f1 < 0 || f2 < 0 || create("mp_old", 4096, PAGES, 0) ||
-	    map_info(f1, "mp_old", &mo) ||
-	    do_map(f1, mo.out_length, PROT_READ, MAP_SHARED, mo.out_offset,
-		   &p)) {
-		result(0, "map-reuse-setup", "errno %d", errno);
+	f1 = mpool_open(O_RDWR);
+	f2 = mpool_open(O_RDWR);
+	err = f1 < 0 ? f1 : f2 < 0 ? f2 :
+	      mpool_create(dev, "mp_old", 4096, PAGES, 0, 0);
+	if (!err)
+		err = mpool_map(f1, "mp_old", PROT_READ, &mo);
+	if (err) {
+		result(0, "map-reuse-setup", "errno %d", -err);
 		goto out;
 	}
-	err = destroy("mp_old", MPOOL_DESTROY_FORCE);
-	result(!err, "map-reuse-force-destroy", "errno %d", err);
-	err = mmap_errno(f1, page, PROT_READ, MAP_SHARED, mo.out_offset);
-	result(err == ENXIO, "map-destroyed-mapped-enxio", "errno %d", err);
-	munmap(p, mo.out_length);
+	err = mpool_destroy(dev, "mp_old", MPOOL_DESTROY_FORCE);
+	result(!err, "map-reuse-force-destroy", "errno %d", -err);
+	old = mo.offset;
+	err = mmap_errno(f1, page, PROT_READ, MAP_SHARED, old);
+	result(err == -ENXIO, "map-destroyed-mapped-enxio", "errno %d", -err);
+	mpool_unmap(&mo);
 
 	/*
 	 * The memory is freed by a work item: until then the range is
@@ -770,45 +738,45 @@ static void test_offset_reuse(void)
 	for (round = 0; round < 100 && found < 0; round++) {
 		for (k = 0; k < N; k++) {
 			snprintf(name, sizeof(name), "mp_new%d", k);
-			if (create(name, 4096, PAGES, 0) ||
+			if (mpool_create(dev, name, 4096, PAGES, 0, 0) ||
 			    map_info(f2, name, &mn) ||
-			    mn.out_offset >= mo.out_offset)
+			    mn.out_offset >= old)
 				break;
 		}
-		if (k < N && mn.out_offset == mo.out_offset) {
+		if (k < N && mn.out_offset == old) {
 			found = k;
 			break;
 		}
 		while (k >= 0) {
 			snprintf(name, sizeof(name), "mp_new%d", k--);
-			destroy(name, MPOOL_DESTROY_FORCE);
+			mpool_destroy(dev, name, MPOOL_DESTROY_FORCE);
 		}
 		usleep(50000);
 	}
 	result(found >= 0, "map-offset-reused", "no new pool got %#llx",
-	       (unsigned long long)mo.out_offset);
+	       (unsigned long long)old);
 	if (found < 0)
 		goto out;
 	snprintf(name, sizeof(name), "mp_new%d", found);
 	err = mmap_errno(f1, mn.out_length, PROT_READ, MAP_SHARED,
 			 mn.out_offset);
-	result(err == EACCES, "map-reused-old-file-eacces", "errno %d", err);
-	err = alloc1(name, &h);
+	result(err == -EACCES, "map-reused-old-file-eacces", "errno %d", -err);
+	err = mpool_alloc(dev, name, &h, 1, 0, 0);
+	if (err == 1)
+		err = mpool_write(dev, name, h, 0, &mark, 1);
 	if (!err)
-		err = rw(MPOOL_IOC_WRITE, name, h, &mark, 1);
+		err = mpool_map(f2, name, PROT_READ, &mnew);
+	p = err ? NULL : mpool_ptr(&mnew, h);
+	result(!err && mnew.offset == mn.out_offset && p && *p == mark,
+	       "map-reused-new-file-maps", "errno %d", -err);
 	if (!err)
-		err = do_map(f2, mn.out_length, PROT_READ, MAP_SHARED,
-			     mn.out_offset, &p);
-	result(!err && p[MPOOL_HANDLE_OFFSET(h)] == mark,
-	       "map-reused-new-file-maps", "errno %d", err);
-	if (!err)
-		munmap(p, mn.out_length);
+		mpool_unmap(&mnew);
 out:
 	for (; k >= 0; k--) {
 		snprintf(name, sizeof(name), "mp_new%d", k);
-		destroy(name, MPOOL_DESTROY_FORCE);
+		mpool_destroy(dev, name, MPOOL_DESTROY_FORCE);
 	}
-	destroy("mp_old", MPOOL_DESTROY_FORCE);
+	mpool_destroy(dev, "mp_old", MPOOL_DESTROY_FORCE);
 	if (f1 >= 0)
 		close(f1);
 	if (f2 >= 0)
@@ -865,9 +833,9 @@ int main(int argc, char **argv)
 			path32 = argv[++i];
 	}
 	page = sysconf(_SC_PAGESIZE);
-	dev = open("/dev/mempool", O_RDWR);
+	dev = mpool_open(O_RDWR);
 	if (dev < 0) {
-		result(0, "map-open", "/dev/mempool: errno %d", errno);
+		result(0, "map-open", "/dev/mempool: errno %d", -dev);
 		return 0;
 	}
 	test_rw_both_ways();
