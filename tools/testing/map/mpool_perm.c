@@ -10,6 +10,9 @@
  * same call worked there (else "setup").  A refusal for the file's access
  * must come before the struct is read: the same command with a bad
  * address is EPERM, where the O_RDWR file gets EFAULT.
+ *
+ * The calls go through libmpool; a cell's answer is the positive errno
+ * (0: allowed), as the table gives it.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,10 +21,11 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "mpool_ioctl.h"
+#include "libmpool.h"
 #include "../mptest.h"
 
 #define POOL "pm_dev"
@@ -34,61 +38,41 @@ static int adm;			/* O_RDWR: makes what the cells use */
 static uint64_t h_adm;		/* a block adm allocated */
 static uint64_t h_owned;	/* a block adm owns */
 static uint64_t h_mine[NMODES];	/* the block each file allocated */
-static struct mpool_ioc_map m_adm;	/* the pool's offset, from adm */
+static uint64_t off_adm;	/* the pool's offset, from adm */
 static int fd_of[NMODES];
 static const char *pool = POOL;	/* the pool the cells name */
 static long page;
 
-static int rw_io(int fd, unsigned long req, uint64_t h)
+/* A libmpool answer (a count, 0 or -errno) as the cells' errno. */
+static int errno_of(int ret)
+{
+	return ret < 0 ? -ret : 0;
+}
+
+/* READ or WRITE of a whole block. */
+static int rw_io(int fd, int write, uint64_t h)
 {
 	unsigned char buf[BS] = { 0 };
-	struct mpool_ioc_rw r = { .size = sizeof(r), .handle = h,
-				  .length = BS, .buf = (uintptr_t)buf };
 
-	set_name(r.name, pool);
-	return mpt_io(fd, req, &r);
-}
-
-static int watch(int fd, uint32_t flags, uint32_t below)
-{
-	struct mpool_ioc_watch w = { .size = sizeof(w), .flags = flags,
-				     .below = below };
-
-	set_name(w.name, pool);
-	return mpt_io(fd, MPOOL_IOC_WATCH, &w);
-}
-
-static int map_info(int fd, struct mpool_ioc_map *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->size = sizeof(*m);
-	set_name(m->name, pool);
-	return mpt_io(fd, MPOOL_IOC_MAP, m);
+	return errno_of(write ? mpool_write(fd, pool, h, 0, buf, BS) :
+				mpool_read(fd, pool, h, 0, buf, BS));
 }
 
 static int alloc1(int fd, uint32_t flags, uint64_t *h)
 {
-	struct mpool_ioc_alloc a = { .size = sizeof(a), .flags = flags,
-				     .count = 1, .handles = (uintptr_t)h };
-
-	set_name(a.name, pool);
-	return mpt_io(fd, MPOOL_IOC_ALLOC, &a);
+	return errno_of(mpool_alloc(fd, pool, h, 1, flags, 0));
 }
 
-/* FREE as an errno: the ioctl's, else the handle's result. */
+/* FREE as an errno: the call's, else the handle's result. */
 static int free1(int fd, uint64_t h)
 {
-	struct mpool_ioc_free f = { .size = sizeof(f), .count = 1 };
 	int32_t res = 0;
-	int err;
+	int err = mpool_free(fd, pool, &h, 1, &res);
 
-	f.handles = (uintptr_t)&h;
-	f.results = (uintptr_t)&res;
-	set_name(f.name, pool);
-	err = mpt_io(fd, MPOOL_IOC_FREE, &f);
-	return err ? err : -res;
+	return err < 0 ? -err : -res;
 }
 
+/* mmap() of one page alone: the grant is the "map" cell's MAP. */
 static int mmap_errno(int fd, int prot, uint64_t off)
 {
 	void *p = mmap(NULL, page, prot, MAP_SHARED, fd, (off_t)off);
@@ -101,16 +85,13 @@ static int mmap_errno(int fd, int prot, uint64_t off)
 
 static int listed(int fd, const char *name)
 {
-	static __u8 names[64][MPOOL_IOC_NAME_MAX];
-	struct mpool_ioc_list l = { .size = sizeof(l), .count = 64,
-				    .names = (uintptr_t)names };
-	unsigned int i;
-	int err = mpt_io(fd, MPOOL_IOC_LIST, &l);
+	static char names[64][MPOOL_IOC_NAME_MAX];
+	int i, n = mpool_list(fd, names, 64);
 
-	if (err)
-		return err;
-	for (i = 0; i < l.count && i < 64; i++)
-		if (!strcmp((char *)names[i], name))
+	if (n < 0)
+		return -n;
+	for (i = 0; i < n && i < 64; i++)
+		if (!strcmp(names[i], name))
 			return 0;
 	return ENOENT;
 }
@@ -125,9 +106,7 @@ struct cell {
 
 static int c_version(int mode)
 {
-	struct mpool_ioc_version v = { .size = sizeof(v) };
-
-	return mpt_io(fd_of[mode], MPOOL_IOC_VERSION, &v);
+	return errno_of(mpool_version(fd_of[mode]));
 }
 
 static int c_list(int mode)
@@ -139,19 +118,20 @@ static int c_stats(int mode)
 {
 	struct mpool_ioc_stats s;
 
-	return mpt_stats(fd_of[mode], pool, &s);
+	return errno_of(mpool_stats(fd_of[mode], pool, &s));
 }
 
 static int c_watch(int mode)
 {
-	return watch(fd_of[mode], 0, 0);
+	return errno_of(mpool_watch(fd_of[mode], pool, 0, 0, NULL));
 }
 
 /* poll() of the watching file, after adm set a watermark it is below. */
 static int c_poll(int mode)
 {
 	struct pollfd p = { .fd = fd_of[mode], .events = POLLIN };
-	int err = watch(adm, MPOOL_WATCH_SET, NB + 1);
+	int err = errno_of(mpool_watch(adm, pool, MPOOL_WATCH_SET, NB + 1,
+				       NULL));
 
 	if (err)
 		return err;
@@ -163,41 +143,47 @@ static int c_poll(int mode)
 static int c_read_event(int mode)
 {
 	struct mpool_watch_event ev;
-	ssize_t n = read(fd_of[mode], &ev, sizeof(ev));
+	ssize_t n = mpool_read_events(fd_of[mode], &ev, 1);
 
-	watch(adm, MPOOL_WATCH_SET, 0);
+	mpool_watch(adm, pool, MPOOL_WATCH_SET, 0, NULL);
 	if (n < 0)
-		return errno;
-	return n == sizeof(ev) && ev.type == MPOOL_WATCH_LOW ? 0 : EIO;
+		return (int)-n;
+	return n == 1 && ev.type == MPOOL_WATCH_LOW ? 0 : EIO;
 }
 
 static int c_read(int mode)
 {
-	return rw_io(fd_of[mode], MPOOL_IOC_READ, h_adm);
+	return rw_io(fd_of[mode], 0, h_adm);
 }
 
 static int c_read_owned(int mode)
 {
-	return rw_io(fd_of[mode], MPOOL_IOC_READ, h_owned);
+	return rw_io(fd_of[mode], 0, h_owned);
 }
 
+/* MAP (and the mmap() of the whole pool mpool_map() adds to it). */
 static int c_map(int mode)
 {
-	struct mpool_ioc_map m;
-	int err = map_info(fd_of[mode], &m);
+	struct mpool_map m;
+	int err = mpool_map(fd_of[mode], pool, PROT_READ, &m);
+	uint64_t off;
 
-	return err ? err : m.out_offset == m_adm.out_offset ? 0 : EIO;
+	if (err)
+		return -err;
+	off = m.offset;
+	mpool_unmap(&m);
+	return off == off_adm ? 0 : EIO;
 }
 
 static int c_mmap_read(int mode)
 {
-	return mmap_errno(fd_of[mode], PROT_READ, m_adm.out_offset);
+	return mmap_errno(fd_of[mode], PROT_READ, off_adm);
 }
 
 static int c_mmap_write(int mode)
 {
 	return mmap_errno(fd_of[mode], PROT_READ | PROT_WRITE,
-			  m_adm.out_offset);
+			  off_adm);
 }
 
 static char *new_name(int mode)
@@ -210,15 +196,12 @@ static char *new_name(int mode)
 
 static int c_create(int mode)
 {
-	return mpt_create(fd_of[mode], new_name(mode), BS, 1, 0);
+	return errno_of(mpool_create(fd_of[mode], new_name(mode), BS, 1, 0, 0));
 }
 
 static int c_reset(int mode)
 {
-	struct mpool_ioc_name r = { .size = sizeof(r) };
-
-	set_name(r.name, pool);
-	return mpt_io(fd_of[mode], MPOOL_IOC_RESET, &r);
+	return errno_of(mpool_reset(fd_of[mode], pool));
 }
 
 static int c_alloc(int mode)
@@ -228,13 +211,12 @@ static int c_alloc(int mode)
 
 static int c_write(int mode)
 {
-	return rw_io(fd_of[mode], MPOOL_IOC_WRITE,
-		     h_mine[mode] ? h_mine[mode] : h_adm);
+	return rw_io(fd_of[mode], 1, h_mine[mode] ? h_mine[mode] : h_adm);
 }
 
 static int c_write_owned(int mode)
 {
-	return rw_io(fd_of[mode], MPOOL_IOC_WRITE, h_owned);
+	return rw_io(fd_of[mode], 1, h_owned);
 }
 
 static int c_free(int mode)
@@ -249,14 +231,15 @@ static int c_free_owned(int mode)
 
 static int c_watch_set(int mode)
 {
-	return watch(fd_of[mode], MPOOL_WATCH_SET, 0);
+	return errno_of(mpool_watch(fd_of[mode], pool, MPOOL_WATCH_SET, 0,
+				    NULL));
 }
 
 static int c_destroy(int mode)
 {
 	/* Its own new pool; the read-only file tries the shared one. */
-	return mpt_destroy(fd_of[mode], mode == RO ? pool : new_name(mode),
-			   0);
+	return errno_of(mpool_destroy(fd_of[mode],
+				      mode == RO ? pool : new_name(mode), 0));
 }
 
 /* The device pool's rows, in an order in which each call has its setup. */
@@ -292,7 +275,7 @@ static void dev_pool_table(void)
 	int mode, err;
 
 	/* The owned rows' setup: the owner may use its block. */
-	err = rw_io(adm, MPOOL_IOC_READ, h_owned);
+	err = rw_io(adm, 0, h_owned);
 	result(!err, "perm-owned-setup", "the owner's READ: %s",
 	       strerror(err));
 	for (mode = 0; mode < NMODES; mode++) {
@@ -319,13 +302,14 @@ static void dev_pool_table(void)
 			snprintf(name, sizeof(name), "perm-%s-%s-%s",
 				 mname[mode], cl->name,
 				 want == EPERM ? "eperm-unread" : "efault");
-			err = mpt_io(fd_of[mode], cl->cmd, (void *)16);
+			/* Raw: a bad struct address, which libmpool never sends. */
+			err = ioctl(fd_of[mode], cl->cmd, (void *)16) ? errno : 0;
 			result(err == (want == EPERM ? EPERM : EFAULT), name,
 			       "bad address: got %s", strerror(err));
 		}
 	}
 	/* The refused frees left the owned block where it was. */
-	err = rw_io(adm, MPOOL_IOC_READ, h_owned);
+	err = rw_io(adm, 0, h_owned);
 	result(!err, "perm-owned-block-intact", "the owner's READ: %s",
 	       strerror(err));
 }
@@ -361,43 +345,54 @@ static void kernel_pool_table(const char *kpool)
 				 mname[mode], refused[i].name);
 			/* Its own name for destroy: the kernel pool's. */
 			err = refused[i].call == c_destroy ?
-			      mpt_destroy(fd_of[mode], kpool, 0) :
+			      errno_of(mpool_destroy(fd_of[mode], kpool, 0)) :
 			      refused[i].call(mode);
 			result(err == EPERM, name, "got %s", strerror(err));
 		}
 	}
 	snprintf(name, sizeof(name), "perm-kpool-survives");
-	err = mpt_stats(adm, kpool, &(struct mpool_ioc_stats){ 0 });
+	err = errno_of(mpool_stats(adm, kpool, &(struct mpool_ioc_stats){ 0 }));
 	result(!err, name, "STATS after it all: %s", strerror(err));
 	pool = POOL;
 }
 
 int main(int argc, char **argv)
 {
+	struct mpool_map m;
 	int mode, err;
 
 	page = sysconf(_SC_PAGESIZE);
-	adm = open("/dev/mempool", O_RDWR);
-	for (mode = 0; mode < NMODES; mode++)
-		fd_of[mode] = open("/dev/mempool", modes[mode]);
-	if (adm < 0 || fd_of[RW] < 0 || fd_of[RO] < 0 || fd_of[WO] < 0) {
-		result(0, "perm-open", "errno %d", errno);
+	adm = mpool_open(O_RDWR);
+	err = adm < 0 ? -adm : 0;
+	for (mode = 0; mode < NMODES; mode++) {
+		fd_of[mode] = mpool_open(modes[mode]);
+		if (fd_of[mode] < 0)
+			err = -fd_of[mode];
+	}
+	if (err) {
+		result(0, "perm-open", "errno %d", err);
 		return 0;
 	}
-	err = mpt_create(adm, POOL, BS, NB, MPOOL_CREATE_MAP_WRITE);
+	err = errno_of(mpool_create(adm, POOL, BS, NB, 0,
+				    MPOOL_CREATE_MAP_WRITE));
 	if (!err)
 		err = alloc1(adm, 0, &h_adm);
 	if (!err)
 		err = alloc1(adm, MPOOL_ALLOC_OWNED, &h_owned);
+	/* The pool's offset: the mapping itself is not needed. */
 	if (!err)
-		err = map_info(adm, &m_adm);
+		err = errno_of(mpool_map(adm, POOL, PROT_READ, &m));
+	if (!err) {
+		off_adm = m.offset;
+		mpool_unmap(&m);
+	}
 	result(!err, "perm-setup", "errno %d", err);
 	if (err)
 		return 0;
 	dev_pool_table();
-	mpt_destroy(adm, POOL, MPOOL_DESTROY_FORCE);
+	mpool_destroy(adm, POOL, MPOOL_DESTROY_FORCE);
 	for (mode = 0; mode < NMODES; mode++)
-		mpt_destroy(adm, new_name(mode), MPOOL_DESTROY_FORCE);
+		mpool_destroy(adm, new_name(mode), MPOOL_DESTROY_FORCE);
 	if (argc > 1)
 		kernel_pool_table(argv[1]);
 	for (mode = 0; mode < NMODES; mode++)
