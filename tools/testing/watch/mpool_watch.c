@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mpool_watch: the semantics of MPOOL_IOC_WATCH, poll() and read() on
- * /dev/mempool, through raw calls.  Runs in the test VM as root with
+ * /dev/mempool, through libmpool.  Runs in the test VM as root with
  * mempool.ko loaded; prints the guest protocol's lines:
  *     MPTEST ok NAME
  *     MPTEST not ok NAME: MSG
@@ -23,79 +23,24 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mpool_ioctl.h"
+#include "libmpool.h"
 #include "../mptest.h"
 
-#define DEV "/dev/mempool"
-#define EV_SIZE sizeof(struct mpool_watch_event)
+/* The pools' blocks: 16 bytes. */
+#define BS 16
 
 static int dev;
 
 static int open_dev(int flags)
 {
-	int fd = open(DEV, flags | O_CLOEXEC);
+	int fd = mpool_open(flags);
 
 	if (fd < 0) {
-		result(0, "wt-open", "open %s: %s", DEV, strerror(errno));
+		result(0, "wt-open", "open %s: %s", MPOOL_DEV_PATH,
+		       strerror(-fd));
 		exit(0);
 	}
 	return fd;
-}
-
-static int create(const char *name, uint32_t n)
-{
-	struct mpool_ioc_create c = { .size = sizeof(c), .block_size = 16,
-				      .nr_blocks = n };
-
-	set_name(c.name, name);
-	return mpt_io(dev, MPOOL_IOC_CREATE, &c);
-}
-
-static int destroy(const char *name)
-{
-	struct mpool_ioc_name d = { .size = sizeof(d),
-				    .flags = MPOOL_DESTROY_FORCE };
-
-	set_name(d.name, name);
-	return mpt_io(dev, MPOOL_IOC_DESTROY, &d);
-}
-
-/* MPOOL_IOC_WATCH with @flags and @below; out fields in *@out if given. */
-static int watch(int fd, const char *name, uint32_t flags, uint32_t below,
-		 struct mpool_ioc_watch *out)
-{
-	struct mpool_ioc_watch w = { .size = sizeof(w), .flags = flags,
-				     .below = below };
-
-	set_name(w.name, name);
-	if (mpt_io(fd, MPOOL_IOC_WATCH, &w))
-		return errno;
-	if (out)
-		*out = w;
-	return 0;
-}
-
-/* Allocates @count blocks into @h; returns how many, or -errno. */
-static int alloc(int fd, const char *name, uint64_t *h, uint32_t count)
-{
-	struct mpool_ioc_alloc a = { .size = sizeof(a), .count = count,
-				     .handles = (uintptr_t)h };
-
-	set_name(a.name, name);
-	if (mpt_io(fd, MPOOL_IOC_ALLOC, &a))
-		return -errno;
-	return (int)a.out_allocated;
-}
-
-static int free_blocks(int fd, const char *name, uint64_t *h, uint32_t count)
-{
-	struct mpool_ioc_free f = { .size = sizeof(f), .count = count,
-				    .handles = (uintptr_t)h };
-
-	set_name(f.name, name);
-	if (mpt_io(fd, MPOOL_IOC_FREE, &f))
-		return errno;
-	return f.out_freed == count ? 0 : EIO;
 }
 
 /*
@@ -110,11 +55,12 @@ static int other_process_alloc_free(const char *name, uint32_t n)
 	if (pid < 0)
 		return errno;
 	if (!pid) {
-		int fd = open(DEV, O_RDWR);
+		int fd = mpool_open(O_RDWR);
 		uint64_t h[64];
 
-		if (fd < 0 || n > 64 || alloc(fd, name, h, n) != (int)n ||
-		    free_blocks(fd, name, h, n))
+		if (fd < 0 || n > 64 ||
+		    mpool_alloc(fd, name, h, n, 0, 0) != (int)n ||
+		    mpool_free(fd, name, h, n, NULL) != (int)n)
 			_exit(1);
 		_exit(0);
 	}
@@ -140,13 +86,9 @@ static int read_events(int fd, struct mpool_watch_event *ev, size_t max)
 	ssize_t n;
 
 	fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-	n = read(fd, ev, max * EV_SIZE);
+	n = mpool_read_events(fd, ev, max);
 	fcntl(fd, F_SETFL, fl);
-	if (n < 0)
-		return errno == EAGAIN ? 0 : -errno;
-	if (n % EV_SIZE)
-		return -EPROTO;
-	return (int)(n / EV_SIZE);
+	return n == -EAGAIN ? 0 : (int)n;
 }
 
 static int is_event(const struct mpool_watch_event *e, uint32_t type,
@@ -175,41 +117,45 @@ static void test_errors(void)
 {
 	struct mpool_ioc_watch w = { .size = sizeof(w) };
 	struct mpool_watch_event ev[2];
+	char small[sizeof(ev[0]) - 1];
 	int ro, fd, err;
-	char small[EV_SIZE - 1];
 
-	create("wt_err", 4);
+	mpool_create(dev, "wt_err", BS, 4, 0, 0);
 	fd = open_dev(O_RDWR);
 	/* A nonexistent pool, once a real one was watched through the fd. */
-	err = watch(fd, "wt_err", 0, 0, NULL);
+	err = mpool_watch(fd, "wt_err", 0, 0, NULL);
 	result(!err, "wt-watch-plain", "WATCH of an existing pool: %s",
-	       strerror(err));
-	err = watch(fd, "wt_nonexistent", 0, 0, NULL);
-	result(err == ENOENT, "wt-watch-enoent", "got %s", strerror(err));
-	err = watch(fd, "bad/name", 0, 0, NULL);
-	result(err == EINVAL, "wt-watch-badname", "got %s", strerror(err));
+	       strerror(-err));
+	err = mpool_watch(fd, "wt_nonexistent", 0, 0, NULL);
+	result(err == -ENOENT, "wt-watch-enoent", "got %s", strerror(-err));
+	err = mpool_watch(fd, "bad/name", 0, 0, NULL);
+	result(err == -EINVAL, "wt-watch-badname", "got %s", strerror(-err));
 
 	/* Bad fields, each on a call that is valid without it. */
-	err = watch(fd, "wt_err", MPOOL_WATCH_SET, 2, NULL);
-	result(!err, "wt-set-valid", "got %s", strerror(err));
-	err = watch(fd, "wt_err", 1u << 7, 0, NULL);
-	result(err == EINVAL, "wt-einval-flag", "got %s", strerror(err));
-	err = watch(fd, "wt_err", 0, 2, NULL);
-	result(err == EINVAL, "wt-einval-below-without-set", "got %s",
-	       strerror(err));
+	err = mpool_watch(fd, "wt_err", MPOOL_WATCH_SET, 2, NULL);
+	result(!err, "wt-set-valid", "got %s", strerror(-err));
+	err = mpool_watch(fd, "wt_err", 1u << 7, 0, NULL);
+	result(err == -EINVAL, "wt-einval-flag", "got %s", strerror(-err));
+	err = mpool_watch(fd, "wt_err", 0, 2, NULL);
+	result(err == -EINVAL, "wt-einval-below-without-set", "got %s",
+	       strerror(-err));
 	set_name(w.name, "wt_err");
 	w.__reserved = 1;
-	err = mpt_io(fd, MPOOL_IOC_WATCH, &w);
-	result(err == EINVAL, "wt-einval-reserved", "got %s", strerror(err));
+	/* Raw: a non-zero __reserved, which libmpool never sends. */
+	err = ioctl(fd, MPOOL_IOC_WATCH, &w) ? -errno : 0;
+	result(err == -EINVAL, "wt-einval-reserved", "got %s", strerror(-err));
 	w.__reserved = 0;
 	w.size = offsetof(struct mpool_ioc_watch, __reserved);
-	err = mpt_io(fd, MPOOL_IOC_WATCH, &w);
-	result(err == EINVAL, "wt-einval-size", "got %s", strerror(err));
+	/* Raw: a short struct, which libmpool never sends. */
+	err = ioctl(fd, MPOOL_IOC_WATCH, &w) ? -errno : 0;
+	result(err == -EINVAL, "wt-einval-size", "got %s", strerror(-err));
 
 	/* read(): too small a buffer, on a file with an event queued */
 	{
 		uint64_t h[4];
-		int n = alloc(dev, "wt_err", h, 3);	/* free 1 < 2: LOW */
+		/* free 1 < 2: LOW */
+		int n = mpool_alloc(dev, "wt_err", h, 3, 0, 0);
+		/* Raw: less than one event; mpool_read_events() asks whole ones. */
 		ssize_t r = read(fd, small, sizeof(small));
 
 		result(n == 3 && r < 0 && errno == EINVAL, "wt-read-small-einval",
@@ -217,28 +163,27 @@ static void test_errors(void)
 		n = read_events(fd, ev, 2);
 		result(n == 1 && is_event(&ev[0], MPOOL_WATCH_LOW, 1, 2),
 		       "wt-read-after-small", "%d events: %s", n, show(ev, n));
-		free_blocks(dev, "wt_err", h, 3);
+		mpool_free(dev, "wt_err", h, 3, NULL);
 	}
 	close(fd);
 
 	/* read() and poll() on a file that watches nothing */
 	fd = open_dev(O_RDWR | O_NONBLOCK);
-	errno = 0;
-	result(read(fd, ev, sizeof(ev)) < 0 && errno == EINVAL,
-	       "wt-read-nothing-einval", "%s", strerror(errno));
+	err = (int)mpool_read_events(fd, ev, 2);
+	result(err == -EINVAL, "wt-read-nothing-einval", "%s", strerror(-err));
 	result(poll_now(fd) == 0, "wt-poll-nothing", "revents %#x",
 	       poll_now(fd));
 	close(fd);
 
 	/* A read-only open may watch, not set the watermark. */
 	ro = open_dev(O_RDONLY);
-	err = watch(ro, "wt_err", 0, 0, &w);
+	err = mpool_watch(ro, "wt_err", 0, 0, &w);
 	result(!err && w.out_below == 2 && w.out_free == 4, "wt-ro-watch",
-	       "%s, below %u free %u", strerror(err), w.out_below, w.out_free);
-	err = watch(ro, "wt_err", MPOOL_WATCH_SET, 3, NULL);
-	result(err == EPERM, "wt-ro-set-eperm", "got %s", strerror(err));
+	       "%s, below %u free %u", strerror(-err), w.out_below, w.out_free);
+	err = mpool_watch(ro, "wt_err", MPOOL_WATCH_SET, 3, NULL);
+	result(err == -EPERM, "wt-ro-set-eperm", "got %s", strerror(-err));
 	close(ro);
-	destroy("wt_err");
+	mpool_destroy(dev, "wt_err", MPOOL_DESTROY_FORCE);
 }
 
 /* LOW then RECOVERED, made by another process, seen by two files. */
@@ -248,21 +193,20 @@ static void test_events(void)
 	struct mpool_ioc_watch w;
 	int a, b, n, n2, err;
 
-	create("wt_ev", 8);
+	mpool_create(dev, "wt_ev", BS, 8, 0, 0);
 	a = open_dev(O_RDWR);
 	b = open_dev(O_RDONLY);
-	err = watch(a, "wt_ev", MPOOL_WATCH_SET, 4, &w);
+	err = mpool_watch(a, "wt_ev", MPOOL_WATCH_SET, 4, &w);
 	result(!err && w.out_below == 4 && w.out_free == 8, "wt-set",
-	       "%s, below %u free %u", strerror(err), w.out_below, w.out_free);
-	err = watch(b, "wt_ev", 0, 0, NULL);
-	result(!err, "wt-second-file", "%s", strerror(err));
+	       "%s, below %u free %u", strerror(-err), w.out_below, w.out_free);
+	err = mpool_watch(b, "wt_ev", 0, 0, NULL);
+	result(!err, "wt-second-file", "%s", strerror(-err));
 
 	/* Nothing queued: poll says nothing, a non-blocking read EAGAIN. */
 	result(poll_now(a) == 0, "wt-poll-empty", "revents %#x", poll_now(a));
 	fcntl(a, F_SETFL, O_NONBLOCK);
-	errno = 0;
-	result(read(a, ev, sizeof(ev)) < 0 && errno == EAGAIN,
-	       "wt-nonblock-eagain", "%s", strerror(errno));
+	n = (int)mpool_read_events(a, ev, 4);
+	result(n == -EAGAIN, "wt-nonblock-eagain", "%s", strerror(-n));
 	fcntl(a, F_SETFL, 0);
 
 	/* Above the watermark and back, in between: no event. */
@@ -287,9 +231,9 @@ static void test_events(void)
 
 	/* One event per read() of exactly one event's size. */
 	err = other_process_alloc_free("wt_ev", 6);
-	n = (int)read(a, ev, EV_SIZE);
-	n2 = (int)read(a, ev + 1, EV_SIZE);
-	result(!err && n == (int)EV_SIZE && n2 == (int)EV_SIZE &&
+	n = (int)mpool_read_events(a, ev, 1);
+	n2 = (int)mpool_read_events(a, ev + 1, 1);
+	result(!err && n == 1 && n2 == 1 &&
 	       ev[0].type == MPOOL_WATCH_LOW &&
 	       ev[1].type == MPOOL_WATCH_RECOVERED, "wt-read-one-each",
 	       "%s, reads %d %d", strerror(err), n, n2);
@@ -300,32 +244,32 @@ static void test_events(void)
 		uint64_t h[8];
 
 		/* No watermark while it is taken: no event. */
-		err = watch(a, "wt_ev", MPOOL_WATCH_SET, 0, NULL);
-		n = alloc(dev, "wt_ev", h, 6);	/* free 2 */
+		err = mpool_watch(a, "wt_ev", MPOOL_WATCH_SET, 0, NULL);
+		n = mpool_alloc(dev, "wt_ev", h, 6, 0, 0);	/* free 2 */
 		n2 = read_events(a, ev, 4);
 		result(!err && n == 6 && n2 == 0, "wt-unset-no-event",
-		       "%s, alloc %d, %d events", strerror(err), n, n2);
-		err = watch(a, "wt_ev", MPOOL_WATCH_SET, 3, &w);
+		       "%s, alloc %d, %d events", strerror(-err), n, n2);
+		err = mpool_watch(a, "wt_ev", MPOOL_WATCH_SET, 3, &w);
 		n2 = read_events(a, ev, 4);
 		result(n == 6 && !err && w.out_free == 2 && n2 == 1 &&
 		       is_event(&ev[0], MPOOL_WATCH_LOW, 2, 3),
 		       "wt-set-already-low", "alloc %d, %s, %d events: %s", n,
-		       strerror(err), n2, show(ev, n2));
+		       strerror(-err), n2, show(ev, n2));
 		/* Removing the watermark ends the alarm. */
-		err = watch(a, "wt_ev", MPOOL_WATCH_SET, 0, NULL);
+		err = mpool_watch(a, "wt_ev", MPOOL_WATCH_SET, 0, NULL);
 		n2 = read_events(a, ev, 4);
 		result(!err && n2 == 1 &&
 		       is_event(&ev[0], MPOOL_WATCH_RECOVERED, 2, 0),
 		       "wt-unset-recovered", "%s, %d events: %s",
-		       strerror(err), n2, show(ev, n2));
-		free_blocks(dev, "wt_ev", h, 6);
+		       strerror(-err), n2, show(ev, n2));
+		mpool_free(dev, "wt_ev", h, 6, NULL);
 		n2 = read_events(a, ev, 4);
 		result(n2 == 0, "wt-no-watermark-no-event", "%d events: %s",
 		       n2, show(ev, n2));
 	}
 	close(a);
 	close(b);
-	destroy("wt_ev");
+	mpool_destroy(dev, "wt_ev", MPOOL_DESTROY_FORCE);
 }
 
 struct reader {
@@ -341,8 +285,8 @@ static void *blocking_read(void *arg)
 	struct reader *r = arg;
 
 	__atomic_store_n(&r->tid, (pid_t)syscall(SYS_gettid), __ATOMIC_SEQ_CST);
-	r->n = read(r->fd, r->ev, sizeof(r->ev));
-	r->err = r->n < 0 ? errno : 0;
+	r->n = mpool_read_events(r->fd, r->ev, 4);
+	r->err = r->n < 0 ? (int)-r->n : 0;
 	return NULL;
 }
 
@@ -379,22 +323,22 @@ static void test_blocking_read(void)
 	uint64_t h[2];
 	int slept, n;
 
-	create("wt_blk", 2);
+	mpool_create(dev, "wt_blk", BS, 2, 0, 0);
 	r.fd = open_dev(O_RDWR);
-	watch(r.fd, "wt_blk", MPOOL_WATCH_SET, 1, NULL);
+	mpool_watch(r.fd, "wt_blk", MPOOL_WATCH_SET, 1, NULL);
 	pthread_create(&t, NULL, blocking_read, &r);
 	while (!__atomic_load_n(&r.tid, __ATOMIC_SEQ_CST))
 		usleep(1000);
 	slept = asleep(r.tid);
 	result(slept && r.n == 0, "wt-read-blocks",
 	       "the reader %s", slept ? "returned early" : "never slept");
-	n = alloc(dev, "wt_blk", h, 2);		/* free 0 < 1: LOW */
+	n = mpool_alloc(dev, "wt_blk", h, 2, 0, 0);	/* free 0 < 1: LOW */
 	pthread_join(t, NULL);
-	result(n == 2 && r.n == (ssize_t)EV_SIZE &&
+	result(n == 2 && r.n == 1 &&
 	       is_event(&r.ev[0], MPOOL_WATCH_LOW, 0, 1), "wt-read-woken",
 	       "alloc %d, read %zd (%s): %s", n, r.n, strerror(r.err),
 	       show(r.ev, 1));
-	free_blocks(dev, "wt_blk", h, 2);
+	mpool_free(dev, "wt_blk", h, 2, NULL);
 
 	/* And a destroy wakes it with end of file. */
 	read_events(r.fd, r.ev, 4);
@@ -403,10 +347,10 @@ static void test_blocking_read(void)
 	while (!__atomic_load_n(&r.tid, __ATOMIC_SEQ_CST))
 		usleep(1000);
 	slept = asleep(r.tid);
-	n = destroy("wt_blk");
+	n = mpool_destroy(dev, "wt_blk", MPOOL_DESTROY_FORCE);
 	pthread_join(t, NULL);
 	result(slept && !n && r.n == 0 && !r.err, "wt-read-woken-by-destroy",
-	       "slept %d, destroy %s, read %zd (%s)", slept, strerror(n), r.n,
+	       "slept %d, destroy %s, read %zd (%s)", slept, strerror(-n), r.n,
 	       strerror(r.err));
 	close(r.fd);
 }
@@ -418,12 +362,12 @@ static void test_overflow(void)
 	uint64_t h[2];
 	int fd, i, n, ok = 1;
 
-	create("wt_ovf", 2);
+	mpool_create(dev, "wt_ovf", BS, 2, 0, 0);
 	fd = open_dev(O_RDWR);
-	watch(fd, "wt_ovf", MPOOL_WATCH_SET, 1, NULL);
+	mpool_watch(fd, "wt_ovf", MPOOL_WATCH_SET, 1, NULL);
 	for (i = 0; i < 35 && ok; i++)
-		ok = alloc(dev, "wt_ovf", h, 2) == 2 &&
-		     !free_blocks(dev, "wt_ovf", h, 2);
+		ok = mpool_alloc(dev, "wt_ovf", h, 2, 0, 0) == 2 &&
+		     mpool_free(dev, "wt_ovf", h, 2, NULL) == 2;
 	n = read_events(fd, ev, 80);
 	result(ok && n == 64 && ev[0].lost == 6 &&
 	       ev[0].type == MPOOL_WATCH_LOW &&
@@ -431,7 +375,7 @@ static void test_overflow(void)
 	       !ev[63].lost, "wt-overflow-lost", "ok %d, %d events: %s", ok,
 	       n, show(ev, n));
 	close(fd);
-	destroy("wt_ovf");
+	mpool_destroy(dev, "wt_ovf", MPOOL_DESTROY_FORCE);
 }
 
 /* Destroy: EPOLLHUP, the queued events, then end of file. */
@@ -442,38 +386,38 @@ static void test_destroy(void)
 	int fd, err, n;
 	short rev;
 
-	create("wt_d", 2);
+	mpool_create(dev, "wt_d", BS, 2, 0, 0);
 	fd = open_dev(O_RDWR);
-	watch(fd, "wt_d", MPOOL_WATCH_SET, 1, NULL);
-	n = alloc(dev, "wt_d", h, 2);
+	mpool_watch(fd, "wt_d", MPOOL_WATCH_SET, 1, NULL);
+	n = mpool_alloc(dev, "wt_d", h, 2, 0, 0);
 	rev = poll_now(fd);
 	result(n == 2 && rev == (POLLIN | POLLRDNORM), "wt-before-destroy",
 	       "alloc %d, revents %#x", n, rev);
-	err = destroy("wt_d");
+	err = mpool_destroy(dev, "wt_d", MPOOL_DESTROY_FORCE);
 	rev = poll_now(fd);
 	result(!err && (rev & POLLHUP) && (rev & POLLIN), "wt-destroy-hup",
-	       "%s, revents %#x", strerror(err), rev);
-	n = (int)read(fd, ev, sizeof(ev));
-	result(n == (int)EV_SIZE && ev[0].type == MPOOL_WATCH_LOW,
+	       "%s, revents %#x", strerror(-err), rev);
+	n = (int)mpool_read_events(fd, ev, 4);
+	result(n == 1 && ev[0].type == MPOOL_WATCH_LOW,
 	       "wt-destroy-events-kept", "read %d", n);
-	n = (int)read(fd, ev, sizeof(ev));
+	n = (int)mpool_read_events(fd, ev, 4);
 	rev = poll_now(fd);
 	result(n == 0 && rev == POLLHUP, "wt-destroy-eof",
 	       "read %d, revents %#x", n, rev);
 	/* The name is free again, and the new pool is not watched. */
-	err = create("wt_d", 2);
-	n = alloc(dev, "wt_d", h, 2);
-	result(!err && n == 2 && read(fd, ev, sizeof(ev)) == 0,
+	err = mpool_create(dev, "wt_d", BS, 2, 0, 0);
+	n = mpool_alloc(dev, "wt_d", h, 2, 0, 0);
+	result(!err && n == 2 && mpool_read_events(fd, ev, 4) == 0,
 	       "wt-destroy-new-pool-unwatched", "%s, alloc %d",
-	       strerror(err), n);
+	       strerror(-err), n);
 	/* Watching it again starts over. */
-	err = watch(fd, "wt_d", MPOOL_WATCH_SET, 3, NULL);
+	err = mpool_watch(fd, "wt_d", MPOOL_WATCH_SET, 3, NULL);
 	n = read_events(fd, ev, 4);
 	rev = poll_now(fd);
 	result(!err && n == 1 && is_event(&ev[0], MPOOL_WATCH_LOW, 0, 3) &&
 	       rev == 0, "wt-rewatch-after-destroy", "%s, %d events, revents %#x",
-	       strerror(err), n, rev);
-	destroy("wt_d");
+	       strerror(-err), n, rev);
+	mpool_destroy(dev, "wt_d", MPOOL_DESTROY_FORCE);
 	close(fd);
 }
 
@@ -484,25 +428,28 @@ static void test_rewatch(void)
 	uint64_t h[2];
 	int fd, n, a;
 
-	create("wt_r1", 2);
-	create("wt_r2", 2);
+	mpool_create(dev, "wt_r1", BS, 2, 0, 0);
+	mpool_create(dev, "wt_r2", BS, 2, 0, 0);
 	fd = open_dev(O_RDWR);
-	watch(fd, "wt_r1", MPOOL_WATCH_SET, 1, NULL);
-	watch(fd, "wt_r2", MPOOL_WATCH_SET, 1, NULL);
-	a = alloc(dev, "wt_r1", h, 2);
+	mpool_watch(fd, "wt_r1", MPOOL_WATCH_SET, 1, NULL);
+	mpool_watch(fd, "wt_r2", MPOOL_WATCH_SET, 1, NULL);
+	a = mpool_alloc(dev, "wt_r1", h, 2, 0, 0);
 	n = read_events(fd, ev, 4);
 	result(a == 2 && n == 0, "wt-rewatch-old-silent", "alloc %d, %d events",
 	       a, n);
-	free_blocks(dev, "wt_r1", h, 2);
-	a = alloc(dev, "wt_r2", h, 2);
+	mpool_free(dev, "wt_r1", h, 2, NULL);
+	a = mpool_alloc(dev, "wt_r2", h, 2, 0, 0);
 	n = read_events(fd, ev, 4);
 	result(a == 2 && n == 1 && is_event(&ev[0], MPOOL_WATCH_LOW, 0, 1),
 	       "wt-rewatch-new", "alloc %d, %d events: %s", a, n, show(ev, n));
-	free_blocks(dev, "wt_r2", h, 2);
+	mpool_free(dev, "wt_r2", h, 2, NULL);
 	/* Closing the watcher leaves both pools free to destroy. */
 	close(fd);
-	result(!destroy("wt_r1") && !destroy("wt_r2") && !create("wt_r1", 1) &&
-	       !destroy("wt_r1"), "wt-close-unhooks", "destroy/create failed");
+	result(!mpool_destroy(dev, "wt_r1", MPOOL_DESTROY_FORCE) &&
+	       !mpool_destroy(dev, "wt_r2", MPOOL_DESTROY_FORCE) &&
+	       !mpool_create(dev, "wt_r1", BS, 1, 0, 0) &&
+	       !mpool_destroy(dev, "wt_r1", MPOOL_DESTROY_FORCE),
+	       "wt-close-unhooks", "destroy/create failed");
 }
 
 static double now_ns(void)
@@ -521,8 +468,8 @@ static double pair_ns(int n)
 	int i;
 
 	for (i = 0; i < n; i++)
-		if (alloc(dev, "wt_cost", &h, 1) != 1 ||
-		    free_blocks(dev, "wt_cost", &h, 1))
+		if (mpool_alloc(dev, "wt_cost", &h, 1, 0, 0) != 1 ||
+		    mpool_free(dev, "wt_cost", &h, 1, NULL) != 1)
 			return -1;
 	return (now_ns() - t0) / n;
 }
@@ -540,16 +487,16 @@ static void cost(void)
 	double best[3] = { 0, 0, 0 };
 	int fds[8], i, r, c;
 
-	create("wt_cost", 64);
+	mpool_create(dev, "wt_cost", BS, 64, 0, 0);
 	for (i = 0; i < 8; i++) {
 		fds[i] = open_dev(O_RDWR);
-		watch(fds[i], "wt_cost", 0, 0, NULL);
+		mpool_watch(fds[i], "wt_cost", 0, 0, NULL);
 	}
 	for (r = 0; r < 7; r++)
 		for (c = 0; c < 3; c++) {
 			double t;
 
-			watch(dev, "wt_cost", MPOOL_WATCH_SET, below[c], NULL);
+			mpool_watch(dev, "wt_cost", MPOOL_WATCH_SET, below[c], NULL);
 			t = pair_ns(4000);
 			if (!r || t < best[c])
 				best[c] = t;
@@ -558,7 +505,7 @@ static void cost(void)
 	       best[0], best[1], best[2]);
 	for (i = 0; i < 8; i++)
 		close(fds[i]);
-	destroy("wt_cost");
+	mpool_destroy(dev, "wt_cost", MPOOL_DESTROY_FORCE);
 }
 
 int main(int argc, char **argv)
