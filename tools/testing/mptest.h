@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * mptest.h: what the raw-ioctl test programs (tools/testing/regress, tools/testing/faults,
- * tools/testing/fuzz, ...) share: the guest protocol's result lines, a name field
- * and the plainest ioctl calls.
+ * mptest.h: what the test programs share: the guest protocol's result lines,
+ * a name field, and for the raw-ioctl ones (tools/testing/regress,
+ * tools/testing/faults, tools/testing/fuzz, ...) the plainest ioctl calls;
+ * the others speak through libmpool.
  */
 #ifndef MPTEST_H
 #define MPTEST_H

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# Block handles and owned blocks (issue 12): tools/testing/owned/mpool_owned's raw
-# ioctl tests (SIGKILL gives owned blocks back, EPERM for other files,
+# Block handles and owned blocks (issue 12): tools/testing/owned/mpool_owned's
+# tests, through libmpool (SIGKILL gives owned blocks back, EPERM for other files,
 # ESTALE for stale handles, racing frees, debugfs owners), then
 # `mempoolctl alloc --owned` killed with SIGKILL, then the cost of an
 # ALLOC+FREE pair, unowned and owned (figures only).
