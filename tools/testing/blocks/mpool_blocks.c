@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mpool_blocks: the blocks of destroyed pools and what a faulting user
- * buffer leaves (issue 19, defects 1, 2 and 7b), through raw ioctls.  Runs
+ * buffer leaves (issue 19, defects 1, 2 and 7b), through libmpool.  Runs
  * in the test VM as root with mempool.ko loaded; prints the guest
  * protocol's lines (MPTEST ok NAME / MPTEST not ok NAME: MSG) and exits 0
  * once every check ran.
@@ -29,7 +29,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "mpool_ioctl.h"
+#include "libmpool.h"
 #include "../mptest.h"
 
 #define BUDGET "/sys/kernel/debug/mempool/budget"
@@ -37,46 +37,17 @@
 static int dev;
 static long page;
 
-/*
- * Frees @n handles; returns the ioctl's errno, -1 when not every handle
- * was freed.  The first handle's result goes to *@res0 if not NULL.
- */
-static int free_h(int fd, const char *name, const __u64 *h, uint32_t n,
-		  int32_t *res0)
+/* Frees @n handles: 0 when all were freed, the errno, or -1. */
+static int free_all(const char *name, const uint64_t *h, uint32_t n)
 {
-	int32_t res[MPOOL_IOC_BATCH_MAX];
-	struct mpool_ioc_free f = {
-		.size = sizeof(f), .count = n, .handles = (uintptr_t)h,
-		.results = (uintptr_t)res,
-	};
-	int err;
+	int freed = mpool_free(dev, name, h, n, NULL);
 
-	set_name(f.name, name);
-	res[0] = 1;
-	err = mpt_io(fd, MPOOL_IOC_FREE, &f);
-	if (res0)
-		*res0 = res[0];
-	return err ? err : f.out_freed == n ? 0 : -1;
-}
-
-static int rw(unsigned long req, const char *name, __u64 h, uint32_t pos,
-	      void *buf, uint32_t len)
-{
-	struct mpool_ioc_rw r = { .size = sizeof(r), .handle = h, .pos = pos,
-				  .length = len, .buf = (uintptr_t)buf };
-
-	set_name(r.name, name);
-	return mpt_io(dev, req, &r);
-}
-
-static int create_pool(const char *name, uint32_t bs, uint32_t n)
-{
-	return mpt_create(dev, name, bs, n, 0);
+	return freed < 0 ? -freed : freed == (int)n ? 0 : -1;
 }
 
 static int stale(int err)
 {
-	return err == ESTALE || err == ENXIO;
+	return err == -ESTALE || err == -ENXIO;
 }
 
 /* ---- 1: an ALLOC sleeping on a pool that is destroyed ------------------- */
@@ -103,7 +74,7 @@ struct sleeper {
 	uint32_t flags;
 	volatile pid_t tid;
 	int ret;		/* blocks allocated, or -errno */
-	__u64 h;
+	uint64_t h;
 };
 
 static void *sleeper_run(void *arg)
@@ -116,8 +87,8 @@ static void *sleeper_run(void *arg)
 		return NULL;
 	}
 	s->tid = syscall(SYS_gettid);
-	s->ret = mpt_alloc(s->fd, s->name, &s->h, 1, MPOOL_ALLOC_WAIT | s->flags,
-		       60000);
+	s->ret = mpool_alloc(s->fd, s->name, &s->h, 1,
+			     MPOOL_ALLOC_WAIT | s->flags, 60000);
 	return NULL;
 }
 
@@ -198,21 +169,21 @@ static void test_destroy_waiter(const char *tname, uint32_t destroy_flags,
 	struct mpool_ioc_stats st;
 	char name[96];
 	pthread_t t;
-	__u64 h, hn;
+	uint64_t h, hn;
 	long kb0, kb1, kb2, dead = -1;
 	int err, e_free, e_stats, e_destroy, i, nonzero = 0;
-	__u64 in_use = ~0ULL;
+	uint64_t in_use = ~0ULL;
 
-	s.fd = open("/dev/mempool", O_RDWR);
+	s.fd = mpool_open(O_RDWR);
 	kb0 = vmalloc_used_kb();
-	if (s.fd < 0 || create_pool(RACE_POOL, RACE_BS, 1) ||
-	    mpt_alloc(dev, RACE_POOL, &h, 1, 0, 0) != 1) {
+	if (s.fd < 0 || mpool_create(dev, RACE_POOL, RACE_BS, 1, 0, 0) ||
+	    mpool_alloc(dev, RACE_POOL, &h, 1, 0, 0) != 1) {
 		result(0, tname, "setup: %s", strerror(errno));
 		goto out_close;
 	}
 	kb1 = vmalloc_used_kb();
 	memset(blk, 0x5a, sizeof(blk));
-	rw(MPOOL_IOC_WRITE, RACE_POOL, h, 0, blk, sizeof(blk));
+	mpool_write(dev, RACE_POOL, h, 0, blk, sizeof(blk));
 	if (pin_cpu0()) {
 		result(0, tname, "sched_setaffinity: %s", strerror(errno));
 		goto out_destroy;
@@ -237,11 +208,11 @@ static void test_destroy_waiter(const char *tname, uint32_t destroy_flags,
 		goto out_destroy;
 	}
 	/* From here until set_fifo(0) the sleeper cannot run. */
-	e_free = free_h(dev, RACE_POOL, &h, 1, NULL);
-	e_stats = mpt_stats(dev, RACE_POOL, &st);
+	e_free = free_all(RACE_POOL, &h, 1);
+	e_stats = mpool_stats(dev, RACE_POOL, &st);
 	if (!e_stats)
 		in_use = st.out_blocks_in_use;
-	e_destroy = mpt_destroy(dev, RACE_POOL, destroy_flags);
+	e_destroy = mpool_destroy(dev, RACE_POOL, destroy_flags);
 	set_fifo(0);
 	pthread_join(t, NULL);
 
@@ -263,8 +234,8 @@ static void test_destroy_waiter(const char *tname, uint32_t destroy_flags,
 	       kb0, kb1, kb2, dead);
 
 	/* The name is free again, and the new pool is new. */
-	err = create_pool(RACE_POOL, RACE_BS, 1);
-	e_stats = err ? err : mpt_stats(dev, RACE_POOL, &st);
+	err = mpool_create(dev, RACE_POOL, RACE_BS, 1, 0, 0);
+	e_stats = err ? err : mpool_stats(dev, RACE_POOL, &st);
 	snprintf(name, sizeof(name), "%s-recreate", tname);
 	result(!err && !e_stats && st.out_blocks_in_use == 0 &&
 	       st.out_allocs == 0 && st.out_blocks_total == 1, name,
@@ -273,9 +244,9 @@ static void test_destroy_waiter(const char *tname, uint32_t destroy_flags,
 	       (unsigned long long)st.out_allocs,
 	       (unsigned long long)st.out_blocks_total);
 	if (!err) {
-		err = rw(MPOOL_IOC_READ, RACE_POOL, h, 0, blk, sizeof(blk));
-		if (mpt_alloc(dev, RACE_POOL, &hn, 1, 0, 0) == 1 &&
-		    !rw(MPOOL_IOC_READ, RACE_POOL, hn, 0, blk, sizeof(blk)))
+		err = mpool_read(dev, RACE_POOL, h, 0, blk, sizeof(blk));
+		if (mpool_alloc(dev, RACE_POOL, &hn, 1, 0, 0) == 1 &&
+		    !mpool_read(dev, RACE_POOL, hn, 0, blk, sizeof(blk)))
 			for (i = 0; i < (int)sizeof(blk); i++)
 				nonzero += blk[i] != 0;
 		else
@@ -286,7 +257,7 @@ static void test_destroy_waiter(const char *tname, uint32_t destroy_flags,
 		       err, nonzero);
 	}
 out_destroy:
-	mpt_destroy(dev, RACE_POOL, MPOOL_DESTROY_FORCE);
+	mpool_destroy(dev, RACE_POOL, MPOOL_DESTROY_FORCE);
 out_close:
 	if (s.fd >= 0)
 		close(s.fd);
@@ -304,48 +275,48 @@ out_close:
 static void test_handle_across_instances(void)
 {
 	unsigned char old[64], mine[64], got[64];
-	__u64 h_old, h_new;
+	uint64_t h_old, h_new;
 	int e_read, e_write, e_free, e_mine, e_keep;
 	int32_t res = 1;
 
 	memset(old, 0x11, sizeof(old));
 	memset(mine, 0x22, sizeof(mine));
 	memset(got, 0, sizeof(got));
-	if (create_pool(GEN_POOL, 64, 1) ||
-	    mpt_alloc(dev, GEN_POOL, &h_old, 1, 0, 0) != 1 ||
-	    rw(MPOOL_IOC_WRITE, GEN_POOL, h_old, 0, old, sizeof(old)) ||
-	    mpt_destroy(dev, GEN_POOL, MPOOL_DESTROY_FORCE) ||
-	    create_pool(GEN_POOL, 64, 1) ||
-	    mpt_alloc(dev, GEN_POOL, &h_new, 1, 0, 0) != 1 ||
-	    rw(MPOOL_IOC_WRITE, GEN_POOL, h_new, 0, mine, sizeof(mine))) {
+	if (mpool_create(dev, GEN_POOL, 64, 1, 0, 0) ||
+	    mpool_alloc(dev, GEN_POOL, &h_old, 1, 0, 0) != 1 ||
+	    mpool_write(dev, GEN_POOL, h_old, 0, old, sizeof(old)) ||
+	    mpool_destroy(dev, GEN_POOL, MPOOL_DESTROY_FORCE) ||
+	    mpool_create(dev, GEN_POOL, 64, 1, 0, 0) ||
+	    mpool_alloc(dev, GEN_POOL, &h_new, 1, 0, 0) != 1 ||
+	    mpool_write(dev, GEN_POOL, h_new, 0, mine, sizeof(mine))) {
 		result(0, "bl-gen-across-instances", "setup: %s",
 		       strerror(errno));
-		mpt_destroy(dev, GEN_POOL, MPOOL_DESTROY_FORCE);
+		mpool_destroy(dev, GEN_POOL, MPOOL_DESTROY_FORCE);
 		return;
 	}
-	result(MPOOL_HANDLE_OFFSET(h_old) == MPOOL_HANDLE_OFFSET(h_new),
+	result(mpool_handle_offset(h_old) == mpool_handle_offset(h_new),
 	       "bl-gen-across-same-offset", "old 0x%llx, new 0x%llx",
 	       (unsigned long long)h_old, (unsigned long long)h_new);
-	e_read = rw(MPOOL_IOC_READ, GEN_POOL, h_old, 0, got, sizeof(got));
-	e_write = rw(MPOOL_IOC_WRITE, GEN_POOL, h_old, 0, old, sizeof(old));
-	e_free = free_h(dev, GEN_POOL, &h_old, 1, &res);
+	e_read = mpool_read(dev, GEN_POOL, h_old, 0, got, sizeof(got));
+	e_write = mpool_write(dev, GEN_POOL, h_old, 0, old, sizeof(old));
+	e_free = mpool_free(dev, GEN_POOL, &h_old, 1, &res);
 	result(stale(e_read), "bl-gen-old-read-refused",
 	       "READ of the old pool's handle 0x%llx: errno %d",
 	       (unsigned long long)h_old, e_read);
 	result(stale(e_write), "bl-gen-old-write-refused",
 	       "WRITE of the old pool's handle: errno %d", e_write);
-	result(e_free == -1 && stale(-res), "bl-gen-old-free-refused",
+	result(e_free == 0 && stale(res), "bl-gen-old-free-refused",
 	       "FREE of the old pool's handle: %d, result %d", e_free,
 	       (int)res);
 	memset(got, 0, sizeof(got));
-	e_mine = rw(MPOOL_IOC_READ, GEN_POOL, h_new, 0, got, sizeof(got));
+	e_mine = mpool_read(dev, GEN_POOL, h_new, 0, got, sizeof(got));
 	result(!e_mine && !memcmp(got, mine, sizeof(mine)),
 	       "bl-gen-holder-bytes-intact", "READ %d, first byte 0x%02x",
 	       e_mine, got[0]);
-	e_keep = free_h(dev, GEN_POOL, &h_new, 1, &res);
-	result(!e_keep, "bl-gen-holder-handle-valid",
+	e_keep = mpool_free(dev, GEN_POOL, &h_new, 1, &res);
+	result(e_keep == 1, "bl-gen-holder-handle-valid",
 	       "FREE of the holder's handle: %d, result %d", e_keep, (int)res);
-	mpt_destroy(dev, GEN_POOL, MPOOL_DESTROY_FORCE);
+	mpool_destroy(dev, GEN_POOL, MPOOL_DESTROY_FORCE);
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -367,24 +338,25 @@ static void test_gens_unique(void)
 	static uint32_t gens[2][NB * ROUNDS];
 	static uint32_t all[2 * NB * ROUNDS];
 	unsigned int n[2] = { 0, 0 }, i, k, r, dup = 0, across = 0, zero = 0;
-	__u64 h[NB];
+	uint64_t h[NB];
 	int got, err = 0;
 
-	if (create_pool(pools[0], 64, NB) || create_pool(pools[1], 64, NB)) {
+	if (mpool_create(dev, pools[0], 64, NB, 0, 0) ||
+	    mpool_create(dev, pools[1], 64, NB, 0, 0)) {
 		result(0, "bl-gen-unique", "create: %s", strerror(errno));
 		goto out;
 	}
 	for (r = 0; r < ROUNDS && !err; r++) {
 		for (k = 0; k < 2 && !err; k++) {
-			got = mpt_alloc(dev, pools[k], h, 1 + (r * 7 + k) % NB, 0,
-				    0);
+			got = mpool_alloc(dev, pools[k], h, 1 + (r * 7 + k) % NB,
+					  0, 0);
 			if (got <= 0) {
 				err = -got;
 				break;
 			}
 			for (i = 0; i < (unsigned int)got; i++)
-				gens[k][n[k]++] = MPOOL_HANDLE_GEN(h[i]);
-			err = free_h(dev, pools[k], h, got, NULL);
+				gens[k][n[k]++] = mpool_handle_gen(h[i]);
+			err = free_all(pools[k], h, got);
 		}
 	}
 	for (k = 0; k < 2; k++) {
@@ -419,8 +391,8 @@ static void test_gens_unique(void)
 	       "%u repeated generations in %u allocations", dup,
 	       n[0] + n[1]);
 out:
-	mpt_destroy(dev, pools[0], MPOOL_DESTROY_FORCE);
-	mpt_destroy(dev, pools[1], MPOOL_DESTROY_FORCE);
+	mpool_destroy(dev, pools[0], MPOOL_DESTROY_FORCE);
+	mpool_destroy(dev, pools[1], MPOOL_DESTROY_FORCE);
 }
 
 /*
@@ -432,13 +404,13 @@ out:
 static void test_gen_wrap(void)
 {
 	enum { NB = MPOOL_IOC_BATCH_MAX };
-	static __u64 h[NB];
+	static uint64_t h[NB];
 	uint32_t prev = 0, gen, want, left, n, wraps = 0, straddled = 0;
 	unsigned long long allocs = 0, bad = 0;
 	int got, err = 0, round = 0;
 	unsigned int i;
 
-	if (create_pool("bl_wrap", 8, NB)) {
+	if (mpool_create(dev, "bl_wrap", 8, NB, 0, 0)) {
 		result(0, "bl-gen-wrap", "create: %s", strerror(errno));
 		return;
 	}
@@ -449,13 +421,13 @@ static void test_gen_wrap(void)
 		 */
 		left = 0xffffff - prev;
 		n = left > 2 * NB ? NB : left > NB - 5 ? left / 2 : left + 5;
-		got = mpt_alloc(dev, "bl_wrap", h, n, 0, 0);
+		got = mpool_alloc(dev, "bl_wrap", h, n, 0, 0);
 		if (got <= 0) {
 			err = -got;
 			break;
 		}
 		for (i = 0; i < (unsigned int)got; i++) {
-			gen = MPOOL_HANDLE_GEN(h[i]);
+			gen = mpool_handle_gen(h[i]);
 			want = prev == 0xffffff ? 1 : prev + 1;
 			if (allocs++ && gen != want && bad++ < 5)
 				printf("# allocation %llu: generation 0x%x after 0x%x\n",
@@ -466,7 +438,7 @@ static void test_gen_wrap(void)
 			}
 			prev = gen;
 		}
-		err = free_h(dev, "bl_wrap", h, got, NULL);
+		err = free_all("bl_wrap", h, got);
 		if (!(++round % 2048))
 			printf("# %llu allocations, generation 0x%x\n", allocs,
 			       prev);
@@ -474,7 +446,7 @@ static void test_gen_wrap(void)
 	result(!err && wraps == 1 && straddled == 1 && !bad, "bl-gen-wrap",
 	       "errno %d after %llu allocations: %u wraps, %u batches across 0, %llu out of sequence",
 	       err, allocs, wraps, straddled, bad);
-	mpt_destroy(dev, "bl_wrap", MPOOL_DESTROY_FORCE);
+	mpool_destroy(dev, "bl_wrap", MPOOL_DESTROY_FORCE);
 }
 
 /* ---- 7b: READ and WRITE that fault part-way -------------------------------- */
@@ -508,14 +480,14 @@ static unsigned char *half_mapped(void)
 	return p;
 }
 
-/* Sets the whole block to old_at(); 0 or errno. */
-static int set_old(__u64 h, unsigned char *blk, uint32_t bs)
+/* Sets the whole block to old_at(); 0 or -errno. */
+static int set_old(uint64_t h, unsigned char *blk, uint32_t bs)
 {
 	uint32_t p;
 
 	for (p = 0; p < bs; p++)
 		blk[p] = old_at(p);
-	return rw(MPOOL_IOC_WRITE, RW_POOL, h, 0, blk, bs);
+	return mpool_write(dev, RW_POOL, h, 0, blk, bs);
 }
 
 /*
@@ -524,7 +496,7 @@ static int set_old(__u64 h, unsigned char *blk, uint32_t bs)
  * from RW_POS up to some point no further than the first unreadable
  * byte, its old bytes everywhere else.
  */
-static void check_write_prefix(__u64 h, unsigned char *blk, uint32_t bs,
+static void check_write_prefix(uint64_t h, unsigned char *blk, uint32_t bs,
 			       uint32_t skew, const char *tname)
 {
 	unsigned char *buf = half_mapped();
@@ -537,15 +509,15 @@ static void check_write_prefix(__u64 h, unsigned char *blk, uint32_t bs,
 	}
 	for (p = 0; p < readable; p++)
 		buf[skew + p] = new_at(RW_POS + p);
-	err = rw(MPOOL_IOC_WRITE, RW_POOL, h, RW_POS, buf + skew, 2 * page);
+	err = mpool_write(dev, RW_POOL, h, RW_POS, buf + skew, 2 * page);
 	memset(blk, 0, bs);
-	e_read = rw(MPOOL_IOC_READ, RW_POOL, h, 0, blk, bs);
+	e_read = mpool_read(dev, RW_POOL, h, 0, blk, bs);
 	/* The prefix: new bytes from RW_POS on. */
 	for (end = RW_POS; end < bs && blk[end] == new_at(end); end++)
 		;
 	for (p = 0; p < bs; p++)
 		bad += (p < RW_POS || p >= end) && blk[p] != old_at(p);
-	result(err == EFAULT && !e_read && !bad &&
+	result(err == -EFAULT && !e_read && !bad &&
 	       end - RW_POS <= readable, tname,
 	       "WRITE %d (want EFAULT), READ %d; new bytes [%u, %u) (at most %u), %u other bytes changed",
 	       err, e_read, RW_POS, end, RW_POS + readable, bad);
@@ -559,7 +531,7 @@ out:
  * block's bytes from RW_POS and its own bytes after it, the block is
  * unchanged.
  */
-static void check_read_prefix(__u64 h, unsigned char *blk, uint32_t bs,
+static void check_read_prefix(uint64_t h, unsigned char *blk, uint32_t bs,
 			      uint32_t skew, const char *tname)
 {
 	unsigned char *buf = half_mapped();
@@ -573,16 +545,16 @@ static void check_read_prefix(__u64 h, unsigned char *blk, uint32_t bs,
 	/* Never what the block has at that place. */
 	for (i = 0; i < readable; i++)
 		buf[skew + i] = new_at(RW_POS + i);
-	err = rw(MPOOL_IOC_READ, RW_POOL, h, RW_POS, buf + skew, 2 * page);
+	err = mpool_read(dev, RW_POOL, h, RW_POS, buf + skew, 2 * page);
 	for (k = 0; k < readable && buf[skew + k] == old_at(RW_POS + k); k++)
 		;
 	for (i = k; i < readable; i++)
 		bad += buf[skew + i] != new_at(RW_POS + i);
 	memset(blk, 0, bs);
-	e_read = rw(MPOOL_IOC_READ, RW_POOL, h, 0, blk, bs);
+	e_read = mpool_read(dev, RW_POOL, h, 0, blk, bs);
 	for (i = 0; i < bs; i++)
 		changed += blk[i] != old_at(i);
-	result(err == EFAULT && !bad && !e_read && !changed, tname,
+	result(err == -EFAULT && !bad && !e_read && !changed, tname,
 	       "READ %d (want EFAULT): %u bytes of the block, then %u bytes not the buffer's own; block READ %d, %u bytes changed",
 	       err, k, bad, e_read, changed);
 out:
@@ -594,11 +566,11 @@ static void test_fault_prefix(void)
 {
 	uint32_t bs = 3 * page, p, changed = 0;
 	unsigned char *blk = malloc(bs), *gone;
-	__u64 h;
+	uint64_t h;
 	int err = 0, e_read;
 
-	if (!blk || create_pool(RW_POOL, bs, 1) ||
-	    mpt_alloc(dev, RW_POOL, &h, 1, 0, 0) != 1) {
+	if (!blk || mpool_create(dev, RW_POOL, bs, 1, 0, 0) ||
+	    mpool_alloc(dev, RW_POOL, &h, 1, 0, 0) != 1) {
 		result(0, "bl-fault-setup", "%s", strerror(errno));
 		goto out;
 	}
@@ -613,12 +585,12 @@ static void test_fault_prefix(void)
 		result(0, "bl-fault-write-unreadable", "setup: %s",
 		       strerror(errno));
 	} else {
-		err = rw(MPOOL_IOC_WRITE, RW_POOL, h, 0, gone + page, 2 * page);
+		err = mpool_write(dev, RW_POOL, h, 0, gone + page, 2 * page);
 		memset(blk, 0, bs);
-		e_read = rw(MPOOL_IOC_READ, RW_POOL, h, 0, blk, bs);
+		e_read = mpool_read(dev, RW_POOL, h, 0, blk, bs);
 		for (p = 0; p < bs; p++)
 			changed += blk[p] != old_at(p);
-		result(err == EFAULT && !e_read && !changed,
+		result(err == -EFAULT && !e_read && !changed,
 		       "bl-fault-write-unreadable",
 		       "WRITE %d (want EFAULT), READ %d, %u bytes changed",
 		       err, e_read, changed);
@@ -626,11 +598,11 @@ static void test_fault_prefix(void)
 	if (gone)
 		munmap(gone, page);
 	/* The handle still names the block. */
-	err = free_h(dev, RW_POOL, &h, 1, NULL);
+	err = free_all(RW_POOL, &h, 1);
 	result(!err, "bl-fault-handle-valid", "FREE after the faults: %d",
 	       err);
 out:
-	mpt_destroy(dev, RW_POOL, MPOOL_DESTROY_FORCE);
+	mpool_destroy(dev, RW_POOL, MPOOL_DESTROY_FORCE);
 	free(blk);
 }
 
@@ -641,9 +613,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: mpool_blocks [--wrap]\n");
 		return 2;
 	}
-	dev = open("/dev/mempool", O_RDWR);
+	dev = mpool_open(O_RDWR);
 	if (dev < 0) {
-		result(0, "bl-open", "/dev/mempool: %s", strerror(errno));
+		result(0, "bl-open", "/dev/mempool: %s", strerror(-dev));
 		return 0;
 	}
 	if (argc > 1) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mpool_handover: tests of MPOOL_IOC_GIVE and MPOOL_IOC_TAKE (struct
- * mpool_ioc_handover in include/uapi/mpool_ioctl.h) through raw ioctls.
+ * mpool_ioc_handover in include/uapi/mpool_ioctl.h) through libmpool.
  * Each check names the sentence of the header it verifies.  Runs in the
  * test VM as root with mempool.ko loaded, prints the guest protocol's
  * lines and exits 0 (the lines are the result).
@@ -23,10 +23,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "mpool_ioctl.h"
+#include "libmpool.h"
 #include "../mptest.h"
 
-#define DEV "/dev/mempool"
 #define DEBUGFS "/sys/kernel/debug/mempool"
 #define BS 64
 #define NB 64
@@ -34,10 +33,10 @@
 
 static int open_mode(int mode)
 {
-	int fd = open(DEV, mode | O_CLOEXEC);
+	int fd = mpool_open(mode);
 
 	if (fd < 0) {
-		result(0, "ho-open", DEV ": %s", strerror(errno));
+		result(0, "ho-open", MPOOL_DEV_PATH ": %s", strerror(-fd));
 		exit(0);
 	}
 	return fd;
@@ -48,113 +47,98 @@ static int open_dev(void)
 	return open_mode(O_RDWR);
 }
 
+/* mpool_give() or mpool_take(). */
+typedef int handover_fn(int fd, const char *name, const uint64_t *handles,
+			uint32_t count, int32_t *results);
+
 /*
  * GIVE or TAKE of @n handles: the call's -errno, else 0 with each
  * handle's result in @res (may be NULL) and *@done set; -EPROTO when the
- * counts disagree with the results.
+ * count disagrees with the results.
  */
-static int handover(int fd, unsigned long req, const char *name,
-		    const __u64 *h, __u32 n, __s32 *res, __u32 *done)
+static int handover(int fd, handover_fn *op, const char *name,
+		    const uint64_t *h, uint32_t n, int32_t *res,
+		    uint32_t *done)
 {
-	struct mpool_ioc_handover o = { .size = sizeof(o), .count = n,
-					.handles = (uintptr_t)h,
-					.results = (uintptr_t)res };
-	__u32 i, ok = 0;
-	int err;
+	int got = op(fd, name, h, n, res);
+	uint32_t i, ok = 0;
 
-	set_name(o.name, name);
-	err = mpt_io(fd, req, &o);
-	if (err)
-		return -err;
+	if (got < 0)
+		return got;
 	for (i = 0; res && i < n; i++)
 		ok += !res[i];
-	if ((res && ok != o.out_done) || o.out_done + o.out_invalid != n)
+	if ((res && ok != (uint32_t)got) || (uint32_t)got > n)
 		return -EPROTO;
 	if (done)
-		*done = o.out_done;
+		*done = got;
 	return 0;
 }
 
 /* One handle: its result (0 or -errno), or the call's -errno. */
-static int one(int fd, unsigned long req, const char *name, __u64 h)
+static int one(int fd, handover_fn *op, const char *name, uint64_t h)
 {
-	__s32 res = 1;
-	int err = handover(fd, req, name, &h, 1, &res, NULL);
+	int32_t res = 1;
+	int err = handover(fd, op, name, &h, 1, &res, NULL);
 
 	return err ? err : res;
 }
 
-static int give1(int fd, const char *name, __u64 h)
+static int give1(int fd, const char *name, uint64_t h)
 {
-	return one(fd, MPOOL_IOC_GIVE, name, h);
+	return one(fd, mpool_give, name, h);
 }
 
-static int take1(int fd, const char *name, __u64 h)
+static int take1(int fd, const char *name, uint64_t h)
 {
-	return one(fd, MPOOL_IOC_TAKE, name, h);
+	return one(fd, mpool_take, name, h);
 }
 
-static int free1(int fd, const char *name, __u64 h)
+static int free1(int fd, const char *name, uint64_t h)
 {
-	struct mpool_ioc_free f = { .size = sizeof(f), .count = 1,
-				    .handles = (uintptr_t)&h };
-	__s32 res = 1;
-	int err;
+	int32_t res = 1;
+	int err = mpool_free(fd, name, &h, 1, &res);
 
-	f.results = (uintptr_t)&res;
-	set_name(f.name, name);
-	err = mpt_io(fd, MPOOL_IOC_FREE, &f);
-	return err ? -err : res;
+	return err < 0 ? err : res;
 }
 
-static int rw1(int fd, unsigned long req, const char *name, __u64 h,
-	       void *buf, __u32 len)
-{
-	struct mpool_ioc_rw r = { .size = sizeof(r), .handle = h,
-				  .length = len, .buf = (uintptr_t)buf };
-
-	set_name(r.name, name);
-	return -mpt_io(fd, req, &r);
-}
-
-static int read1(int fd, const char *name, __u64 h)
+static int read1(int fd, const char *name, uint64_t h)
 {
 	char b[8];
 
-	return rw1(fd, MPOOL_IOC_READ, name, h, b, sizeof(b));
+	return mpool_read(fd, name, h, 0, b, sizeof(b));
 }
 
-static __u64 stat_of(int fd, const char *name, int reclaimed)
+static uint64_t stat_of(int fd, const char *name, int reclaimed)
 {
 	struct mpool_ioc_stats s;
 
-	if (mpt_stats(fd, name, &s))
+	if (mpool_stats(fd, name, &s))
 		return ~0ULL;
 	return reclaimed ? s.out_reclaimed_on_close : s.out_blocks_in_use;
 }
 
-static __u64 in_use(int fd, const char *name)
+static uint64_t in_use(int fd, const char *name)
 {
 	return stat_of(fd, name, 0);
 }
 
-static __u64 reclaimed(int fd, const char *name)
+static uint64_t reclaimed(int fd, const char *name)
 {
 	return stat_of(fd, name, 1);
 }
 
-static __u64 alloc1(int fd, const char *name, __u32 flags)
+static uint64_t alloc1(int fd, const char *name, uint32_t flags)
 {
-	__u64 h = 0;
+	uint64_t h = 0;
 
-	return mpt_alloc(fd, name, &h, 1, flags, 0) == 1 ? h : 0;
+	return mpool_alloc(fd, name, &h, 1, flags, 0) == 1 ? h : 0;
 }
 
 /*
  * The debugfs line of @h's block, or "" (no such line): "OFF CALLER
  * [given] owner=PID:COMM".
  */
-static const char *blocks_line(const char *name, __u64 h)
+static const char *blocks_line(const char *name, uint64_t h)
 {
 	static char line[256];
 	char path[128], want[32];
@@ -162,7 +146,7 @@ static const char *blocks_line(const char *name, __u64 h)
 
 	snprintf(path, sizeof(path), DEBUGFS "/%s/blocks", name);
 	snprintf(want, sizeof(want), "%llu ",
-		 (unsigned long long)MPOOL_HANDLE_OFFSET(h));
+		 (unsigned long long)mpool_handle_offset(h));
 	f = fopen(path, "r");
 	if (!f)
 		return "";
@@ -177,7 +161,7 @@ static const char *blocks_line(const char *name, __u64 h)
 }
 
 /* Whether @h's debugfs line says given and owner=@pid:. */
-static int shows(const char *name, __u64 h, int given, pid_t pid)
+static int shows(const char *name, uint64_t h, int given, pid_t pid)
 {
 	const char *l = blocks_line(name, h);
 	char own[32];
@@ -186,13 +170,13 @@ static int shows(const char *name, __u64 h, int given, pid_t pid)
 	return strstr(l, own) && !strstr(l, " given owner=") == !given;
 }
 
-/* Reads a __u64 from @fd, for handles passed through pipes. */
-static int get_u64(int fd, __u64 *v)
+/* Reads a uint64_t from @fd, for handles passed through pipes. */
+static int get_u64(int fd, uint64_t *v)
 {
 	return read(fd, v, sizeof(*v)) == sizeof(*v) ? 0 : -1;
 }
 
-static void put_u64(int fd, __u64 v)
+static void put_u64(int fd, uint64_t v)
 {
 	if (write(fd, &v, sizeof(v)) != sizeof(v))
 		_exit(3);
@@ -207,6 +191,32 @@ static void reap(pid_t pid)
 /* ---- each sentence of struct mpool_ioc_handover's comment ------------- */
 
 /*
+ * handover() through a raw ioctl, which also checks that out_done +
+ * out_invalid is @n: the library returns out_done only.
+ */
+static int handover_raw(int fd, unsigned long req, const char *name,
+			const uint64_t *h, uint32_t n, int32_t *res,
+			uint32_t *done)
+{
+	struct mpool_ioc_handover o = { .size = sizeof(o), .count = n,
+					.handles = (uintptr_t)h,
+					.results = (uintptr_t)res };
+	uint32_t i, ok = 0;
+	int err;
+
+	set_name(o.name, name);
+	err = mpt_io(fd, req, &o);
+	if (err)
+		return -err;
+	for (i = 0; i < n; i++)
+		ok += !res[i];
+	if (ok != o.out_done || o.out_done + o.out_invalid != n)
+		return -EPROTO;
+	*done = o.out_done;
+	return 0;
+}
+
+/*
  * "@results: ... -ERANGE, -EINVAL, -ENXIO, -ESTALE as for MPOOL_IOC_FREE;
  * -EPERM, for GIVE, this open file does not own the block (another one
  * does, or nobody ...), and for TAKE, its owner has not given it (the
@@ -217,12 +227,12 @@ static void reap(pid_t pid)
 static void test_errnos(int a, int b)
 {
 	const char *P = "ho_err";
-	__u64 mine = 0, other = 0, plain = 0, freed = 0, stale, nx, h[12];
-	__s32 res[12], want[12];
-	__u32 done = 0;
+	uint64_t mine = 0, other = 0, plain = 0, freed = 0, stale, nx, h[12];
+	int32_t res[12], want[12];
+	uint32_t done = 0;
 	int i, err, n = 0, bad;
 
-	mpt_create(a, P, BS, NB, 0);
+	mpool_create(a, P, BS, NB, 0, 0);
 	mine = alloc1(a, P, OWNED);
 	other = alloc1(b, P, OWNED);
 	plain = alloc1(a, P, 0);
@@ -232,24 +242,29 @@ static void test_errnos(int a, int b)
 	nx = alloc1(a, P, 0);
 	free1(a, P, nx);		/* a free block */
 	if (!mine || !other || !plain || !stale || !nx ||
-	    MPOOL_HANDLE_OFFSET(stale) != MPOOL_HANDLE_OFFSET(freed)) {
+	    mpool_handle_offset(stale) != mpool_handle_offset(freed)) {
 		result(0, "ho-give-errnos", "setup failed");
 		return;
 	}
 	/* Each errno, then the order: ERANGE before ESTALE, ... */
 #define H(v, e) do { h[n] = (v); want[n] = (e); n++; } while (0)
-	H((__u64)BS * NB * 4 | (MPOOL_HANDLE_GEN(mine) << 40), -ERANGE);
+	H(mpool_handle_make((uint64_t)BS * NB * 4, mpool_handle_gen(mine)),
+	  -ERANGE);
 	H(mine + 1, -EINVAL);
 	H(nx, -ENXIO);
 	H(freed, -ESTALE);
 	H(other, -EPERM);		/* another file owns it */
 	H(plain, -EPERM);		/* nobody owns it */
 	H(mine, 0);
-	H(mine ^ (1ULL << 40) ^ (1ULL << 41), -ESTALE); /* stale beats EPERM */
-	H(nx ^ (3ULL << 40), -ENXIO);	/* ENXIO before ESTALE */
-	H((__u64)BS * NB * 4 + 1, -ERANGE); /* ERANGE before EINVAL */
+	/* stale beats EPERM */
+	H(mpool_handle_make(mpool_handle_offset(mine), mpool_handle_gen(mine) ^ 3),
+	  -ESTALE);
+	/* ENXIO before ESTALE */
+	H(mpool_handle_make(mpool_handle_offset(nx), mpool_handle_gen(nx) ^ 3),
+	  -ENXIO);
+	H((uint64_t)BS * NB * 4 + 1, -ERANGE); /* ERANGE before EINVAL */
 	memset(res, 0x55, sizeof(res));
-	err = handover(a, MPOOL_IOC_GIVE, P, h, n, res, &done);
+	err = handover_raw(a, MPOOL_IOC_GIVE, P, h, n, res, &done);
 	for (i = 0, bad = -1; i < n; i++)
 		if (res[i] != want[i] && bad < 0)
 			bad = i;
@@ -265,7 +280,7 @@ static void test_errnos(int a, int b)
 	want[5] = -EPERM;	/* nobody's, never given */
 	want[6] = 0;		/* given just now */
 	memset(res, 0x55, sizeof(res));
-	err = handover(b, MPOOL_IOC_TAKE, P, h, n, res, &done);
+	err = handover_raw(b, MPOOL_IOC_TAKE, P, h, n, res, &done);
 	for (i = 0, bad = -1; i < n; i++)
 		if (res[i] != want[i] && bad < 0)
 			bad = i;
@@ -290,32 +305,30 @@ static void test_errnos(int a, int b)
 
 	/* The arguments: EINVAL, EFAULT, ENOENT for the whole call. */
 	{
+		static handover_fn *const ops[2] = { mpool_give, mpool_take };
+		static const unsigned long reqs[2] = { MPOOL_IOC_GIVE,
+						       MPOOL_IOC_TAKE };
 		struct mpool_ioc_handover o = { .size = sizeof(o), .count = 1,
 						.handles = (uintptr_t)&mine };
-		unsigned long reqs[2] = { MPOOL_IOC_GIVE, MPOOL_IOC_TAKE };
 		int k, e[6];
 
 		for (k = 0; k < 2; k++) {
+			e[0] = ops[k](a, P, &mine, 0, NULL);
+			e[1] = ops[k](a, P, &mine, MPOOL_IOC_BATCH_MAX + 1,
+				      NULL);
+			/* Raw: the library sends out_done and out_invalid 0. */
 			set_name(o.name, P);
-			o.count = 0;
-			e[0] = mpt_io(a, reqs[k], &o);
-			o.count = MPOOL_IOC_BATCH_MAX + 1;
-			e[1] = mpt_io(a, reqs[k], &o);
-			o.count = 1;
 			o.out_done = 1;
-			e[2] = mpt_io(a, reqs[k], &o);
+			e[2] = -mpt_io(a, reqs[k], &o);
 			o.out_done = 0;
 			o.out_invalid = 1;
-			e[3] = mpt_io(a, reqs[k], &o);
+			e[3] = -mpt_io(a, reqs[k], &o);
 			o.out_invalid = 0;
-			o.handles = 8;
-			e[4] = mpt_io(a, reqs[k], &o);
-			o.handles = (uintptr_t)&mine;
-			set_name(o.name, "ho_nosuch");
-			e[5] = mpt_io(a, reqs[k], &o);
-			result(e[0] == EINVAL && e[1] == EINVAL &&
-			       e[2] == EINVAL && e[3] == EINVAL &&
-			       e[4] == EFAULT && e[5] == ENOENT,
+			e[4] = ops[k](a, P, (const uint64_t *)8, 1, NULL);
+			e[5] = ops[k](a, "ho_nosuch", &mine, 1, NULL);
+			result(e[0] == -EINVAL && e[1] == -EINVAL &&
+			       e[2] == -EINVAL && e[3] == -EINVAL &&
+			       e[4] == -EFAULT && e[5] == -ENOENT,
 			       k ? "ho-take-args" : "ho-give-args",
 			       "%d %d %d %d %d %d", e[0], e[1], e[2], e[3],
 			       e[4], e[5]);
@@ -323,18 +336,11 @@ static void test_errnos(int a, int b)
 	}
 	/* A bad @results address: the work is done, the report lost. */
 	mine = alloc1(a, P, OWNED);
-	{
-		struct mpool_ioc_handover o = { .size = sizeof(o), .count = 1,
-						.handles = (uintptr_t)&mine,
-						.results = 8 };
-
-		set_name(o.name, P);
-		err = mpt_io(a, MPOOL_IOC_GIVE, &o);
-		result(err == EFAULT && take1(b, P, mine) == 0 &&
-		       free1(b, P, mine) == 0, "ho-results-efault-done",
-		       "give %d", err);
-	}
-	mpt_destroy(a, P, MPOOL_DESTROY_FORCE);
+	err = mpool_give(a, P, &mine, 1, (int32_t *)8);
+	result(err == -EFAULT && take1(b, P, mine) == 0 &&
+	       free1(b, P, mine) == 0, "ho-results-efault-done",
+	       "give %d", err);
+	mpool_destroy(a, P, MPOOL_DESTROY_FORCE);
 }
 
 /*
@@ -345,10 +351,10 @@ static void test_permissions(int a)
 {
 	const char *P = "ho_perm";
 	int ro = open_mode(O_RDONLY), wo = open_mode(O_WRONLY);
-	__u64 h;
+	uint64_t h;
 	int g, t, setup;
 
-	mpt_create(a, P, BS, NB, 0);
+	mpool_create(a, P, BS, NB, 0, 0);
 	h = alloc1(a, P, OWNED);
 	/* Setup first: the file works, the pool is there, the block given. */
 	setup = h && in_use(ro, P) == 1 && read1(ro, P, alloc1(a, P, 0)) == 0 &&
@@ -363,7 +369,7 @@ static void test_permissions(int a)
 	       free1(a, P, h) == 0, "ho-wronly-may", "take %d, give %d", t, g);
 	close(ro);
 	close(wo);
-	mpt_destroy(a, P, MPOOL_DESTROY_FORCE);
+	mpool_destroy(a, P, MPOOL_DESTROY_FORCE);
 }
 
 /*
@@ -378,10 +384,10 @@ static void test_semantics(int a)
 {
 	const char *P = "ho_sem";
 	int b = open_dev(), c = open_dev();
-	__u64 h, before;
+	uint64_t h, before;
 	int e1, e2, e3, e4;
 
-	mpt_create(a, P, BS, NB, 0);
+	mpool_create(a, P, BS, NB, 0, 0);
 	h = alloc1(a, P, OWNED);
 	e1 = give1(a, P, h);
 	e2 = read1(b, P, h);
@@ -432,7 +438,7 @@ static void test_semantics(int a)
 	 */
 	result(!e4 && free1(c, P, h) == 0, "ho-anyone-takes", "take %d", e4);
 	close(c);
-	mpt_destroy(a, P, 0);
+	mpool_destroy(a, P, 0);
 }
 
 /*
@@ -443,15 +449,15 @@ static void test_semantics(int a)
 static void test_debugfs_and_counts(int a)
 {
 	const char *P = "ho_dbg";
-	__u64 h[5], r0;
+	uint64_t h[5], r0;
 	int p2c[2], c2p[2], i, s1, s2, s3, ok;
-	__u32 done = 0;
+	uint32_t done = 0;
 	pid_t pid;
 	char x;
 
-	mpt_create(a, P, BS, NB, 0);
-	if (mpt_alloc(a, P, h, 5, OWNED, 0) != 5 ||
-	    handover(a, MPOOL_IOC_GIVE, P, h, 5, NULL, &done) || done != 5) {
+	mpool_create(a, P, BS, NB, 0, 0);
+	if (mpool_alloc(a, P, h, 5, OWNED, 0) != 5 ||
+	    handover(a, mpool_give, P, h, 5, NULL, &done) || done != 5) {
 		result(0, "ho-debugfs-given", "setup");
 		return;
 	}
@@ -468,7 +474,7 @@ static void test_debugfs_and_counts(int a)
 
 		close(p2c[1]);
 		/* Takes 3 of the 5, then waits to be told to go. */
-		if (handover(b, MPOOL_IOC_TAKE, P, h, 3, NULL, &done) ||
+		if (handover(b, mpool_take, P, h, 3, NULL, &done) ||
 		    done != 3)
 			_exit(1);
 		put_u64(c2p[1], 1);
@@ -496,7 +502,7 @@ static void test_debugfs_and_counts(int a)
 	close(p2c[0]);
 	close(c2p[0]);
 	close(c2p[1]);
-	mpt_destroy(a, P, 0);
+	mpool_destroy(a, P, 0);
 }
 
 /* ---- deaths: "whoever dies when" --------------------------------------- */
@@ -505,7 +511,7 @@ static void test_debugfs_and_counts(int a)
  * A producer: opens its own file, allocates 1 owned block, GIVEs it if
  * @give, sends the handle, then waits for SIGKILL.
  */
-static pid_t producer(const char *P, int give, __u64 *h)
+static pid_t producer(const char *P, int give, uint64_t *h)
 {
 	int p[2];
 	pid_t pid;
@@ -515,7 +521,7 @@ static pid_t producer(const char *P, int give, __u64 *h)
 	pid = fork();
 	if (pid == 0) {
 		int fd = open_dev();
-		__u64 v = alloc1(fd, P, OWNED);
+		uint64_t v = alloc1(fd, P, OWNED);
 
 		if (give && give1(fd, P, v))
 			v = 0;
@@ -539,11 +545,11 @@ static void kill_reap(pid_t pid)
 static void test_deaths(int a)
 {
 	const char *P = "ho_die";
-	__u64 h, r0, h2[NB];
+	uint64_t h, r0, h2[NB];
 	int e, e2, n;
 	pid_t pid;
 
-	mpt_create(a, P, BS, NB, 0);
+	mpool_create(a, P, BS, NB, 0, 0);
 	/* "the producer dies before GIVE ...: freed with its other blocks" */
 	r0 = reclaimed(a, P);
 	pid = producer(P, 0, &h);
@@ -566,17 +572,11 @@ static void test_deaths(int a)
 	result(h && e && in_use(a, P) == 0 && reclaimed(a, P) == r0 + 1 &&
 	       e2 == -ENXIO, "ho-producer-dies-after-give",
 	       "debugfs %d, take %d", e, e2);
-	n = mpt_alloc(a, P, h2, NB, 0, 0);	/* every block, h's too */
+	n = mpool_alloc(a, P, h2, NB, 0, 0);	/* every block, h's too */
 	e2 = take1(a, P, h);
 	result(n == NB && e2 == -ESTALE, "ho-producer-dies-take-estale",
 	       "allocated %d, take %d", n, e2);
-	{
-		struct mpool_ioc_free f = { .size = sizeof(f), .count = n,
-					    .handles = (uintptr_t)h2 };
-
-		set_name(f.name, P);
-		mpt_io(a, MPOOL_IOC_FREE, &f);
-	}
+	mpool_free(a, P, h2, n, NULL);
 
 	/*
 	 * "the consumer dies before its TAKE: the block stays given and the
@@ -627,7 +627,7 @@ static void test_deaths(int a)
 	result(e && in_use(a, P) == 0 && reclaimed(a, P) == r0 + 1,
 	       "ho-consumer-dies-after-take", "before kill %d, in use %llu",
 	       e, (unsigned long long)in_use(a, P));
-	mpt_destroy(a, P, 0);
+	mpool_destroy(a, P, 0);
 }
 
 /* ---- races ------------------------------------------------------------- */
@@ -635,10 +635,10 @@ static void test_deaths(int a)
 struct racer {
 	int fd;
 	const char *pool;
-	const __u64 *h;
+	const uint64_t *h;
 	pthread_barrier_t *bar;
 	int rounds;
-	int (*op)(int fd, const char *name, __u64 h);
+	int (*op)(int fd, const char *name, uint64_t h);
 	int *res;
 };
 
@@ -660,19 +660,19 @@ static void *racer_main(void *arg)
  * allowed.
  */
 static void race(int a, const char *name, int rounds,
-		 int (*op1)(int, const char *, __u64), int fd1,
-		 int (*op2)(int, const char *, __u64), int fd2,
+		 int (*op1)(int, const char *, uint64_t), int fd1,
+		 int (*op2)(int, const char *, uint64_t), int fd2,
 		 int (*check)(int r1, int r2), int *wins1)
 {
 	const char *P = "ho_race";
-	__u64 *h = calloc(rounds, sizeof(*h));
+	uint64_t *h = calloc(rounds, sizeof(*h));
 	int *r1 = calloc(rounds, sizeof(int)), *r2 = calloc(rounds, sizeof(int));
 	struct racer x1, x2;
 	pthread_barrier_t bar;
 	pthread_t t1, t2;
 	int i, bad = -1, setup = 1, batch;
 
-	mpt_create(a, P, BS, NB, 0);
+	mpool_create(a, P, BS, NB, 0, 0);
 	pthread_barrier_init(&bar, NULL, 2);
 	/* The blocks, NB at a time, given by a; the racers end each batch. */
 	for (i = 0; i < rounds && setup; i += batch) {
@@ -705,7 +705,7 @@ static void race(int a, const char *name, int rounds,
 	       bad < 0 ? 0 : r1[bad], bad < 0 ? 0 : r2[bad],
 	       (unsigned long long)in_use(a, P));
 	pthread_barrier_destroy(&bar);
-	mpt_destroy(a, P, MPOOL_DESTROY_FORCE);
+	mpool_destroy(a, P, MPOOL_DESTROY_FORCE);
 	free(h);
 	free(r1);
 	free(r2);
@@ -746,9 +746,9 @@ static void test_race_close(int a, int rounds)
 {
 	const char *P = "ho_rclose";
 	int i, b = open_dev(), bad = 0, won = 0, e;
-	__u64 h, held = 0, r0;
+	uint64_t h, held = 0, r0;
 
-	mpt_create(a, P, BS, NB, 0);
+	mpool_create(a, P, BS, NB, 0, 0);
 	r0 = reclaimed(a, P);
 	for (i = 0; i < rounds / 10 + 1 && !bad; i++) {
 		int p[2];
@@ -759,7 +759,7 @@ static void test_race_close(int a, int rounds)
 		pid = fork();
 		if (pid == 0) {
 			int fd = open_dev();
-			__u64 v = alloc1(fd, P, OWNED);
+			uint64_t v = alloc1(fd, P, OWNED);
 
 			give1(fd, P, v);
 			put_u64(p[1], v);
@@ -790,7 +790,7 @@ static void test_race_close(int a, int rounds)
 	close(b);
 	result(in_use(a, P) == 0, "ho-race-close-taker-reclaims",
 	       "in use %llu", (unsigned long long)in_use(a, P));
-	mpt_destroy(a, P, 0);
+	mpool_destroy(a, P, 0);
 }
 
 /* GIVE and TAKE racing a forced DESTROY: only ENOENT or a result. */
@@ -803,12 +803,12 @@ struct churn {
 static void *churn_main(void *arg)
 {
 	struct churn *c = arg;
-	__u64 h;
+	uint64_t h;
 	int e, i = 0;
 
 	while (!__atomic_load_n(&c->stop, __ATOMIC_RELAXED)) {
 		h = 0;
-		e = mpt_alloc(c->fd[0], "ho_rdes", &h, 1, OWNED, 0);
+		e = mpool_alloc(c->fd[0], "ho_rdes", &h, 1, OWNED, 0);
 		if (e != 1) {
 			if (e != -ENOENT && e != -ENOSPC)
 				c->bad = e;
@@ -852,11 +852,11 @@ static void test_race_destroy(int a, int rounds)
 		/* Fresh files: each holds blocks of the destroyed pool. */
 		c.fd[0] = open_dev();
 		c.fd[1] = open_dev();
-		mpt_create(a, "ho_rdes", BS, NB, 0);
+		mpool_create(a, "ho_rdes", BS, NB, 0, 0);
 		c.stop = 0;
 		pthread_create(&t, NULL, churn_main, &c);
 		usleep(2000);
-		e = mpt_destroy(a, "ho_rdes", MPOOL_DESTROY_FORCE);
+		e = mpool_destroy(a, "ho_rdes", MPOOL_DESTROY_FORCE);
 		if (e)
 			bad = e;
 		usleep(500);
@@ -882,13 +882,11 @@ static void test_race_destroy(int a, int rounds)
 static void test_pipe_pair(int a, int n)
 {
 	const char *P = "ho_pipe";
-	struct mpool_ioc_map m = { .size = sizeof(m) };
 	int p[2], done[2], res[2], i, status, bad;
 	pid_t pid[2];
 	char x;
 
-	mpt_create(a, P, BS, NB, MPOOL_CREATE_MAP_WRITE);
-	set_name(m.name, P);
+	mpool_create(a, P, BS, NB, 0, MPOOL_CREATE_MAP_WRITE);
 	/* @done: the producer stays until the consumer is gone (EOF). */
 	if (pipe(p) || pipe(done))
 		return;
@@ -898,43 +896,41 @@ static void test_pipe_pair(int a, int n)
 			continue;
 		{
 			int fd = open_dev(), k;
+			struct mpool_map map;
+			unsigned char *b;
+			uint64_t h, stamp;
 
 			/* Only the consumer keeps @done's write end. */
 			if (i == 0)
 				close(done[1]);
-			unsigned char *map;
-			__u64 h, stamp;
-
-			if (mpt_io(fd, MPOOL_IOC_MAP, &m))
+			if (mpool_map(fd, P, PROT_READ | PROT_WRITE, &map))
 				_exit(10);
-			map = mmap(NULL, m.out_length, PROT_READ | PROT_WRITE,
-				   MAP_SHARED, fd, m.out_offset);
-			if (map == MAP_FAILED)
-				_exit(11);
 			for (k = 0; k < n; k++) {
 				if (i == 0) {	/* producer */
 					h = 0;
-					if (mpt_alloc(fd, P, &h, 1,
-						      OWNED | MPOOL_ALLOC_WAIT,
-						      10000) != 1)
+					if (mpool_alloc(fd, P, &h, 1,
+							OWNED | MPOOL_ALLOC_WAIT,
+							10000) != 1)
 						_exit(12);
+					b = mpool_ptr(&map, h);
+					if (!b)
+						_exit(11);
 					stamp = 0x5eed0000ULL + k;
-					memset(map + MPOOL_HANDLE_OFFSET(h),
-					       k & 0xff, BS);
-					memcpy(map + MPOOL_HANDLE_OFFSET(h),
-					       &stamp, sizeof(stamp));
+					memset(b, k & 0xff, BS);
+					memcpy(b, &stamp, sizeof(stamp));
 					if (give1(fd, P, h))
 						_exit(13);
 					put_u64(p[1], h);
 				} else {	/* consumer */
-					unsigned char *b;
 					int j;
 
 					if (get_u64(p[0], &h))
 						_exit(20);
 					if (take1(fd, P, h))
 						_exit(21);
-					b = map + MPOOL_HANDLE_OFFSET(h);
+					b = mpool_ptr(&map, h);
+					if (!b)
+						_exit(25);
 					memcpy(&stamp, b, sizeof(stamp));
 					if (stamp != 0x5eed0000ULL + k)
 						_exit(22);
@@ -966,7 +962,7 @@ static void test_pipe_pair(int a, int n)
 	result(!bad && in_use(a, P) == 0, "ho-pipe-pair-bytes",
 	       "producer %d, consumer %d, in use %llu", res[0], res[1],
 	       (unsigned long long)in_use(a, P));
-	mpt_destroy(a, P, 0);
+	mpool_destroy(a, P, 0);
 }
 
 int main(int argc, char **argv)

@@ -21,8 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mpool_ioctl.h"
-#include "../mptest.h"
+#include "libmpool.h"
 
 #define P "ho_bench"
 #define BATCH 64
@@ -35,53 +34,51 @@ static double now_ns(void)
 	return ts.tv_sec * 1e9 + ts.tv_nsec;
 }
 
-static int batch_op(int fd, unsigned long req, __u64 *h, __u32 n)
+/* GIVE, TAKE or FREE of @n handles: nonzero unless all @n were done. */
+static int batch_op(int fd, int (*op)(int, const char *, const uint64_t *,
+				      uint32_t, int32_t *),
+		    uint64_t *h, uint32_t n)
 {
-	struct mpool_ioc_handover o = { .size = sizeof(o), .count = n,
-					.handles = (uintptr_t)h };
-
-	/* struct mpool_ioc_free is laid out as struct mpool_ioc_handover. */
-	set_name(o.name, P);
-	return mpt_io(fd, req, &o) || o.out_done != n;
+	return op(fd, P, h, n, NULL) != (int)n;
 }
 
 /* ns per block of each phase for @n blocks, @b per call. */
-static int run(int pa, int pc, __u64 *h, int n, int b, double ns[5])
+static int run(int pa, int pc, uint64_t *h, int n, int b, double ns[5])
 {
 	double t[7];
-	__u64 anchor = 0;
+	uint64_t anchor = 0;
 	int i, err = 0;
 
 	t[0] = now_ns();
 	for (i = 0; i < n; i += b)
-		err |= mpt_alloc(pa, P, h + i, b, MPOOL_ALLOC_OWNED, 0) != b;
+		err |= mpool_alloc(pa, P, h + i, b, MPOOL_ALLOC_OWNED, 0) != b;
 	t[1] = now_ns();
 	for (i = 0; i < n; i += b)
-		err |= batch_op(pa, MPOOL_IOC_GIVE, h + i, b);
+		err |= batch_op(pa, mpool_give, h + i, b);
 	t[2] = now_ns();
 	for (i = 0; i < n; i += b)
-		err |= batch_op(pc, MPOOL_IOC_TAKE, h + i, b);
+		err |= batch_op(pc, mpool_take, h + i, b);
 	t[3] = now_ns();
 	for (i = 0; i < n; i += b)
-		err |= batch_op(pc, MPOOL_IOC_FREE, h + i, b);
+		err |= batch_op(pc, mpool_free, h + i, b);
 	/*
 	 * A producer holds blocks as it goes: one held through the pairs
 	 * keeps its file's entry for the pool, as in the phases above.
 	 */
-	err |= mpt_alloc(pa, P, &anchor, 1, MPOOL_ALLOC_OWNED, 0) != 1;
+	err |= mpool_alloc(pa, P, &anchor, 1, MPOOL_ALLOC_OWNED, 0) != 1;
 	t[4] = now_ns();
 	for (i = 0; i < n; i += b) {
-		err |= mpt_alloc(pa, P, h, b, MPOOL_ALLOC_OWNED, 0) != b;
-		err |= batch_op(pa, MPOOL_IOC_FREE, h, b);
+		err |= mpool_alloc(pa, P, h, b, MPOOL_ALLOC_OWNED, 0) != b;
+		err |= batch_op(pa, mpool_free, h, b);
 	}
 	t[5] = now_ns();
-	err |= batch_op(pa, MPOOL_IOC_FREE, &anchor, 1);
+	err |= batch_op(pa, mpool_free, &anchor, 1);
 	for (i = 0; i < 5; i++)
 		ns[i] = (t[i + 1] - t[i]) / n;
 	return err;
 }
 
-static void report(int pa, int pc, __u64 *h, int n, int b)
+static void report(int pa, int pc, uint64_t *h, int n, int b)
 {
 	double best[5], ns[5], handover, pair;
 	int r, i;
@@ -109,20 +106,20 @@ static void report(int pa, int pc, __u64 *h, int n, int b)
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 20000;
-	int pa = open("/dev/mempool", O_RDWR), pc = open("/dev/mempool", O_RDWR);
-	__u64 *h;
+	int pa = mpool_open(O_RDWR), pc = mpool_open(O_RDWR);
+	uint64_t *h;
 
 	if (n < BATCH * 2)
 		n = BATCH * 2;
 	n -= n % BATCH;
 	h = calloc(n, sizeof(*h));
-	if (pa < 0 || pc < 0 || !h || mpt_create(pa, P, 64, n + 1, 0)) {
+	if (pa < 0 || pc < 0 || !h || mpool_create(pa, P, 64, n + 1, 0, 0)) {
 		printf("handover-bench: setup failed\n");
 		return 1;
 	}
 	printf("handover-bench: %d blocks per phase, best of 3\n", n);
 	report(pa, pc, h, n, 1);
 	report(pa, pc, h, n, BATCH);
-	mpt_destroy(pa, P, MPOOL_DESTROY_FORCE);
+	mpool_destroy(pa, P, MPOOL_DESTROY_FORCE);
 	return 0;
 }

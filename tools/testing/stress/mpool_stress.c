@@ -70,10 +70,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "mpool_ioctl.h"
+#include "libmpool.h"
 #include "../mptest.h"
 
-#define DEV		"/dev/mempool"
 #ifndef BUDGET
 #define BUDGET		"/sys/kernel/debug/mempool/budget"
 #endif
@@ -85,6 +84,7 @@
 #define MAPS_MAX	4
 #define GRANTS_MAX	32
 #define RING		16
+#define EVENTS_MAX	4	/* watch events read at once */
 #define PRINT_MAX	3
 #define NERR		160
 #define BLOCKS_MAX	64	/* the most blocks of any name's pool */
@@ -230,7 +230,7 @@ struct thr {
 	int ngrants;
 	bool grants_lost;	/* one was not recorded: no "ungranted" checks */
 	int rofd;		/* O_RDONLY: MAP and mmap(PROT_READ) only */
-	unsigned char evbuf[4 * sizeof(struct mpool_watch_event)];
+	struct mpool_watch_event ev[EVENTS_MAX];
 };
 
 static __thread sigjmp_buf fault_jb;
@@ -400,29 +400,37 @@ static int account(struct thr *t, enum call c, int e, const char *what,
 	return e;
 }
 
-static int io_fd(struct thr *t, int fd, enum call c, unsigned long req,
-		 void *arg, int name)
+/* Accounts a library call's @ret (-errno on failure); returns the errno. */
+static int lib(struct thr *t, enum call c, int ret, int name)
 {
-	int e = ioctl(fd, req, arg) ? errno : 0;
+	int e = ret < 0 ? -ret : 0;
 
 	return account(t, c, e, ename(e), name);
 }
 
-static int io(struct thr *t, enum call c, unsigned long req, void *arg,
-	      int name)
+/*
+ * MPOOL_IOC_MAP through @fd; returns the errno.  Raw: mpool_map() would
+ * also mmap() the whole region, and these checks need MAP's own errno,
+ * its out_flags and a mapping of part of the region.
+ */
+static int map_ioc(struct thr *t, int fd, int name, struct mpool_ioc_map *m)
 {
-	return io_fd(t, t->fd, c, req, arg, name);
+	int e;
+
+	memset(m, 0, sizeof(*m));
+	m->size = sizeof(*m);
+	set_name(m->name, kinds[name].name);
+	e = ioctl(fd, MPOOL_IOC_MAP, m) ? errno : 0;
+	return account(t, C_MAP, e, ename(e), name);
 }
 
 static int rw(struct thr *t, enum call c, int name, uint64_t h, void *buf,
 	      uint32_t len)
 {
-	struct mpool_ioc_rw r = { .size = sizeof(r), .handle = h,
-				  .length = len, .buf = (uintptr_t)buf };
+	const char *pool = kinds[name].name;
 
-	set_name(r.name, kinds[name].name);
-	return io(t, c, c == C_READ ? MPOOL_IOC_READ : MPOOL_IOC_WRITE, &r,
-		  name);
+	return lib(t, c, c == C_READ ? mpool_read(t->fd, pool, h, 0, buf, len) :
+		   mpool_write(t->fd, pool, h, 0, buf, len), name);
 }
 
 /* ---- the budget file ------------------------------------------------------------- */
@@ -628,38 +636,37 @@ static void check_fresh(struct thr *t, struct hold *hd, uint64_t s0)
 
 static void op_alloc(struct thr *t)
 {
-	struct mpool_ioc_alloc a = { .size = sizeof(a),
-				     .flags = MPOOL_ALLOC_OWNED };
-	int name = rn(t, nnames), e, i;
+	uint32_t count, flags = MPOOL_ALLOC_OWNED, timeout_ms = 0;
+	int name = rn(t, nnames), e, i, got;
 	uint64_t h[4], s0, s1;
 	bool wait = chance(t, 60);
 
 	while (t->nheld > HELD_MAX - 4)
 		drop_hold(t, rn(t, t->nheld));	/* left to the close */
-	set_name(a.name, kinds[name].name);
-	a.count = 1 + rn(t, 4);
-	a.handles = (uintptr_t)h;
+	count = 1 + rn(t, 4);
 	if (wait) {
-		a.flags |= MPOOL_ALLOC_WAIT;
-		a.timeout_ms = 1 + rn(t, 100);
+		flags |= MPOOL_ALLOC_WAIT;
+		timeout_ms = 1 + rn(t, 100);
 	}
 	s0 = st_read(name);
-	e = io(t, wait ? C_ALLOC_WAIT : C_ALLOC, MPOOL_IOC_ALLOC, &a, name);
+	got = mpool_alloc(t->fd, kinds[name].name, h, count, flags,
+			  timeout_ms);
+	e = lib(t, wait ? C_ALLOC_WAIT : C_ALLOC, got, name);
 	s1 = st_read(name);
 	if (s0 == s1 && (s0 & ST_GONE))
 		add(&shm->gone_checked, 1);
 	if (e)
 		return;
 	if (s0 == s1 && (s0 & ST_GONE))
-		viol(t, V_GONE_ALLOC, "ALLOC %s got %u blocks (first %#llx) while the name had no pool (version %llu)",
-		     kinds[name].name, a.out_allocated,
+		viol(t, V_GONE_ALLOC, "ALLOC %s got %d blocks (first %#llx) while the name had no pool (version %llu)",
+		     kinds[name].name, got,
 		     (unsigned long long)h[0], (unsigned long long)ST_VER(s0));
-	if (!a.out_allocated || a.out_allocated > a.count) {
-		viol(t, V_ERRNO, "ALLOC %s of %u gave out_allocated %u",
-		     kinds[name].name, a.count, a.out_allocated);
+	if (!got || (uint32_t)got > count) {
+		viol(t, V_ERRNO, "ALLOC %s of %u gave out_allocated %d",
+		     kinds[name].name, count, got);
 		return;
 	}
-	for (i = 0; i < (int)a.out_allocated; i++) {
+	for (i = 0; i < got; i++) {
 		struct hold *hd = &t->held[t->nheld++];
 
 		hd->h = h[i];
@@ -715,11 +722,10 @@ static void op_read_own(struct thr *t)
 
 static void op_free(struct thr *t)
 {
-	struct mpool_ioc_free f = { .size = sizeof(f) };
 	uint64_t h[4], ver[4], s0, s1;
 	bool known[4];
 	int32_t res[4];
-	int name, n = 0, i, e;
+	int name, n = 0, i, e, freed, invalid = 0;
 
 	if (!t->nheld)
 		return;
@@ -732,17 +738,15 @@ static void op_free(struct thr *t)
 		known[n++] = t->held[i].known;
 		drop_hold(t, i);
 	}
-	set_name(f.name, kinds[name].name);
-	f.count = n;
-	f.handles = (uintptr_t)h;
-	f.results = (uintptr_t)res;
 	memset(res, 0x5a, sizeof(res));
 	s0 = st_read(name);
-	e = io(t, C_FREE, MPOOL_IOC_FREE, &f, name);
+	freed = mpool_free(t->fd, kinds[name].name, h, n, res);
+	e = lib(t, C_FREE, freed, name);
 	s1 = st_read(name);
 	if (e)
 		return;
 	for (i = 0; i < n; i++) {
+		invalid += res[i] != 0;
 		if (!result_ok(res[i]))
 			viol(t, V_ERRNO, "FREE %s handle %#llx: result %d",
 			     kinds[name].name, (unsigned long long)h[i], res[i]);
@@ -762,9 +766,10 @@ static void op_free(struct thr *t)
 			     ename(-res[i]));
 		}
 	}
-	if (f.out_freed + f.out_invalid != (uint32_t)n)
-		viol(t, V_ERRNO, "FREE %s of %d: freed %u + invalid %u",
-		     kinds[name].name, n, f.out_freed, f.out_invalid);
+	/* The library returns out_freed, not out_invalid: the results count. */
+	if (freed + invalid != n)
+		viol(t, V_ERRNO, "FREE %s of %d: freed %d + invalid %d",
+		     kinds[name].name, n, freed, invalid);
 }
 
 /*
@@ -798,14 +803,11 @@ static void op_foreign(struct thr *t)
 		how = "READ";
 		e = rw(t, C_READ, name, h, &got, sizeof(got));
 	} else {
-		struct mpool_ioc_free f = { .size = sizeof(f), .count = 1,
-					    .handles = (uintptr_t)&h };
 		int32_t res = 1;
 
 		how = "FREE";
-		f.results = (uintptr_t)&res;
-		set_name(f.name, kinds[name].name);
-		e = io(t, C_FREE, MPOOL_IOC_FREE, &f, name);
+		e = lib(t, C_FREE, mpool_free(t->fd, kinds[name].name, &h, 1,
+					      &res), name);
 		if (!e && !result_ok(res))
 			viol(t, V_ERRNO, "FREE %s foreign handle %#llx: result %d",
 			     kinds[name].name, (unsigned long long)h, res);
@@ -833,24 +835,22 @@ static void lock_name(int name)
 
 static void op_create(struct thr *t, int name)
 {
-	struct mpool_ioc_create c = { .size = sizeof(c),
-				      .flags = kinds[name].flags,
-				      .block_size = kinds[name].bs,
-				      .nr_blocks = kinds[name].n };
+	const struct pool_kind *k = &kinds[name];
 	uint64_t s;
 	int e;
 
-	set_name(c.name, kinds[name].name);
 	lock_name(name);
 	s = st_read(name);
 	if (!(s & ST_GONE)) {
-		e = io(t, C_CREATE, MPOOL_IOC_CREATE, &c, name);
+		e = lib(t, C_CREATE, mpool_create(t->fd, k->name, k->bs, k->n,
+						  0, k->flags), name);
 		if (e != EEXIST)
 			viol(t, V_LIFECYCLE, "CREATE %s over an existing pool: %s",
 			     kinds[name].name, ename(e));
 	} else {
 		st_write(name, (ST_VER(s) + 1) << 2);
-		e = io(t, C_CREATE, MPOOL_IOC_CREATE, &c, name);
+		e = lib(t, C_CREATE, mpool_create(t->fd, k->name, k->bs, k->n,
+						  0, k->flags), name);
 		if (e) {
 			st_write(name, (ST_VER(s) + 2) << 2 | ST_GONE);
 			if (e == EEXIST)
@@ -863,24 +863,23 @@ static void op_create(struct thr *t, int name)
 
 static void op_destroy(struct thr *t, int name, bool force)
 {
-	struct mpool_ioc_name d = { .size = sizeof(d),
-				    .flags = force ? MPOOL_DESTROY_FORCE : 0 };
+	enum call c = force ? C_DESTROY_FORCE : C_DESTROY;
+	uint32_t flags = force ? MPOOL_DESTROY_FORCE : 0;
 	uint64_t s;
 	int e;
 
-	set_name(d.name, kinds[name].name);
 	lock_name(name);
 	s = st_read(name);
 	if (s & ST_GONE) {
-		e = io(t, force ? C_DESTROY_FORCE : C_DESTROY,
-		       MPOOL_IOC_DESTROY, &d, name);
+		e = lib(t, c, mpool_destroy(t->fd, kinds[name].name, flags),
+			name);
 		if (e != ENOENT)
 			viol(t, V_LIFECYCLE, "DESTROY %s with no pool: %s",
 			     kinds[name].name, ename(e));
 	} else {
 		st_write(name, s | ST_DESTROYING);
-		e = io(t, force ? C_DESTROY_FORCE : C_DESTROY,
-		       MPOOL_IOC_DESTROY, &d, name);
+		e = lib(t, c, mpool_destroy(t->fd, kinds[name].name, flags),
+			name);
 		if (!e)
 			st_write(name, (ST_VER(s) + 1) << 2 | ST_GONE);
 		else
@@ -941,16 +940,15 @@ static void op_touch_later(struct thr *t)
 
 static void op_map(struct thr *t)
 {
-	struct mpool_ioc_map m = { .size = sizeof(m) };
+	struct mpool_ioc_map m;
 	int name = rn(t, nnames), e, prot = PROT_READ;
 	bool rw_pool = kinds[name].flags & MPOOL_CREATE_MAP_WRITE;
 	uint64_t s0, s1, s2;
 	size_t len;
 	void *p;
 
-	set_name(m.name, kinds[name].name);
 	s0 = st_read(name);
-	e = io(t, C_MAP, MPOOL_IOC_MAP, &m, name);
+	e = map_ioc(t, t->fd, name, &m);
 	s1 = st_read(name);
 	if (e)
 		return;
@@ -1028,27 +1026,24 @@ static void op_map_other(struct thr *t)
  */
 static void op_readonly(struct thr *t)
 {
-	struct mpool_ioc_map m = { .size = sizeof(m) };
+	struct mpool_ioc_map m;
 	int name = rn(t, nnames), e, prot = PROT_READ;
 	uint64_t s0, s1, got;
 	void *p;
 
 	if (t->nheld && chance(t, 30)) {
 		struct hold *hd = &t->held[rn(t, t->nheld)];
-		struct mpool_ioc_rw r = { .size = sizeof(r), .handle = hd->h,
-					  .length = sizeof(got),
-					  .buf = (uintptr_t)&got };
 
-		set_name(r.name, kinds[hd->name].name);
 		add(&shm->foreign_checked, 1);
-		if (!io_fd(t, t->rofd, C_READ, MPOOL_IOC_READ, &r, hd->name))
+		if (!lib(t, C_READ, mpool_read(t->rofd, kinds[hd->name].name,
+					       hd->h, 0, &got, sizeof(got)),
+			 hd->name))
 			viol(t, V_FOREIGN, "READ %s handle %#llx, owned by this thread's O_RDWR file, through its O_RDONLY file succeeded",
 			     kinds[hd->name].name, (unsigned long long)hd->h);
 		return;
 	}
-	set_name(m.name, kinds[name].name);
 	s0 = st_read(name);
-	if (io_fd(t, t->rofd, C_MAP, MPOOL_IOC_MAP, &m, name))
+	if (map_ioc(t, t->rofd, name, &m))
 		return;
 	if (chance(t, 30))
 		prot |= PROT_WRITE;
@@ -1072,32 +1067,34 @@ static void op_readonly(struct thr *t)
 
 static void op_watch(struct thr *t)
 {
-	struct mpool_ioc_watch w = { .size = sizeof(w) };
-	struct mpool_watch_event *ev = (void *)t->evbuf;
+	struct mpool_ioc_watch w;
+	struct mpool_watch_event *ev = t->ev;
 	int name = rn(t, nnames), e, i;
 	struct pollfd pfd = { .fd = t->fd, .events = POLLIN };
+	uint32_t flags = 0, below = 0;
 	ssize_t n;
 
-	set_name(w.name, kinds[name].name);
 	if (chance(t, 50)) {
-		w.flags = MPOOL_WATCH_SET;
-		w.below = rn(t, kinds[name].n + 1);
+		flags = MPOOL_WATCH_SET;
+		below = rn(t, kinds[name].n + 1);
 	}
-	e = io(t, C_WATCH, MPOOL_IOC_WATCH, &w, name);
+	e = lib(t, C_WATCH, mpool_watch(t->fd, kinds[name].name, flags, below,
+					&w), name);
 	if (!e && (w.out_free > kinds[name].n || w.out_below > kinds[name].n))
 		viol(t, V_WATCH, "WATCH %s: out_free %u out_below %u of %u blocks",
 		     kinds[name].name, w.out_free, w.out_below, kinds[name].n);
 	if (poll(&pfd, 1, 0) < 0)
 		viol(t, V_WATCH, "poll: %s", ename(errno));
-	n = read(t->fd, t->evbuf, sizeof(t->evbuf));
-	account(t, C_EVREAD, n < 0 ? errno : 0, NULL, -1);
-	if (n <= 0)
-		return;
-	if (n % sizeof(*ev)) {
-		viol(t, V_WATCH, "read of events gave %zd bytes", n);
+	n = mpool_read_events(t->fd, t->ev, EVENTS_MAX);
+	/* -EIO: the library's word for a read of part of an event. */
+	account(t, C_EVREAD, n < 0 && n != -EIO ? -n : 0, NULL, -1);
+	if (n == -EIO) {
+		viol(t, V_WATCH, "read of events gave part of an event");
 		return;
 	}
-	for (i = 0; i < n / (ssize_t)sizeof(*ev); i++)
+	if (n <= 0)
+		return;
+	for (i = 0; i < n; i++)
 		if ((ev[i].type != MPOOL_WATCH_LOW &&
 		     ev[i].type != MPOOL_WATCH_RECOVERED) ||
 		    ev[i].blocks_free > BLOCKS_MAX)
@@ -1108,17 +1105,13 @@ static void op_watch(struct thr *t)
 static void op_stats(struct thr *t)
 {
 	struct mpool_ioc_stats s;
-	struct mpool_ioc_name r = { .size = sizeof(r) };
-	struct mpool_ioc_list l = { .size = sizeof(l) };
 	char names[NAMES_MAX * 2][MPOOL_IOC_NAME_MAX];
-	int name = rn(t, nnames), e;
+	int name = rn(t, nnames), e, count;
 
 	switch (rn(t, 3)) {
 	case 0:
-		memset(&s, 0, sizeof(s));
-		s.size = sizeof(s);
-		set_name(s.name, kinds[name].name);
-		e = io(t, C_STATS, MPOOL_IOC_STATS, &s, name);
+		e = lib(t, C_STATS, mpool_stats(t->fd, kinds[name].name, &s),
+			name);
 		if (!e && (s.out_blocks_total != kinds[name].n ||
 			   s.out_blocks_in_use > s.out_blocks_total ||
 			   s.out_blocks_free > s.out_blocks_total ||
@@ -1131,22 +1124,21 @@ static void op_stats(struct thr *t)
 			     (unsigned long long)s.out_block_size);
 		break;
 	case 1:
-		set_name(r.name, kinds[name].name);
-		io(t, C_RESET, MPOOL_IOC_RESET, &r, name);
+		lib(t, C_RESET, mpool_reset(t->fd, kinds[name].name), name);
 		break;
 	default:
-		l.count = NAMES_MAX * 2;
-		l.names = (uintptr_t)names;
-		e = io(t, C_LIST, MPOOL_IOC_LIST, &l, -1);
-		if (!e && l.count > (uint32_t)nnames)
-			viol(t, V_STATS, "LIST: %u pools of %d names",
-			     l.count, nnames);
+		count = mpool_list(t->fd, names, NAMES_MAX * 2);
+		e = lib(t, C_LIST, count, -1);
+		if (!e && count > nnames)
+			viol(t, V_STATS, "LIST: %d pools of %d names",
+			     count, nnames);
 	}
 }
 
-static int open_dev(void)
+/* The file, or -errno. */
+static int open_dev(int mode)
 {
-	return open(DEV, O_RDWR | O_NONBLOCK);
+	return mpool_open(mode | O_NONBLOCK);
 }
 
 /* Closing the file frees its owned blocks and ends its grants. */
@@ -1155,10 +1147,10 @@ static void op_reopen(struct thr *t)
 	int e = close(t->fd) ? errno : 0;
 
 	account(t, C_CLOSE, e, NULL, -1);
-	t->fd = open_dev();
+	t->fd = open_dev(O_RDWR);
 	if (t->fd < 0) {
-		fprintf(stderr, "mpool_stress: open %s: %s\n", DEV,
-			strerror(errno));
+		fprintf(stderr, "mpool_stress: open %s: %s\n", MPOOL_DEV_PATH,
+			strerror(-t->fd));
 		_exit(2);
 	}
 	t->nheld = 0;
@@ -1174,24 +1166,20 @@ static void op_reopen(struct thr *t)
  */
 static void child(struct thr *t, bool wait_kill)
 {
-	struct mpool_ioc_alloc a = { .size = sizeof(a),
-				     .flags = MPOOL_ALLOC_OWNED |
-					      MPOOL_ALLOC_WAIT,
-				     .timeout_ms = 20 };
-	struct mpool_ioc_map m = { .size = sizeof(m) };
-	int name = rn(t, nnames), e, i, inherited = t->fd;
+	struct mpool_ioc_map m;
+	int name = rn(t, nnames), e, i, n, inherited = t->fd;
 	uint64_t h[4], s0, s1, got;
 	void *p;
 
-	t->fd = open_dev();
+	t->fd = open_dev(O_RDWR);
 	if (t->fd < 0)
 		_exit(3);
-	set_name(a.name, kinds[name].name);
-	a.count = 1 + rn(t, 4);
-	a.handles = (uintptr_t)h;
+	n = 1 + rn(t, 4);
 	s0 = st_read(name);
-	e = io(t, C_ALLOC_WAIT, MPOOL_IOC_ALLOC, &a, name);
-	for (i = 0; !e && i < (int)a.out_allocated; i++) {
+	n = mpool_alloc(t->fd, kinds[name].name, h, n,
+			MPOOL_ALLOC_OWNED | MPOOL_ALLOC_WAIT, 20);
+	e = lib(t, C_ALLOC_WAIT, n, name);
+	for (i = 0; !e && i < n; i++) {
 		e = rw(t, C_READ, name, h[i], &got, sizeof(got));
 		s1 = st_read(name);
 		if (e && clean(s0, s1))
@@ -1199,8 +1187,7 @@ static void child(struct thr *t, bool wait_kill)
 			     kinds[name].name, (unsigned long long)h[i],
 			     ename(e));
 	}
-	set_name(m.name, kinds[name].name);
-	if (!io(t, C_MAP, MPOOL_IOC_MAP, &m, name)) {
+	if (!map_ioc(t, t->fd, name, &m)) {
 		p = map_at(t->fd, m.out_offset, PAGE, PROT_READ);
 		account(t, C_MMAP, p ? 0 : errno, NULL, name);
 		if (p) {
@@ -1311,11 +1298,11 @@ static void *thread_main(void *arg)
 		     t->id, (unsigned long long)t->rng);
 	if (write(STDOUT_FILENO, line, n) < 0)
 		return NULL;
-	t->fd = open_dev();
-	t->rofd = open(DEV, O_RDONLY | O_NONBLOCK);
+	t->fd = open_dev(O_RDWR);
+	t->rofd = open_dev(O_RDONLY);
 	if (t->fd < 0 || t->rofd < 0) {
-		fprintf(stderr, "mpool_stress: open %s: %s\n", DEV,
-			strerror(errno));
+		fprintf(stderr, "mpool_stress: open %s: %s\n", MPOOL_DEV_PATH,
+			strerror(t->fd < 0 ? -t->fd : -t->rofd));
 		exit(2);
 	}
 	while (!past_deadline())
@@ -1370,38 +1357,37 @@ static int budget_zero(char *out, size_t outlen)
 static bool final_checks(void)
 {
 	struct mpool_ioc_stats s;
-	struct mpool_ioc_list l = { .size = sizeof(l) };
 	char msg[256] = "", buf[256];
 	bool ok = true, all = true;
-	int fd = open(DEV, O_RDWR), i, e, b = -1;
+	int fd = mpool_open(O_RDWR), i, e, b = -1, count;
 
 	if (fd < 0) {
-		result(0, "stress-blocks-back", "open: %s", strerror(errno));
+		result(0, "stress-blocks-back", "open: %s", strerror(-fd));
 		return false;
 	}
 	/* Every owner is gone: no block in use, and a plain DESTROY works. */
 	for (i = 0; i < nnames; i++) {
-		e = mpt_stats(fd, kinds[i].name, &s);
+		e = mpool_stats(fd, kinds[i].name, &s);
 		if (!e && s.out_blocks_in_use) {
 			snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg),
 				 "%s: %llu blocks in use; ", kinds[i].name,
 				 (unsigned long long)s.out_blocks_in_use);
 			all = false;
 		}
-		e = mpt_destroy(fd, kinds[i].name, 0);
-		if (e && e != ENOENT) {
+		e = mpool_destroy(fd, kinds[i].name, 0);
+		if (e && e != -ENOENT) {
 			snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg),
-				 "DESTROY %s: %s; ", kinds[i].name, ename(e));
+				 "DESTROY %s: %s; ", kinds[i].name, ename(-e));
 			all = false;
-			mpt_destroy(fd, kinds[i].name, MPOOL_DESTROY_FORCE);
+			mpool_destroy(fd, kinds[i].name, MPOOL_DESTROY_FORCE);
 		}
 	}
 	result(all, "stress-blocks-back", "%s", msg);
 	ok &= all;
-	e = mpt_io(fd, MPOOL_IOC_LIST, &l);
-	result(!e && !l.count, "stress-list-empty", "LIST: %s, %u pools",
-	       ename(e), l.count);
-	ok &= !e && !l.count;
+	count = mpool_list(fd, NULL, 0);
+	result(!count, "stress-list-empty", "LIST: %s, %d pools",
+	       ename(count < 0 ? -count : 0), count < 0 ? 0 : count);
+	ok &= !count;
 	close(fd);
 	/* The last munmap frees the pool's memory from a workqueue. */
 	for (i = 0; i < 50; i++) {
