@@ -31,19 +31,13 @@
 
 static int nfail;
 
-static __attribute__((format(printf, 3, 4)))
-void check(int ok, const char *name, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (!ok)
-		nfail++;
-	result(ok, name, "%s", msg);
-}
+/* One check: result() of mptest.h, counted. */
+#define check(ok, name, ...) do {					\
+		int _ok = !!(ok);					\
+									\
+		nfail += !_ok;						\
+		result(_ok, name, __VA_ARGS__);				\
+	} while (0)
 
 /*
  * libmpool.h: "the library never prints and never exits".
@@ -289,9 +283,9 @@ static void t_names(void)
 	 * libmpool.h: "Names are NUL-terminated strings of 1 to
 	 * MPOOL_IOC_NAME_MAX - 1 characters".
 	 */
-	_Static_assert(sizeof(NAME31) - 1 == MPOOL_IOC_NAME_MAX - 1, "31");
 	r = fresh(NAME31, 16, 4, 0);
-	want("libc-name-31-chars", r, 0);
+	check(r == 0 && strlen(NAME31) == MPOOL_IOC_NAME_MAX - 1,
+	      "libc-name-31-chars", "got %s", errname(r));
 
 	/*
 	 * libmpool.h: "(longer: -ENAMETOOLONG, before any call)".  fd -1:
@@ -300,17 +294,18 @@ static void t_names(void)
 	 * and the pool is untouched.
 	 */
 #define TOOLONG(fn, call) do {						\
-		int _a, _b;						\
 		const int fd_saved = fd;				\
+		int _r[2], _i;						\
 		quiet_nosys = 1;					\
-		_a = QUIET(call);					\
-		fd = -1;						\
-		_b = QUIET(call);					\
+		for (_i = 0; _i < 2; _i++) {				\
+			fd = _i ? -1 : fd_saved;			\
+			_r[_i] = QUIET(call);				\
+		}							\
 		fd = fd_saved;						\
 		quiet_nosys = 0;					\
-		check(_a == -ENAMETOOLONG && _b == -ENAMETOOLONG,	\
+		check(_r[0] == -ENAMETOOLONG && _r[1] == -ENAMETOOLONG,	\
 		      "libc-name-toolong-" fn,				\
-		      "fd open: %d, fd -1: %d, wanted %d", _a, _b,	\
+		      "fd open: %d, fd -1: %d, wanted %d", _r[0], _r[1],	\
 		      -ENAMETOOLONG);					\
 	} while (0)
 	TOOLONG("create", mpool_create(fd, NAME32, 16, 4, 0, 0));
@@ -383,7 +378,7 @@ static void t_names(void)
 	/* mpool_list(3): "cap 0 with names NULL only counts them". */
 	NULLPTR("list-names-cap", mpool_list(-1, NULL, 4));
 	/* mpool_cache_create(3): "NULL when the handle lies outside". */
-	check(mpool_cache_ptr(NULL, h) == NULL, "libc-null-cache-ptr",
+	check(!mpool_cache_ptr(NULL, h), "libc-null-cache-ptr",
 	      "mpool_cache_ptr(NULL, h) is not NULL");
 }
 
@@ -603,8 +598,8 @@ struct waiter {
 	const char *name;
 	int ret;
 	uint32_t timeout_ms;
-	volatile int tid;
-	volatile int done;
+	int tid;		/* both set by the thread, read with __atomic */
+	int done;
 	uint64_t h;
 };
 
@@ -612,10 +607,10 @@ static void *alloc_waiter(void *arg)
 {
 	struct waiter *w = arg;
 
-	w->tid = gettid();
+	__atomic_store_n(&w->tid, gettid(), __ATOMIC_RELEASE);
 	w->ret = mpool_alloc(w->f, w->name, &w->h, 1, MPOOL_ALLOC_WAIT,
 			     w->timeout_ms ?: 20000);
-	w->done = 1;
+	__atomic_store_n(&w->done, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -624,9 +619,9 @@ static void poke_until_done(pthread_t t, struct waiter *w)
 {
 	int i;
 
-	for (i = 0; i < 200 && !w->done; i++) {
+	for (i = 0; i < 200 && !__atomic_load_n(&w->done, __ATOMIC_ACQUIRE); i++) {
 		usleep(50000);
-		if (!w->done)
+		if (!__atomic_load_n(&w->done, __ATOMIC_ACQUIRE))
 			pthread_kill(t, SIGUSR1);
 	}
 }
@@ -698,8 +693,11 @@ static void t_alloc(void)
 	w.name = "lc_alloc";
 	pthread_create(&t, NULL, alloc_waiter, &w);
 	/* until it sleeps in the ALLOC (its wait channel), at most 10 s */
-	for (i = 0; i < 1000 && !(w.tid && mpt_alloc_asleep(w.tid)); i++)
+	for (i = 0; i < 1000; i++) {
+		if (mpt_alloc_asleep(__atomic_load_n(&w.tid, __ATOMIC_ACQUIRE)))
+			break;
 		usleep(10000);
+	}
 	r = mpool_destroy(fd, "lc_alloc", MPOOL_DESTROY_FORCE);
 	pthread_join(t, NULL);
 	check(r == 0 && w.ret == -ENOENT, "libc-alloc-enoent-destroyed",
@@ -952,19 +950,19 @@ static void t_map(void)
 	 * mapping".
 	 */
 	outside = mpool_handle_make(m.length, mpool_handle_gen(h[0]));
-	check(mpool_ptr(&m, outside) == NULL &&
+	check(!mpool_ptr(&m, outside) &&
 	      mpool_ptr(&m, mpool_handle_make(m.length - 1, 1)) ==
 	      (char *)m.base + m.length - 1 &&
-	      mpool_ptr(&m, mpool_handle_make(1ULL << 39, 1)) == NULL,
+	      !mpool_ptr(&m, mpool_handle_make(1ULL << 39, 1)),
 	      "libc-ptr-bounds", "offset length: %p, length - 1: %p",
 	      mpool_ptr(&m, outside),
 	      mpool_ptr(&m, mpool_handle_make(m.length - 1, 1)));
-	check(mpool_ptr(NULL, h[0]) == NULL, "libc-ptr-null-map",
+	check(!mpool_ptr(NULL, h[0]), "libc-ptr-null-map",
 	      "mpool_ptr(NULL, h) is not NULL");
 	{
 		struct mpool_map nomap = { .base = NULL, .length = m.length };
 
-		check(mpool_ptr(&nomap, h[0]) == NULL, "libc-ptr-null-base",
+		check(!mpool_ptr(&nomap, h[0]), "libc-ptr-null-base",
 		      "a map without base gives %p", mpool_ptr(&nomap, h[0]));
 	}
 	/*
@@ -1049,7 +1047,7 @@ static void t_map(void)
 struct reader {
 	int f;
 	ssize_t ret;
-	volatile int done;
+	int done;		/* set by the thread, read with __atomic */
 };
 
 static void *events_reader(void *arg)
@@ -1058,7 +1056,7 @@ static void *events_reader(void *arg)
 	struct mpool_watch_event ev[2];
 
 	rd->ret = mpool_read_events(rd->f, ev, 2);
-	rd->done = 1;
+	__atomic_store_n(&rd->done, 1, __ATOMIC_RELEASE);
 	return NULL;
 }
 
@@ -1139,12 +1137,12 @@ static void t_watch(void)
 	rd.f = mpool_open(O_RDONLY);
 	mpool_watch(rd.f, "lc_watch", 0, 0, NULL);
 	pthread_create(&t, NULL, events_reader, &rd);
-	for (i = 0; i < 200 && !rd.done; i++) {
+	for (i = 0; i < 200 && !__atomic_load_n(&rd.done, __ATOMIC_ACQUIRE); i++) {
 		usleep(50000);
-		if (!rd.done)
+		if (!__atomic_load_n(&rd.done, __ATOMIC_ACQUIRE))
 			pthread_kill(t, SIGUSR1);
 	}
-	if (!rd.done) {		/* wake it with an event */
+	if (!__atomic_load_n(&rd.done, __ATOMIC_ACQUIRE)) {		/* wake it with an event */
 		mpool_alloc(fd, "lc_watch", h, 6, 0, 0);
 		mpool_free(fd, "lc_watch", h, 6, NULL);
 	}
@@ -1194,8 +1192,8 @@ static void t_give_take(void)
 	r = mpool_give(a, "lc_give", h, 1, NULL);
 	want("libc-give-again", r, 1);
 	/* mpool_ioctl.h: "GIVE does not change the owner". */
-	want("libc-give-still-owner-reads", mpool_read(a, "lc_give", h[0], 0,
-						    &byte, 1), 0);
+	r = mpool_read(a, "lc_give", h[0], 0, &byte, 1);
+	want("libc-give-still-owner-reads", r, 0);
 	/*
 	 * mpool_give(3): "mpool_take() makes given blocks this open file's";
 	 * "The handle stays the same".
@@ -1321,7 +1319,7 @@ static void t_cache_basic(void)
 	 */
 	for (i = 0, ok = 1; i < 3 * B; i++) {
 		p = mpool_cache_ptr(c, h[i]);
-		ok &= p != NULL;
+		ok &= !!p;
 		if (p)
 			snprintf(p, 8, "blk%02d", i);
 	}
@@ -1332,15 +1330,15 @@ static void t_cache_basic(void)
 		ok &= mpool_read(fd, "lc_cache", h[i], 0, back, 6) == 0 &&
 		      !memcmp(back, want_s, 6);
 	}
-	check(ok, "libc-cache-ptr", "bytes written through mpool_cache_ptr() "
-	      "do not read back through mpool_read()");
+	check(ok, "libc-cache-ptr",
+	      "bytes written through mpool_cache_ptr() do not read back through mpool_read()");
 	/*
 	 * mpool_cache_create(3): "mpool_cache_ptr(): NULL when the handle lies
 	 * outside the pool's region".
 	 */
 	x = mpool_handle_make(1ULL << 39, mpool_handle_gen(h[0]));
 	y = mpool_handle_make(64 * 64 + 2 * getpagesize(), mpool_handle_gen(h[0]));
-	check(mpool_cache_ptr(c, x) == NULL && mpool_cache_ptr(c, y) == NULL,
+	check(!mpool_cache_ptr(c, x) && !mpool_cache_ptr(c, y),
 	      "libc-cache-ptr-outside", "%p, %p", mpool_cache_ptr(c, x),
 	      mpool_cache_ptr(c, y));
 	/*
@@ -1540,8 +1538,8 @@ static void t_cache_threads(void)
 	r = mpool_cache_flush(c3);
 	check(u == B && i == 0 && ok && r == B && in_use("lc_thr") == 0,
 	      "libc-cache-destroy-then-thread-exit",
-	      "after the thread's exit %ld in use (wanted %d), %d invalid frees, "
-	      "flush %s", u, B, i, errname(r));
+	      "after the thread's exit %ld in use (wanted %d), %d invalid frees, flush %s",
+	      u, B, i, errname(r));
 	mpool_cache_destroy(c3);
 	close(ready[0]);
 	close(ready[1]);
@@ -1617,8 +1615,8 @@ static void t_cache_args(void)
 				mpool_cache_destroy(c);
 			check((r2 == -EINVAL || r == -ENOMEM) &&
 			      in_use("lc_args") == 0, i ? "libc-cache-max-batch-u32max" :
-			      "libc-cache-max-batch-2-31", "max_batch %#x: create "
-			      "%s, alloc %s", huge[i], errname(r), errname(r2));
+			      "libc-cache-max-batch-2-31", "max_batch %#x: create %s, alloc %s",
+			      huge[i], errname(r), errname(r2));
 		}
 	}
 	r = mpool_cache_create(fd, "lc_args", MPOOL_IOC_BATCH_MAX, &c);
@@ -1665,8 +1663,8 @@ static void t_cache_args(void)
 	if (!r)
 		mpool_cache_destroy(c);
 	check(r2 == -EPERM && in_use("lc_args_ro") == 0,
-	      "libc-cache-rdonly-eperm", "pool without MAP_WRITE: create %s, "
-	      "alloc %s", errname(r), errname(r2));
+	      "libc-cache-rdonly-eperm", "pool without MAP_WRITE: create %s, alloc %s",
+	      errname(r), errname(r2));
 	close(ro);
 	mpool_destroy(fd, "lc_args", 0);
 	mpool_destroy(fd, "lc_args_ro", 0);
@@ -1747,8 +1745,8 @@ static void t_cache_many(void)
 	check(ok && u0 == THREADS * B && u1 == 0 && in_use("lc_many") == 0 &&
 	      stats_of(fd, "lc_many").out_invalid_frees == 0,
 	      "libc-cache-destroy-50-threads",
-	      "%ld in use before destroy (wanted %d), %ld after, %ld after the "
-	      "threads' exit", u0, THREADS * B, u1, in_use("lc_many"));
+	      "%ld in use before destroy (wanted %d), %ld after, %ld after the threads' exit",
+	      u0, THREADS * B, u1, in_use("lc_many"));
 	close(ready[0]);
 	close(ready[1]);
 	close(go[0]);
@@ -1769,8 +1767,9 @@ static void t_cache_many(void)
 	}
 	m1 = maps_lines();
 	check(ok && m1 == m0 && in_use("lc_many") == 0,
-	      "libc-cache-create-destroy-1100", "stopped at cycle %d of %d; "
-	      "%d mappings before, %d after, %ld in use", i, CYCLES, m0, m1,
+	      "libc-cache-create-destroy-1100",
+	      "stopped at cycle %d of %d; %d mappings before, %d after, %ld in use",
+	      i, CYCLES, m0, m1,
 	      in_use("lc_many"));
 	mpool_destroy(fd, "lc_many", 0);
 	mpool_destroy(fd, "lc_many2", 0);
@@ -1836,8 +1835,9 @@ static void t_cache_fork(void)
 	      (unsigned long long)st1.out_allocs);
 	check((int)child[2] == B - 1 && (int)child[3] == 0 &&
 	      (int)(child[0] >> 32) == 1 && u == B,
-	      "libc-cache-fork-child-flush", "child's flushes %d and %d (wanted "
-	      "%d and 1), %ld in use after it (wanted %d)", (int)child[2],
+	      "libc-cache-fork-child-flush",
+	      "child's flushes %d and %d (wanted %d and 1), %ld in use after it (wanted %d)",
+	      (int)child[2],
 	      (int)(child[0] >> 32), B - 1, u, B);
 	check(ok && in_use("lc_fork") == B && stats_of(fd, "lc_fork").out_allocs ==
 	      st1.out_allocs, "libc-cache-fork-parent-keeps-array",
@@ -1863,8 +1863,8 @@ static void t_cache_fork(void)
 	kill(pid, SIGKILL);
 	wait_child(pid);
 	check(in_use("lc_fork") == 2 * B, "libc-cache-fork-killed-child-shared-file",
-	      "%ld in use after the child's SIGKILL, wanted %d (the file is "
-	      "shared)", in_use("lc_fork"), 2 * B);
+	      "%ld in use after the child's SIGKILL, wanted %d (the file is shared)",
+	      in_use("lc_fork"), 2 * B);
 	for (i = 0; i < B; i++)
 		mpool_cache_free(c, mine[i]);
 	mpool_cache_destroy(c);
@@ -1874,8 +1874,7 @@ static void t_cache_fork(void)
 	check(u == B && st1.out_blocks_in_use == 0 &&
 	      (long)st1.out_reclaimed_on_close == reclaimed + B,
 	      "libc-cache-fork-shared-file-close",
-	      "%ld in use after destroy (wanted %d), %llu after close, "
-	      "reclaimed %ld -> %llu", u, B,
+	      "%ld in use after destroy (wanted %d), %llu after close, reclaimed %ld -> %llu", u, B,
 	      (unsigned long long)st1.out_blocks_in_use, reclaimed,
 	      (unsigned long long)st1.out_reclaimed_on_close);
 
@@ -1913,8 +1912,8 @@ static void t_cache_fork(void)
 	check(u == 2 * B && st1.out_blocks_in_use == 0 &&
 	      (long)st1.out_reclaimed_on_close == reclaimed + 2 * B,
 	      "libc-cache-sigkill-reclaimed",
-	      "%ld in use before SIGKILL (wanted %d), %llu after, reclaimed "
-	      "%ld -> %llu", u, 2 * B, (unsigned long long)st1.out_blocks_in_use,
+	      "%ld in use before SIGKILL (wanted %d), %llu after, reclaimed %ld -> %llu",
+	      u, 2 * B, (unsigned long long)st1.out_blocks_in_use,
 	      reclaimed, (unsigned long long)st1.out_reclaimed_on_close);
 	close(p2c[0]);
 	close(p2c[1]);
@@ -1993,8 +1992,8 @@ static void t_cache_two_procs(void)
 	      WEXITSTATUS(st[1]) == 0 && s.out_blocks_in_use == 0 &&
 	      s.out_allocs == s.out_frees && s.out_invalid_frees == 0,
 	      "libc-cache-two-procs",
-	      "exits %#x %#x (1: a block held by both), %llu in use, allocs %llu "
-	      "frees %llu invalid %llu", st[0], st[1],
+	      "exits %#x %#x (1: a block held by both), %llu in use, allocs %llu frees %llu invalid %llu",
+	      st[0], st[1],
 	      (unsigned long long)s.out_blocks_in_use,
 	      (unsigned long long)s.out_allocs, (unsigned long long)s.out_frees,
 	      (unsigned long long)s.out_invalid_frees);
@@ -2045,8 +2044,8 @@ static void t_end(const char *prefix)
 	snprintf(name, sizeof(name), "%s-errno-untouched-before-syscall", prefix);
 	check(!strcmp(prefix, "libc-user") ||
 	      (nosys_calls > 0 && nosys_errno_changed == 0), name,
-	      "%ld of %ld calls failing before any system call changed errno; "
-	      "first: %s", nosys_errno_changed, nosys_calls, nosys_errno_first);
+	      "%ld of %ld calls failing before any system call changed errno; first: %s",
+	      nosys_errno_changed, nosys_calls, nosys_errno_first);
 	printf("# errno: %ld of %ld failing calls changed it%s%s\n",
 	       errno_changed, quiet_calls, errno_changed ? "; first: " : "",
 	       errno_first);
