@@ -926,6 +926,15 @@ static void t_map(void)
 	      mapped((char *)m.base + m.length - 1), "libc-map",
 	      "got %s, base %p length %zu flags %#x", errname(r), m.base,
 	      m.length, m.flags);
+	/* libmpool.h: "uint64_t offset;	 MPOOL_IOC_MAP's out_offset". */
+	{
+		void *again = mmap(NULL, m.length, PROT_READ, MAP_SHARED, fd, m.offset);
+
+		check(again != MAP_FAILED, "libc-map-offset",
+		      "mmap() of the offset mpool_map() returned: %s", strerror(errno));
+		if (again != MAP_FAILED)
+			munmap(again, m.length);
+	}
 	r = mpool_alloc(fd, "lc_map", h, 3, 0, 0);
 	/*
 	 * mpool_map(3): "mpool_ptr() is the first byte of the handle's block
@@ -1786,6 +1795,62 @@ static int wait_child(pid_t pid)
 	return status;
 }
 
+/*
+ * mpool_cache_create(3): "After fork(2), the child's copies of the arrays
+ * are emptied without freeing (the blocks are the parent's)": every
+ * thread's array, so a child's mpool_cache_destroy() (which "gives back
+ * every thread's array") gives back none of the parent's blocks, through
+ * the file they share.
+ */
+static void t_cache_fork_destroy(void)
+{
+	enum { B = 4 };
+	struct cache_thread t = { .nalloc = 1, .nfree = 1 };
+	int ready[2], go[2], r;
+	struct mpool_cache *c;
+	long u0, u1;
+	pthread_t th;
+	uint64_t h;
+	pid_t pid;
+	char b;
+
+	cache_pool("lc_forkd", 64);
+	mpool_cache_create(fd, "lc_forkd", B, &c);
+	pipe(ready);
+	pipe(go);
+	t.c = c;
+	t.ready = ready[1];
+	t.go = go[0];
+	pthread_create(&th, NULL, cache_worker, &t);
+	read(ready[0], &b, 1);
+	mpool_cache_alloc(c, &h);	/* main: B - 1 in its array, h held */
+	u0 = in_use("lc_forkd");
+	pid = fork();
+	if (pid == 0)
+		_exit(mpool_cache_destroy(c) ? 1 : 0);
+	r = wait_child(pid);
+	u1 = in_use("lc_forkd");
+	check(r == 0 && u0 == 2 * B && u1 == 2 * B &&
+	      stats_of(fd, "lc_forkd").out_invalid_frees == 0,
+	      "libc-cache-fork-child-destroy",
+	      "child's destroy: status %#x; %ld in use before (wanted %d), %ld after",
+	      r, u0, 2 * B, u1);
+	write(go[1], "x", 1);
+	pthread_join(th, NULL);
+	mpool_cache_free(c, h);
+	mpool_cache_destroy(c);
+	check(in_use("lc_forkd") == 0 && stats_of(fd, "lc_forkd").out_invalid_frees == 0,
+	      "libc-cache-fork-child-destroy-parent-intact",
+	      "%ld in use after the parent's destroy, %llu invalid frees",
+	      in_use("lc_forkd"),
+	      (unsigned long long)stats_of(fd, "lc_forkd").out_invalid_frees);
+	close(ready[0]);
+	close(ready[1]);
+	close(go[0]);
+	close(go[1]);
+	mpool_destroy(fd, "lc_forkd", 0);
+}
+
 static void t_cache_fork(void)
 {
 	enum { B = 4 };
@@ -1918,6 +1983,7 @@ static void t_cache_fork(void)
 	close(p2c[0]);
 	close(p2c[1]);
 	mpool_destroy(fd, "lc_fork", 0);
+	t_cache_fork_destroy();
 }
 
 /*
