@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -735,6 +736,23 @@ static void t_alloc(void)
 		     QUIET(mpool_free(fd, "lc_alloc", big,
 				      MPOOL_IOC_BATCH_MAX + 1, NULL)), -EINVAL);
 	}
+	/*
+	 * mpool_alloc(3): "MPOOL_ALLOC_OWNED charges the blocks to the open
+	 * file, which gives them back when it is closed".
+	 */
+	{
+		long rec = (long)stats_of(fd, "lc_alloc").out_reclaimed_on_close;
+		int f = mpool_open(O_RDWR);
+		long u;
+
+		r = mpool_alloc(f, "lc_alloc", h, 3, MPOOL_ALLOC_OWNED, 0);
+		u = in_use("lc_alloc");
+		close(f);
+		check(r == 3 && u == 3 && in_use("lc_alloc") == 0 &&
+		      (long)stats_of(fd, "lc_alloc").out_reclaimed_on_close == rec + 3,
+		      "libc-alloc-owned-close", "alloc %s, %ld in use, %ld after close",
+		      errname(r), u, in_use("lc_alloc"));
+	}
 	ro = mpool_open(O_RDONLY);
 	want("libc-alloc-eperm-rdonly",
 	     QUIET(mpool_alloc(ro, "lc_alloc", h, 1, 0, 0)), -EPERM);
@@ -1098,6 +1116,14 @@ static void t_watch(void)
 	 * first"; "the number of events".
 	 */
 	mpool_alloc(fd, "lc_watch", h, 6, 0, 0);
+	/* mpool_watch(3): "poll(2) on the file says when some are queued". */
+	{
+		struct pollfd pfd = { .fd = w, .events = POLLIN };
+
+		r = poll(&pfd, 1, 0);
+		check(r == 1 && (pfd.revents & POLLIN), "libc-watch-poll",
+		      "poll() gave %d, revents %#x", r, pfd.revents);
+	}
 	n = mpool_read_events(w, ev, 8);
 	check(n == 1 && ev[0].type == MPOOL_WATCH_LOW && ev[0].below == 3 &&
 	      ev[0].blocks_free == 2, "libc-watch-low-event",
@@ -1605,6 +1631,7 @@ static void t_cache_args(void)
 		mpool_cache_destroy(c);
 	check(r2 == -EINVAL && in_use("lc_args") == 0, "libc-cache-max-batch-0",
 	      "create %s, alloc %s", errname(r), errname(r2));
+	printf("# max_batch 0: create %s\n", errname(r));
 	r = QUIET(mpool_cache_create(fd, "lc_args", MPOOL_IOC_BATCH_MAX + 1, &c));
 	r2 = r ? r : QUIET(mpool_cache_alloc(c, &x));
 	if (!r)
@@ -1612,6 +1639,7 @@ static void t_cache_args(void)
 	check(r2 == -EINVAL && in_use("lc_args") == 0,
 	      "libc-cache-max-batch-over", "max_batch %d: create %s, alloc %s",
 	      MPOOL_IOC_BATCH_MAX + 1, errname(r), errname(r2));
+	printf("# max_batch %d: create %s\n", MPOOL_IOC_BATCH_MAX + 1, errname(r));
 	/* the same far out: 2 * max_batch handles must not wrap */
 	{
 		static const uint32_t huge[] = { 0x80000000U, 0xffffffffU };
@@ -1674,6 +1702,8 @@ static void t_cache_args(void)
 	check(r2 == -EPERM && in_use("lc_args_ro") == 0,
 	      "libc-cache-rdonly-eperm", "pool without MAP_WRITE: create %s, alloc %s",
 	      errname(r), errname(r2));
+	printf("# O_RDONLY cache of a pool without MAP_WRITE: create %s, alloc %s\n",
+	       errname(r), errname(r2));
 	close(ro);
 	mpool_destroy(fd, "lc_args", 0);
 	mpool_destroy(fd, "lc_args_ro", 0);
@@ -2170,6 +2200,82 @@ static void t_cache_two_procs(void)
 	mpool_destroy(fd, "lc_two", 0);
 }
 
+/*
+ * README.md, "The library in ten lines", as written there (but for the
+ * checks of each answer and the cleanup).
+ */
+static void t_readme(void)
+{
+	int f = mpool_open(O_RDWR);                 /* checks the ABI version */
+	int r0, r1, r2, r3;
+	struct mpool_cache *c;
+	uint64_t h;
+	char *p;
+
+	mpool_destroy(f, "rx", MPOOL_DESTROY_FORCE);
+	r0 = mpool_create(f, "rx", 2048, 1024, 0, MPOOL_CREATE_MAP_WRITE);
+	r1 = mpool_cache_create(f, "rx", 32, &c);        /* maps the pool */
+	r2 = r1 ? r1 : mpool_cache_alloc(c, &h);         /* -ENOSPC, ... on error */
+	p = r2 ? NULL : mpool_cache_ptr(c, h);
+	if (p)
+		memcpy(p, "hello", 6);                   /* the block, in place */
+	r3 = r2 ? r2 : mpool_cache_free(c, h);
+	check(f >= 0 && !r0 && !r1 && !r2 && p && !r3, "libc-readme-example",
+	      "open %d, create %s, cache %s, alloc %s, free %s", f, errname(r0),
+	      errname(r1), errname(r2), errname(r3));
+	if (!r1)
+		mpool_cache_destroy(c);
+	mpool_destroy(f, "rx", 0);
+	close(f);
+}
+
+/*
+ * With the module loaded max_pools=2 max_bytes=1048576 max_batch=16 (the
+ * guest script does it): mpool_create(3): "-EDQUOT, -ENOSPC";
+ * mpool_ioctl.h: "ENOSPC, max_pools such pools exist already"; "EDQUOT,
+ * the pool would take the device pools' memory ... past the module
+ * parameter max_bytes"; ALLOC's count "1 to MPOOL_IOC_BATCH_MAX, or to the
+ * module parameter max_batch if an administrator set it lower".
+ */
+static void t_limits(void)
+{
+	static uint64_t h[32];
+	struct mpool_cache *c;
+	int r, r2;
+
+	r = fresh("lc_lim1", 64, 64, 0);
+	r2 = fresh("lc_lim2", 64, 64, 0);
+	check(!r && !r2, "libc-limits-setup", "creates %s, %s", errname(r),
+	      errname(r2));
+	want("libc-create-enospc-max-pools",
+	     QUIET(mpool_create(fd, "lc_lim3", 64, 64, 0, 0)), -ENOSPC);
+	mpool_destroy(fd, "lc_lim2", 0);
+	want("libc-create-edquot",
+	     QUIET(mpool_create(fd, "lc_lim2", 4096, 512, 0, 0)), -EDQUOT);
+	want("libc-alloc-module-max-batch",
+	     QUIET(mpool_alloc(fd, "lc_lim1", h, 17, 0, 0)), -EINVAL);
+	r = mpool_alloc(fd, "lc_lim1", h, 16, 0, 0);
+	want("libc-alloc-module-max-batch-16", r, 16);
+	if (r > 0)
+		mpool_free(fd, "lc_lim1", h, r, NULL);
+	/*
+	 * A cache of a max_batch above the module's: the docs do not say what
+	 * happens; only that nothing is lost.
+	 */
+	r = mpool_cache_create(fd, "lc_lim1", 32, &c);
+	r2 = r ? r : QUIET(mpool_cache_alloc(c, &h[0]));
+	if (!r2)
+		mpool_cache_free(c, h[0]);
+	if (!r)
+		mpool_cache_destroy(c);
+	check(in_use("lc_lim1") == 0, "libc-cache-over-module-max-batch",
+	      "create %s, alloc %s, %ld in use after destroy", errname(r),
+	      errname(r2), in_use("lc_lim1"));
+	printf("# cache of max_batch 32, module max_batch 16: create %s, alloc %s\n",
+	       errname(r), errname(r2));
+	mpool_destroy(fd, "lc_lim1", 0);
+}
+
 /* ---- an unprivileged user --------------------------------------------- */
 
 static int t_user(void)
@@ -2212,7 +2318,7 @@ static void t_end(const char *prefix)
 	 * How many others changed it is printed, not judged.
 	 */
 	snprintf(name, sizeof(name), "%s-errno-untouched-before-syscall", prefix);
-	check(!strcmp(prefix, "libc-user") ||
+	check(strcmp(prefix, "libc") ||
 	      (nosys_calls > 0 && nosys_errno_changed == 0), name,
 	      "%ld of %ld calls failing before any system call changed errno; first: %s",
 	      nosys_errno_changed, nosys_calls, nosys_errno_first);
@@ -2235,6 +2341,12 @@ int main(int argc, char **argv)
 		t_end("libc-user");
 		return nfail ? 1 : 0;
 	}
+	if (argc > 1 && !strcmp(argv[1], "limits")) {
+		fd = mpool_open(O_RDWR);
+		t_limits();
+		t_end("libc-limits");
+		return nfail ? 1 : 0;
+	}
 	fd = mpool_open(O_RDWR);
 	t_device();
 	if (fd < 0)
@@ -2254,6 +2366,7 @@ int main(int argc, char **argv)
 	t_cache_two_procs();
 	t_cache_many();
 	t_cache_concurrent();
+	t_readme();
 	t_end("libc");
 	printf("# %d checks failed\n", nfail);
 	return nfail ? 1 : 0;
