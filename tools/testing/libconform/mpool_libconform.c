@@ -338,6 +338,25 @@ static void t_names(void)
 	 */
 	want("libc-name-empty", QUIET(mpool_create(fd, "", 16, 4, 0, 0)),
 	     -EINVAL);
+	/*
+	 * mpool_ioctl.h: "from [A-Za-z0-9_.-], other than ".", "..", "pools"
+	 * and "budget"": the kernel's EINVAL, passed on.
+	 */
+	{
+		static const char * const bad[] = { "a/b", "..", "pools", "budget",
+						    "sp ace" };
+		int i, ok = 1;
+
+		for (i = 0; i < 5; i++) {
+			r = QUIET(mpool_create(fd, bad[i], 16, 4, 0, 0));
+			if (r != -EINVAL) {
+				ok = 0;
+				break;
+			}
+		}
+		check(ok, "libc-name-invalid", "'%s': %s", i < 5 ? bad[i] : "",
+		      errname(r));
+	}
 
 	/*
 	 * docs/libmpool.md: "a NULL pointer it needs -EINVAL, before any
