@@ -1422,6 +1422,18 @@ static void t_cache_basic(void)
 	u1 = in_use("lc_cache");
 	ok &= mpool_cache_free(c, h[2 * B]) == 0;
 	u2 = in_use("lc_cache");
+	{
+		int oldest = 1, kept = 1;
+
+		for (i = 0; i < B; i++)
+			oldest &= mpool_read(fd, "lc_cache", h[i], 0, back, 1) == -ENXIO;
+		for (i = B; i <= 2 * B; i++)
+			kept &= mpool_read(fd, "lc_cache", h[i], 0, back, 1) == 0;
+		check(oldest && kept, "libc-cache-free-gives-oldest",
+		      "the %d first pushed %s, the others %s", B,
+		      oldest ? "freed" : "not all freed",
+		      kept ? "kept" : "not all kept");
+	}
 	for (i = 2 * B + 1; i < 3 * B; i++)
 		ok &= mpool_cache_free(c, h[i]) == 0;
 	u3 = in_use("lc_cache");
@@ -1438,6 +1450,17 @@ static void t_cache_basic(void)
 	check(r == 2 * B && in_use("lc_cache") == 0, "libc-cache-flush",
 	      "got %s, %ld in use", errname(r), in_use("lc_cache"));
 	want("libc-cache-flush-empty", mpool_cache_flush(c), 0);
+	/* mpool_cache_create(3): "mpool_cache_alloc() pops one": the last pushed. */
+	ok = mpool_cache_alloc(c, &x) == 0 && mpool_cache_alloc(c, &y) == 0 &&
+	     mpool_cache_free(c, x) == 0 && mpool_cache_free(c, y) == 0;
+	ok &= mpool_cache_alloc(c, &h[0]) == 0 && mpool_cache_alloc(c, &h[1]) == 0;
+	check(ok && h[0] == y && h[1] == x, "libc-cache-alloc-pops",
+	      "pushed %#llx then %#llx, popped %#llx then %#llx",
+	      (unsigned long long)x, (unsigned long long)y,
+	      (unsigned long long)h[0], (unsigned long long)h[1]);
+	mpool_cache_free(c, h[1]);
+	mpool_cache_free(c, h[0]);
+	mpool_cache_flush(c);
 
 	/*
 	 * mpool_cache_create(3): "Like free(3), mpool_cache_free() trusts the
@@ -1504,6 +1527,63 @@ static void *cache_worker(void *arg)
 			;
 	}
 	return NULL;
+}
+
+/* The permissions of the mapping that holds @p, from /proc/self/maps. */
+static int map_perms(const void *p, char perms[5])
+{
+	unsigned long lo, hi;
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+	int found = 0;
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%lx-%lx %4s", &lo, &hi, perms) == 3 &&
+			(uintptr_t)p >= lo && (uintptr_t)p < hi;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/*
+ * mpool_cache_create(3): "which it maps (writable if the pool allows)";
+ * "mpool_cache_ptr(): NULL when the handle lies outside the pool's
+ * region"; docs/libmpool.md: "one outside the region ... is -EINVAL".  A
+ * region of 10 blocks of 64 bytes ends at 640, inside the mapping's page.
+ */
+static void t_cache_region(void)
+{
+	char pw[5] = "", pr[5] = "";
+	struct mpool_cache *c, *cr;
+	uint64_t h, hr, end;
+	int r, ok;
+
+	fresh("lc_reg", 64, 10, MPOOL_CREATE_MAP_WRITE);
+	fresh("lc_reg_ro", 64, 10, 0);
+	ok = !mpool_cache_create(fd, "lc_reg", 2, &c) && !mpool_cache_alloc(c, &h) &&
+	     !mpool_cache_create(fd, "lc_reg_ro", 2, &cr) &&
+	     !mpool_cache_alloc(cr, &hr);
+	if (!ok) {
+		check(0, "libc-cache-region-setup", "a cache of lc_reg failed");
+		return;
+	}
+	ok = map_perms(mpool_cache_ptr(c, h), pw) && map_perms(mpool_cache_ptr(cr, hr), pr);
+	check(ok && pw[0] == 'r' && pw[1] == 'w' && pr[0] == 'r' && pr[1] == '-',
+	      "libc-cache-map-writable-if-allowed",
+	      "MAP_WRITE pool mapped %s, the other %s", pw, pr);
+	end = mpool_handle_make(stats_of(fd, "lc_reg").out_stride * 10,
+				mpool_handle_gen(h));
+	check(!mpool_cache_ptr(c, end), "libc-cache-ptr-region-end",
+	      "offset %llu (the region's end, inside the mapped page): %p",
+	      (unsigned long long)mpool_handle_offset(end), mpool_cache_ptr(c, end));
+	r = QUIET(mpool_cache_free(c, end));
+	want("libc-cache-free-region-end", r, -EINVAL);
+	mpool_cache_free(c, h);
+	mpool_cache_free(cr, hr);
+	mpool_cache_destroy(c);
+	mpool_cache_destroy(cr);
+	mpool_destroy(fd, "lc_reg", 0);
+	mpool_destroy(fd, "lc_reg_ro", 0);
 }
 
 static void t_cache_threads(void)
@@ -2383,6 +2463,7 @@ int main(int argc, char **argv)
 	t_watch();
 	t_give_take();
 	t_cache_basic();
+	t_cache_region();
 	t_cache_threads();
 	t_cache_args();
 	t_cache_fork();
