@@ -242,6 +242,15 @@ static void t_device(void)
 	/* mpool_open(3): "a negative errno on error". */
 	want("libc-version-ebadf", QUIET(mpool_version(-1)), -EBADF);
 
+	/* mpool_open(3): "mpool_open_path() does the same for another path". */
+	f = mpool_open_path(MPOOL_DEV_PATH, O_WRONLY);
+	check(f >= 0 && (fcntl(f, F_GETFD) & FD_CLOEXEC) &&
+	      (fcntl(f, F_GETFL) & O_ACCMODE) == O_WRONLY && mpool_version(f) ==
+	      MPOOL_IOC_ABI_VERSION, "libc-open-path", "mpool_open_path(%s, O_WRONLY): %s",
+	      MPOOL_DEV_PATH, errname(f));
+	if (f >= 0)
+		close(f);
+
 	/* mpool_open(3): "the errors of open(2)". */
 	want("libc-open-path-enoent",
 	     QUIET(mpool_open_path("/nonexistent/mempool", O_RDWR)), -ENOENT);
@@ -893,6 +902,12 @@ static void t_free_rw(void)
 	     QUIET(mpool_write(ro, "lc_rw", a[2], 0, buf, 1)), -EPERM);
 	want("libc-free-eperm-rdonly",
 	     QUIET(mpool_free(ro, "lc_rw", &a[2], 1, NULL)), -EPERM);
+	/*
+	 * docs/libmpool.md: "everything else is the kernel's answer";
+	 * mpool_ioctl.h: "EFAULT: a user address could not be read".
+	 */
+	want("libc-write-efault",
+	     QUIET(mpool_write(fd, "lc_rw", a[2], 0, (void *)8, 4)), -EFAULT);
 	want("libc-rw-enoent", QUIET(mpool_read(fd, "lc_none", a[2], 0, back, 1)),
 	     -ENOENT);
 	close(wo);
