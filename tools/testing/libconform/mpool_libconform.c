@@ -2448,7 +2448,8 @@ static void t_end(const char *prefix)
 	n = mpool_list(fd, names, 256);
 	for (i = 0; i < n && i < 256; i++)
 		left += !strncmp(names[i], "lc_", 3);
-	check(n >= 0 && left == 0, "libc-no-pool-left", "%d lc_ pools left", left);
+	snprintf(name, sizeof(name), "%s-no-pool-left", prefix);
+	check(n >= 0 && left == 0, name, "%d lc_ pools left", left);
 }
 
 int main(int argc, char **argv)
