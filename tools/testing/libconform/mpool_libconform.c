@@ -1932,6 +1932,94 @@ static void t_cache_many(void)
 	mpool_destroy(fd, "lc_many2", 0);
 }
 
+struct reuse_thread {
+	struct mpool_cache **c;	/* the cache to use, changed between rounds */
+	const char *const *pool; /* its pool */
+	int ready, go;
+	int bad;
+};
+
+/* Each round: alloc and free through *c, check the block's pool, wait. */
+static void *reuse_worker(void *arg)
+{
+	struct reuse_thread *t = arg;
+	char b = 0;
+	uint64_t h;
+
+	while (b != 'x') {
+		if (mpool_cache_alloc(*t->c, &h) ||
+		    mpool_read(fd, *t->pool, h, 0, &b, 1) ||
+		    mpool_cache_free(*t->c, h))
+			t->bad++;
+		write(t->ready, "r", 1);
+		if (read(t->go, &b, 1) != 1)
+			break;
+	}
+	return NULL;
+}
+
+/*
+ * docs/libmpool.md: "the thread finds its array through a thread-local
+ * pointer (a key lookup only when it switches caches)";
+ * mpool_cache_create(3): "mpool_cache_destroy() gives back every thread's
+ * array, unmaps and frees the cache".  A cache made after another's
+ * destroy may get its address: 40 rounds of destroy and create,
+ * alternating two pools, used by this thread and by another that used the
+ * old one; every block must come from the new cache's pool.
+ */
+static void t_cache_reuse(void)
+{
+	static const char *const pools[2] = { "lc_reuse_a", "lc_reuse_b" };
+	struct reuse_thread t;
+	int ready[2], go[2], i, ok = 1, same = 0;
+	struct mpool_cache *c, *old;
+	const char *pool;
+	pthread_t th;
+	uint64_t h;
+	char b;
+
+	fresh(pools[0], 64, 256, MPOOL_CREATE_MAP_WRITE);
+	fresh(pools[1], 64, 256, MPOOL_CREATE_MAP_WRITE);
+	pipe(ready);
+	pipe(go);
+	pool = pools[0];
+	if (mpool_cache_create(fd, pool, 4, &c))
+		return;
+	t = (struct reuse_thread){ .c = &c, .pool = &pool, .ready = ready[1],
+				   .go = go[0] };
+	pthread_create(&th, NULL, reuse_worker, &t);
+	read(ready[0], &b, 1);
+	for (i = 1; i <= 40; i++) {
+		ok &= !mpool_cache_alloc(c, &h) &&
+		      !mpool_read(fd, pool, h, 0, &b, 1) && !mpool_cache_free(c, h);
+		old = c;
+		ok &= !mpool_cache_destroy(c);
+		ok &= in_use(pools[0]) == 0 && in_use(pools[1]) == 0;
+		pool = pools[i % 2];
+		ok &= !mpool_cache_create(fd, pool, 4 + i % 2, &c);
+		same += c == old;
+		write(go[1], "n", 1);
+		read(ready[0], &b, 1);
+	}
+	write(go[1], "x", 1);
+	pthread_join(th, NULL);
+	ok &= !mpool_cache_alloc(c, &h) && !mpool_read(fd, pool, h, 0, &b, 1) &&
+	      !mpool_cache_free(c, h);
+	mpool_cache_destroy(c);
+	check(ok && !t.bad && in_use(pools[0]) == 0 && in_use(pools[1]) == 0,
+	      "libc-cache-destroy-create-reuse",
+	      "this thread %s, the other %d bad rounds, %ld and %ld in use (%d of 40 new caches at the old address)",
+	      ok ? "ok" : "failed", t.bad, in_use(pools[0]), in_use(pools[1]), same);
+	printf("# %d of 40 caches made after a destroy had the destroyed one's address\n",
+	       same);
+	close(ready[0]);
+	close(ready[1]);
+	close(go[0]);
+	close(go[1]);
+	mpool_destroy(fd, pools[0], 0);
+	mpool_destroy(fd, pools[1], 0);
+}
+
 /* ---- the cache across processes --------------------------------------- */
 
 static int wait_child(pid_t pid)
@@ -2485,6 +2573,7 @@ int main(int argc, char **argv)
 	t_cache_fork();
 	t_cache_two_procs();
 	t_cache_many();
+	t_cache_reuse();
 	t_cache_concurrent();
 	t_readme();
 	t_end("libc");
