@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "libmpool.h"
-#include "mptest.h"
+#include "../mptest.h"
 
 #define ERRNO_SENTINEL 4242
 
