@@ -7,8 +7,9 @@
  * spelled out there only), the handle helpers, a pool's mapping and a
  * per-thread cache of owned blocks (mpool_cache_*).
  *
- * Every function that can fail returns a negative errno (-ENOENT, ...);
- * the library never prints and never exits.  Names are NUL-terminated
+ * Every function that can fail returns a negative errno (-ENOENT, ...),
+ * its only report: errno is unspecified after any call.  The library
+ * never prints and never exits.  Names are NUL-terminated
  * strings of 1 to MPOOL_IOC_NAME_MAX - 1 characters (longer:
  * -ENAMETOOLONG, before any call).  A call interrupted by a signal is
  * restarted, but for mpool_alloc() and mpool_read_events(), which wait
@@ -81,10 +82,15 @@ struct mpool_map {
 	void *base;		/* the region's first byte */
 	size_t length;		/* bytes mapped (whole pages) */
 	uint64_t offset;	/* MPOOL_IOC_MAP's out_offset */
-	uint32_t flags;		/* MPOOL_MAP_WRITABLE when mapped writable */
+	/*
+	 * MPOOL_MAP_WRITABLE when this mapping is writable (PROT_WRITE), not
+	 * MAP's out_flags (whether the pool allows it).
+	 */
+	uint32_t flags;
 };
 
 int mpool_map(int fd, const char *name, int prot, struct mpool_map *map);
+/* Unmaps; base and length become NULL and 0, so mpool_ptr() says NULL. */
 int mpool_unmap(struct mpool_map *map);
 
 /* The block of @handle in @map, or NULL when it lies outside it. */
