@@ -11,7 +11,8 @@
 #   budget.sh counts    print the counts only ("PATH insns N", "PATH locked N")
 # Instructions: valgrind's callgrind counts those of cost_pairs() in
 # engine_cost, for 1000 and for 2000 pairs; the difference over 1000 is one
-# pair, the warm-up and the call's fixed cost cancelled out.  Locked
+# pair, the warm-up and the call's fixed cost cancelled out
+# (../insns_per.sh).  Locked
 # operations: engine_cost_locked, whose shim counts each one it does.
 # BIN_DIR: where the programs are (default: here).
 set -eu
@@ -21,23 +22,7 @@ BUDGET=budget.txt
 cc_id() { ${CC:-cc} --version 2>/dev/null | head -n1; }
 
 insns() {	# PATH
-	local out=$(mktemp -d) a b
-	valgrind --tool=callgrind --toggle-collect=cost_pairs \
-		--callgrind-out-file="$out/1000" "$BIN/engine_cost" "$1" 1000 \
-		>/dev/null 2>&1
-	valgrind --tool=callgrind --toggle-collect=cost_pairs \
-		--callgrind-out-file="$out/2000" "$BIN/engine_cost" "$1" 2000 \
-		>/dev/null 2>&1
-	a=$(sed -n 's/^totals: \([0-9]*\).*/\1/p' "$out/1000")
-	b=$(sed -n 's/^totals: \([0-9]*\).*/\1/p' "$out/2000")
-	rm -rf "$out"
-	[ -n "$a" ] && [ -n "$b" ] || return 1
-	# Not a whole number: the pairs differ from one another; say so.
-	if [ $(((b - a) % 1000)) -ne 0 ]; then
-		echo "$(((b - a) / 1000)).$(((b - a) % 1000))"
-	else
-		echo $(((b - a) / 1000))
-	fi
+	../insns_per.sh cost_pairs "$BIN/engine_cost" "$1"
 }
 
 locked() {	# PATH
