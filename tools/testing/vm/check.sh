@@ -56,7 +56,8 @@ fi
 
 # --- libmpool (tools/lib/mpool) and its host unit test ----------------------
 # The shared and static library, then what needs no device (argument
-# checks, handle helpers; TAP); the guest half is test_59_lib.
+# checks, handle helpers; TAP) and the cache's instruction budget; the
+# guest half is test_59_lib.
 LIBMPOOL=$REPO/tools/lib/mpool
 if make -C "$LIBMPOOL" >"$LOGS/libmpool-build.log" 2>&1; then
 	record_ok host/libmpool-build
@@ -67,6 +68,11 @@ if make -C "$LIBMPOOL" >"$LOGS/libmpool-build.log" 2>&1; then
 	if [ -z "$plan" ] || [ "$plan" != "$got" ]; then
 		record_fail host/test_lib-plan "planned ${plan:-nothing}, ran $got"
 	fi
+	# The cache's pair, counted: instructions against its budget.
+	"$LIBMPOOL/tests/cache_budget.sh" check >"$LOGS/cache-budget.log" 2>&1 || true
+	absorb host/ <"$LOGS/cache-budget.log"
+	grep -qE '^(not )?ok lib-cache-budget-insns' "$LOGS/cache-budget.log" ||
+		record_fail host/lib-cache-budget-insns "see $LOGS/cache-budget.log"
 else
 	record_fail host/libmpool-build "see $LOGS/libmpool-build.log"
 fi
