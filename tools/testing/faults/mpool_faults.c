@@ -1021,7 +1021,11 @@ static const char *give_check(int err)
 	bool done = err == 0 || err == EFAULT;
 	int taken;
 
-	/* A batch: kcalloc()s and user copies, ENOMEM or EFAULT only. */
+	/*
+	 * Header, errors common to every command: "EFAULT: a user address
+	 * could not be read or written", "ENOMEM: the kernel could not
+	 * allocate a temporary buffer".
+	 */
 	if (err && err != ENOMEM && err != EFAULT)
 		return "an errno other than ENOMEM or EFAULT";
 	if (!err && (ho_arg.out_done != 3 || ho_res[0] || ho_res[1] ||
@@ -1046,6 +1050,7 @@ static const char *take_check(int err)
 {
 	int a = readable_by(fd_a), b = readable_by(fd_b);
 
+	/* Header: "EFAULT: a user address ...", "ENOMEM: ... a temporary buffer". */
 	if (err && err != ENOMEM && err != EFAULT)
 		return "an errno other than ENOMEM or EFAULT";
 	if (!err && (ho_arg.out_done != 3 || ho_res[0] || ho_res[1] ||
@@ -1129,6 +1134,7 @@ static const char *watch_check(int err)
 	long below = watermark("fc");
 	bool was, now;
 
+	/* Header: "EFAULT: a user address could not be read or written". */
 	if (err && err != EFAULT)
 		return "an errno other than EFAULT (WATCH allocates nothing)";
 	was = n == sizeof(ev[0]) && ev[0].type == MPOOL_WATCH_LOW &&
@@ -1217,6 +1223,7 @@ static const char *map_check(int err)
 {
 	struct mpool_ioc_map m;
 
+	/* Header: "EFAULT: a user address ...", "ENOMEM: ... a temporary buffer". */
 	if (err && err != ENOMEM && err != EFAULT)
 		return "an errno other than ENOMEM or EFAULT";
 	/*
@@ -1253,6 +1260,7 @@ static const char *mmap_check(int err)
 {
 	bool same = true;
 
+	/* mmap(2): ENOMEM, no memory is available (the header adds none). */
 	if (err && err != ENOMEM)
 		return "an errno other than ENOMEM";
 	if (!err) {
