@@ -411,11 +411,12 @@ out:
 /*
  * Header: a device pool's report is logged for "its first such block
  * only, and device pools together at most one every 5 seconds".  The
- * window opens at a report that is logged; test_38_conform's quarantine
- * report may have opened one just before this program: waiting 6 s with
- * no report makes dbgu's the first of a new window, so dbgu-reported
- * cannot be hidden by an earlier guest script.  dbgu's report then opens
- * the window that test_ratelimit() looks at.
+ * window opens at a report that is logged.  Its state lives in the
+ * module, so test_38_conform's quarantine report, in a module unloaded
+ * since (test_39_debug.sh loads its own), cannot hide dbgu's; a report
+ * earlier in this module's life (this program run twice by hand) could:
+ * waiting 6 s with no report makes dbgu's the first of a new window,
+ * the one test_ratelimit() looks at.
  */
 static double uaf_t0, uaf_t1;
 
