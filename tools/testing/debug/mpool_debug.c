@@ -4,7 +4,8 @@
  * header with the field that causes it, the access rules (a change needs
  * write access, a report none; a kernel pool is refused), all or nothing,
  * modes switched with blocks out, a use after free through a writable
- * mapping caught by the quarantine, and modes switched again and again
+ * mapping caught by the quarantine, the device pools' reports logged at
+ * most one every 5 seconds (all counted), and modes switched again and again
  * while two processes allocate and free.  Runs in the test VM as root
  * with mempool.ko loaded:
  *     mpool_debug [KERNEL_POOL]
@@ -24,6 +25,7 @@
 #include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "mpool_ioctl.h"
@@ -341,56 +343,156 @@ static int logged(const char *needle)
 	return found;
 }
 
-static void test_uaf(void)
+/* CLOCK_MONOTONIC in seconds. */
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * The device's use after free: pool @name (created here, left for the
+ * caller to destroy) with a quarantine of 2, a block written through a
+ * writable mapping after its free, then pushed out of the quarantine by
+ * two frees more, which checks it.  The report's text in @needle, the
+ * pool's STATS in @s, and the monotonic times just before and after the
+ * FREE that checked the block in @t0 and @t1.  0, or what failed.
+ */
+static const char *write_after_free(const char *name, char *needle,
+				    size_t len, struct mpool_ioc_stats *s,
+				    double *t0, double *t1)
 {
 	struct mpool_ioc_map m = { .size = sizeof(m) };
 	struct mpool_ioc_debug d;
-	struct mpool_ioc_stats s;
 	struct mpool_ioc_free f;
 	__u64 h[4], off;
 	__s32 res[4];
-	char needle[128];
+	const char *bad = NULL;
 	__u8 *map;
-	int n, err;
+	int err;
 
-	if (mpt_create(rw, "dbgu", 64, 8, MPOOL_CREATE_MAP_WRITE)) {
-		result(0, "dbgu-create", "%s", strerror(errno));
-		return;
-	}
-	set_name(m.name, "dbgu");
+	if (mpt_create(rw, name, 64, 8, MPOOL_CREATE_MAP_WRITE))
+		return "CREATE";
+	set_name(m.name, name);
 	err = mpt_io(rw, MPOOL_IOC_MAP, &m);
 	map = err ? MAP_FAILED : mmap(NULL, m.out_length,
 				      PROT_READ | PROT_WRITE, MAP_SHARED, rw,
 				      (off_t)m.out_offset);
-	if (map == MAP_FAILED) {
-		result(0, "dbgu-map", "MAP %d, mmap %s", err, strerror(errno));
-		mpt_destroy(rw, "dbgu", MPOOL_DESTROY_FORCE);
-		return;
+	if (map == MAP_FAILED)
+		return "MAP or mmap";
+	if (debug(rw, name, MPOOL_DEBUG_TRACK, 0, 2, &d) ||
+	    mpt_alloc(rw, name, h, 3, 0, 0) != 3) {
+		bad = "DEBUG or ALLOC";
+		goto out;
 	}
-	err = debug(rw, "dbgu", MPOOL_DEBUG_TRACK, 0, 2, &d);
-	n = mpt_alloc(rw, "dbgu", h, 3, 0, 0);
 	/* The second block: an offset other than 0 in the report. */
 	off = MPOOL_HANDLE_OFFSET(h[1]);
-	free_handles("dbgu", h + 1, res, 1, &f);
+	free_handles(name, h + 1, res, 1, &f);
 	/* The bug: a write into the block after its free. */
 	map[off + 5] = 0x11;
 	/* Two frees more push it out of the quarantine: checked there. */
 	h[1] = h[2];
-	free_handles("dbgu", h, res, 2, &f);
-	mpt_stats(rw, "dbgu", &s);
-	snprintf(needle, sizeof(needle),
-		 "pool dbgu: use after free: block at offset %llu written in quarantine at byte 5 (0x11)",
-		 (unsigned long long)off);
-	result(!err && n == 3 && s.out_poison_errors == 1, "dbgu-counted",
-	       "err %d n %d poison_errors %llu", err, n,
+	*t0 = now_s();
+	free_handles(name, h, res, 2, &f);
+	*t1 = now_s();
+	if (f.out_freed != 2)
+		bad = "FREE";
+	mpt_stats(rw, name, s);
+	snprintf(needle, len,
+		 "pool %s: use after free: block at offset %llu written in quarantine at byte 5 (0x11)",
+		 name, (unsigned long long)off);
+out:
+	munmap(map, m.out_length);
+	return bad;
+}
+
+/*
+ * Header: a device pool's report is logged for "its first such block
+ * only, and device pools together at most one every 5 seconds".  The
+ * window opens at a report that is logged.  Its state lives in the
+ * module, so test_38_conform's quarantine report, in a module unloaded
+ * since (test_39_debug.sh loads its own), cannot hide dbgu's; a report
+ * earlier in this module's life (this program run twice by hand) could:
+ * waiting 6 s with no report makes dbgu's the first of a new window,
+ * the one test_ratelimit() looks at.
+ */
+static double uaf_t0, uaf_t1;
+
+static void test_uaf(void)
+{
+	struct mpool_ioc_stats s;
+	char needle[128];
+	const char *bad;
+	int err;
+
+	sleep(6);
+	bad = write_after_free("dbgu", needle, sizeof(needle), &s, &uaf_t0,
+			       &uaf_t1);
+	if (bad) {
+		result(0, "dbgu-setup", "%s: %s", bad, strerror(errno));
+		mpt_destroy(rw, "dbgu", MPOOL_DESTROY_FORCE);
+		return;
+	}
+	result(s.out_poison_errors == 1, "dbgu-counted", "poison_errors %llu",
 	       (unsigned long long)s.out_poison_errors);
 	result(logged(needle), "dbgu-reported", "no '%s' in the log", needle);
 	result(s.out_quarantined == 2, "dbgu-quarantined",
 	       "quarantined %llu", (unsigned long long)s.out_quarantined);
 	check_accounting("dbgu-accounting", "dbgu", 2);
-	munmap(map, m.out_length);
 	err = mpt_destroy(rw, "dbgu", 0);
 	result(!err, "dbgu-destroy", "errno %d", err);
+}
+
+/*
+ * Header, as above: "device pools together at most one every 5 seconds",
+ * while every report is counted in out_poison_errors.  Pool dbgq_b's
+ * first report comes right after dbgu's, within its 5 s: not logged,
+ * counted; dbgq_c's, more than 5 s after dbgu's: logged.
+ */
+static void test_ratelimit(void)
+{
+	struct mpool_ioc_stats s;
+	char needle[128];
+	const char *bad;
+	double t0, t1, wait;
+
+	if (uaf_t1 == 0) {
+		result(0, "dbgq-setup", "test_uaf did not report");
+		return;
+	}
+	bad = write_after_free("dbgq_b", needle, sizeof(needle), &s, &t0, &t1);
+	if (bad) {
+		result(0, "dbgq-setup", "dbgq_b: %s: %s", bad, strerror(errno));
+	} else {
+		result(s.out_poison_errors == 1, "dbgq-second-pool-counted",
+		       "poison_errors %llu",
+		       (unsigned long long)s.out_poison_errors);
+		/* Only meaningful within dbgu's window. */
+		result(t1 - uaf_t0 < 5, "dbgq-second-pool-in-window",
+		       "dbgq_b's report came %.1f s after dbgu's", t1 - uaf_t0);
+		result(!logged(needle), "dbgq-second-pool-not-logged",
+		       "'%s' logged within 5 s of dbgu's report", needle);
+	}
+	mpt_destroy(rw, "dbgq_b", MPOOL_DESTROY_FORCE);
+
+	/* A jiffy or two of margin past the 5 s window of dbgu's report. */
+	wait = uaf_t1 + 5.5 - now_s();
+	if (wait > 0)
+		usleep((useconds_t)(wait * 1e6));
+	bad = write_after_free("dbgq_c", needle, sizeof(needle), &s, &t0, &t1);
+	if (bad) {
+		result(0, "dbgq-setup", "dbgq_c: %s: %s", bad, strerror(errno));
+	} else {
+		result(s.out_poison_errors == 1, "dbgq-after-window-counted",
+		       "poison_errors %llu",
+		       (unsigned long long)s.out_poison_errors);
+		result(logged(needle), "dbgq-after-window-logged",
+		       "no '%s' in the log, %.1f s after dbgu's report",
+		       needle, t0 - uaf_t1);
+	}
+	mpt_destroy(rw, "dbgq_c", MPOOL_DESTROY_FORCE);
 }
 
 /* ---- modes switched while two processes allocate and free ---- */
@@ -680,6 +782,7 @@ int main(int argc, char **argv)
 	mpt_destroy(rw, "dbgc", 0);
 	test_live();
 	test_uaf();
+	test_ratelimit();
 	test_concurrent();
 	test_shrink_wakes();
 	test_hwm();

@@ -3,8 +3,8 @@
  * mpool_faults: systematic allocation-failure injection into mempool.ko,
  * run in the debug VM (static) as root with the module NOT loaded.
  *
- * For module load, pool creation (all 16 MPOOL_CREATE_* combinations) and
- * every ioctl, it fails the 1st, 2nd, ... allocation or user copy the call
+ * For module load, pool creation (all 16 MPOOL_CREATE_* combinations),
+ * every ioctl and mmap() of a pool, it fails the 1st, 2nd, ... allocation or user copy the call
  * makes through /proc/thread-self/fail-nth (failslab, fail_page_alloc and,
  * where the kernel has it, fail_usercopy, set up by the guest script), each time on a fresh valid setup, until a call
  * runs with nothing injected (fail-nth reads back non-zero).  After each
@@ -749,6 +749,532 @@ static const char *debugfs_check(int err)
 	       "blocks_in_use changed" : NULL;
 }
 
+/* ---- ABI 4 and 5: DEBUG, GIVE and TAKE, WATCH, MAP and mmap() --------- */
+
+/* Whatever the op opens in setup() (fresh files, so no state carries). */
+static int fd_a = -1, fd_b = -1;
+static struct mpool_ioc_stats stats_before;
+static struct mpool_ioc_map map_arg;
+static void *map_addr = MAP_FAILED;
+
+static void close_files(void)
+{
+	if (fd_a >= 0)
+		close(fd_a);
+	if (fd_b >= 0)
+		close(fd_b);
+	fd_a = -1;
+	fd_b = -1;
+}
+
+static void files_teardown(void)
+{
+	if (map_addr != MAP_FAILED)
+		munmap(map_addr, map_arg.out_length);
+	map_addr = MAP_FAILED;
+	close_files();
+	destroy("fa", MPOOL_DESTROY_FORCE);
+	destroy("fc", MPOOL_DESTROY_FORCE);
+}
+
+/* free + in use + quarantined == total, and @want in use; NULL if so. */
+static const char *blocks_add_up(const char *name, unsigned long long want)
+{
+	struct mpool_ioc_stats s;
+
+	if (stats(name, &s))
+		return "STATS fails";
+	if (s.out_blocks_free + s.out_blocks_in_use + s.out_quarantined !=
+	    s.out_blocks_total)
+		return "free + in use + quarantined != total: a block lost";
+	if (s.out_blocks_in_use != want)
+		return "blocks_in_use changed";
+	return NULL;
+}
+
+/* The pool still hands out and takes back a block (uninjected). */
+static const char *pool_usable(const char *name)
+{
+	struct mpool_ioc_free f = { .size = sizeof(f), .count = 1,
+				    .handles = (uintptr_t)offs };
+
+	if (alloc(name, offs, 1) != 1)
+		return "the pool no longer allocates";
+	set_name(f.name, name);
+	if (io(MPOOL_IOC_FREE, &f) || f.out_freed != 1)
+		return "the pool no longer frees";
+	return NULL;
+}
+
+/* DEBUG's report (uninjected): modes, quarantine, quarantined. */
+static int debug_report(const char *name, struct mpool_ioc_debug *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->size = sizeof(*d);
+	set_name(d->name, name);
+	return io(MPOOL_IOC_DEBUG, d);
+}
+
+/*
+ * DEBUG: from @dbg_from (modes/quarantine, set up with blocks out and,
+ * for a quarantine, blocks in it) to @dbg_to.
+ */
+struct dbg_state {
+	uint32_t create_flags, quarantine;	/* at setup */
+	uint32_t on, off, set_q;		/* the call */
+	uint32_t modes, qlen, quarantined;	/* before, then after */
+	uint32_t to_modes, to_qlen;
+};
+
+static const struct dbg_state *dbg;
+static struct mpool_ioc_debug dbg_arg;
+
+static const char *debug_setup(void)
+{
+	struct mpool_ioc_debug d = { .size = sizeof(d) };
+	struct mpool_ioc_free f = { .size = sizeof(f), .count = 3,
+				    .handles = (uintptr_t)offs };
+
+	if (create("fc", 64, 16, dbg->create_flags))
+		return "create";
+	set_name(d.name, "fc");
+	if (dbg->quarantine) {
+		d.flags = MPOOL_DEBUG_SET_QUARANTINE;
+		d.quarantine = dbg->quarantine;
+		if (io(MPOOL_IOC_DEBUG, &d))
+			return "DEBUG quarantine";
+	}
+	/* 6 out, 3 back: with a quarantine of 2, 2 held and 1 free again. */
+	if (alloc("fc", offs, 6) != 6)
+		return "alloc";
+	set_name(f.name, "fc");
+	if (io(MPOOL_IOC_FREE, &f) || f.out_freed != 3)
+		return "free";
+	if (stats("fc", &stats_before))
+		return "stats";
+	return NULL;
+}
+
+static int debug_call(void)
+{
+	dbg_arg = (struct mpool_ioc_debug){
+		.size = sizeof(dbg_arg), .on = dbg->on, .off = dbg->off,
+		.flags = MPOOL_DEBUG_SET_QUARANTINE, .quarantine = dbg->set_q,
+	};
+	set_name(dbg_arg.name, "fc");
+	return io(MPOOL_IOC_DEBUG, &dbg_arg);
+}
+
+static const char *debug_check(int err)
+{
+	struct mpool_ioc_stats s;
+	struct mpool_ioc_debug d;
+	bool was, now;
+
+	/* Header: "ENOMEM, the arrays a mode needs could not be had". */
+	if (err && err != ENOMEM && err != EFAULT)
+		return "an errno other than ENOMEM or EFAULT";
+	if (debug_report("fc", &d) || stats("fc", &s))
+		return "DEBUG's report or STATS fails";
+	was = d.out_modes == dbg->modes && d.out_quarantine == dbg->qlen;
+	now = d.out_modes == dbg->to_modes && d.out_quarantine == dbg->to_qlen;
+	/*
+	 * Header: "All or nothing: a call that fails changed no mode, but
+	 * for EFAULT on writing the answer back (the modes were changed)."
+	 */
+	if (err && !(err == EFAULT && now)) {
+		if (!was)
+			return "a failed DEBUG changed the modes";
+		/* Nothing at all: the quarantine and every counter too. */
+		if (memcmp(&s, &stats_before, sizeof(s)))
+			return "a failed DEBUG changed the pool's STATS";
+		return pool_usable("fc") ?: blocks_add_up("fc", 3);
+	}
+	if (!now)
+		return "DEBUG succeeded but the modes are not the new ones";
+	/* Header: "@out_modes: the MPOOL_DEBUG_* modes on after the call". */
+	if (!err && (dbg_arg.out_modes != dbg->to_modes ||
+		     dbg_arg.out_quarantine != dbg->to_qlen ||
+		     dbg_arg.out_quarantined != dbg->quarantined))
+		return "wrong DEBUG answer";
+	/* Header: "out_flags of MPOOL_IOC_STATS shows ... as they are now". */
+	if (((s.out_flags & MPOOL_CREATE_POISON) != 0) !=
+	    ((dbg->to_modes & MPOOL_DEBUG_POISON) != 0) ||
+	    ((s.out_flags & MPOOL_CREATE_TRACK) != 0) !=
+	    ((dbg->to_modes & MPOOL_DEBUG_TRACK) != 0))
+		return "STATS flags do not follow the new modes";
+	/* A longer quarantine lets none go. */
+	if (s.out_quarantined != dbg->quarantined)
+		return "blocks left the quarantine";
+	return pool_usable("fc") ?: blocks_add_up("fc", 3);
+}
+
+/*
+ * GIVE and TAKE of 3 owned blocks between two open files: fd_a allocated
+ * them (and, for TAKE, gave them), fd_b takes them.
+ */
+static uint64_t ho_handles[3];
+static int32_t ho_res[3];
+static struct mpool_ioc_handover ho_arg;
+
+static const char *handover_setup(bool give)
+{
+	struct mpool_ioc_handover h = { .size = sizeof(h), .count = 3,
+					.handles = (uintptr_t)ho_handles };
+	struct mpool_ioc_alloc a = { .size = sizeof(a), .count = 3,
+				     .flags = MPOOL_ALLOC_OWNED,
+				     .handles = (uintptr_t)ho_handles };
+
+	fd_a = open(DEVICE, O_RDWR);
+	fd_b = open(DEVICE, O_RDWR);
+	if (fd_a < 0 || fd_b < 0)
+		return "open";
+	if (create("fc", 64, 16, 0))
+		return "create";
+	set_name(a.name, "fc");
+	if (mpt_io(fd_a, MPOOL_IOC_ALLOC, &a) || a.out_allocated != 3)
+		return "owned alloc";
+	set_name(h.name, "fc");
+	if (give && (mpt_io(fd_a, MPOOL_IOC_GIVE, &h) || h.out_done != 3))
+		return "give";
+	return NULL;
+}
+
+static const char *give_setup(void)
+{
+	return handover_setup(false);
+}
+
+static const char *take_setup(void)
+{
+	return handover_setup(true);
+}
+
+static int handover_call(int fd, unsigned long req)
+{
+	memset(ho_res, 0x55, sizeof(ho_res));
+	ho_arg = (struct mpool_ioc_handover){
+		.size = sizeof(ho_arg), .count = 3,
+		.handles = (uintptr_t)ho_handles, .results = (uintptr_t)ho_res,
+	};
+	set_name(ho_arg.name, "fc");
+	return mpt_io(fd, req, &ho_arg);
+}
+
+static int give_call(void)
+{
+	return handover_call(fd_a, MPOOL_IOC_GIVE);
+}
+
+static int take_call(void)
+{
+	return handover_call(fd_b, MPOOL_IOC_TAKE);
+}
+
+/* How many of the 3 blocks @fd may read (others: EPERM); -1 on another errno. */
+static int readable_by(int fd)
+{
+	struct mpool_ioc_rw r = { .size = sizeof(r), .length = 8,
+				  .buf = (uintptr_t)rwbuf };
+	int i, n = 0, err;
+
+	set_name(r.name, "fc");
+	for (i = 0; i < 3; i++) {
+		r.handle = ho_handles[i];
+		err = mpt_io(fd, MPOOL_IOC_READ, &r);
+		if (err && err != EPERM)
+			return -1;
+		n += !err;
+	}
+	return n;
+}
+
+/* How many of the 3 blocks @fd could TAKE (uninjected; they move). */
+static int takeable_by(int fd)
+{
+	struct mpool_ioc_handover h = { .size = sizeof(h), .count = 3,
+					.handles = (uintptr_t)ho_handles };
+
+	set_name(h.name, "fc");
+	return mpt_io(fd, MPOOL_IOC_TAKE, &h) ? -1 : (int)h.out_done;
+}
+
+/*
+ * After every GIVE or TAKE: no block lost, and closing both files gives
+ * every block back (header: "every owned block has exactly one owner, an
+ * open file, and goes back to the pool when that file is closed").
+ */
+static const char *handover_end(void)
+{
+	const char *bad = blocks_add_up("fc", 3);
+
+	if (bad)
+		return bad;
+	close_files();
+	if (in_use("fc") != 0)
+		return "blocks still in use after both files closed";
+	return pool_usable("fc");
+}
+
+static const char *give_check(int err)
+{
+	bool done = err == 0 || err == EFAULT;
+	int taken;
+
+	/*
+	 * Header, errors common to every command: "EFAULT: a user address
+	 * could not be read or written", "ENOMEM: the kernel could not
+	 * allocate a temporary buffer".
+	 */
+	if (err && err != ENOMEM && err != EFAULT)
+		return "an errno other than ENOMEM or EFAULT";
+	if (!err && (ho_arg.out_done != 3 || ho_res[0] || ho_res[1] ||
+		     ho_res[2]))
+		return "wrong GIVE answer";
+	/*
+	 * Header: "GIVE does not change the owner: the block stays the
+	 * giver's, and only the giver may free, read or write it".
+	 */
+	if (readable_by(fd_a) != 3 || readable_by(fd_b) != 0)
+		return "GIVE changed who may read the blocks";
+	/* Given (all: the failure was EFAULT after the work) or not at all. */
+	taken = takeable_by(fd_b);
+	if (taken != 0 && !(taken == 3 && done))
+		return "a failed GIVE gave blocks";
+	if (!err && taken != 3)
+		return "GIVE succeeded but the blocks cannot be taken";
+	return handover_end();
+}
+
+static const char *take_check(int err)
+{
+	int a = readable_by(fd_a), b = readable_by(fd_b);
+
+	/* Header: "EFAULT: a user address ...", "ENOMEM: ... a temporary buffer". */
+	if (err && err != ENOMEM && err != EFAULT)
+		return "an errno other than ENOMEM or EFAULT";
+	if (!err && (ho_arg.out_done != 3 || ho_res[0] || ho_res[1] ||
+		     ho_res[2]))
+		return "wrong TAKE answer";
+	/*
+	 * Header: TAKE makes the block "that file's, no longer given, as if
+	 * that file had allocated it with MPOOL_ALLOC_OWNED"; a TAKE that
+	 * fails before its work leaves them the giver's, still given.  The
+	 * work is done before the results are copied back: EFAULT either way.
+	 */
+	if (a == 0 && b == 3) {
+		if (err && err != EFAULT)
+			return "a TAKE that failed with ENOMEM moved the blocks";
+		if (takeable_by(fd_a) != 0)
+			return "taken blocks still given";
+	} else if (a == 3 && b == 0) {
+		if (!err)
+			return "TAKE succeeded but moved no block";
+		if (takeable_by(fd_b) != 3)
+			return "a failed TAKE left the blocks not given";
+	} else {
+		return "blocks split between the giver and the taker";
+	}
+	return handover_end();
+}
+
+/*
+ * WATCH with SET on "fc" (10 of 16 out) from a file that watches "fa",
+ * which has a LOW event queued.
+ */
+static struct mpool_ioc_watch watch_arg;
+
+static int watch(int fd, const char *name, uint32_t flags, uint32_t below,
+		 struct mpool_ioc_watch *w)
+{
+	*w = (struct mpool_ioc_watch){ .size = sizeof(*w), .flags = flags,
+				       .below = below };
+	set_name(w->name, name);
+	return mpt_io(fd, MPOOL_IOC_WATCH, w);
+}
+
+static const char *watch_setup(void)
+{
+	struct mpool_ioc_watch w;
+
+	fd_a = open(DEVICE, O_RDWR | O_NONBLOCK);
+	if (fd_a < 0)
+		return "open";
+	if (create("fa", 64, 4, 0) || create("fc", 64, 16, 0))
+		return "create";
+	if (watch(fd_a, "fa", MPOOL_WATCH_SET, 2, &w))
+		return "watch fa";
+	if (alloc("fa", offs, 3) != 3 || alloc("fc", offs, 10) != 10)
+		return "alloc";
+	return NULL;
+}
+
+static int watch_call(void)
+{
+	return watch(fd_a, "fc", MPOOL_WATCH_SET, 8, &watch_arg);
+}
+
+/* The pool's watermark, through a file of its own (uninjected). */
+static long watermark(const char *name)
+{
+	struct mpool_ioc_watch w;
+	int fd = open(DEVICE, O_RDONLY), err;
+
+	if (fd < 0)
+		return -1;
+	err = watch(fd, name, 0, 0, &w);
+	close(fd);
+	return err ? -1 : (long)w.out_below;
+}
+
+static const char *watch_check(int err)
+{
+	struct mpool_watch_event ev[2];
+	ssize_t n = read(fd_a, ev, sizeof(ev));
+	long below = watermark("fc");
+	bool was, now;
+
+	/* Header: "EFAULT: a user address could not be read or written". */
+	if (err && err != EFAULT)
+		return "an errno other than EFAULT (WATCH allocates nothing)";
+	was = n == sizeof(ev[0]) && ev[0].type == MPOOL_WATCH_LOW &&
+	      ev[0].below == 2 && below == 0;
+	/*
+	 * Header: "MPOOL_WATCH_SET looks at once: a pool already below the
+	 * new watermark gives a LOW event", and the events of "fa" dropped.
+	 */
+	now = n == sizeof(ev[0]) && ev[0].type == MPOOL_WATCH_LOW &&
+	      ev[0].below == 8 && ev[0].blocks_free == 6 && below == 8;
+	/*
+	 * Header: "one that fails, but for EFAULT on writing the answer
+	 * back, leaves the file's watch as it was".
+	 */
+	if (err && !was && !now)
+		return "a failed WATCH left the file's watch neither old nor new";
+	if (!err && (!now || watch_arg.out_below != 8 ||
+		     watch_arg.out_free != 6))
+		return "WATCH succeeded but the file does not watch fc";
+	return blocks_add_up("fc", 10) ?: pool_usable("fc");
+}
+
+/* MAP, from a fresh file, of a MAP_WRITE pool with a block written. */
+
+static const char *map_setup(void)
+{
+	fd_a = open(DEVICE, O_RDWR);
+	if (fd_a < 0)
+		return "open";
+	if (create("fc", 4096, 4, MPOOL_CREATE_MAP_WRITE))
+		return "create";
+	if (alloc("fc", offs, 1) != 1)
+		return "alloc";
+	if (rw(MPOOL_IOC_WRITE, "fc", offs[0], pattern, 4096))
+		return "write";
+	return NULL;
+}
+
+static int map_ioc(struct mpool_ioc_map *m)
+{
+	*m = (struct mpool_ioc_map){ .size = sizeof(*m) };
+	set_name(m->name, "fc");
+	return mpt_io(fd_a, MPOOL_IOC_MAP, m);
+}
+
+static int map_call(void)
+{
+	return map_ioc(&map_arg);
+}
+
+/*
+ * The mapping shows the block written, and goes; then DESTROY without
+ * FORCE works: no mapping or reference left behind.
+ */
+static const char *map_works(const struct mpool_ioc_map *m)
+{
+	struct mpool_ioc_free f = { .size = sizeof(f), .count = 1 };
+	unsigned char *p;
+	bool same;
+	int err;
+
+	p = mmap(NULL, m->out_length, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 fd_a, (off_t)m->out_offset);
+	if (p == MAP_FAILED)
+		return "mmap of MAP's range fails";
+	same = !memcmp(p + MPOOL_HANDLE_OFFSET(offs[0]), pattern, 4096);
+	munmap(p, m->out_length);
+	if (!same)
+		return "the mapping does not show the block";
+	close_files();
+	f.handles = (uintptr_t)offs;
+	set_name(f.name, "fc");
+	if (io(MPOOL_IOC_FREE, &f) || f.out_freed != 1)
+		return "the block cannot be freed";
+	err = destroy("fc", 0);
+	if (err) {
+		snprintf(msg, sizeof(msg),
+			 "DESTROY: %s: a mapping or reference left behind",
+			 strerror(err));
+		return msg;
+	}
+	return NULL;
+}
+
+static const char *map_check(int err)
+{
+	struct mpool_ioc_map m;
+
+	/* Header: "EFAULT: a user address ...", "ENOMEM: ... a temporary buffer". */
+	if (err && err != ENOMEM && err != EFAULT)
+		return "an errno other than ENOMEM or EFAULT";
+	/*
+	 * Header: "the first MPOOL_IOC_MAP ... for every later MAP of the
+	 * pool": a later MAP gives the same range, failed call or not.
+	 */
+	if (map_ioc(&m))
+		return "MAP fails after the call";
+	if (!err && (m.out_offset != map_arg.out_offset ||
+		     m.out_length != map_arg.out_length ||
+		     m.out_flags != MPOOL_MAP_WRITABLE))
+		return "a second MAP gives another range";
+	return map_works(&m);
+}
+
+/* mmap() of the range an uninjected MAP gave. */
+static const char *mmap_setup(void)
+{
+	const char *bad = map_setup();
+
+	if (!bad && map_ioc(&map_arg))
+		bad = "MAP";
+	return bad;
+}
+
+static int mmap_call(void)
+{
+	map_addr = mmap(NULL, map_arg.out_length, PROT_READ | PROT_WRITE,
+			MAP_SHARED, fd_a, (off_t)map_arg.out_offset);
+	return map_addr == MAP_FAILED ? errno : 0;
+}
+
+static const char *mmap_check(int err)
+{
+	bool same = true;
+
+	/* mmap(2): ENOMEM, no memory is available (the header adds none). */
+	if (err && err != ENOMEM)
+		return "an errno other than ENOMEM";
+	if (!err) {
+		same = !memcmp((unsigned char *)map_addr +
+			       MPOOL_HANDLE_OFFSET(offs[0]), pattern, 4096);
+		munmap(map_addr, map_arg.out_length);
+		map_addr = MAP_FAILED;
+	}
+	if (!same)
+		return "the mapping does not show the block";
+	/* A failed mmap() must not hold the pool: the range maps again. */
+	return map_works(&map_arg);
+}
+
 /* ---------------------------------------------------------------------- */
 
 /* Faults the stack in so that a later call never grows it. */
@@ -804,6 +1330,31 @@ int main(void)
 	};
 	const struct op create_op = { "create", NULL, create_call, create_check,
 				      destroy_teardown };
+	/* Switched on with blocks out; a quarantine holding blocks grown. */
+	static const struct dbg_state dbg_states[] = {
+		{ .on = MPOOL_DEBUG_POISON | MPOOL_DEBUG_TRACK, .set_q = 4,
+		  .to_modes = MPOOL_DEBUG_POISON | MPOOL_DEBUG_TRACK,
+		  .to_qlen = 4 },
+		{ .create_flags = MPOOL_CREATE_POISON | MPOOL_CREATE_TRACK,
+		  .quarantine = 2, .off = MPOOL_DEBUG_TRACK, .set_q = 5,
+		  .modes = MPOOL_DEBUG_POISON | MPOOL_DEBUG_TRACK, .qlen = 2,
+		  .quarantined = 2, .to_modes = MPOOL_DEBUG_POISON,
+		  .to_qlen = 5 },
+	};
+	static const char *const dbg_labels[] = {
+		"debug +poison +track quarantine=4, blocks out",
+		"debug -track quarantine 2 to 5, blocks quarantined",
+	};
+	const struct op debug_op = { "debug", debug_setup, debug_call,
+				     debug_check, files_teardown };
+	const struct op abi5_ops[] = {
+		{ "give", give_setup, give_call, give_check, files_teardown },
+		{ "take", take_setup, take_call, take_check, files_teardown },
+		{ "watch set, another pool watched", watch_setup, watch_call,
+		  watch_check, files_teardown },
+		{ "map", map_setup, map_call, map_check, files_teardown },
+		{ "mmap", mmap_setup, mmap_call, mmap_check, files_teardown },
+	};
 	char label[96];
 	unsigned int i, f;
 	int fd;
@@ -887,6 +1438,13 @@ int main(void)
 		snprintf(label, sizeof(label), "debugfs read %s", dfs_files[i]);
 		run_op(&dfs_op, label);
 	}
+
+	for (i = 0; i < sizeof(dbg_states) / sizeof(dbg_states[0]); i++) {
+		dbg = &dbg_states[i];
+		run_op(&debug_op, dbg_labels[i]);
+	}
+	for (i = 0; i < sizeof(abi5_ops) / sizeof(abi5_ops[0]); i++)
+		run_op(&abi5_ops[i], abi5_ops[i].name);
 
 	close(dev);
 	if (syscall(SYS_delete_module, "mempool", O_NONBLOCK))

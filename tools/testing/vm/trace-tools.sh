@@ -8,9 +8,10 @@
 # bpftrace one-liners on tracepoint:mempool:alloc, wait_end and alloc_fail,
 # each over a small mempoolctl workload, printed and checked.  bpftrace
 # brings LLVM (~200 MB unpacked): this is why it is a target of its own,
-# not part of make check's guests.  The debug kernel has no BPF
-# (CONFIG_BPF_SYSCALL): there bpftrace is skipped, perf and trace-cmd run,
-# and perf counts the callers of the KUnit suites' failed allocs.
+# not part of make check's guests.  On the debug kernel (BPF without BTF,
+# tools/testing/vm/debug.config) bpftrace reads the kernel's headers from
+# CONFIG_IKHEADERS, and perf also counts the callers of the KUnit suites'
+# failed allocs.
 # Installs linux-perf, trace-cmd and bpftrace on the host when missing.
 #   make trace-tools
 #   TT_KERNELS="stock-6.1 stock-6.12 debug" tools/testing/vm/trace-tools.sh

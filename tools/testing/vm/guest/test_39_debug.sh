@@ -5,8 +5,9 @@
 # the quarantine holding blocks), and bad writes refused with EINVAL and
 # changing nothing.  Then MPOOL_IOC_DEBUG (tools/testing/debug/mpool_debug:
 # each errno, access, all or nothing, live switching, a use after free
-# through a writable mapping caught by the quarantine, switches under
-# load) and `mempoolctl debug`.  The quarantine's report of a kernel
+# through a writable mapping caught by the quarantine, device pools'
+# reports logged at most one every 5 s, switches under load) and
+# `mempoolctl debug`.  The quarantine's report of a kernel
 # user's use after free is the KUnit suite mempool_debug's (debug kernel).
 . /mptest/lib.sh
 T=$(mktemp -d)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # Fault injection (tools/testing/faults/mpool_faults): every allocation and user
-# copy inside module load, pool creation and each ioctl is failed in turn
+# copy inside module load, pool creation, each ioctl (DEBUG, GIVE, TAKE,
+# WATCH and MAP included) and mmap() is failed in turn
 # through /proc/thread-self/fail-nth (failslab + fail_page_alloc +
 # fail_usercopy).  Debug kernel
 # only: the stock kernels have no CONFIG_FAULT_INJECTION.

@@ -142,6 +142,15 @@ bt() {
 if [ "${TT_BPFTRACE:-}" != 1 ]; then
 	skip tt-bpftrace "${TT_BPFTRACE:-no bpftrace in this initramfs}"
 else
+	# Without BTF (the debug kernel) bpftrace parses the tracepoints'
+	# structs with the kernel's headers.  Its own unpacking of
+	# /sys/kernel/kheaders.tar.xz runs "tar xf", busybox's applet whatever
+	# the PATH, which does not detect xz: unpacked here instead.
+	if [ ! -e /sys/kernel/btf/vmlinux ] && [ -e /sys/kernel/kheaders.tar.xz ]; then
+		mkdir "$T/kheaders"
+		tar xJf /sys/kernel/kheaders.tar.xz -C "$T/kheaders"
+		export BPFTRACE_KERNEL_SOURCE="$T/kheaders" BPFTRACE_KERNEL_BUILD="$T/kheaders"
+	fi
 	# bpftrace 0.17 reads /proc/kallsyms once, at its first ksym(): a
 	# module loaded after that would get a wrong name.
 	bt alloc 'tracepoint:mempool:alloc { printf("%s offset=%lu %s cached=%d\n", args->name, args->offset, ksym(args->caller), args->cached); }'
