@@ -370,7 +370,8 @@ struct mpool_ioc_alloc {
  * @out_invalid: handles refused; the pool is unchanged by them
  *
  * Frees every valid handle even when some are invalid; returns 0 unless
- * the arguments themselves are bad.
+ * the arguments themselves are bad.  EFAULT on writing @results or the
+ * answer back comes after the work: the valid handles were freed.
  */
 struct mpool_ioc_free {
 	__u32 size;
@@ -453,7 +454,9 @@ struct mpool_ioc_rw {
  * A mapping outlives the file and keeps the pool's memory until munmap().
  *
  * Errors: EPERM also for a kernel user's pool, which cannot be mapped;
- * EOVERFLOW, no range of offsets as large as the region is free.
+ * EOVERFLOW, no range of offsets as large as the region is free.  EFAULT
+ * on writing the answer back comes after the grant: the pool's offset is
+ * taken and this open file may map it (a later MAP returns the same).
  */
 struct mpool_ioc_map {
 	__u32 size;
@@ -482,7 +485,7 @@ struct mpool_ioc_map {
  * The open file now watches the pool (a file watches one pool; a second
  * MPOOL_IOC_WATCH replaces the first, and drops the events queued for
  * it; one that fails, but for EFAULT on writing the answer back, leaves
- * the file's watch as it was).  Each time the pool's free blocks fall
+ * the file's watch, and the pool's watermark, as they were).  Each time the pool's free blocks fall
  * below its watermark, and each time they are back at or above it, an
  * event is queued on every
  * file that watches the pool.  MPOOL_WATCH_SET looks at once: a pool
@@ -638,8 +641,10 @@ struct mpool_ioc_debug {
  * Giving trusts every process that can open the device for writing: a
  * given block's handle is a name anyone who has it may TAKE.
  *
- * Takes every valid handle even when some are invalid; returns 0 unless
- * the arguments themselves are bad.
+ * Gives (takes) every valid handle even when some are invalid; returns 0
+ * unless the arguments themselves are bad.  EFAULT on writing @results or
+ * the answer back comes after the work: the valid handles were given
+ * (taken).
  *
  * Errors: ENOENT also for a TAKE that ran while the pool was destroyed:
  * no TAKE moves a block of a pool after its DESTROY returned (the blocks
