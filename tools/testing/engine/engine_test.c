@@ -866,6 +866,31 @@ static void test_unpublished_debug_charge(void)
 	EXPECT(now.destroyed_pools == b.destroyed_pools);
 }
 
+/*
+ * mpool_destroy(): "Blocks still allocated are freed with the region and
+ * reported in the kernel log": on a per-CPU pool, blocks freed into a
+ * CPU's cache are not allocated, and are not reported.
+ */
+static void test_percpu_destroy_freed(void)
+{
+	struct mpool *pool = create(NULL, 32, 64, 0, MPOOL_F_PERCPU);
+	unsigned long lines = shim_printk_lines;
+	void *a = mpool_alloc(pool), *b = mpool_alloc(pool);
+
+	mpool_free(pool, a);
+	mpool_free(pool, b);
+	mpool_destroy(pool);
+	EXPECT(shim_printk_lines == lines);
+	/* One live block: the summary and that block, nothing more. */
+	pool = create(NULL, 32, 64, 0, MPOOL_F_PERCPU);
+	a = mpool_alloc(pool);
+	b = mpool_alloc(pool);
+	mpool_free(pool, a);
+	lines = shim_printk_lines;
+	mpool_destroy(pool);
+	EXPECT(shim_printk_lines == lines + 2);
+}
+
 int main(void)
 {
 	setenv("SHIM_QUIET", "1", 0);
@@ -906,6 +931,7 @@ int main(void)
 	run("percpu_reset", test_percpu_reset);
 	run("user_metadata", test_user_metadata);
 	run("unpublished_debug_charge", test_unpublished_debug_charge);
+	run("percpu_destroy_freed", test_percpu_destroy_freed);
 	printf("1..%d\n", tests);
 	mpool_cpuhp_exit();
 	return failures != 0;
