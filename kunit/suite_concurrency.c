@@ -205,6 +205,66 @@ static void mpool_test_waiter_woken(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, mpool_free_checked(pool, b[i]), 0);
 }
 
+/*
+ * "mpool_alloc_timeout - allocate a block, sleeping until one is freed":
+ * also when the free poisons the block, and when blocks leave a
+ * quarantine that is switched off ("Safe with blocks out and calls on
+ * other CPUs", mpool_debug_set()): either way a block became free.
+ */
+static void mpt_waiter_freed_debug(struct kunit *test, bool quarantine)
+{
+	struct mpool_debug_modes off = { -1, -1, 0 }, q = { -1, -1, 2 };
+	struct mpool_stats *st;
+	struct mpt_waiter *w;
+	struct mpool *pool;
+	void *b[4];
+	int i;
+
+	pool = mpt_create(test, "mpt_waiter_dbg", 64, 4, 0,
+			  MPOOL_F_QUIET | (quarantine ? 0 : MPOOL_F_POISON));
+	if (quarantine)
+		KUNIT_ASSERT_EQ(test, mpool_debug_set(pool, &q), 0);
+	for (i = 0; i < 4; i++)
+		b[i] = mpool_alloc(pool);
+	KUNIT_ASSERT_NOT_NULL(test, b[3]);
+	if (quarantine) {
+		/* Both wait in the quarantine: no block is free. */
+		KUNIT_EXPECT_EQ(test, mpool_free_checked(pool, b[0]), 0);
+		KUNIT_EXPECT_EQ(test, mpool_free_checked(pool, b[1]), 0);
+	}
+	w = mpt_waiter_start(test, pool, 60 * HZ, false, -1);
+	KUNIT_ASSERT_TRUE_MSG(test, mpt_waiter_asleep(pool),
+			      "the waiter never went to sleep");
+	KUNIT_EXPECT_FALSE(test, completion_done(&w->done));
+
+	if (quarantine)
+		KUNIT_EXPECT_EQ(test, mpool_debug_set(pool, &off), 0);
+	else
+		mpool_free(pool, b[2]);
+	KUNIT_ASSERT_TRUE_MSG(test,
+			      wait_for_completion_timeout(&w->done, 30 * HZ),
+			      "the waiter was not woken");
+	KUNIT_EXPECT_FALSE(test, IS_ERR_OR_NULL(w->block));
+	if (quarantine)
+		KUNIT_EXPECT_TRUE(test, w->block == b[0] || w->block == b[1]);
+	else
+		KUNIT_EXPECT_PTR_EQ(test, w->block, b[2]);
+	kunit_release_action(test, mpt_waiter_stop, w);
+	st = mpt_stats(test, pool);
+	KUNIT_EXPECT_EQ(test, st->waits, 1ULL);
+	KUNIT_EXPECT_EQ(test, st->timeouts, 0ULL);
+}
+
+static void mpool_test_waiter_woken_poison(struct kunit *test)
+{
+	mpt_waiter_freed_debug(test, false);
+}
+
+static void mpool_test_waiter_woken_quarantine_off(struct kunit *test)
+{
+	mpt_waiter_freed_debug(test, true);
+}
+
 /* A sleeping allocation interrupted by a signal gives ERR_PTR(-EINTR). */
 static void mpool_test_waiter_signal(struct kunit *test)
 {
@@ -536,6 +596,8 @@ static struct kunit_case mempool_concurrency_cases[] = {
 	KUNIT_CASE(mpool_test_timeout_expires),
 	KUNIT_CASE(mpool_test_wait_histogram),
 	KUNIT_CASE(mpool_test_waiter_woken),
+	KUNIT_CASE(mpool_test_waiter_woken_poison),
+	KUNIT_CASE(mpool_test_waiter_woken_quarantine_off),
 	KUNIT_CASE(mpool_test_waiter_signal),
 	KUNIT_CASE(mpool_test_wait_reset),
 	KUNIT_CASE_PARAM(mpool_test_irq_context, mpt_irq_gen_params),

@@ -546,6 +546,351 @@ static void test_percpu_churn(void)
 	churn(MPOOL_F_PERCPU);
 }
 
+/* ---- the budget and the debug modes (mutants the suites let live) ---- */
+
+/* What userspace's pools hold now, and what is left of max_bytes. */
+static struct mpool_budget budget(void)
+{
+	struct mpool_budget b;
+
+	mpool_budget_get(&b);
+	return b;
+}
+
+/*
+ * mpool_create_user(): "-EOVERFLOW when the region would pass
+ * MPOOL_USER_REGION_MAX": a region of exactly 2^40 bytes does not pass
+ * it, and is refused for the budget instead (-EDQUOT), one block more is
+ * refused for its size.  Neither costs memory.
+ */
+static void test_user_region_max(void)
+{
+	struct mpool *p;
+
+	p = mpool_create_user("engine-2e40", 1 << 20, 1 << 20, 0, 0);
+	EXPECT(PTR_ERR(p) == -EDQUOT);
+	p = mpool_create_user("engine-2e40", 1 << 20, (1 << 20) + 1, 0, 0);
+	EXPECT(PTR_ERR(p) == -EOVERFLOW);
+}
+
+/*
+ * "-EDQUOT when the pools created through this function would reserve
+ * more than max_bytes together" (mpool_create_user()): reserving exactly
+ * max_bytes is allowed, a page more is not.  bytes_reserved is "region
+ * plus metadata, each in whole pages", so a one-block pool whose block
+ * is a page larger reserves a page more.
+ */
+static void test_max_bytes_exact(void)
+{
+	struct mpool_budget b = budget();
+	struct mpool *probe, *full, *over;
+	u64 left, probe_bytes;
+
+	probe = mpool_create_user("engine-probe", PAGE_SIZE, 1, 0, 0);
+	EXPECT(!IS_ERR(probe));
+	if (IS_ERR(probe))
+		return;
+	probe_bytes = stats(probe).bytes_reserved;
+	mpool_destroy(probe);
+	EXPECT(budget().bytes == b.bytes);
+
+	left = b.max_bytes - b.bytes;
+	full = mpool_create_user("engine-full", PAGE_SIZE + left - probe_bytes,
+				 1, 0, 0);
+	EXPECT(!IS_ERR(full));
+	if (IS_ERR(full))
+		return;
+	EXPECT(stats(full).bytes_reserved == left);
+	EXPECT(budget().bytes == b.max_bytes);
+	/* Nothing is left: not even the smallest pool. */
+	over = mpool_create_user("engine-over", 1, 1, 0, 0);
+	EXPECT(PTR_ERR(over) == -EDQUOT);
+	mpool_destroy(full);
+	full = mpool_create_user("engine-full",
+				 2 * PAGE_SIZE + left - probe_bytes, 1, 0, 0);
+	EXPECT(PTR_ERR(full) == -EDQUOT);
+	EXPECT(budget().bytes == b.bytes);
+}
+
+/*
+ * mpool_create_user(): "-ENOSPC when max_pools of them exist": exactly
+ * max_pools may exist at once, and one destroyed makes room again.
+ */
+static void test_max_pools(void)
+{
+	struct mpool_budget b = budget();
+	unsigned int i, n = 0, want = b.max_pools - b.pools;
+	struct mpool **pools = calloc(want + 1, sizeof(*pools));
+	char name[MPOOL_NAME_MAX];
+	struct mpool *p;
+
+	for (i = 0; i <= want; i++) {
+		snprintf(name, sizeof(name), "engine-pool-%u", i);
+		p = mpool_create_user(name, 8, 1, 0, 0);
+		if (IS_ERR(p)) {
+			EXPECT(PTR_ERR(p) == -ENOSPC);
+			break;
+		}
+		pools[n++] = p;
+	}
+	EXPECT(n == want);
+	EXPECT(budget().pools == b.max_pools);
+	if (n) {
+		mpool_destroy(pools[--n]);
+		p = mpool_create_user("engine-pool-again", 8, 1, 0, 0);
+		EXPECT(!IS_ERR(p));
+		if (!IS_ERR(p))
+			pools[n++] = p;
+	}
+	while (n)
+		mpool_destroy(pools[--n]);
+	free(pools);
+	EXPECT(budget().pools == b.pools);
+}
+
+/*
+ * mpool_debug_set(): "-EDQUOT when a device pool's arrays would pass the
+ * module's max_bytes (a kernel user's pool is never charged)", and "All
+ * or nothing": the modes stay as they were.
+ */
+static void test_debug_charged(void)
+{
+	struct mpool_debug_modes track = { -1, 1, -1 }, m;
+	struct mpool_budget b = budget();
+	struct mpool *user, *fill, *kern;
+	u64 left = b.max_bytes - b.bytes;
+
+	/* 4096 blocks, all of what is left of the budget but a page. */
+	user = mpool_create_user("engine-dbg-quota", 8, 4096, 0, 0);
+	EXPECT(!IS_ERR(user));
+	if (IS_ERR(user))
+		return;
+	left -= stats(user).bytes_reserved;
+	fill = mpool_create_user("engine-dbg-fill", left - 2 * PAGE_SIZE, 1,
+				 PAGE_SIZE, 0);
+	EXPECT(!IS_ERR(fill));
+	/* Tracking 4096 blocks takes 32 KiB: more than the page left. */
+	EXPECT(mpool_debug_set(user, &track) == -EDQUOT);
+	mpool_debug_get(user, &m);
+	EXPECT(m.track == 0);
+	EXPECT(budget().bytes == b.max_bytes - PAGE_SIZE);
+	if (!IS_ERR(fill))
+		mpool_destroy(fill);
+	/* With room, it works and is charged. */
+	EXPECT(mpool_debug_set(user, &track) == 0);
+	EXPECT(budget().bytes - b.bytes == stats(user).bytes_reserved);
+	mpool_destroy(user);
+	/* A kernel user's pool is not charged, budget full or not. */
+	kern = create(NULL, 8, 4096, 0, 0);
+	EXPECT(mpool_debug_set(kern, &track) == 0);
+	EXPECT(budget().bytes == b.bytes);
+	mpool_destroy(kern);
+}
+
+/*
+ * The quarantine's blocks are "neither free nor in use" (the stats'
+ * quarantined); high_watermark is the "most blocks in use at once since
+ * reset", and a reset restarts it "at the blocks in use now".
+ */
+static void test_quarantine_stats(void)
+{
+	struct mpool_debug_modes q = { -1, -1, 2 };
+	struct mpool *pool = create(NULL, 32, 8, 0, MPOOL_F_QUIET);
+	struct mpool_stats st;
+	void *b[4];
+	int i;
+
+	EXPECT(mpool_debug_set(pool, &q) == 0);
+	for (i = 0; i < 4; i++)
+		b[i] = mpool_alloc(pool);
+	mpool_free(pool, b[0]);
+	mpool_free(pool, b[1]);
+	st = stats(pool);
+	EXPECT(st.quarantined == 2);
+	EXPECT(st.blocks_in_use == 2 && st.blocks_free == 4);
+	mpool_reset_stats(pool);
+	EXPECT(stats(pool).high_watermark == 2);
+	b[0] = mpool_alloc(pool);
+	EXPECT(stats(pool).high_watermark == 3);
+	mpool_free(pool, b[0]);
+	mpool_free(pool, b[2]);
+	mpool_free(pool, b[3]);
+	mpool_destroy(pool);
+}
+
+/* frees: "successful frees", on a poisoning pool too, on both paths. */
+static void poison_frees(unsigned int flags)
+{
+	struct mpool *pool = create(NULL, 32, 4, 0, flags | MPOOL_F_POISON);
+	void *a = mpool_alloc(pool);
+
+	mpool_free(pool, a);
+	EXPECT(stats(pool).frees == 1 && stats(pool).allocs == 1);
+	EXPECT(stats(pool).blocks_free == 4);
+	mpool_destroy(pool);
+}
+
+static void test_poison_frees(void)
+{
+	poison_frees(0);
+	poison_frees(MPOOL_F_PERCPU);
+}
+
+/*
+ * mpool_debug_set(): "-EINVAL for a value out of range (a quarantine of
+ * the pool's blocks or more, or over 65536)", and -1 is the only
+ * negative value ("-1 leaves one as it is"): a quarantine of 65536 is in
+ * range, poison -2 is not.
+ */
+static void test_debug_range(void)
+{
+	struct mpool_debug_modes bad = { -2, -1, -1 }, max = { -1, -1, 65536 };
+	struct mpool_debug_modes off = { -1, -1, 0 }, m;
+	struct mpool *pool = create(NULL, 8, 65537, 0, MPOOL_F_QUIET);
+
+	EXPECT(mpool_debug_set(pool, &bad) == -EINVAL);
+	EXPECT(mpool_debug_set(pool, &max) == 0);
+	mpool_debug_get(pool, &m);
+	EXPECT(m.poison == 0 && m.track == 0 && m.quarantine == 65536);
+	EXPECT(mpool_debug_set(pool, &off) == 0);
+	mpool_destroy(pool);
+}
+
+/*
+ * mpool_debug_set(): "blocks freed before poisoning are not checked",
+ * even one that was poisoned by an earlier poisoning and allocated while
+ * poisoning was off.
+ */
+static void test_poison_switched_again(void)
+{
+	struct mpool_debug_modes on = { 1, -1, -1 }, off = { 0, -1, -1 };
+	struct mpool *pool = create(NULL, 64, 4, 0, MPOOL_F_QUIET);
+	char *a = mpool_alloc(pool);
+
+	EXPECT(mpool_debug_set(pool, &on) == 0);
+	mpool_free(pool, a);		/* poisoned */
+	EXPECT(mpool_debug_set(pool, &off) == 0);
+	EXPECT(mpool_alloc(pool) == a);	/* not checked: poisoning is off */
+	memset(a, 1, 64);
+	mpool_free(pool, a);		/* not poisoned */
+	EXPECT(mpool_debug_set(pool, &on) == 0);
+	EXPECT(mpool_alloc(pool) == a);
+	EXPECT(stats(pool).poison_errors == 0);
+	mpool_free(pool, a);
+	mpool_destroy(pool);
+}
+
+/*
+ * The quarantine "reports any byte changed meanwhile" (mpool_debug_set()):
+ * every such block on a pool that is not MPOOL_F_QUIET, not only the
+ * first (only a quiet pool stops at one).
+ */
+static void test_quarantine_reports_each(void)
+{
+	struct mpool_debug_modes q = { -1, -1, 1 };
+	struct mpool *pool = create(NULL, 32, 4, 0, 0);
+	char *a = mpool_alloc(pool), *b = mpool_alloc(pool);
+	char *c = mpool_alloc(pool);
+	unsigned long lines;
+
+	EXPECT(mpool_debug_set(pool, &q) == 0);
+	lines = shim_printk_lines;
+	mpool_free(pool, a);
+	a[1] = 0;
+	mpool_free(pool, b);		/* pushes a out: reported */
+	b[2] = 0;
+	mpool_free(pool, c);		/* pushes b out: reported */
+	EXPECT(shim_printk_lines == lines + 2);
+	EXPECT(stats(pool).poison_errors == 2);
+	mpool_destroy(pool);
+}
+
+/* mpool_reset_stats() zeroes "a pool's counters": the per-CPU ones too. */
+static void test_percpu_reset(void)
+{
+	struct mpool *pool = create(NULL, 32, 64, 0, MPOOL_F_PERCPU);
+	void *a = mpool_alloc(pool);
+
+	mpool_free(pool, a);
+	a = mpool_alloc(pool);
+	mpool_reset_stats(pool);
+	EXPECT(stats(pool).allocs == 0 && stats(pool).frees == 0);
+	mpool_free(pool, a);
+	mpool_destroy(pool);
+}
+
+/*
+ * MPOOL_DEV_BLOCK_BYTES (mempool_internal.h): what the device keeps per
+ * block of a pool it made is "charged to the pool with the engine's
+ * metadata": in bytes_reserved and in the budget.
+ */
+static void test_user_metadata(void)
+{
+	enum { N = 8192 };
+	struct mpool *kern = create(NULL, 8, N, 0, 0);
+	struct mpool *user = mpool_create_user("engine-meta", 8, N, 0, 0);
+
+	EXPECT(!IS_ERR(user));
+	if (IS_ERR(user))
+		goto out;
+	EXPECT(stats(user).bytes_reserved >=
+	       stats(kern).bytes_reserved + N * MPOOL_DEV_BLOCK_BYTES);
+	mpool_destroy(user);
+out:
+	mpool_destroy(kern);
+}
+
+/*
+ * struct mpool_budget: destroyed_bytes are "of @bytes, those of destroyed
+ * pools": a debug mode's arrays charged to an unpublished pool count
+ * there too, and all of it goes with its memory.
+ */
+static void test_unpublished_debug_charge(void)
+{
+	struct mpool_debug_modes track = { -1, 1, -1 };
+	struct mpool_budget b = budget(), now;
+	struct mpool *user = mpool_create_user("engine-unpub", 8, 4096, 0, 0);
+
+	EXPECT(!IS_ERR(user));
+	if (IS_ERR(user))
+		return;
+	mpool_unpublish(user);
+	EXPECT(mpool_debug_set(user, &track) == 0);
+	now = budget();
+	EXPECT(now.bytes - b.bytes == stats(user).bytes_reserved);
+	EXPECT(now.destroyed_bytes - b.destroyed_bytes ==
+	       stats(user).bytes_reserved);
+	mpool_destroy(user);
+	now = budget();
+	EXPECT(now.bytes == b.bytes && now.destroyed_bytes == b.destroyed_bytes);
+	EXPECT(now.destroyed_pools == b.destroyed_pools);
+}
+
+/*
+ * mpool_destroy(): "Blocks still allocated are freed with the region and
+ * reported in the kernel log": on a per-CPU pool, blocks freed into a
+ * CPU's cache are not allocated, and are not reported.
+ */
+static void test_percpu_destroy_freed(void)
+{
+	struct mpool *pool = create(NULL, 32, 64, 0, MPOOL_F_PERCPU);
+	unsigned long lines = shim_printk_lines;
+	void *a = mpool_alloc(pool), *b = mpool_alloc(pool);
+
+	mpool_free(pool, a);
+	mpool_free(pool, b);
+	mpool_destroy(pool);
+	EXPECT(shim_printk_lines == lines);
+	/* One live block: the summary and that block, nothing more. */
+	pool = create(NULL, 32, 64, 0, MPOOL_F_PERCPU);
+	a = mpool_alloc(pool);
+	b = mpool_alloc(pool);
+	mpool_free(pool, a);
+	lines = shim_printk_lines;
+	mpool_destroy(pool);
+	EXPECT(shim_printk_lines == lines + 2);
+}
+
 int main(void)
 {
 	setenv("SHIM_QUIET", "1", 0);
@@ -574,6 +919,19 @@ int main(void)
 	run("percpu_double_free_race", test_percpu_double_free_race);
 	run("concurrent_churn", test_concurrent_churn);
 	run("percpu_churn", test_percpu_churn);
+	run("user_region_max", test_user_region_max);
+	run("max_bytes_exact", test_max_bytes_exact);
+	run("max_pools", test_max_pools);
+	run("debug_charged", test_debug_charged);
+	run("quarantine_stats", test_quarantine_stats);
+	run("poison_frees", test_poison_frees);
+	run("debug_range", test_debug_range);
+	run("poison_switched_again", test_poison_switched_again);
+	run("quarantine_reports_each", test_quarantine_reports_each);
+	run("percpu_reset", test_percpu_reset);
+	run("user_metadata", test_user_metadata);
+	run("unpublished_debug_charge", test_unpublished_debug_charge);
+	run("percpu_destroy_freed", test_percpu_destroy_freed);
 	printf("1..%d\n", tests);
 	mpool_cpuhp_exit();
 	return failures != 0;
