@@ -381,7 +381,12 @@ static void mpool_test_irq_context(struct kunit *test)
 	KUNIT_ASSERT_NE_MSG(test, left, 0UL, "the timer never fired");
 
 	KUNIT_EXPECT_EQ(test, c->hardirq, m->hard);
-	KUNIT_EXPECT_EQ(test, c->softirq, !m->hard);
+	/*
+	 * A hard timer may interrupt this CPU while it serves a softirq, so
+	 * only the soft timer's context says anything about softirqs.
+	 */
+	if (!m->hard)
+		KUNIT_EXPECT_TRUE(test, c->softirq);
 	for (i = 0; i < MPT_IRQ_BLOCKS; i++) {
 		KUNIT_EXPECT_PTR_EQ(test, c->blocks[i], mpt_block(pool, i));
 		KUNIT_EXPECT_EQ(test, c->free_ret[i], 0);
