@@ -73,14 +73,16 @@
  * in that order: the numbers of the ioctl and of debugfs.  Notes on some of them:
  *
  * - flags: the MPOOL_F_* flags the pool was created with, but
- *   MPOOL_F_QUIET, which governs only logging; the bits equal the ioctl's
- *   MPOOL_CREATE_*;
+ *   MPOOL_F_QUIET, which governs only logging, and with MPOOL_F_POISON and
+ *   MPOOL_F_TRACK as mpool_debug_set() has since switched them; the bits
+ *   equal the ioctl's MPOOL_CREATE_*;
  * - stride: block_size rounded up to align;
  * - high_watermark: under MPOOL_F_PERCPU, counts blocks in use or in
  *   per-CPU caches;
  * - invalid_frees: frees refused (outside the region, not on a block
  *   boundary, or of a block that was not allocated);
- * - bytes_reserved: region plus metadata, each in whole pages;
+ * - bytes_reserved: region plus metadata, each in whole pages, plus the
+ *   exact bytes of the arrays that debug modes switched on later added;
  * - wait_us_hist: the waits counted in waits, by how long each slept, in
  *   log2 buckets of microseconds; it sums to waits once no allocation is
  *   sleeping (one that sleeps across a reset is counted after it).
@@ -128,8 +130,8 @@ struct mpool *mpool_create(const char *name, size_t block_size,
  * @pool: the pool, or NULL
  *
  * Blocks still allocated are freed with the region and reported in the
- * kernel log (with their callers under MPOOL_F_TRACK), unless the pool is
- * MPOOL_F_QUIET.  The caller guarantees that nobody uses the pool any more,
+ * kernel log (with their callers under MPOOL_F_TRACK; the first 16 by
+ * offset, then how many more), unless the pool is MPOOL_F_QUIET.  The caller guarantees that nobody uses the pool any more,
  * that nobody sleeps in mpool_alloc_timeout() on it, and that no pointer
  * into it is dereferenced afterwards.
  *
