@@ -1341,6 +1341,70 @@ out:
 	pdestroy(rw, "cf_f", MPOOL_DESTROY_FORCE);
 }
 
+/*
+ * DOC: General ioctl format: "out_allocated of MPOOL_IOC_ALLOC,
+ * out_freed/out_done and out_invalid of MPOOL_IOC_FREE, GIVE and TAKE
+ * must be 0 (else EINVAL), so that a struct reused without clearing them
+ * fails instead of reporting the last call's counts."  A refused call
+ * changes nothing: the pool keeps its blocks as they were.
+ */
+static void check_batch_counts_in(void)
+{
+	struct mpool_ioc_stats s;
+	__u64 h = 0;
+	int e;
+
+	begin("batch-counts-in-einval");
+	if (!want_err(pcreate(rw, "cf_bc", 8, 4, 0, 0), 0, "CREATE"))
+		goto out;
+	{
+		struct mpool_ioc_alloc a = {
+			.size = sizeof(a), .count = 1, .handles = ptr(&h),
+			.out_allocated = 1,
+		};
+
+		setname(a.name, "cf_bc");
+		want_err(io(rw, MPOOL_IOC_ALLOC, &a), EINVAL,
+			 "ALLOC, out_allocated 1");
+		want_err(pstats(rw, "cf_bc", &s), 0, "STATS");
+		want(s.out_blocks_in_use == 0 && s.out_allocs == 0,
+		     "the refused ALLOC allocated: in use %llu, allocs %llu",
+		     s.out_blocks_in_use, s.out_allocs);
+		/* The struct as a successful call left it: reused, refused. */
+		a.out_allocated = 0;
+		e = io(rw, MPOOL_IOC_ALLOC, &a);
+		want(!e && a.out_allocated == 1,
+		     "setup: ALLOC 1 with out_allocated 0: %s, out_allocated %u",
+		     en(e), a.out_allocated);
+		want_err(io(rw, MPOOL_IOC_ALLOC, &a), EINVAL,
+			 "ALLOC reused without clearing out_allocated");
+		want_err(pstats(rw, "cf_bc", &s), 0, "STATS");
+		want(s.out_blocks_in_use == 1, "in use %llu, wanted 1",
+		     s.out_blocks_in_use);
+	}
+	{
+		struct mpool_ioc_free f = {
+			.size = sizeof(f), .count = 1, .handles = ptr(&h),
+			.out_freed = 1,
+		};
+
+		setname(f.name, "cf_bc");
+		want_err(io(rw, MPOOL_IOC_FREE, &f), EINVAL, "FREE, out_freed 1");
+		f.out_freed = 0;
+		f.out_invalid = 1;
+		want_err(io(rw, MPOOL_IOC_FREE, &f), EINVAL,
+			 "FREE, out_invalid 1");
+		want_err(pstats(rw, "cf_bc", &s), 0, "STATS");
+		want(s.out_blocks_in_use == 1 && s.out_frees == 0,
+		     "a refused FREE freed: in use %llu, frees %llu",
+		     s.out_blocks_in_use, s.out_frees);
+		want_err(free1(rw, "cf_bc", h), 0, "the block is still allocated");
+	}
+out:
+	pdestroy(rw, "cf_bc", MPOOL_DESTROY_FORCE);
+	end();
+}
+
 /* ---- READ and WRITE ------------------------------------------------------------------ */
 
 static void check_rw(void)
@@ -3409,6 +3473,40 @@ out:
 	end();
 }
 
+/*
+ * struct mpool_ioc_watch: "Each time the pool's free blocks fall below
+ * its watermark, and each time they are back at or above it, an event is
+ * queued on every file that watches the pool", whatever frees them: here
+ * MPOOL_ALLOC_OWNED's "they are freed when it is closed".
+ */
+static void check_watch_owner_close(void)
+{
+	__u64 h[2];
+	__u32 got = 0;
+	int w = dev_open(O_RDONLY | O_NONBLOCK), o = dev_open(O_RDWR);
+
+	begin("watch-recovered-at-owner-close");
+	if (!want_err(pcreate(rw, "cf_wc", 8, 4, 0, 0), 0, "CREATE") ||
+	    !want_err(pwatch(w, "cf_wc", 0, 0, NULL), 0, "WATCH") ||
+	    !want_err(pwatch(rw, "cf_wc", MPOOL_WATCH_SET, 3, NULL), 0,
+		      "SET below 3"))
+		goto out;
+	want_err(palloc(o, "cf_wc", 2, MPOOL_ALLOC_OWNED, 0, h, &got), 0,
+		 "owned ALLOC 2");
+	want(got == 2, "owned ALLOC 2 got %u", got);
+	want_err(read_event(w, MPOOL_WATCH_LOW, NULL), 0, "LOW at 2 free");
+	close(o);
+	o = -1;
+	want_err(read_event(w, MPOOL_WATCH_RECOVERED, NULL), 0,
+		 "RECOVERED once the owner's close freed its blocks");
+out:
+	if (o >= 0)
+		close(o);
+	close(w);
+	pdestroy(rw, "cf_wc", MPOOL_DESTROY_FORCE);
+	end();
+}
+
 /* ---- ABI version 5: MPOOL_IOC_DEBUG (--abi5) --------------------------------------------- */
 
 /* How often @needle is in the kernel log now. */
@@ -4016,6 +4114,7 @@ int main(int argc, char **argv)
 	check_list();
 	check_alloc();
 	check_free();
+	check_batch_counts_in();
 	check_rw();
 	check_rw_efault_prefix();
 	check_handles();
@@ -4030,6 +4129,7 @@ int main(int argc, char **argv)
 	check_owned_kept_by_mapping();
 	check_error_order();
 	check_mmap_enxio_before_grant();
+	check_watch_owner_close();
 	if (abi5) {
 		check_debug();
 		check_handover();
