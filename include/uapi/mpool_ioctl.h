@@ -450,7 +450,7 @@ struct mpool_ioc_rw {
  * ENXIO when no pool has that offset, or its pool was destroyed (before
  * the grant is looked at); EACCES as above, and for PROT_WRITE on a
  * pool without MPOOL_CREATE_MAP_WRITE (mprotect() cannot add it later
- * either) or on a file opened read-only.
+ * either) or on a file opened read-only.  mremap() cannot grow a mapping.
  * A mapping outlives the file and keeps the pool's memory until munmap().
  *
  * Errors: EPERM also for a kernel user's pool, which cannot be mapped;
@@ -482,9 +482,10 @@ struct mpool_ioc_map {
  * @out_free: blocks free now
  * @__reserved: must be 0
  *
- * The open file now watches the pool (a file watches one pool; a second
- * MPOOL_IOC_WATCH replaces the first, and drops the events queued for
- * it; one that fails, but for EFAULT on writing the answer back, leaves
+ * The open file now watches the pool (a file watches one pool; a WATCH
+ * of another pool replaces the first, and drops the events queued for
+ * it; one of the same pool (to set its watermark, or read out_free)
+ * keeps them; one that fails, but for EFAULT on writing the answer back, leaves
  * the file's watch, and the pool's watermark, as they were).  Each time the pool's free blocks fall
  * below its watermark, and each time they are back at or above it, an
  * event is queued on every
@@ -521,7 +522,7 @@ struct mpool_ioc_watch {
  * @blocks_free: free blocks then
  * @below: the watermark then
  * @lost: events dropped before this one because the file's queue was
- *	full (a file queues at most 64)
+ *	full (a file's queue holds 64)
  */
 struct mpool_watch_event {
 	__u64 time_ns;

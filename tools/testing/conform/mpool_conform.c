@@ -2981,7 +2981,7 @@ static void check_watch(void)
 	end();
 
 	/*
-	 * "a file watches one pool; a second MPOOL_IOC_WATCH replaces the
+	 * "a file watches one pool; a WATCH of another pool replaces the
 	 * first, and drops the events queued for it".
 	 */
 	begin("watch-replace-drops");
@@ -2995,7 +2995,7 @@ static void check_watch(void)
 
 	/*
 	 * struct mpool_watch_event: "@lost: events dropped before this one
-	 * because the file's queue was full (a file queues at most 64)".
+	 * because the file's queue was full (a file's queue holds 64)".
 	 */
 	/*
 	 * "read() returns whole struct mpool_watch_event, oldest first,
@@ -3186,9 +3186,9 @@ static void check_stats(void)
 /* ---- ABI 4 sentences the checks above do not name ---------------------------------------- */
 
 /*
- * struct mpool_ioc_watch: "a file watches one pool; a second
- * MPOOL_IOC_WATCH replaces the first, and drops the events queued for it;
- * one that fails, but for EFAULT on writing the answer back, leaves the
+ * struct mpool_ioc_watch: "a file watches one pool; a WATCH of another
+ * pool replaces the first, and drops the events queued for it; ... one
+ * that fails, but for EFAULT on writing the answer back, leaves the
  * file's watch as it was".  Each failure below comes before or instead of
  * a watch: the file still watches cf_wk, its queued LOW is still there,
  * and cf_wk2's events never reach it.
@@ -3244,6 +3244,18 @@ static void check_watch_failed_keeps(void)
 	want_err(pwatch(rw, "cf_wk2", MPOOL_WATCH_SET, 9, NULL), 0,
 		 "SET 9 on cf_wk2 (LOW there)");
 	want(poll_in(a) == ENODATA, "an event of cf_wk2, which a failed WATCH named");
+	end();
+
+	/*
+	 * "a WATCH of another pool replaces the first, and drops the events
+	 * queued for it; one of the same pool ... keeps them".
+	 */
+	begin("watch-same-pool-keeps");
+	h[4] = alloc1(rw, "cf_wk", 0);			/* free 3: LOW */
+	want(poll_in(a) == 0, "setup: no LOW queued");
+	want_err(pwatch(a, "cf_wk", 0, 0, NULL), 0, "WATCH cf_wk again");
+	want_err(read_event(a, MPOOL_WATCH_LOW, NULL), 0,
+		 "the LOW queued before the second WATCH of cf_wk");
 	close(a);
 	end();
 out:
