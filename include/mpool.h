@@ -131,9 +131,10 @@ struct mpool *mpool_create(const char *name, size_t block_size,
  *
  * Blocks still allocated are freed with the region and reported in the
  * kernel log (with their callers under MPOOL_F_TRACK; the first 16 by
- * offset, then how many more), unless the pool is MPOOL_F_QUIET.  The caller guarantees that nobody uses the pool any more,
- * that nobody sleeps in mpool_alloc_timeout() on it, and that no pointer
- * into it is dereferenced afterwards.
+ * offset, then how many more), unless the pool is MPOOL_F_QUIET.  The
+ * caller guarantees that nobody uses the pool any more, that nobody sleeps
+ * in mpool_alloc_timeout() on it, and that no pointer into it is
+ * dereferenced afterwards.
  *
  * Context: process context; sleeps.
  */
