@@ -129,49 +129,7 @@ static int run_cache(unsigned long n)
 }
 
 /* The ideal: make lib-bench's, a free list of this thread's own. */
-struct ideal_block {
-	struct ideal_block *next;
-	unsigned char bytes[BLOCK - sizeof(void *)];
-};
-
-static __thread struct ideal_block *ideal_head;
-
-static __attribute__((noinline)) void *ideal_alloc(void)
-{
-	struct ideal_block *b = ideal_head;
-
-	if (b)
-		ideal_head = b->next;
-	return b;
-}
-
-static __attribute__((noinline)) void ideal_free(void *p)
-{
-	struct ideal_block *b = p;
-
-	b->next = ideal_head;
-	ideal_head = b;
-}
-
-static int run_ideal(unsigned long n)
-{
-	static __thread struct ideal_block mem[64];
-	unsigned long i;
-	int k;
-
-	for (k = 0; k < 64; k++)
-		ideal_free(&mem[k]);
-	for (i = 0; i < n; i++) {
-		uint64_t *p = ideal_alloc();
-
-		if (!p)
-			return -1;
-		p[1] = i;
-		ideal_free(p);
-	}
-	ideal_head = NULL;
-	return 0;
-}
+#include "../../../testing/lib/ideal_list.h"
 
 /* ---- timing ------------------------------------------------------------- */
 
