@@ -469,11 +469,21 @@ static void test_ratelimit(void)
 		result(s.out_poison_errors == 1, "dbgq-second-pool-counted",
 		       "poison_errors %llu",
 		       (unsigned long long)s.out_poison_errors);
-		/* Only meaningful within dbgu's window. */
-		result(t1 - uaf_t0 < 5, "dbgq-second-pool-in-window",
-		       "dbgq_b's report came %.1f s after dbgu's", t1 - uaf_t0);
-		result(!logged(needle), "dbgq-second-pool-not-logged",
-		       "'%s' logged within 5 s of dbgu's report", needle);
+		/*
+		 * Only meaningful within dbgu's window: a guest too slow to
+		 * get there in time says nothing of the module (skipped).
+		 */
+		if (t1 - uaf_t0 < 5) {
+			result(1, "dbgq-second-pool-in-window", NULL);
+			result(!logged(needle), "dbgq-second-pool-not-logged",
+			       "'%s' logged within 5 s of dbgu's report",
+			       needle);
+		} else {
+			printf("MPTEST ok dbgq-second-pool-in-window # SKIP dbgq_b's report came %.1f s after dbgu's\n",
+			       t1 - uaf_t0);
+			printf("MPTEST ok dbgq-second-pool-not-logged # SKIP outside dbgu's window\n");
+			fflush(stdout);
+		}
 	}
 	mpt_destroy(rw, "dbgq_b", MPOOL_DESTROY_FORCE);
 
