@@ -12,7 +12,7 @@
  *	over R rounds) and their ratio; this is a timing, never asserted.
  *   cache_cost --count cache|ideal --pairs N
  *	runs N pairs of one of them in one thread, for valgrind to count
- *	(tools/lib/mpool/cost.sh: instructions per pair, asserted against
+ *	(tests/cache_budget.sh: instructions per pair, asserted against
  *	its budget by make -C tools/lib/mpool test).
  *
  * Both loops are those of make lib-bench (tools/testing/lib/
